@@ -1,0 +1,171 @@
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Meta is the metadata a document carries in its front matter, or that
+// sources.yaml gives for it. Every field is optional.
+type Meta struct {
+	Path      string `yaml:"path"`
+	Title     string `yaml:"title"`
+	SourceURL string `yaml:"source_url"`
+	Publisher string `yaml:"publisher"`
+	Published string `yaml:"published"`
+	Area      string `yaml:"area"`
+	Kind      string `yaml:"kind"`
+	Licence   string `yaml:"licence"`
+	URL       string `yaml:"url"`
+}
+
+// fill copies into m every field that m leaves empty and other sets.
+func (m *Meta) fill(other Meta) {
+	for _, f := range []struct{ dst, src *string }{
+		{&m.Title, &other.Title}, {&m.SourceURL, &other.SourceURL},
+		{&m.Publisher, &other.Publisher}, {&m.Published, &other.Published},
+		{&m.Area, &other.Area}, {&m.Kind, &other.Kind}, {&m.Licence, &other.Licence},
+	} {
+		if strings.TrimSpace(*f.dst) == "" {
+			*f.dst = *f.src
+		}
+	}
+}
+
+// ManifestName is the optional metadata file at the root of a corpus.
+const ManifestName = "sources.yaml"
+
+type manifestFile struct {
+	Documents []Meta `yaml:"documents"`
+}
+
+// readManifest reads sources.yaml, if there is one, and returns the metadata
+// it gives per file path. Entries it cannot use are returned as problems;
+// the rest still apply.
+func readManifest(fsys fs.FS) (map[string]Meta, []Problem) {
+	data, err := fs.ReadFile(fsys, ManifestName)
+	if err != nil {
+		if isNotExist(err) {
+			return nil, nil
+		}
+		return nil, []Problem{{Path: ManifestName, Reason: "cannot read: " + err.Error(), Err: err}}
+	}
+	var mf manifestFile
+	if err := yaml.Unmarshal(data, &mf); err != nil {
+		return nil, []Problem{{Path: ManifestName, Reason: "not valid YAML: " + err.Error(), Err: err}}
+	}
+	entries := make(map[string]Meta, len(mf.Documents))
+	var problems []Problem
+	for i, m := range mf.Documents {
+		where := fmt.Sprintf("%s (documents entry %d)", ManifestName, i+1)
+		switch {
+		case m.Path == "" && m.URL != "":
+			problems = append(problems, Problem{Path: where, Reason: "remote source " + m.URL + ": fetching is not yet supported", Err: ErrUnsupported})
+			continue
+		case m.Path == "":
+			problems = append(problems, Problem{Path: where, Reason: "entry has no path", Err: errBadMeta})
+			continue
+		}
+		p, ok := cleanCorpusPath(m.Path)
+		if !ok {
+			problems = append(problems, Problem{Path: where, Reason: fmt.Sprintf("path %q is outside the corpus folder", m.Path), Err: errBadMeta})
+			continue
+		}
+		if _, dup := entries[p]; dup {
+			problems = append(problems, Problem{Path: where, Reason: fmt.Sprintf("path %q is listed twice; the first entry is used", m.Path), Err: errBadMeta})
+			continue
+		}
+		if _, err := fs.Stat(fsys, p); err != nil {
+			problems = append(problems, Problem{Path: where, Reason: fmt.Sprintf("path %q: no such file in the corpus", m.Path), Err: errBadMeta})
+			continue
+		}
+		m.Path = p
+		entries[p] = m
+	}
+	return entries, problems
+}
+
+// cleanCorpusPath turns a path from sources.yaml into an fs.FS path, refusing
+// anything that would leave the corpus folder.
+func cleanCorpusPath(p string) (string, bool) {
+	p = strings.ReplaceAll(strings.TrimSpace(p), "\\", "/")
+	if p == "" || strings.HasPrefix(p, "/") {
+		return "", false
+	}
+	clean := path.Clean(p)
+	if !fs.ValidPath(clean) || clean == "." {
+		return "", false
+	}
+	return clean, true
+}
+
+// splitFrontMatter separates a leading "---" YAML block from the body.
+// A document without one returns empty metadata and the whole input.
+func splitFrontMatter(data []byte) (Meta, []byte, error) {
+	rest, ok := cutLine(data, "---")
+	if !ok {
+		return Meta{}, data, nil
+	}
+	end := -1
+	for off := 0; off < len(rest); {
+		nl := bytes.IndexByte(rest[off:], '\n')
+		line := rest[off:]
+		if nl >= 0 {
+			line = rest[off : off+nl]
+		}
+		if t := strings.TrimRight(string(line), " \t\r"); t == "---" || t == "..." {
+			end = off
+			break
+		}
+		if nl < 0 {
+			break
+		}
+		off += nl + 1
+	}
+	if end < 0 {
+		return Meta{}, data, fmt.Errorf("front matter starts with --- but never ends")
+	}
+	var m Meta
+	if err := yaml.Unmarshal(rest[:end], &m); err != nil {
+		return Meta{}, data, fmt.Errorf("front matter is not valid YAML: %w", err)
+	}
+	body := rest[end:]
+	if nl := bytes.IndexByte(body, '\n'); nl >= 0 {
+		body = body[nl+1:]
+	} else {
+		body = nil
+	}
+	return m, body, nil
+}
+
+// cutLine reports whether data starts with the given line, and returns what follows it.
+func cutLine(data []byte, line string) ([]byte, bool) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 || strings.TrimRight(string(data[:nl]), " \t\r") != line {
+		return nil, false
+	}
+	return data[nl+1:], true
+}
+
+// parseDate reads the published dates found in front matter and sources.yaml.
+// "unknown" and "" mean not known and return the zero time without error.
+func parseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "", "unknown", "n/a", "none", "date not stated":
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04:05", "2006-01", "2 January 2006", "January 2006", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("published date %q is not a date like 2024-05-31 or \"unknown\"", s)
+}
