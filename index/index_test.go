@@ -1,0 +1,233 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/sendbot/sendbot/corpus"
+)
+
+// testCorpus is a small two-area corpus in the real layout.
+var testCorpus = fstest.MapFS{
+	"testshire/assessment.md": {Data: []byte(`---
+title: Asking for an EHC needs assessment in Testshire
+source_url: https://testshire.example/ehc
+published: 2024-03-01
+kind: local-offer
+---
+# Asking for an EHC needs assessment in Testshire
+
+## How to ask
+
+A parent can write to the council's SEN team to request an education, health and care needs assessment. The council must tell you within six weeks whether it will assess your child, and a plan must be issued within twenty weeks of the request.
+`)},
+	"testshire/short-breaks.md": {Data: []byte(`---
+title: Short breaks
+source_url: https://testshire.example/short-breaks
+kind: local-offer
+---
+# Short breaks
+
+Short breaks give disabled children and young people the chance to enjoy activities away from their parent carers, and give families a rest. Targeted short breaks are clubs anyone eligible can join without an assessment.
+`)},
+	"otherton/waits.md": {Data: []byte(`---
+title: Umbrella pathway waiting times
+source_url: https://otherton.example/umbrella
+published: 2025-07-04
+kind: news
+---
+# Umbrella pathway waiting times
+
+Children in Otherton wait more than two years for an autism assessment on the umbrella pathway, and councillors were told the waiting list had grown again this year.
+`)},
+}
+
+func buildTestIndex(t *testing.T) *Index {
+	t.Helper()
+	c, err := corpus.Load(testCorpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) > 0 {
+		t.Fatalf("test corpus problems: %+v", c.Problems)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, c.Documents, Source{Name: "test", Fingerprint: "abc"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func TestSearchFindsAndCites(t *testing.T) {
+	ix := buildTestIndex(t)
+	tests := []struct {
+		name      string
+		q         Query
+		wantTitle string
+		wantURL   string
+		wantBold  string
+	}{
+		{"plain question", Query{Text: "how long until the council decides to assess?"}, "Asking for an EHC needs assessment in Testshire", "https://testshire.example/ehc", "assess"},
+		{"stemmed words", Query{Text: "waiting for autism assessments"}, "Umbrella pathway waiting times", "https://otherton.example/umbrella", "autism"},
+		{"area filter, any case", Query{Text: "assessment", Area: "OTHERTON"}, "Umbrella pathway waiting times", "https://otherton.example/umbrella", "assessment"},
+		{"title words count", Query{Text: "short breaks"}, "Short breaks", "https://testshire.example/short-breaks", "Short"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Answered || len(res.Hits) == 0 {
+				t.Fatalf("not answered: %+v", res)
+			}
+			h := res.Hits[0]
+			if h.Title != tt.wantTitle || h.SourceURL != tt.wantURL {
+				t.Errorf("top hit %q <%s>, want %q <%s>", h.Title, h.SourceURL, tt.wantTitle, tt.wantURL)
+			}
+			var bold []string
+			for _, m := range h.Matches {
+				bold = append(bold, h.Text[m.Start:m.End])
+			}
+			if !contains(bold, tt.wantBold) {
+				t.Errorf("matched words %q should include %q", bold, tt.wantBold)
+			}
+			if tt.q.Area != "" {
+				for _, h := range res.Hits {
+					if !strings.EqualFold(h.Area, tt.q.Area) {
+						t.Errorf("hit from area %q with area filter %q", h.Area, tt.q.Area)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSearchDeclinesAndRejects(t *testing.T) {
+	ix := buildTestIndex(t)
+	tests := []struct {
+		name    string
+		text    string
+		area    string
+		wantErr error
+	}{
+		{"empty", "   ", "", ErrNoWords},
+		{"punctuation only", "?!... ---", "", ErrNoWords},
+		{"stop words only", "what is the", "", ErrNoWords},
+		{"too long", strings.Repeat("a", MaxQueryRunes+1), "", ErrTooLong},
+		{"unknown area", "short breaks", "Atlantis", ErrUnknownArea},
+		{"off topic", "cheap flights to spain", "", nil},
+		{"query syntax is only words", `+title:x* ~ /re.*/ "`, "", nil},
+		{"emoji and right-to-left", "🙂 مرحبا שלום", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), Query{Text: tt.text, Area: tt.area})
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil && !errors.Is(err, ErrNoWords) {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if res.Answered {
+				t.Errorf("answered an off-topic question with %q", res.Hits[0].Text)
+			}
+		})
+	}
+}
+
+func TestUnknownAreaNamesTheKnownOnes(t *testing.T) {
+	ix := buildTestIndex(t)
+	_, err := ix.Search(context.Background(), Query{Text: "breaks", Area: "Atlantis"})
+	if err == nil || !strings.Contains(err.Error(), "Otherton, Testshire") {
+		t.Errorf("error should list the areas there are: %v", err)
+	}
+}
+
+func TestInfoRecordsSourceAndAreas(t *testing.T) {
+	ix := buildTestIndex(t)
+	info := ix.Info()
+	if info.Source.Fingerprint != "abc" || info.Documents != 3 || info.Passages != 3 || info.MappingVersion != MappingVersion {
+		t.Errorf("info = %+v", info)
+	}
+	if got := strings.Join(ix.Areas(), ","); got != "Otherton,Testshire" {
+		t.Errorf("areas = %s", got)
+	}
+}
+
+func TestOpenMissingAndOldIndexes(t *testing.T) {
+	if _, err := Open(filepath.Join(t.TempDir(), "nothing")); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("missing index: err = %v, want ErrNoIndex", err)
+	}
+	// An index made by plain bleve (or an older sendbot) has no sendbot info.
+	dir := filepath.Join(t.TempDir(), "old")
+	b, err := bleve.New(dir, bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := Open(dir); !errors.Is(err, ErrOldMapping) {
+		t.Errorf("foreign index: err = %v, want ErrOldMapping", err)
+	}
+}
+
+func TestRebuildReplacesIndex(t *testing.T) {
+	c, _ := corpus.Load(testCorpus)
+	dir := filepath.Join(t.TempDir(), "index")
+	ctx := context.Background()
+	if err := Rebuild(ctx, dir, c.Documents[:1], Source{Fingerprint: "one"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Rebuild(ctx, dir, c.Documents, Source{Fingerprint: "two"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.Info().Source.Fingerprint != "two" || ix.Info().Documents != 3 {
+		t.Errorf("after rebuild: %+v", ix.Info())
+	}
+	left, _ := filepath.Glob(dir + ".*")
+	if len(left) != 0 {
+		t.Errorf("rebuild left folders behind: %v", left)
+	}
+	// A cancelled build keeps the old index.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := Rebuild(cancelled, dir, c.Documents, Source{Fingerprint: "three"}); err == nil {
+		t.Fatal("cancelled rebuild succeeded")
+	}
+	ix2, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	if ix2.Info().Source.Fingerprint != "two" {
+		t.Errorf("failed rebuild replaced the index: %+v", ix2.Info())
+	}
+}
+
+func contains(list []string, want string) bool {
+	for _, s := range list {
+		if strings.EqualFold(s, want) {
+			return true
+		}
+	}
+	return false
+}

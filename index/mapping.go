@@ -1,0 +1,87 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// MappingVersion changes whenever the mapping or the stored fields change.
+// Opening an index built with another version returns ErrOldMapping, and
+// callers rebuild it.
+const MappingVersion = 1
+
+// Field names in the index.
+const (
+	fieldText      = "text"
+	fieldTitle     = "title"
+	fieldSection   = "section"
+	fieldArea      = "area"     // as shown: "North Lincolnshire"
+	fieldAreaKey   = "area_key" // for filtering: "north lincolnshire"
+	fieldKind      = "kind"
+	fieldPublished = "published" // "2006-01-02", or "" when unknown
+	fieldPublisher = "publisher"
+	fieldSourceURL = "source_url"
+	fieldPath      = "path"
+	fieldPage      = "page"
+)
+
+// storedFields are returned with every hit, so a hit is shown without
+// rereading any file.
+var storedFields = []string{fieldText, fieldTitle, fieldSection, fieldArea, fieldKind, fieldPublished, fieldPublisher, fieldSourceURL, fieldPath, fieldPage}
+
+// analyzer is the analysis used for the passage text and for queries.
+const analyzer = en.AnalyzerName
+
+func newMapping() mapping.IndexMapping {
+	searchable := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = true
+		f.IncludeTermVectors = true // locations, for the window and the bold words
+		f.IncludeInAll = false
+		return f
+	}
+	exact := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		return f
+	}
+	page := bleve.NewNumericFieldMapping()
+	page.Index = false
+	page.IncludeInAll = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldText, searchable())
+	doc.AddFieldMappingsAt(fieldTitle, searchable())
+	doc.AddFieldMappingsAt(fieldSection, searchable())
+	doc.AddFieldMappingsAt(fieldArea, storedOnly())
+	doc.AddFieldMappingsAt(fieldAreaKey, exact(false))
+	doc.AddFieldMappingsAt(fieldKind, exact(true))
+	doc.AddFieldMappingsAt(fieldPublished, storedOnly())
+	doc.AddFieldMappingsAt(fieldPublisher, storedOnly())
+	doc.AddFieldMappingsAt(fieldSourceURL, storedOnly())
+	doc.AddFieldMappingsAt(fieldPath, exact(true))
+	doc.AddFieldMappingsAt(fieldPage, page)
+
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = analyzer
+	im.ScoringModel = bleveindex.BM25Scoring
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	return im
+}
