@@ -20,7 +20,7 @@ var (
 	tableRule    = regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
 	thematic     = regexp.MustCompile(`^\s*([-*_])(\s*([-*_])){2,}\s*$`)
 	image        = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	link         = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	link         = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]*)[^)]*\)`)
 	refLink      = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
 	autoLink     = regexp.MustCompile(`<(https?://[^>\s]+)>`)
 	htmlTag      = regexp.MustCompile(`</?[a-zA-Z][^>]*>|<!--.*?-->`)
@@ -100,6 +100,9 @@ func markdownBlocks(body string) []block {
 			para = append(para, "• "+inlineText(listItem.FindStringSubmatch(line)[1]))
 		default:
 			text := inlineText(strings.TrimLeft(trimmed, "> "))
+			if strings.HasPrefix(trimmed, "Source:") {
+				text = citationText(trimmed)
+			}
 			if inList && len(para) > 0 && startsIndented(line) {
 				para[len(para)-1] += " " + text // a list item's continuation line
 				continue
@@ -148,6 +151,18 @@ func inlineText(s string) string {
 	s = backslashEsc.ReplaceAllString(s, "$1")
 	s = strings.NewReplacer("&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'").Replace(s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// citationText is inlineText for a "Source: [title](url)" line: a quoted
+// fact keeps the address it came from.
+func citationText(s string) string {
+	return inlineText(link.ReplaceAllStringFunc(s, func(m string) string {
+		sub := link.FindStringSubmatch(m)
+		if strings.HasPrefix(sub[2], "http://") || strings.HasPrefix(sub[2], "https://") {
+			return sub[1] + " (" + sub[2] + ")"
+		}
+		return sub[1]
+	}))
 }
 
 // textBlocks reads plain text: paragraphs are separated by blank lines, and a

@@ -137,3 +137,15 @@ func TestChunkKeepsLeadInWithItsList(t *testing.T) {
 		t.Errorf("list should follow its lead-in on the next line: %q", ps[0].Text)
 	}
 }
+
+func TestCitationLinesKeepTheirAddress(t *testing.T) {
+	in := "The council must decide within six weeks.\nSource: [EHC guide](https://example.org/ehc), as of 2024-05-01.\n\nSee [the rules](https://example.org/rules) for more."
+	got := markdownBlocks(in)
+	want := []block{
+		{Text: "The council must decide within six weeks. Source: EHC guide (https://example.org/ehc), as of 2024-05-01."},
+		{Text: "See the rules for more."},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("markdownBlocks:\n got %+v\nwant %+v", got, want)
+	}
+}
