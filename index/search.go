@@ -241,8 +241,8 @@ func (ix *Index) analyse(text string) []string {
 	return terms
 }
 
-// termWeights gives each term its inverse document frequency in the text
-// field, so that matching a rare word ("umbrella") counts for more than
+// termWeights gives each term its inverse document frequency (in whichever
+// of text, section and title holds it most), so that matching a rare word ("umbrella") counts for more than
 // matching a common one ("send"). Words the index does not hold at all
 // weigh nothing here; known counts the words it does hold.
 func (ix *Index) termWeights(ctx context.Context, terms []string) (weights map[string]float64, total float64, known int) {
@@ -258,12 +258,15 @@ func (ix *Index) termWeights(ctx context.Context, terms []string) (weights map[s
 	}
 	defer reader.Close()
 	for _, t := range terms {
-		tfr, err := reader.TermFieldReader(ctx, []byte(t), fieldText, false, false, false)
-		if err != nil {
-			continue
+		df := 0.0
+		for _, field := range []string{fieldText, fieldSection, fieldTitle} {
+			tfr, err := reader.TermFieldReader(ctx, []byte(t), field, false, false, false)
+			if err != nil {
+				continue
+			}
+			df = math.Max(df, float64(tfr.Count()))
+			tfr.Close()
 		}
-		df := float64(tfr.Count())
-		tfr.Close()
 		if df == 0 {
 			continue
 		}

@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/index"
+)
+
+// Searcher answers questions. *index.Index is one.
+type Searcher interface {
+	Search(ctx context.Context, q index.Query) (index.Result, error)
+	// Areas lists the areas there are documents for, as shown to parents.
+	Areas() []string
+}
+
+// Config holds what the bot needs to connect. The zero value of each
+// optional field gives the default named in its comment.
+type Config struct {
+	// Token is the bot token from the Discord developer portal, without
+	// the "Bot " prefix. Required.
+	Token string
+	// GuildID, when set, registers the commands in that one server, where
+	// they appear at once; when empty they are registered globally.
+	GuildID string
+	// APIURL, when set, replaces Discord's REST API base (including its
+	// version path, e.g. http://127.0.0.1:8080/api/v9/) for every REST call
+	// and so for the gateway: a REST proxy, or a local test server.
+	APIURL string
+	// Logger receives operational logs; question text is never logged.
+	// Default: discard.
+	Logger *slog.Logger
+	// SearchTimeout bounds one search. Default: 10 seconds.
+	SearchTimeout time.Duration
+	// ShutdownTimeout bounds how long Run waits, after its context ends,
+	// for answers in flight. Default: 10 seconds.
+	ShutdownTimeout time.Duration
+}
+
+// Bot answers parents' questions in Discord: the /ask command, and
+// messages that mention it or are sent to it directly.
+type Bot struct {
+	cfg      Config
+	searcher Searcher
+	log      *slog.Logger
+	inFlight sync.WaitGroup
+	ctx      context.Context // ends when Run is told to stop
+}
+
+// New checks cfg and returns a Bot that answers from searcher.
+func New(cfg Config, searcher Searcher) (*Bot, error) {
+	if searcher == nil {
+		return nil, errors.New("bot: no searcher")
+	}
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SearchTimeout <= 0 {
+		cfg.SearchTimeout = 10 * time.Second
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot")}, nil
+}
+
+// Run connects to Discord, registers the commands and answers until ctx
+// ends; then it waits for answers in flight and disconnects.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.cfg.APIURL != "" {
+		if err := pointDiscordgoAt(b.cfg.APIURL); err != nil {
+			return err
+		}
+	}
+	routeDiscordgoLogs(b.log)
+	s, err := discordgo.New("Bot " + b.cfg.Token)
+	if err != nil {
+		return fmt.Errorf("create Discord session: %w", err)
+	}
+	// No privileged intents: messages that mention the bot, and direct
+	// messages, carry their text without the Message Content intent.
+	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	s.ShouldReconnectOnError = true
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	b.ctx = runCtx
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(b.onMessage)
+
+	if err := s.Open(); err != nil {
+		return fmt.Errorf("connect to Discord: %w (if this says 4004 or 401, DISCORD_TOKEN is wrong: reset it in the developer portal)", err)
+	}
+	defer s.Close()
+	appID := s.State.User.ID
+	if s.State.Application != nil && s.State.Application.ID != "" {
+		appID = s.State.Application.ID
+	}
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.searcher.Areas())); err != nil {
+		return fmt.Errorf("register slash commands: %w", err)
+	}
+	scope := "globally (they can take up to an hour to appear)"
+	if b.cfg.GuildID != "" {
+		scope = "in server " + b.cfg.GuildID
+	}
+	b.log.Info("connected to Discord", "user", s.State.User.Username, "commands", scope)
+
+	<-ctx.Done()
+	stop()
+	done := make(chan struct{})
+	go func() { b.inFlight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.cfg.ShutdownTimeout):
+		b.log.Warn("stopped before every answer in flight was sent")
+	}
+	b.log.Info("disconnecting from Discord")
+	return nil
+}
+
+// onInteraction answers /ask: it acknowledges at once (Discord allows three
+// seconds), searches, then edits the acknowledgement into the answer.
+func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	if i.Type != discordgo.InteractionApplicationCommand {
+		return
+	}
+	b.inFlight.Add(1)
+	defer b.inFlight.Done()
+	data := i.ApplicationCommandData()
+	if data.Name != cmdAsk {
+		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`.")
+		return
+	}
+	var question, area string
+	for _, o := range data.Options {
+		switch o.Name {
+		case optQuestion:
+			question = o.StringValue()
+		case optArea:
+			area = o.StringValue()
+		}
+	}
+	question = strings.TrimSpace(question)
+	switch {
+	case question == "":
+		b.replyNow(s, i.Interaction, msgEmpty)
+		return
+	case utf8.RuneCountInString(question) > index.MaxQueryRunes:
+		b.replyNow(s, i.Interaction, fmt.Sprintf(msgTooLong, index.MaxQueryRunes))
+		return
+	}
+	err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
+	if err != nil {
+		b.log.Error("acknowledge /ask", "err", err)
+		return
+	}
+	content, embeds := b.answer(question, area, "slash")
+	_, err = s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
+		Content:         &content,
+		Embeds:          &embeds,
+		AllowedMentions: noMentions(),
+	})
+	if err != nil {
+		b.log.Error("send /ask answer", "err", err)
+	}
+}
+
+// replyNow answers an interaction immediately, visible only to the asker.
+func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content string) {
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{
+			Content:         content,
+			Flags:           discordgo.MessageFlagsEphemeral,
+			AllowedMentions: noMentions(),
+		},
+	})
+	if err != nil {
+		b.log.Error("reply to interaction", "err", err)
+	}
+}
+
+// onMessage answers a message that mentions the bot, or any direct message.
+func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || s.State == nil || s.State.User == nil {
+		return
+	}
+	me := s.State.User.ID
+	direct := m.GuildID == ""
+	if !direct && !mentions(m.Message, me) {
+		return
+	}
+	b.inFlight.Add(1)
+	defer b.inFlight.Done()
+	question := stripMentions(m.Content, me)
+	send := &discordgo.MessageSend{
+		Reference:       m.Reference(),
+		AllowedMentions: noMentions(),
+	}
+	switch {
+	case question == "":
+		send.Content = msgMentionQ
+	case utf8.RuneCountInString(question) > index.MaxQueryRunes:
+		send.Content = fmt.Sprintf(msgTooLong, index.MaxQueryRunes)
+	default:
+		if err := s.ChannelTyping(m.ChannelID); err != nil {
+			b.log.Debug("typing indicator", "err", err)
+		}
+		send.Content, send.Embeds = b.answer(question, "", "mention")
+	}
+	if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
+		b.log.Error("send answer to mention", "err", err)
+	}
+}
+
+// answer searches and renders the reply. It logs counts and timings, never
+// the question.
+func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEmbed) {
+	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.SearchTimeout)
+	defer cancel()
+	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area})
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = errTimeout
+		}
+		switch {
+		case errors.Is(err, index.ErrNoWords), errors.Is(err, index.ErrTooLong), errors.Is(err, index.ErrUnknownArea):
+			b.log.Info("question not searched", "via", via, "reason", reasonOf(err))
+		default:
+			b.log.Error("search failed", "via", via, "err", err)
+		}
+		return errorReply(err, b.searcher.Areas()), nil
+	}
+	b.log.Info("answered", "via", via, "answered", res.Answered, "hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
+	return answerReply(res, b.searcher.Areas())
+}
+
+func reasonOf(err error) string {
+	switch {
+	case errors.Is(err, index.ErrNoWords):
+		return "no words"
+	case errors.Is(err, index.ErrTooLong):
+		return "too long"
+	case errors.Is(err, index.ErrUnknownArea):
+		return "unknown area"
+	}
+	return "error"
+}
+
+func mentions(m *discordgo.Message, userID string) bool {
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == userID {
+			return true
+		}
+	}
+	return strings.Contains(m.Content, "<@"+userID+">") || strings.Contains(m.Content, "<@!"+userID+">")
+}
+
+func stripMentions(content, userID string) string {
+	content = strings.NewReplacer("<@"+userID+">", " ", "<@!"+userID+">", " ").Replace(content)
+	return strings.TrimSpace(content)
+}
+
+// routeDiscordgoLogs sends discordgo's own log lines to the logger instead
+// of the standard library's.
+func routeDiscordgoLogs(log *slog.Logger) {
+	l := log.With("component", "discordgo")
+	discordgo.Logger = func(level, caller int, format string, a ...any) {
+		msg := fmt.Sprintf(format, a...)
+		switch level {
+		case discordgo.LogError:
+			l.Error(msg)
+		case discordgo.LogWarning:
+			l.Warn(msg)
+		case discordgo.LogInformational:
+			l.Info(msg)
+		default:
+			l.Debug(msg)
+		}
+	}
+}
