@@ -238,17 +238,23 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	readyJSON, _ := json.Marshal(ready)
 	guildJSON, _ := json.Marshal(s.guildCreateJSON())
 
+	// The connection takes dispatches from the moment READY is on its way:
+	// a client may act on READY (and a test then dispatch to it) before
+	// this goroutine runs again.
 	s.mu.Lock()
 	s.sessions[sess.id] = sess
-	s.mu.Unlock()
-	if c.dispatch(sess, "READY", readyJSON) != nil || c.dispatch(sess, "GUILD_CREATE", guildJSON) != nil {
-		return false
-	}
-	s.mu.Lock()
 	if !c.closed {
 		c.sess = sess
 		c.ready = true
 	}
+	s.mu.Unlock()
+	if c.dispatch(sess, "READY", readyJSON) != nil || c.dispatch(sess, "GUILD_CREATE", guildJSON) != nil {
+		s.mu.Lock()
+		c.ready = false
+		s.mu.Unlock()
+		return false
+	}
+	s.mu.Lock()
 	s.readies++
 	s.notifyLocked()
 	s.mu.Unlock()

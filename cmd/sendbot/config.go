@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index"
+)
+
+// loadEnv returns a getenv that reads the process environment first and
+// then the .env file at path, if there is one. A .env file never
+// overrides a variable that is already set.
+func loadEnv(path string, lookup func(string) (string, bool)) (func(string) string, error) {
+	vars, err := godotenv.Read(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		vars, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w (each line should look like NAME=value)", path, err)
+	}
+	return func(key string) string {
+		if v, ok := lookup(key); ok {
+			return v
+		}
+		return vars[key]
+	}, nil
+}
+
+// config is every setting, from the environment, overridden by flags.
+type config struct {
+	// Corpus is the corpus folder (SENDBOT_CORPUS); empty means the
+	// corpus built into the binary.
+	Corpus string
+	// Index is the index folder (SENDBOT_INDEX); empty means a folder under
+	// DataDir named after the corpus.
+	Index string
+	// DataDir holds indexes and caches (SENDBOT_DATA); empty means
+	// "sendbot" in the user's cache folder (~/.cache/sendbot on Linux).
+	DataDir string
+
+	Token   string // DISCORD_TOKEN
+	GuildID string // DISCORD_GUILD_ID
+	APIURL  string // DISCORD_API_URL
+
+	LogLevel  string // LOG_LEVEL: debug, info (default), warn, error
+	LogFormat string // LOG_FORMAT: text (default) or json
+}
+
+func configFromEnv(getenv func(string) string) config {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	return config{
+		Corpus:    get("SENDBOT_CORPUS"),
+		Index:     get("SENDBOT_INDEX"),
+		DataDir:   get("SENDBOT_DATA"),
+		Token:     get("DISCORD_TOKEN"),
+		GuildID:   get("DISCORD_GUILD_ID"),
+		APIURL:    get("DISCORD_API_URL"),
+		LogLevel:  get("LOG_LEVEL"),
+		LogFormat: get("LOG_FORMAT"),
+	}
+}
+
+// newFlags makes a subcommand's flag set with the flags every subcommand
+// shares: where the corpus and the index are.
+func newFlags(name string, cfg *config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Corpus, "corpus", cfg.Corpus, "corpus folder (default: $SENDBOT_CORPUS, else the built-in corpus)")
+	fs.StringVar(&cfg.Index, "index", cfg.Index, "index folder (default: $SENDBOT_INDEX, else under the data folder)")
+	return fs
+}
+
+// parseFlags parses args and turns flag errors into usage errors. Flags may
+// come before or after the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usageError{}
+			}
+			return nil, usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func newLogger(cfg config, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	switch strings.ToLower(cfg.LogLevel) {
+	case "", "info":
+		level = slog.LevelInfo
+	case "debug":
+		level = slog.LevelDebug
+	case "warn", "warning":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	default:
+		return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", cfg.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(cfg.LogFormat) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("LOG_FORMAT %q: use text or json", cfg.LogFormat)
+}
+
+// corpusSource returns the corpus to read and how to name it.
+func corpusSource(cfg config) (fs.FS, string, error) {
+	if cfg.Corpus == "" {
+		return corpus.Default(), "embedded default", nil
+	}
+	abs, err := filepath.Abs(cfg.Corpus)
+	if err != nil {
+		return nil, "", fmt.Errorf("corpus folder %q: %w", cfg.Corpus, err)
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return nil, "", fmt.Errorf("corpus folder %q does not exist (set SENDBOT_CORPUS or --corpus to a folder of documents)", cfg.Corpus)
+	}
+	if !info.IsDir() {
+		return nil, "", fmt.Errorf("corpus %q is a file, not a folder", cfg.Corpus)
+	}
+	return os.DirFS(abs), abs, nil
+}
+
+// indexDir is where the index of the configured corpus lives. Indexes never
+// go inside the source tree: by default they sit in the user's cache folder.
+func indexDir(cfg config, corpusName string) (string, error) {
+	if cfg.Index != "" {
+		return filepath.Abs(cfg.Index)
+	}
+	data := cfg.DataDir
+	if data == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("find a folder for the index (set SENDBOT_DATA or SENDBOT_INDEX): %w", err)
+		}
+		data = filepath.Join(cache, "sendbot")
+	}
+	name := "default"
+	if cfg.Corpus != "" {
+		sum := sha256.Sum256([]byte(corpusName))
+		name = filepath.Base(corpusName) + "-" + hex.EncodeToString(sum[:4])
+	}
+	return filepath.Join(data, "indexes", name), nil
+}
+
+// openIndex opens the index of the configured corpus, building it first
+// when there is none, when it was built by another version of sendbot or
+// from other files, or when it cannot be read.
+func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index, error) {
+	fsys, name, err := corpusSource(cfg)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := indexDir(cfg, name)
+	if err != nil {
+		return nil, err
+	}
+	fp, err := corpus.Fingerprint(fsys)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(dir)
+	var why string
+	switch {
+	case err == nil && ix.Info().Source.Fingerprint == fp:
+		return ix, nil
+	case err == nil:
+		ix.Close()
+		why = "the corpus has changed since the index was built"
+	case errors.Is(err, index.ErrNoIndex):
+		why = "there is no index yet"
+	case errors.Is(err, index.ErrOldMapping):
+		why = "the index was built by another version of sendbot"
+	case errors.Is(err, index.ErrBusy):
+		return nil, fmt.Errorf("%w: another sendbot is building it; try again when it finishes", err)
+	default:
+		why = "the index could not be read (" + err.Error() + ")"
+	}
+	log.Info("building the index", "reason", why, "corpus", name, "index", dir)
+	if _, err := buildIndex(ctx, fsys, name, fp, dir, log); err != nil {
+		return nil, err
+	}
+	return index.Open(dir)
+}
+
+// buildIndex reads the corpus and builds its index into dir, replacing any
+// index there only once the new one is complete.
+func buildIndex(ctx context.Context, fsys fs.FS, name, fingerprint, dir string, log *slog.Logger) (*corpus.Corpus, error) {
+	start := time.Now()
+	c, err := corpus.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	passages := 0
+	for _, d := range c.Documents {
+		passages += len(d.Passages)
+	}
+	if len(c.Documents) == 0 {
+		return c, fmt.Errorf("the corpus %s has no documents sendbot can read (run sendbot check to see why)", name)
+	}
+	if err := index.Rebuild(ctx, dir, c.Documents, index.Source{Name: name, Fingerprint: fingerprint}); err != nil {
+		return c, err
+	}
+	log.Info("index built", "documents", len(c.Documents), "passages", passages,
+		"skipped", len(c.Problems)-len(c.Errors()), "errors", len(c.Errors()), "took", time.Since(start).Round(time.Millisecond))
+	return c, nil
+}

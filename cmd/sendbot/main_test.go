@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+// cli runs sendbot in-process with only the given environment.
+type cli struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func newCLI(t *testing.T) *cli {
+	return &cli{t: t, env: map[string]string{"SENDBOT_DATA": t.TempDir()}}
+}
+
+func (c *cli) run(stdin string, args ...string) (stdout, stderr string, err error) {
+	c.t.Helper()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err = run(ctx, args, func(k string) string { return c.env[k] }, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestAskAnswersFromTheBuiltInCorpus(t *testing.T) {
+	c := newCLI(t)
+	out, logs, err := c.run("", "ask", "how do I ask for an EHC needs assessment?", "--area", "herefordshire")
+	if err != nil {
+		t.Fatalf("ask: %v\n%s", err, logs)
+	}
+	for _, want := range []string{"1. Asking for an EHC needs assessment in Herefordshire", "https://www.herefordshire.gov.uk/", "Herefordshire · ", "it is not advice"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ask output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Worcestershire ·") {
+		t.Errorf("--area herefordshire showed another area:\n%s", out)
+	}
+	if !strings.Contains(logs, "building the index") {
+		t.Errorf("first run should say it builds the index: %s", logs)
+	}
+	// The second run reuses the index.
+	if _, logs, err := c.run("", "ask", "short breaks"); err != nil || strings.Contains(logs, "building the index") {
+		t.Errorf("second run rebuilt the index (err %v): %s", err, logs)
+	}
+}
+
+func TestAskDeclinesAndExplains(t *testing.T) {
+	c := newCLI(t)
+	out, _, err := c.run("", "ask", "cheap flights to spain")
+	if err != nil || !strings.Contains(out, "couldn't find an answer") || strings.Contains(out, "1. ") {
+		t.Errorf("off-topic question: err %v, output:\n%s", err, out)
+	}
+	_, _, err = c.run("", "ask", "?!?")
+	if err == nil || !strings.Contains(err.Error(), "no words to search for") {
+		t.Errorf("punctuation-only question: %v", err)
+	}
+	_, _, err = c.run("", "ask", "short breaks", "--area", "Atlantis")
+	if err == nil || !strings.Contains(err.Error(), "England, Herefordshire, Worcestershire") {
+		t.Errorf("unknown area should list the known ones: %v", err)
+	}
+	_, _, err = c.run("", "ask")
+	var ue usageError
+	if !errors.As(err, &ue) || exitCode(err) != 2 {
+		t.Errorf("ask with no question: %v", err)
+	}
+}
+
+func TestSearchJSONReadsQueriesFromStdin(t *testing.T) {
+	c := newCLI(t)
+	out, _, err := c.run("what are short breaks\n\n?!\nwhen was worcestershire inspected\n", "search", "--json", "--k", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want one line per non-empty query, got %d:\n%s", len(lines), out)
+	}
+	var got []searchLine
+	for _, l := range lines {
+		var s searchLine
+		if err := json.Unmarshal([]byte(l), &s); err != nil {
+			t.Fatalf("not JSON: %s", l)
+		}
+		got = append(got, s)
+	}
+	if !got[0].Answered || len(got[0].Results) != 2 || got[0].Results[0].SourceURL == "" || got[0].Results[0].Text == "" {
+		t.Errorf("first query: %+v", got[0])
+	}
+	if got[1].Answered || got[1].Error == "" || got[1].Results == nil {
+		t.Errorf("a query with no words should be answered=false with an error and empty results: %+v", got[1])
+	}
+	r := got[2].Results[0]
+	if r.Area != "Worcestershire" || !strings.Contains(r.Text, "April 2024") {
+		t.Errorf("third query top result: %+v", r)
+	}
+	if !strings.Contains(lines[0], `"took_ms":`) || !strings.Contains(lines[0], `"published":`) || !strings.Contains(lines[0], `"page":`) {
+		t.Errorf("missing fields: %s", lines[0])
+	}
+}
+
+func TestIndexAndCheckAFolder(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, s string) {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("testshire/transport.md", "---\ntitle: Transport\nsource_url: https://testshire.example/t\n---\n# Transport\n\nChildren who live beyond walking distance of their nearest suitable school can get free travel to school.\n")
+	write("testshire/report.pdf", "%PDF-1.4")
+	c := newCLI(t)
+	c.env["SENDBOT_CORPUS"] = dir
+
+	out, _, err := c.run("", "check")
+	if err != nil {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	for _, want := range []string{"ok", "testshire/transport.md", "skipped", "testshire/report.pdf", "PDF is not yet supported", "1 documents, 1 passages; 1 files skipped, 0 errors", "Testshire: 1 documents"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	write("testshire/empty.md", "")
+	out, _, err = c.run("", "check", dir)
+	if !errors.Is(err, errCorpusProblems) || !strings.Contains(out, "error") || !strings.Contains(out, "testshire/empty.md") || !strings.Contains(out, "file is empty") {
+		t.Errorf("check with a broken file: err %v\n%s", err, out)
+	}
+
+	out, _, err = c.run("", "index")
+	if err != nil || !strings.Contains(out, "Indexed 1 documents (1 passages)") || !strings.Contains(out, "testshire/empty.md\tfile is empty") {
+		t.Errorf("index: err %v\n%s", err, out)
+	}
+	out, _, err = c.run("", "ask", "how far from school for free travel")
+	if err != nil || !strings.Contains(out, "https://testshire.example/t") {
+		t.Errorf("ask after index: %v\n%s", err, out)
+	}
+	if _, _, err := c.run("", "check", filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("check of a missing folder: %v", err)
+	}
+}
+
+func TestSharedCorpusChecksClean(t *testing.T) {
+	const shared = "../../../shared/corpus"
+	if _, err := os.Stat(shared); err != nil {
+		t.Skip("../shared/corpus is absent: this check runs in CI")
+	}
+	out, _, err := newCLI(t).run("", "check", shared)
+	if err != nil {
+		t.Fatalf("check %s: %v\n%s", shared, err, out)
+	}
+	for _, want := range []string{"0 errors", "Herefordshire:", "Worcestershire:", "England:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q", want)
+		}
+	}
+}
+
+func TestServeExplainsTokenProblems(t *testing.T) {
+	tests := []struct {
+		name, token string
+		want        error
+	}{
+		{"missing", "", bot.ErrNoToken},
+		{"malformed", "not a token", bot.ErrBadToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.env["DISCORD_TOKEN"] = tt.token
+			_, _, err := c.run("", "serve")
+			if !errors.Is(err, tt.want) || strings.Count(err.Error(), "\n") > 0 {
+				t.Errorf("serve: %v, want a one-line %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBadSettingsAreExplained(t *testing.T) {
+	c := newCLI(t)
+	c.env["LOG_FORMAT"] = "xml"
+	if _, _, err := c.run("", "index"); err == nil || !strings.Contains(err.Error(), "use text or json") {
+		t.Errorf("bad LOG_FORMAT: %v", err)
+	}
+	if _, _, err := c.run("", "frobnicate"); exitCode(err) != 2 {
+		t.Errorf("unknown command: %v", err)
+	}
+	if out, _, err := c.run("", "version"); err != nil || !strings.HasPrefix(out, "sendbot ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+}
+
+func TestLoadEnvPrefersTheEnvironment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".env")
+	os.WriteFile(path, []byte("# comment\nDISCORD_GUILD_ID=123\nSENDBOT_CORPUS=from-file\n"), 0o600)
+	getenv, err := loadEnv(path, func(k string) (string, bool) {
+		if k == "SENDBOT_CORPUS" {
+			return "from-env", true
+		}
+		return "", false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if getenv("DISCORD_GUILD_ID") != "123" || getenv("SENDBOT_CORPUS") != "from-env" {
+		t.Errorf("got guild %q corpus %q", getenv("DISCORD_GUILD_ID"), getenv("SENDBOT_CORPUS"))
+	}
+	if _, err := loadEnv(filepath.Join(t.TempDir(), "none"), os.LookupEnv); err != nil {
+		t.Errorf("a missing .env is fine: %v", err)
+	}
+	os.WriteFile(path, []byte("NOT VALID LINE WITHOUT EQUALS\n"), 0o600)
+	if _, err := loadEnv(path, os.LookupEnv); err == nil || !strings.Contains(err.Error(), "NAME=value") {
+		t.Errorf("malformed .env: %v", err)
+	}
+}
+
+// TestServeAnswersThroughFakeDiscord runs the real serve command, built-in
+// corpus and all, against the fake Discord server via DISCORD_API_URL.
+func TestServeAnswersThroughFakeDiscord(t *testing.T) {
+	srv := discordtest.NewServer(t)
+	c := newCLI(t)
+	c.env["DISCORD_TOKEN"] = discordtest.Token
+	c.env["DISCORD_GUILD_ID"] = discordtest.GuildID
+	c.env["DISCORD_API_URL"] = srv.APIURL()
+	var logs bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	wait, cancelWait := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelWait()
+	if _, err := srv.WaitCommands(wait, discordtest.GuildID, 1); err != nil {
+		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
+	}
+	const q = "when was worcestershire inspected by ofsted"
+	i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: q})
+	srv.SendInteraction(i)
+	resp, err := srv.WaitResponse(wait, i)
+	if err != nil {
+		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
+	}
+	if len(resp.Message.Embeds) != 1 {
+		t.Fatalf("no embed: %+v", resp.Message)
+	}
+	d := resp.Message.Embeds[0].Description
+	for _, want := range []string{"[Worcestershire SEND inspection 2024", "](https://", "**inspected**", "**Ofsted**"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("embed lacks %q:\n%s", want, d)
+		}
+	}
+	if strings.Contains(logs.String(), q) || strings.Contains(logs.String(), "worcestershire inspected") {
+		t.Errorf("the question text reached the logs:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), discordtest.Token) {
+		t.Errorf("the token reached the logs")
+	}
+}
