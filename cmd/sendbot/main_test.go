@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
@@ -272,5 +274,25 @@ func TestServeAnswersThroughFakeDiscord(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), discordtest.Token) {
 		t.Errorf("the token reached the logs")
+	}
+}
+
+func TestAnIndexFromAnotherVersionIsRebuilt(t *testing.T) {
+	c := newCLI(t)
+	dir := filepath.Join(t.TempDir(), "idx")
+	c.env["SENDBOT_INDEX"] = dir
+	// Any bleve index without sendbot's record of its mapping version stands
+	// in for one built by an older sendbot.
+	old, err := bleve.New(dir, bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	out, logs, err := c.run("", "ask", "what are short breaks")
+	if err != nil || !strings.Contains(out, "1. ") {
+		t.Fatalf("ask over an old index: %v\n%s\n%s", err, out, logs)
+	}
+	if !strings.Contains(logs, "built by another version of sendbot") {
+		t.Errorf("the rebuild should be logged with its reason: %s", logs)
 	}
 }
