@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/internal/discordapi"
 )
 
 // Searcher answers questions. *index.Index is one.
@@ -79,7 +80,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 // ends; then it waits for answers in flight and disconnects.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.APIURL != "" {
-		if err := pointDiscordgoAt(b.cfg.APIURL); err != nil {
+		if err := discordapi.PointAt(b.cfg.APIURL); err != nil {
 			return err
 		}
 	}

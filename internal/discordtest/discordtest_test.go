@@ -13,63 +13,18 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/sendbot/sendbot/internal/discordapi"
 )
 
-// pointDiscordgoAt re-derives every discordgo endpoint string variable
-// that derives from EndpointAPI from apiURL, in the order endpoints.go
-// derives them, and restores the originals when the test ends.
+// pointDiscordgoAt points discordgo at apiURL, the way the bot does, and
+// back at Discord when the test ends.
 func pointDiscordgoAt(t testing.TB, apiURL string) {
 	t.Helper()
-	vars := []*string{
-		&discordgo.EndpointAPI,
-		&discordgo.EndpointGuilds,
-		&discordgo.EndpointChannels,
-		&discordgo.EndpointUsers,
-		&discordgo.EndpointGateway,
-		&discordgo.EndpointGatewayBot,
-		&discordgo.EndpointWebhooks,
-		&discordgo.EndpointStickers,
-		&discordgo.EndpointStageInstances,
-		&discordgo.EndpointSKUs,
-		&discordgo.EndpointVoice,
-		&discordgo.EndpointVoiceRegions,
-		&discordgo.EndpointNitroStickersPacks,
-		&discordgo.EndpointGuildCreate,
-		&discordgo.EndpointApplications,
-		&discordgo.EndpointOAuth2,
-		&discordgo.EndpointOAuth2Applications,
-		&discordgo.EndpointOauth2,
-		&discordgo.EndpointOauth2Applications,
+	if err := discordapi.PointAt(apiURL); err != nil {
+		t.Fatal(err)
 	}
-	saved := make([]string, len(vars))
-	for i, p := range vars {
-		saved[i] = *p
-	}
-	t.Cleanup(func() {
-		for i, p := range vars {
-			*p = saved[i]
-		}
-	})
-
-	discordgo.EndpointAPI = apiURL
-	discordgo.EndpointGuilds = discordgo.EndpointAPI + "guilds/"
-	discordgo.EndpointChannels = discordgo.EndpointAPI + "channels/"
-	discordgo.EndpointUsers = discordgo.EndpointAPI + "users/"
-	discordgo.EndpointGateway = discordgo.EndpointAPI + "gateway"
-	discordgo.EndpointGatewayBot = discordgo.EndpointGateway + "/bot"
-	discordgo.EndpointWebhooks = discordgo.EndpointAPI + "webhooks/"
-	discordgo.EndpointStickers = discordgo.EndpointAPI + "stickers/"
-	discordgo.EndpointStageInstances = discordgo.EndpointAPI + "stage-instances"
-	discordgo.EndpointSKUs = discordgo.EndpointAPI + "skus"
-	discordgo.EndpointVoice = discordgo.EndpointAPI + "/voice/"
-	discordgo.EndpointVoiceRegions = discordgo.EndpointVoice + "regions"
-	discordgo.EndpointNitroStickersPacks = discordgo.EndpointAPI + "/sticker-packs"
-	discordgo.EndpointGuildCreate = discordgo.EndpointAPI + "guilds"
-	discordgo.EndpointApplications = discordgo.EndpointAPI + "applications"
-	discordgo.EndpointOAuth2 = discordgo.EndpointAPI + "oauth2/"
-	discordgo.EndpointOAuth2Applications = discordgo.EndpointOAuth2 + "applications"
-	discordgo.EndpointOauth2 = discordgo.EndpointOAuth2
-	discordgo.EndpointOauth2Applications = discordgo.EndpointOAuth2Applications
+	t.Cleanup(func() { discordapi.PointAt(discordapi.Default) })
 }
 
 // newSession points discordgo at s and returns a session with the right

@@ -1,4 +1,6 @@
-package bot
+// Package discordapi points discordgo at a Discord API base other than
+// discord.com: a REST proxy, or the fake server tests use.
+package discordapi
 
 import (
 	"fmt"
@@ -11,12 +13,15 @@ import (
 
 var endpointsMu sync.Mutex
 
-// pointDiscordgoAt sends all of discordgo's REST calls, and so its gateway
+// Default is Discord's own API base, as discordgo starts with it.
+var Default = discordgo.EndpointAPI
+
+// PointAt sends all of discordgo's REST calls, and so its gateway
 // (discordgo asks GET gateway for the websocket address), to base: a REST
 // proxy or a local test server. discordgo derives its endpoint variables
 // from EndpointAPI once, at start-up, so each derived one is reassigned
 // here in the order endpoints.go derives them.
-func pointDiscordgoAt(base string) error {
+func PointAt(base string) error {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("DISCORD_API_URL %q is not an http(s) address like http://127.0.0.1:8080/api/v9/", base)
