@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -121,20 +120,11 @@ func sourceHeader(n int, h index.Hit) string {
 	if h.Area != "" {
 		meta = append(meta, escapeMarkdown(h.Area))
 	}
-	meta = append(meta, showDate(h.Published))
+	meta = append(meta, h.ShownDate())
 	if h.Page > 0 {
 		meta = append(meta, fmt.Sprintf("page %d", h.Page))
 	}
 	return line + "\n" + strings.Join(meta, " · ")
-}
-
-// showDate turns "2025-07-04" into "4 July 2025".
-func showDate(published string) string {
-	t, err := time.Parse(time.DateOnly, published)
-	if err != nil {
-		return "date unknown"
-	}
-	return t.Format("2 January 2006")
 }
 
 // linkTarget returns u if it is safe to use as a Markdown link target.

@@ -90,6 +90,16 @@ type Hit struct {
 	Coverage float64
 }
 
+// ShownDate is the publication date as parents read it, "4 July 2025", or
+// "date unknown".
+func (h Hit) ShownDate() string {
+	t, err := time.Parse(time.DateOnly, h.Published)
+	if err != nil {
+		return "date unknown"
+	}
+	return t.Format("2 January 2006")
+}
+
 // Result is the answer to a Query.
 type Result struct {
 	Hits []Hit

@@ -62,3 +62,11 @@ func TestWindowMultibyteAndNoSpaces(t *testing.T) {
 		t.Errorf("kept a span inside a rune: %v", spans)
 	}
 }
+
+func TestShownDate(t *testing.T) {
+	for published, want := range map[string]string{"2025-07-04": "4 July 2025", "": "date unknown", "soon": "date unknown"} {
+		if got := (Hit{Published: published}).ShownDate(); got != want {
+			t.Errorf("ShownDate(%q) = %q, want %q", published, got, want)
+		}
+	}
+}

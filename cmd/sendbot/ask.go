@@ -87,7 +87,7 @@ func printAnswer(w io.Writer, res index.Result, bold bool) {
 		if h.Area != "" {
 			meta = append(meta, h.Area)
 		}
-		meta = append(meta, showDate(h.Published))
+		meta = append(meta, h.ShownDate())
 		if h.Page > 0 {
 			meta = append(meta, fmt.Sprintf("page %d", h.Page))
 		}
@@ -101,14 +101,6 @@ func printAnswer(w io.Writer, res index.Result, bold bool) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "sendbot quotes published documents with their sources; it is not advice.")
-}
-
-func showDate(published string) string {
-	t, err := time.Parse(time.DateOnly, published)
-	if err != nil {
-		return "date unknown"
-	}
-	return t.Format("2 January 2006")
 }
 
 // markMatches puts matched words in bold when writing to a terminal.
