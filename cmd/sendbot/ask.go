@@ -46,13 +46,10 @@ func runAsk(ctx context.Context, env appEnv, args []string) error {
 	return nil
 }
 
-// openForQueries opens the index for ask and search, logging only warnings
-// unless LOG_LEVEL asks for more, so that building it on first use is
-// announced without cluttering every answer.
+// openForQueries opens the index for ask and search. Logs go to standard
+// error, so building the index on first use is announced apart from the
+// answer on standard output.
 func openForQueries(ctx context.Context, cfg config, env appEnv) (*index.Index, error) {
-	if cfg.LogLevel == "" {
-		cfg.LogLevel = "info"
-	}
 	log, err := newLogger(cfg, env.stderr)
 	if err != nil {
 		return nil, err

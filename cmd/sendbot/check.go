@@ -47,21 +47,17 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 	type row struct{ path, line string }
 	var rows []row
-	badDate := map[string]bool{}
+	reported := map[string]bool{}
 	for _, p := range c.Problems {
-		status := "error"
-		if p.Skipped() {
-			status = "skipped"
-		}
-		rows = append(rows, row{p.Path, fmt.Sprintf("%s\t%s\t%s", status, p.Path, p.Reason)})
-		badDate[p.Path] = true
+		rows = append(rows, row{p.Path, fmt.Sprintf("%s\t%s\t%s", problemStatus(p), p.Path, p.Reason)})
+		reported[p.Path] = true
 	}
 	type tally struct{ docs, passages int }
 	areas := map[string]*tally{}
 	passages := 0
 	for _, d := range c.Documents {
-		if badDate[d.Path] {
-			continue // listed with its problem; it is still indexed
+		if reported[d.Path] {
+			continue // listed with its problem (a bad date); it is still indexed
 		}
 		rows = append(rows, row{d.Path, fmt.Sprintf("ok\t%s\t%s, %d passages, %q", d.Path, d.Format, len(d.Passages), d.Title)})
 	}
@@ -99,6 +95,14 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	return nil
 }
 
+// problemStatus is "skipped" for a format not read yet, else "error".
+func problemStatus(p corpus.Problem) string {
+	if p.Skipped() {
+		return "skipped"
+	}
+	return "error"
+}
+
 // runIndex builds the index of the configured corpus, replacing the old
 // one only when the new one is complete.
 func runIndex(ctx context.Context, env appEnv, args []string) error {
@@ -111,40 +115,28 @@ func runIndex(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	fsys, name, err := corpusSource(cfg)
-	if err != nil {
-		return err
-	}
-	dir, err := indexDir(cfg, name)
-	if err != nil {
-		return err
-	}
-	fp, err := corpus.Fingerprint(fsys)
+	t, err := locate(cfg)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	c, err := buildIndex(ctx, fsys, name, fp, dir, log)
+	c, err := buildIndex(ctx, t, log)
 	if c != nil {
 		for _, p := range c.Problems {
-			status := "error"
-			if p.Skipped() {
-				status = "skipped"
-			}
-			fmt.Fprintf(env.stdout, "%s\t%s\t%s\n", status, p.Path, p.Reason)
+			fmt.Fprintf(env.stdout, "%s\t%s\t%s\n", problemStatus(p), p.Path, p.Reason)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	ix, err := index.Open(dir)
+	ix, err := index.Open(t.dir)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
 	info := ix.Info()
 	fmt.Fprintf(env.stdout, "Indexed %d documents (%d passages) from %s in %s\nIndex: %s\n",
-		info.Documents, info.Passages, name, time.Since(start).Round(time.Millisecond), dir)
+		info.Documents, info.Passages, t.name, time.Since(start).Round(time.Millisecond), t.dir)
 	for _, a := range info.Areas {
 		fmt.Fprintf(env.stdout, "  %s: %d documents, %d passages\n", a.Name, a.Documents, a.Passages)
 	}

@@ -168,26 +168,43 @@ func indexDir(cfg config, corpusName string) (string, error) {
 	return filepath.Join(data, "indexes", name), nil
 }
 
+// indexTarget is a corpus and the folder its index lives in.
+type indexTarget struct {
+	fsys        fs.FS
+	name        string // the corpus folder, or "embedded default"
+	dir         string
+	fingerprint string
+}
+
+// locate finds the configured corpus, its index folder and its fingerprint.
+func locate(cfg config) (indexTarget, error) {
+	fsys, name, err := corpusSource(cfg)
+	if err != nil {
+		return indexTarget{}, err
+	}
+	dir, err := indexDir(cfg, name)
+	if err != nil {
+		return indexTarget{}, err
+	}
+	fp, err := corpus.Fingerprint(fsys)
+	if err != nil {
+		return indexTarget{}, err
+	}
+	return indexTarget{fsys: fsys, name: name, dir: dir, fingerprint: fp}, nil
+}
+
 // openIndex opens the index of the configured corpus, building it first
 // when there is none, when it was built by another version of sendbot or
 // from other files, or when it cannot be read.
 func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index, error) {
-	fsys, name, err := corpusSource(cfg)
+	t, err := locate(cfg)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := indexDir(cfg, name)
-	if err != nil {
-		return nil, err
-	}
-	fp, err := corpus.Fingerprint(fsys)
-	if err != nil {
-		return nil, err
-	}
-	ix, err := index.Open(dir)
+	ix, err := index.Open(t.dir)
 	var why string
 	switch {
-	case err == nil && ix.Info().Source.Fingerprint == fp:
+	case err == nil && ix.Info().Source.Fingerprint == t.fingerprint:
 		return ix, nil
 	case err == nil:
 		ix.Close()
@@ -201,18 +218,18 @@ func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index,
 	default:
 		why = "the index could not be read (" + err.Error() + ")"
 	}
-	log.Info("building the index", "reason", why, "corpus", name, "index", dir)
-	if _, err := buildIndex(ctx, fsys, name, fp, dir, log); err != nil {
+	log.Info("building the index", "reason", why, "corpus", t.name, "index", t.dir)
+	if _, err := buildIndex(ctx, t, log); err != nil {
 		return nil, err
 	}
-	return index.Open(dir)
+	return index.Open(t.dir)
 }
 
-// buildIndex reads the corpus and builds its index into dir, replacing any
-// index there only once the new one is complete.
-func buildIndex(ctx context.Context, fsys fs.FS, name, fingerprint, dir string, log *slog.Logger) (*corpus.Corpus, error) {
+// buildIndex reads the corpus and builds its index, replacing any index
+// already there only once the new one is complete.
+func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.Corpus, error) {
 	start := time.Now()
-	c, err := corpus.Load(fsys)
+	c, err := corpus.Load(t.fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -221,9 +238,9 @@ func buildIndex(ctx context.Context, fsys fs.FS, name, fingerprint, dir string, 
 		passages += len(d.Passages)
 	}
 	if len(c.Documents) == 0 {
-		return c, fmt.Errorf("the corpus %s has no documents sendbot can read (run sendbot check to see why)", name)
+		return c, fmt.Errorf("the corpus %s has no documents sendbot can read (run sendbot check to see why)", t.name)
 	}
-	if err := index.Rebuild(ctx, dir, c.Documents, index.Source{Name: name, Fingerprint: fingerprint}); err != nil {
+	if err := index.Rebuild(ctx, t.dir, c.Documents, index.Source{Name: t.name, Fingerprint: t.fingerprint}); err != nil {
 		return c, err
 	}
 	log.Info("index built", "documents", len(c.Documents), "passages", passages,
