@@ -12,13 +12,8 @@ import (
 	"github.com/sendbot/sendbot/index"
 )
 
-// Discord's embed limits, counted in characters.
-const (
-	maxEmbedTitle       = 256
-	maxEmbedDescription = 4096
-	maxEmbedFooter      = 2048
-	maxMessageContent   = 2000
-)
+// maxEmbedDescription is Discord's limit on an embed's description, in characters.
+const maxEmbedDescription = 4096
 
 const (
 	answerTitle = "What the published documents say"

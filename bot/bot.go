@@ -235,10 +235,9 @@ func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEm
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			err = errTimeout
 		}
-		switch {
-		case errors.Is(err, index.ErrNoWords), errors.Is(err, index.ErrTooLong), errors.Is(err, index.ErrUnknownArea):
-			b.log.Info("question not searched", "via", via, "reason", reasonOf(err))
-		default:
+		if reason := reasonOf(err); reason != "" {
+			b.log.Info("question not searched", "via", via, "reason", reason)
+		} else {
 			b.log.Error("search failed", "via", via, "err", err)
 		}
 		return errorReply(err, b.searcher.Areas()), nil
@@ -247,6 +246,8 @@ func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEm
 	return answerReply(res, b.searcher.Areas())
 }
 
+// reasonOf names the ways a question can be refused without anything
+// going wrong, or returns "" for a real failure.
 func reasonOf(err error) string {
 	switch {
 	case errors.Is(err, index.ErrNoWords):
@@ -256,7 +257,7 @@ func reasonOf(err error) string {
 	case errors.Is(err, index.ErrUnknownArea):
 		return "unknown area"
 	}
-	return "error"
+	return ""
 }
 
 func mentions(m *discordgo.Message, userID string) bool {
