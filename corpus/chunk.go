@@ -77,19 +77,13 @@ func splitLong(b block) []unit {
 	if n <= MaxWords {
 		return []unit{{text: b.Text, words: n, page: b.Page}}
 	}
-	var pieces []string
-	if strings.Contains(b.Text, "\n") {
-		pieces = strings.Split(b.Text, "\n")
-	} else {
-		pieces = sentences(b.Text)
+	pieces, sep := sentences(b.Text), " "
+	if strings.Contains(b.Text, "\n") { // a list: cut between items
+		pieces, sep = strings.Split(b.Text, "\n"), "\n"
 	}
 	var out []unit
 	var cur []string
 	words := 0
-	sep := " "
-	if strings.Contains(b.Text, "\n") {
-		sep = "\n"
-	}
 	for _, p := range pieces {
 		w := wordCount(p)
 		if words > 0 && words+w > TargetWords {

@@ -222,5 +222,3 @@ func Fingerprint(fsys fs.FS) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16]), nil
 }
-
-func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -51,7 +52,7 @@ type manifestFile struct {
 func readManifest(fsys fs.FS) (map[string]Meta, []Problem) {
 	data, err := fs.ReadFile(fsys, ManifestName)
 	if err != nil {
-		if isNotExist(err) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, []Problem{{Path: ManifestName, Reason: "cannot read: " + err.Error(), Err: err}}

@@ -525,18 +525,8 @@ func (s *Server) webhookMessage(w http.ResponseWriter, req *Request, app, token,
 	var payload json.RawMessage
 	var fields map[string]json.RawMessage
 	if req.Method == "PATCH" {
-		var files []PostedFile
-		var err error
-		payload, files, err = decodePayload(req)
-		if err == nil {
-			err = json.Unmarshal(payload, &fields)
-		}
-		if err != nil {
-			writeError(w, errInvalidJSON)
-			return
-		}
-		if e := validateMessage(fields, len(files), false); e != nil {
-			writeError(w, e)
+		var ok bool
+		if payload, fields, ok = decodeMessageEdit(w, req); !ok {
 			return
 		}
 	}

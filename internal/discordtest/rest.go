@@ -450,20 +450,31 @@ func (s *Server) createChannelMessage(w http.ResponseWriter, req *Request, chann
 	writeJSON(w, 200, out)
 }
 
+// decodeMessageEdit reads and checks the body of a message PATCH. When it
+// returns false it has already written Discord's error response.
+func decodeMessageEdit(w http.ResponseWriter, req *Request) (json.RawMessage, map[string]json.RawMessage, bool) {
+	payload, files, err := decodePayload(req)
+	var fields map[string]json.RawMessage
+	if err == nil {
+		err = json.Unmarshal(payload, &fields)
+	}
+	if err != nil {
+		writeError(w, errInvalidJSON)
+		return nil, nil, false
+	}
+	if e := validateMessage(fields, len(files), false); e != nil {
+		writeError(w, e)
+		return nil, nil, false
+	}
+	return payload, fields, true
+}
+
 // channelMessage handles GET/PATCH/DELETE channels/{id}/messages/{id}.
 func (s *Server) channelMessage(w http.ResponseWriter, req *Request, channelID, messageID string) {
 	var fields map[string]json.RawMessage
 	if req.Method == "PATCH" {
-		payload, files, err := decodePayload(req)
-		if err == nil {
-			err = json.Unmarshal(payload, &fields)
-		}
-		if err != nil {
-			writeError(w, errInvalidJSON)
-			return
-		}
-		if e := validateMessage(fields, len(files), false); e != nil {
-			writeError(w, e)
+		var ok bool
+		if _, fields, ok = decodeMessageEdit(w, req); !ok {
 			return
 		}
 	}
