@@ -272,6 +272,9 @@ func TestServeAnswersThroughFakeDiscord(t *testing.T) {
 	if strings.Contains(logs.String(), q) || strings.Contains(logs.String(), "worcestershire inspected") {
 		t.Errorf("the question text reached the logs:\n%s", logs.String())
 	}
+	if !strings.Contains(logs.String(), "building the index") || !strings.Contains(logs.String(), "index built") {
+		t.Errorf("serve should log that it builds the index before connecting:\n%s", logs.String())
+	}
 	if strings.Contains(logs.String(), discordtest.Token) {
 		t.Errorf("the token reached the logs")
 	}
@@ -294,5 +297,25 @@ func TestAnIndexFromAnotherVersionIsRebuilt(t *testing.T) {
 	}
 	if !strings.Contains(logs, "built by another version of sendbot") {
 		t.Errorf("the rebuild should be logged with its reason: %s", logs)
+	}
+}
+
+func TestIndexesLiveInTheCacheFolderByDefault(t *testing.T) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Skip("this machine has no user cache folder:", err)
+	}
+	dir, err := indexDir(config{}, "embedded default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(cache, "sendbot", "indexes", "default"); dir != want {
+		t.Errorf("default index folder = %s, want %s", dir, want)
+	}
+	wd, _ := os.Getwd()
+	repo := filepath.Dir(filepath.Dir(wd))
+	named, _ := indexDir(config{Corpus: "x"}, "/some/corpus")
+	if strings.HasPrefix(dir, repo) || strings.HasPrefix(named, repo) {
+		t.Errorf("an index would be written inside the source tree: %s, %s", dir, named)
 	}
 }
