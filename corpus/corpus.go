@@ -15,6 +15,9 @@ var ErrUnsupported = errors.New("format not yet supported")
 type Document struct {
 	// Path is the file's slash-separated path inside the corpus.
 	Path string
+	// Entry names the document within its file when one file holds many,
+	// as a service directory does (the service's id); "" otherwise.
+	Entry string
 	// Format names the reader that parsed it: "markdown" or "text".
 	Format string
 
@@ -34,6 +37,15 @@ type Document struct {
 	Published time.Time
 
 	Passages []Passage
+}
+
+// Key identifies the document in the corpus: its path, and its entry
+// within the file when there is one.
+func (d Document) Key() string {
+	if d.Entry == "" {
+		return d.Path
+	}
+	return d.Path + "#" + d.Entry
 }
 
 // Passage is the unit sendbot quotes: a few sentences under one heading.
@@ -62,9 +74,21 @@ type Problem struct {
 // as opposed to a broken file or bad metadata.
 func (p Problem) Skipped() bool { return errors.Is(p.Err, ErrUnsupported) }
 
-// Corpus is what Load found: the documents it read and the files it could not.
+// Skip is an entry of a multi-document file (a service in a directory
+// feed) that was left out on purpose: empty, a placeholder, or a duplicate.
+// Skips are counted and shown, not treated as errors.
+type Skip struct {
+	Path string
+	// Entry is the entry's id, or its name when it has no id.
+	Entry  string
+	Reason string
+}
+
+// Corpus is what Load found: the documents it read, the entries it left
+// out on purpose, and the files it could not read.
 type Corpus struct {
 	Documents []Document
+	Skips     []Skip
 	Problems  []Problem
 }
 

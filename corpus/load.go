@@ -21,16 +21,37 @@ var (
 	errBadFile = errors.New("unreadable document")
 )
 
-// reader parses one file format into metadata and blocks.
+// entry is one document's worth of a file, as a reader produces it. Most
+// files hold one document; a service directory holds one per service.
+type entry struct {
+	// ID names the entry within its file ("" for single-document files).
+	ID     string
+	Meta   Meta
+	Blocks []block
+}
+
+// parsed is what a reader found in one file: its documents, and the
+// entries it left out on purpose (empty or placeholder services), each
+// with the reason.
+type parsed struct {
+	Entries []entry
+	Skipped []Skip
+}
+
+// reader parses one file format.
 type reader struct {
 	format string
-	parse  func(data []byte) (Meta, []block, error)
+	// raw readers check their own bytes (a PDF is binary, a web page may
+	// declare another character set); for the others Load first makes sure
+	// the file is UTF-8 text.
+	raw   bool
+	parse func(data []byte) (parsed, error)
 }
 
 var readers = map[string]reader{
-	".md":       {"markdown", parseMarkdown},
-	".markdown": {"markdown", parseMarkdown},
-	".txt":      {"text", parseText},
+	".md":       {format: "markdown", parse: parseMarkdown},
+	".markdown": {format: "markdown", parse: parseMarkdown},
+	".txt":      {format: "text", parse: parseText},
 }
 
 // notYet names formats that later versions read; until then they are skipped.
@@ -38,16 +59,21 @@ var notYet = map[string]string{
 	".pdf": "PDF", ".html": "HTML", ".htm": "HTML", ".json": "Open Referral JSON", ".csv": "CSV",
 }
 
-func parseMarkdown(data []byte) (Meta, []block, error) {
-	m, body, err := splitFrontMatter(data)
-	if err != nil {
-		return Meta{}, nil, err
-	}
-	return m, markdownBlocks(string(body)), nil
+// single wraps one document's metadata and blocks as a reader's result.
+func single(m Meta, blocks []block) parsed {
+	return parsed{Entries: []entry{{Meta: m, Blocks: blocks}}}
 }
 
-func parseText(data []byte) (Meta, []block, error) {
-	return Meta{}, textBlocks(string(bytes.TrimPrefix(data, []byte("\ufeff")))), nil
+func parseMarkdown(data []byte) (parsed, error) {
+	m, body, err := splitFrontMatter(data)
+	if err != nil {
+		return parsed{}, err
+	}
+	return single(m, markdownBlocks(string(body))), nil
+}
+
+func parseText(data []byte) (parsed, error) {
+	return single(Meta{}, textBlocks(string(bytes.TrimPrefix(data, []byte("\ufeff"))))), nil
 }
 
 // Load reads every document in fsys. Files it cannot read are listed in
@@ -76,13 +102,10 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		if d.IsDir() || p == ManifestName {
 			return nil
 		}
-		doc, prob := loadFile(fsys, p, manifest[p])
-		if prob != nil {
-			c.Problems = append(c.Problems, *prob)
-		}
-		if doc != nil {
-			c.Documents = append(c.Documents, *doc)
-		}
+		docs, skipped, probs := loadFile(fsys, p, manifest[p])
+		c.Documents = append(c.Documents, docs...)
+		c.Skips = append(c.Skips, skipped...)
+		c.Problems = append(c.Problems, probs...)
 		return nil
 	})
 	if err != nil {
@@ -92,42 +115,85 @@ func Load(fsys fs.FS) (*Corpus, error) {
 	return c, nil
 }
 
-// loadFile reads one document. It may return both a document and a problem:
-// a readable document with a bad date is indexed with the date unknown.
-func loadFile(fsys fs.FS, p string, listed Meta) (*Document, *Problem) {
+// loadFile reads the documents in one file. It may return documents and
+// problems together: a readable document with a bad date is indexed with
+// the date unknown.
+func loadFile(fsys fs.FS, p string, listed Meta) ([]Document, []Skip, []Problem) {
+	fail := func(reason string, err error) ([]Document, []Skip, []Problem) {
+		return nil, nil, []Problem{{Path: p, Reason: reason, Err: err}}
+	}
 	ext := strings.ToLower(path.Ext(p))
 	rd, ok := readers[ext]
 	if !ok {
 		if name, later := notYet[ext]; later {
-			return nil, &Problem{Path: p, Reason: name + " is not yet supported", Err: ErrUnsupported}
+			return fail(name+" is not yet supported", ErrUnsupported)
 		}
-		return nil, &Problem{Path: p, Reason: fmt.Sprintf("not a document format sendbot reads (%q)", ext), Err: ErrUnsupported}
+		return fail(fmt.Sprintf("not a document format sendbot reads (%q)", ext), ErrUnsupported)
 	}
 	info, err := fs.Stat(fsys, p)
 	if err != nil {
-		return nil, &Problem{Path: p, Reason: "cannot read: " + err.Error(), Err: err}
+		return fail("cannot read: "+err.Error(), err)
 	}
 	if !info.Mode().IsRegular() {
-		return nil, &Problem{Path: p, Reason: "not a regular file", Err: errBadFile}
+		return fail("not a regular file", errBadFile)
 	}
 	if info.Size() > MaxFileBytes {
-		return nil, &Problem{Path: p, Reason: fmt.Sprintf("file is %d MiB, over the %d MiB limit", info.Size()>>20, MaxFileBytes>>20), Err: errBadFile}
+		return fail(fmt.Sprintf("file is %d MiB, over the %d MiB limit", info.Size()>>20, MaxFileBytes>>20), errBadFile)
 	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		return nil, &Problem{Path: p, Reason: "cannot read: " + err.Error(), Err: err}
+		return fail("cannot read: "+err.Error(), err)
 	}
-	if reason := notText(data); reason != "" {
-		return nil, &Problem{Path: p, Reason: reason, Err: errBadFile}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail("file is empty", errBadFile)
 	}
-	meta, blocks, err := rd.parse(data)
+	if !rd.raw {
+		if reason := notText(data); reason != "" {
+			return fail(reason, errBadFile)
+		}
+	}
+	res, err := rd.parse(data)
 	if err != nil {
-		return nil, &Problem{Path: p, Reason: err.Error(), Err: errBadFile}
+		return fail(err.Error(), errBadFile)
 	}
+	var (
+		docs     []Document
+		problems []Problem
+	)
+	skipped := res.Skipped
+	for i := range skipped {
+		skipped[i].Path = p
+	}
+	for _, e := range res.Entries {
+		doc, prob := newDocument(p, rd.format, e, listed)
+		switch {
+		case doc == nil && e.ID != "":
+			skipped = append(skipped, Skip{Path: p, Entry: e.ID, Reason: "no text found"})
+		case doc == nil:
+			problems = append(problems, Problem{Path: p, Reason: "no text found", Err: errBadFile})
+		default:
+			docs = append(docs, *doc)
+		}
+		if prob != nil {
+			problems = append(problems, *prob)
+		}
+	}
+	if len(docs) == 0 && len(problems) == 0 {
+		problems = append(problems, Problem{Path: p, Reason: "no documents found", Err: errBadFile})
+	}
+	return docs, skipped, problems
+}
+
+// newDocument turns one parsed entry into a Document, taking what its own
+// metadata leaves empty from sources.yaml (listed) and the file's place in
+// the corpus. It returns nil when the entry has no text.
+func newDocument(p, format string, e entry, listed Meta) (*Document, *Problem) {
+	meta := e.Meta
 	meta.fill(listed)
 	doc := &Document{
 		Path:      p,
-		Format:    rd.format,
+		Entry:     e.ID,
+		Format:    format,
 		Title:     strings.TrimSpace(meta.Title),
 		SourceURL: strings.TrimSpace(meta.SourceURL),
 		Publisher: strings.TrimSpace(meta.Publisher),
@@ -141,19 +207,23 @@ func loadFile(fsys fs.FS, p string, listed Meta) (*Document, *Problem) {
 		}
 	}
 	if doc.Title == "" {
-		doc.Title = firstHeading(blocks)
+		doc.Title = firstHeading(e.Blocks)
 	}
 	if doc.Title == "" {
 		doc.Title = titleFromName(p)
 	}
-	doc.Passages = chunk(p, doc.Title, blocks)
+	doc.Passages = chunk(doc.Key(), doc.Title, e.Blocks)
 	if len(doc.Passages) == 0 {
-		return nil, &Problem{Path: p, Reason: "no text found", Err: errBadFile}
+		return nil, nil
 	}
 	published, err := parseDate(meta.Published)
 	doc.Published = published
 	if err != nil {
-		return doc, &Problem{Path: p, Reason: err.Error() + "; indexed with the date unknown", Err: errBadMeta}
+		where := p
+		if e.ID != "" {
+			where += " (entry " + e.ID + ")"
+		}
+		return doc, &Problem{Path: where, Reason: err.Error() + "; indexed with the date unknown", Err: errBadMeta}
 	}
 	return doc, nil
 }
@@ -161,8 +231,6 @@ func loadFile(fsys fs.FS, p string, listed Meta) (*Document, *Problem) {
 // notText explains why data cannot be a text document, or returns "".
 func notText(data []byte) string {
 	switch {
-	case len(bytes.TrimSpace(data)) == 0:
-		return "file is empty"
 	case bytes.IndexByte(data, 0) >= 0:
 		return "file holds binary data, not text"
 	case !utf8.Valid(data):

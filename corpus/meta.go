@@ -23,7 +23,11 @@ type Meta struct {
 	Area      string `yaml:"area"`
 	Kind      string `yaml:"kind"`
 	Licence   string `yaml:"licence"`
-	URL       string `yaml:"url"`
+	// URL is a remote source for `sendbot fetch` to download; Format says
+	// what it serves when that is not plain from the response ("oruk" for
+	// an Open Referral UK API base).
+	URL    string `yaml:"url"`
+	Format string `yaml:"format"`
 }
 
 // fill copies into m every field that m leaves empty and other sets.
