@@ -102,6 +102,19 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		if d.IsDir() || p == ManifestName {
 			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// os.DirFS follows links to files; links to folders are not
+			// walked, so a link loop cannot trap the walk.
+			info, err := fs.Stat(fsys, p)
+			switch {
+			case err != nil:
+				c.Problems = append(c.Problems, Problem{Path: p, Reason: "broken or looping link: " + linkError(err), Err: errBadFile})
+				return nil
+			case info.IsDir():
+				c.Problems = append(c.Problems, Problem{Path: p, Reason: "link to a folder; sendbot does not follow folder links (copy or move the folder into the corpus instead)", Err: ErrUnsupported})
+				return nil
+			}
+		}
 		docs, skipped, probs := loadFile(fsys, p, manifest[p])
 		c.Documents = append(c.Documents, docs...)
 		c.Skips = append(c.Skips, skipped...)
@@ -138,7 +151,7 @@ func loadFile(fsys fs.FS, p string, listed Meta) ([]Document, []Skip, []Problem)
 		return fail("not a regular file", errBadFile)
 	}
 	if info.Size() > MaxFileBytes {
-		return fail(fmt.Sprintf("file is %d MiB, over the %d MiB limit", info.Size()>>20, MaxFileBytes>>20), errBadFile)
+		return fail(fmt.Sprintf("file is %d bytes, over the %d MiB size limit", info.Size(), MaxFileBytes>>20), errBadFile)
 	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
@@ -226,6 +239,15 @@ func newDocument(p, format string, e entry, listed Meta) (*Document, *Problem) {
 		return doc, &Problem{Path: where, Reason: err.Error() + "; indexed with the date unknown", Err: errBadMeta}
 	}
 	return doc, nil
+}
+
+// linkError says why a link cannot be followed, without repeating the path.
+func linkError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // notText explains why data cannot be a text document, or returns "".

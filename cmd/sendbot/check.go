@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"text/tabwriter"
 	"time"
@@ -15,14 +16,16 @@ import (
 // errCorpusProblems makes check exit 1 after it has listed the problems.
 var errCorpusProblems = errors.New("the corpus has problems (listed above)")
 
-// runCheck lists every file of a corpus with its status and every problem
-// with its path and reason. It exits 1 when any file is broken; formats
-// that are merely not read yet are listed as skipped.
+// runCheck lists every file of a corpus with its status, every service
+// read from a directory feed, every entry left out and every problem with
+// its path and reason, then totals per area and per format. It exits 1 when
+// any file is broken; formats that are not read are listed as skipped.
 func runCheck(ctx context.Context, env appEnv, args []string) error {
 	cfg := configFromEnv(env.getenv)
 	fs := newFlags("check", &cfg, env.stderr)
+	summary := fs.Bool("summary", false, "print only the totals and the problems, not every document and service")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: sendbot check [DIR]   (default: $SENDBOT_CORPUS, else the built-in corpus)")
+		fmt.Fprintln(env.stderr, "usage: sendbot check [--summary] [DIR]   (default: $SENDBOT_CORPUS, else the built-in corpus)")
 	}
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -39,60 +42,163 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	start := time.Now()
 	c, err := corpus.Load(fsys)
 	if err != nil {
 		return err
 	}
+	took := time.Since(start)
 	fmt.Fprintf(env.stdout, "Corpus: %s\n\n", name)
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	type row struct{ path, line string }
-	var rows []row
-	reported := map[string]bool{}
+	writeFiles(env.stdout, c, *summary)
+	writeTotals(env.stdout, c)
+	fmt.Fprintf(env.stdout, "Read in %s.\n", took.Round(time.Millisecond))
+	if len(c.Errors()) > 0 {
+		return errCorpusProblems
+	}
+	return nil
+}
+
+// writeFiles prints one line per file, and under a directory feed one line
+// per service read and per entry left out. With brief set it prints only
+// the files that have problems.
+func writeFiles(w io.Writer, c *corpus.Corpus, brief bool) {
+	type file struct {
+		docs     []corpus.Document
+		skips    []corpus.Skip
+		problems []corpus.Problem
+	}
+	files := map[string]*file{}
+	get := func(p string) *file {
+		if files[p] == nil {
+			files[p] = &file{}
+		}
+		return files[p]
+	}
+	for _, d := range c.Documents {
+		get(d.Path).docs = append(get(d.Path).docs, d)
+	}
+	for _, s := range c.Skips {
+		get(s.Path).skips = append(get(s.Path).skips, s)
+	}
 	for _, p := range c.Problems {
-		rows = append(rows, row{p.Path, fmt.Sprintf("%s\t%s\t%s", problemStatus(p), p.Path, p.Reason)})
-		reported[p.Path] = true
+		get(p.Path).problems = append(get(p.Path).problems, p)
 	}
-	type tally struct{ docs, passages int }
-	areas := map[string]*tally{}
-	passages := 0
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, p := range paths {
+		f := files[p]
+		for _, pr := range f.problems {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", problemStatus(pr), pr.Path, pr.Reason)
+		}
+		if len(f.docs) == 0 || (brief && len(f.problems) == 0) {
+			continue
+		}
+		passages := 0
+		for _, d := range f.docs {
+			passages += len(d.Passages)
+		}
+		if f.docs[0].Entry == "" && len(f.skips) == 0 {
+			d := f.docs[0]
+			fmt.Fprintf(tw, "ok\t%s\t%s, %s, %q\n", p, d.Format, plural(passages, "passage"), d.Title)
+			continue
+		}
+		fmt.Fprintf(tw, "ok\t%s\t%s, %s read, %d left out, %s\n", p, f.docs[0].Format,
+			plural(len(f.docs), "service"), len(f.skips), plural(passages, "passage"))
+		if brief {
+			continue
+		}
+		for _, d := range f.docs {
+			fmt.Fprintf(tw, "\t  service %s\t%q, %s\n", d.Entry, d.Title, plural(len(d.Passages), "passage"))
+		}
+		for _, s := range f.skips {
+			fmt.Fprintf(tw, "\t  left out %s\t%s\n", s.Entry, s.Reason)
+		}
+	}
+	tw.Flush()
+}
+
+// writeTotals prints the counts per area and per format, then the totals.
+func writeTotals(w io.Writer, c *corpus.Corpus) {
+	type tally struct{ docs, services, passages int }
+	byArea := map[string]map[string]*tally{}
+	formats := map[string]bool{}
+	var total tally
 	for _, d := range c.Documents {
-		if reported[d.Path] {
-			continue // listed with its problem (a bad date); it is still indexed
+		area := d.Area
+		if area == "" {
+			area = "(no area)"
 		}
-		rows = append(rows, row{d.Path, fmt.Sprintf("ok\t%s\t%s, %d passages, %q", d.Path, d.Format, len(d.Passages), d.Title)})
+		if byArea[area] == nil {
+			byArea[area] = map[string]*tally{}
+		}
+		t := byArea[area][d.Format]
+		if t == nil {
+			t = &tally{}
+			byArea[area][d.Format] = t
+		}
+		formats[d.Format] = true
+		for _, t := range []*tally{t, &total} {
+			if d.Entry != "" {
+				t.services++
+			} else {
+				t.docs++
+			}
+			t.passages += len(d.Passages)
+		}
 	}
-	for _, d := range c.Documents {
-		a := d.Area
-		if a == "" {
-			a = "(no area)"
-		}
-		if areas[a] == nil {
-			areas[a] = &tally{}
-		}
-		areas[a].docs++
-		areas[a].passages += len(d.Passages)
-		passages += len(d.Passages)
+	areas := sortedKeys(byArea)
+	fmts := sortedKeys(formats)
+
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprint(tw, "Area\t")
+	for _, f := range fmts {
+		fmt.Fprintf(tw, "%s\t", f)
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].path < rows[j].path })
-	for _, r := range rows {
-		fmt.Fprintln(tw, r.line)
+	fmt.Fprintln(tw, "documents\tservices\tpassages")
+	for _, a := range areas {
+		fmt.Fprintf(tw, "%s\t", a)
+		var sum tally
+		for _, f := range fmts {
+			t := byArea[a][f]
+			if t == nil {
+				fmt.Fprint(tw, "-\t")
+				continue
+			}
+			fmt.Fprintf(tw, "%d\t", t.docs+t.services)
+			sum.docs += t.docs
+			sum.services += t.services
+			sum.passages += t.passages
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%d\n", sum.docs, sum.services, sum.passages)
 	}
 	tw.Flush()
 
 	errs := len(c.Errors())
-	fmt.Fprintf(env.stdout, "\n%d documents, %d passages; %d files skipped, %d errors\n", len(c.Documents), passages, len(c.Problems)-errs, errs)
-	var names []string
-	for a := range areas {
-		names = append(names, a)
+	fmt.Fprintf(w, "\n%d documents and %s, %s; %d entries left out, %d files skipped, %d errors\n",
+		total.docs, plural(total.services, "service"), plural(total.passages, "passage"),
+		len(c.Skips), len(c.Problems)-errs, errs)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
 	}
-	sort.Strings(names)
-	for _, a := range names {
-		fmt.Fprintf(env.stdout, "  %s: %d documents, %d passages\n", a, areas[a].docs, areas[a].passages)
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	if errs > 0 {
-		return errCorpusProblems
-	}
-	return nil
+	sort.Strings(keys)
+	return keys
 }
 
 // problemStatus is "skipped" for a format not read yet, else "error".
@@ -137,6 +243,9 @@ func runIndex(ctx context.Context, env appEnv, args []string) error {
 	info := ix.Info()
 	fmt.Fprintf(env.stdout, "Indexed %d documents (%d passages) from %s in %s\nIndex: %s\n",
 		info.Documents, info.Passages, t.name, time.Since(start).Round(time.Millisecond), t.dir)
+	if c != nil && len(c.Skips) > 0 {
+		fmt.Fprintf(env.stdout, "%d directory entries left out as empty or placeholders (sendbot check lists them)\n", len(c.Skips))
+	}
 	for _, a := range info.Areas {
 		fmt.Fprintf(env.stdout, "  %s: %d documents, %d passages\n", a.Name, a.Documents, a.Passages)
 	}

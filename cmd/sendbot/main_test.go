@@ -130,7 +130,7 @@ func TestIndexAndCheckAFolder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check: %v\n%s", err, out)
 	}
-	for _, want := range []string{"ok", "testshire/transport.md", "skipped", "testshire/report.pdf", "PDF is not yet supported", "1 documents, 1 passages; 1 files skipped, 0 errors", "Testshire: 1 documents"} {
+	for _, want := range []string{"ok", "testshire/transport.md", "skipped", "testshire/report.pdf", "PDF is not yet supported", "1 documents and 0 services, 1 passage; 0 entries left out, 1 files skipped, 0 errors"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
 		}
@@ -163,7 +163,7 @@ func TestSharedCorpusChecksClean(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check %s: %v\n%s", shared, err, out)
 	}
-	for _, want := range []string{"0 errors", "Herefordshire:", "Worcestershire:", "England:"} {
+	for _, want := range []string{" 0 errors", "\nHerefordshire ", "\nWorcestershire ", "\nEngland "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q", want)
 		}
