@@ -166,7 +166,7 @@ func TestBadFilesAreReportedAndOthersStillRead(t *testing.T) {
 		"a/binary.md":        "binary data",
 		"a/latin1.txt":       "not valid UTF-8",
 		"a/report.pdf":       "PDF is not yet supported",
-		"a/page.html":        "HTML is not yet supported",
+		"a/page.html":        "web page has no text",
 		"a/photo.jpg":        "not a document format",
 		"a/unclosed.md":      "never ends",
 		"a/bad-date.md":      `"last tuesday" is not a date`,
