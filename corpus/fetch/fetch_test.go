@@ -95,6 +95,8 @@ func (s *testSite) serve(w http.ResponseWriter, r *http.Request) {
 	case p == "/report.pdf":
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Write([]byte("%PDF-1.4\n% a tiny stand-in for a Testshire inspection report\n%%EOF\n"))
+	case p == "/to-metadata":
+		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
 	case p == "/old-page":
 		http.Redirect(w, r, "/page2.md", http.StatusMovedPermanently)
 	case p == "/page2.md":

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -116,6 +117,9 @@ func (s *session) get(ctx context.Context, u *url.URL, rq request) (*response, *
 			return nil, failed("redirected to a %s: address; sendbot follows only http and https", next.Scheme)
 		}
 		next.Fragment, next.RawFragment = "", ""
+		if privateHost(next) && !privateHost(u) {
+			return nil, failed("redirected to %s, a private network address; sendbot follows redirects only to public sites", next.Host)
+		}
 		for _, seen := range chain {
 			if seen == next.String() {
 				f := failed("redirect loop: %s", strings.Join(append(chain, next.String()), " → "))
@@ -293,6 +297,24 @@ func (s *session) readRobots(ctx context.Context, site string) (robots, *failure
 		return robots{blocked: fmt.Sprintf("the site's robots.txt answered %s; until it can be read sendbot treats the whole site as off limits (RFC 9309)", statusText(resp.status))}, nil
 	}
 	return robots{}, nil // other answers (204, 3xx without a target…) say nothing
+}
+
+// privateHost reports whether u names this machine or a private network
+// by its address (127.0.0.1, 10.x, 192.168.x, 169.254.x, ::1, localhost…).
+// A public page must not redirect sendbot there: what it read would end
+// up quoted in public. Names that merely resolve to such addresses are
+// not checked.
+func privateHost(u *url.URL) bool {
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(h)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()
 }
 
 // statusText is "404 Not Found".
