@@ -172,6 +172,8 @@ func TestCrawlDelayLongerThanMinIntervalIsObeyed(t *testing.T) {
 	if _, err := f.Fetch(context.Background(), sources); err != nil {
 		t.Fatal(err)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if len(times) != 3 {
 		t.Fatalf("want robots.txt and two pages, got %d requests", len(times))
 	}
