@@ -125,13 +125,13 @@ func TestManifestGivesMetadataToPlainText(t *testing.T) {
 		t.Errorf("manifest metadata not applied: %+v", d)
 	}
 	reasons := problemReasons(c)
-	for _, want := range []string{`"../../etc/passwd" is outside the corpus folder`, `"testshire/missing.txt": no such file`, "fetching is not yet supported"} {
+	for _, want := range []string{`"../../etc/passwd" is outside the corpus folder`, `"testshire/missing.txt": no such file`} {
 		if !strings.Contains(reasons, want) {
 			t.Errorf("problems should mention %q; got:\n%s", want, reasons)
 		}
 	}
-	if len(c.Errors()) != 2 {
-		t.Errorf("the remote entry is skipped, not an error; errors = %+v", c.Errors())
+	if len(c.Problems) != 2 || strings.Contains(reasons, "example.org/remote") {
+		t.Errorf("a remote entry is for sendbot fetch, not a problem of Load; problems = %+v", c.Problems)
 	}
 }
 

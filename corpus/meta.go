@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -50,28 +51,48 @@ type manifestFile struct {
 	Documents []Meta `yaml:"documents"`
 }
 
-// readManifest reads sources.yaml, if there is one, and returns the metadata
-// it gives per file path. Entries it cannot use are returned as problems;
-// the rest still apply.
-func readManifest(fsys fs.FS) (map[string]Meta, []Problem) {
+// readManifestFile parses sources.yaml. A corpus without one has no entries.
+func readManifestFile(fsys fs.FS) (manifestFile, *Problem) {
+	var mf manifestFile
 	data, err := fs.ReadFile(fsys, ManifestName)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+			return mf, nil
 		}
-		return nil, []Problem{{Path: ManifestName, Reason: "cannot read: " + err.Error(), Err: err}}
+		return mf, &Problem{Path: ManifestName, Reason: "cannot read: " + err.Error(), Err: err}
 	}
-	var mf manifestFile
 	if err := yaml.Unmarshal(data, &mf); err != nil {
-		return nil, []Problem{{Path: ManifestName, Reason: "not valid YAML: " + err.Error(), Err: err}}
+		return mf, &Problem{Path: ManifestName, Reason: "not valid YAML: " + err.Error(), Err: err}
+	}
+	return mf, nil
+}
+
+// manifestEntry names an entry of sources.yaml in a Problem.
+func manifestEntry(i int) string {
+	return fmt.Sprintf("%s (documents entry %d)", ManifestName, i+1)
+}
+
+// isRemote reports whether a sources.yaml entry is a remote source for
+// `sendbot fetch` rather than metadata for a file in the corpus.
+func (m Meta) isRemote() bool {
+	return strings.TrimSpace(m.Path) == "" && strings.TrimSpace(m.URL) != ""
+}
+
+// readManifest reads sources.yaml, if there is one, and returns the metadata
+// it gives per file path. Entries it cannot use are returned as problems;
+// the rest still apply. Remote sources (url without path) are left to
+// RemoteSources: Load reads what `sendbot fetch` stored, not the web.
+func readManifest(fsys fs.FS) (map[string]Meta, []Problem) {
+	mf, prob := readManifestFile(fsys)
+	if prob != nil {
+		return nil, []Problem{*prob}
 	}
 	entries := make(map[string]Meta, len(mf.Documents))
 	var problems []Problem
 	for i, m := range mf.Documents {
-		where := fmt.Sprintf("%s (documents entry %d)", ManifestName, i+1)
+		where := manifestEntry(i)
 		switch {
-		case m.Path == "" && m.URL != "":
-			problems = append(problems, Problem{Path: where, Reason: "remote source " + m.URL + ": fetching is not yet supported", Err: ErrUnsupported})
+		case m.isRemote():
 			continue
 		case m.Path == "":
 			problems = append(problems, Problem{Path: where, Reason: "entry has no path", Err: errBadMeta})
@@ -94,6 +115,68 @@ func readManifest(fsys fs.FS) (map[string]Meta, []Problem) {
 		entries[p] = m
 	}
 	return entries, problems
+}
+
+// RemoteSources lists the remote sources in fsys's sources.yaml: entries
+// with a url and no path, for `sendbot fetch` to download. Each needs an
+// absolute http or https URL without a user name or password in it, and
+// an area (so parents can filter by it); format is empty or "oruk" (an
+// Open Referral UK API base). Entries that break these rules, and second
+// entries for a URL already listed, are returned as problems and left out.
+func RemoteSources(fsys fs.FS) ([]Meta, []Problem) {
+	mf, prob := readManifestFile(fsys)
+	if prob != nil {
+		return nil, []Problem{*prob}
+	}
+	var (
+		sources  []Meta
+		problems []Problem
+		seen     = map[string]bool{}
+	)
+	for i, m := range mf.Documents {
+		if !m.isRemote() {
+			continue
+		}
+		bad := func(reason string) {
+			problems = append(problems, Problem{Path: manifestEntry(i), Reason: reason, Err: errBadMeta})
+		}
+		u, reason := checkSourceURL(m.URL)
+		m.Format = strings.ToLower(strings.TrimSpace(m.Format))
+		switch {
+		case reason != "":
+			bad(reason)
+		case m.Format != "" && m.Format != "oruk":
+			bad(fmt.Sprintf("url %s: format %q is not one sendbot fetches; use format: oruk for an Open Referral UK API, or leave format out", u, m.Format))
+		case strings.TrimSpace(m.Area) == "":
+			bad(fmt.Sprintf("url %s has no area; add area: (e.g. area: Herefordshire) so parents can find it", u))
+		case seen[u]:
+			bad(fmt.Sprintf("url %s is listed twice; the first entry is used", u))
+		default:
+			seen[u] = true
+			m.URL = u
+			sources = append(sources, m)
+		}
+	}
+	return sources, problems
+}
+
+// checkSourceURL cleans a remote source's URL, or says why sendbot will not fetch it.
+func checkSourceURL(raw string) (string, string) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "", fmt.Sprintf("url %q is not a web address", raw)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Sprintf("url %q must start with https:// (or http://)", raw)
+	case u.Host == "" || u.Hostname() == "":
+		return "", fmt.Sprintf("url %q has no host name", raw)
+	case u.User != nil:
+		return "", fmt.Sprintf("url for host %s holds a user name or password; sendbot fetches public pages only, so remove it", u.Hostname())
+	}
+	u.Host = strings.ToLower(u.Host)
+	u.Fragment, u.RawFragment = "", ""
+	return u.String(), ""
 }
 
 // cleanCorpusPath turns a path from sources.yaml into an fs.FS path, refusing

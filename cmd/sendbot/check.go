@@ -42,8 +42,12 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	fetched, err := fetchDir(cfg, name)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	c, err := corpus.Load(fsys)
+	c, err := readCorpus(fsys, fetched)
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,10 @@ type config struct {
 	// DataDir holds indexes and caches (SENDBOT_DATA); empty means
 	// "sendbot" in the user's cache folder (~/.cache/sendbot on Linux).
 	DataDir string
+	// FetchDir is where `sendbot fetch` keeps the remote sources it
+	// downloads (SENDBOT_FETCH_DIR); empty means a folder under
+	// DataDir/fetched named after the corpus, as indexes are.
+	FetchDir string
 
 	Token   string // DISCORD_TOKEN
 	GuildID string // DISCORD_GUILD_ID
@@ -66,6 +70,7 @@ func configFromEnv(getenv func(string) string) config {
 		Corpus:    get("SENDBOT_CORPUS"),
 		Index:     get("SENDBOT_INDEX"),
 		DataDir:   get("SENDBOT_DATA"),
+		FetchDir:  get("SENDBOT_FETCH_DIR"),
 		Token:     get("DISCORD_TOKEN"),
 		GuildID:   get("DISCORD_GUILD_ID"),
 		APIURL:    get("DISCORD_API_URL"),
@@ -152,11 +157,27 @@ func indexDir(cfg config, corpusName string) (string, error) {
 	if cfg.Index != "" {
 		return filepath.Abs(cfg.Index)
 	}
+	return dataPath(cfg, "indexes", corpusName, "SENDBOT_INDEX")
+}
+
+// fetchDir is where `sendbot fetch` keeps the configured corpus's remote
+// sources: one cache per corpus, so two corpora never mix their downloads.
+func fetchDir(cfg config, corpusName string) (string, error) {
+	if cfg.FetchDir != "" {
+		return filepath.Abs(cfg.FetchDir)
+	}
+	return dataPath(cfg, "fetched", corpusName, "SENDBOT_FETCH_DIR")
+}
+
+// dataPath is a folder for the corpus under the data folder: kind/default
+// for the built-in corpus, else kind/<folder name>-<hash of its path>.
+// override names the setting that would put it elsewhere.
+func dataPath(cfg config, kind, corpusName, override string) (string, error) {
 	data := cfg.DataDir
 	if data == "" {
 		cache, err := os.UserCacheDir()
 		if err != nil {
-			return "", fmt.Errorf("find a folder for the index (set SENDBOT_DATA or SENDBOT_INDEX): %w", err)
+			return "", fmt.Errorf("find a folder for the %s (set SENDBOT_DATA or %s): %w", kind, override, err)
 		}
 		data = filepath.Join(cache, "sendbot")
 	}
@@ -165,18 +186,46 @@ func indexDir(cfg config, corpusName string) (string, error) {
 		sum := sha256.Sum256([]byte(corpusName))
 		name = filepath.Base(corpusName) + "-" + hex.EncodeToString(sum[:4])
 	}
-	return filepath.Join(data, "indexes", name), nil
+	return filepath.Join(data, kind, name), nil
+}
+
+// fetchedPrefix is the folder that fetched documents appear under, in
+// check's listing and in the index, next to the corpus's own files.
+const fetchedPrefix = "fetched"
+
+// readCorpus loads the corpus and, when `sendbot fetch` has filled the
+// fetch cache, the fetched documents too, under "fetched/".
+func readCorpus(fsys fs.FS, fetched string) (*corpus.Corpus, error) {
+	c, err := corpus.Load(fsys)
+	if err != nil || !isDir(fetched) {
+		return c, err
+	}
+	fc, err := corpus.Load(os.DirFS(fetched))
+	if err != nil {
+		c.Problems = append(c.Problems, corpus.Problem{Path: fetchedPrefix, Reason: "cannot read the fetch cache " + fetched + ": " + err.Error(), Err: err})
+		return c, nil
+	}
+	c.Merge(fc, fetchedPrefix)
+	return c, nil
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return path != "" && err == nil && info.IsDir()
 }
 
 // indexTarget is a corpus and the folder its index lives in.
 type indexTarget struct {
 	fsys        fs.FS
 	name        string // the corpus folder, or "embedded default"
+	fetched     string // the fetch cache, read when it exists
 	dir         string
 	fingerprint string
 }
 
-// locate finds the configured corpus, its index folder and its fingerprint.
+// locate finds the configured corpus, its fetch cache, its index folder
+// and the fingerprint of both corpus and cache, so that a fetch that
+// changes the cache makes the index out of date.
 func locate(cfg config) (indexTarget, error) {
 	fsys, name, err := corpusSource(cfg)
 	if err != nil {
@@ -186,11 +235,22 @@ func locate(cfg config) (indexTarget, error) {
 	if err != nil {
 		return indexTarget{}, err
 	}
+	fetched, err := fetchDir(cfg, name)
+	if err != nil {
+		return indexTarget{}, err
+	}
 	fp, err := corpus.Fingerprint(fsys)
 	if err != nil {
 		return indexTarget{}, err
 	}
-	return indexTarget{fsys: fsys, name: name, dir: dir, fingerprint: fp}, nil
+	if isDir(fetched) {
+		ffp, err := corpus.Fingerprint(os.DirFS(fetched))
+		if err != nil {
+			return indexTarget{}, err
+		}
+		fp += "+" + fetchedPrefix + ":" + ffp
+	}
+	return indexTarget{fsys: fsys, name: name, fetched: fetched, dir: dir, fingerprint: fp}, nil
 }
 
 // openIndex opens the index of the configured corpus, building it first
@@ -229,7 +289,7 @@ func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index,
 // already there only once the new one is complete.
 func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.Corpus, error) {
 	start := time.Now()
-	c, err := corpus.Load(t.fsys)
+	c, err := readCorpus(t.fsys, t.fetched)
 	if err != nil {
 		return nil, err
 	}

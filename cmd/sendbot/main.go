@@ -54,12 +54,16 @@ Usage:
                                          one query per line from standard input
   sendbot index                          (re)build the index from the corpus
   sendbot check [DIR]                    check a corpus folder and list every file
+  sendbot fetch [--corpus DIR]           download the url entries of sources.yaml
+                                         into the fetch cache (SENDBOT_FETCH_DIR)
   sendbot serve                          run the Discord bot
   sendbot version                        show the version
 
 Settings come from the environment and from a .env file in the current
 folder (see .env.example); flags override them. With no SENDBOT_CORPUS,
-sendbot uses the corpus built into it.
+sendbot uses the corpus built into it. Documents fetched by sendbot fetch
+are kept in SENDBOT_FETCH_DIR (default: under SENDBOT_DATA) and read with
+the corpus.
 `
 
 // run is the whole program: main only adds signals, .env and exit codes.
@@ -79,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runIndex(ctx, env, rest)
 	case "check":
 		return runCheck(ctx, env, rest)
+	case "fetch":
+		return runFetch(ctx, env, rest)
 	case "serve":
 		return runServe(ctx, env, rest)
 	case "version", "--version", "-v":

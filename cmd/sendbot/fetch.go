@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/corpus/fetch"
+)
+
+// errFetchFailed makes fetch exit 1 after it has listed what failed.
+var errFetchFailed = errors.New("some remote sources could not be fetched (listed above)")
+
+// runFetch downloads the remote sources (url entries) of the corpus's
+// sources.yaml into the fetch cache, one line per source. ask, search,
+// serve and index then read the cache along with the corpus.
+func runFetch(ctx context.Context, env appEnv, args []string) error {
+	cfg := configFromEnv(env.getenv)
+	fs := newFlags("fetch", &cfg, env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "usage: sendbot fetch [--corpus DIR]   downloads the url entries of DIR/sources.yaml")
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError{"fetch takes no arguments; the sources are the url entries of the corpus's sources.yaml"}
+	}
+	log, err := newLogger(cfg, env.stderr)
+	if err != nil {
+		return err
+	}
+	fsys, name, err := corpusSource(cfg)
+	if err != nil {
+		return err
+	}
+	dir, err := fetchDir(cfg, name)
+	if err != nil {
+		return err
+	}
+	sources, problems := corpus.RemoteSources(fsys)
+	for _, p := range problems {
+		fmt.Fprintf(env.stdout, "error  %s: %s\n", p.Path, p.Reason)
+	}
+	if len(sources) == 0 {
+		fmt.Fprintf(env.stdout, "No remote sources in %s: list them in its %s as entries with url: and area: (see README, Remote sources).\n", name, corpus.ManifestName)
+		if len(problems) > 0 {
+			return errFetchFailed
+		}
+		return nil
+	}
+	f := &fetch.Fetcher{Dir: dir, UserAgent: fetch.UserAgent(versionNumber()), Logger: log.With("component", "fetch")}
+	rep, err := f.Fetch(ctx, sources)
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	for _, r := range rep.Results {
+		fmt.Fprintln(tw, resultLine(r))
+	}
+	tw.Flush()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "\n%d fetched, %d not modified, %d failed, %d blocked by robots.txt\nCache: %s (ask, search and serve read it from their next start)\n",
+		rep.Count(fetch.Fetched), rep.Count(fetch.NotModified), rep.Count(fetch.Failed), rep.Count(fetch.Blocked), dir)
+	if rep.Count(fetch.Failed) > 0 || len(problems) > 0 {
+		return errFetchFailed
+	}
+	return nil
+}
+
+// resultLine is one source's line: outcome, URL and where the copy is, or why not.
+func resultLine(r fetch.Result) string {
+	var detail string
+	switch {
+	case r.Outcome == fetch.Fetched || r.Outcome == fetch.NotModified:
+		what := humanSize(r.Bytes)
+		if r.Pages > 0 {
+			what = fmt.Sprintf("%d pages, %d services, %s", r.Pages, r.Services, what)
+		}
+		detail = fmt.Sprintf("→ %s (%s)", r.File, what)
+		if r.Note != "" {
+			detail += "; " + r.Note
+		}
+	case r.File != "":
+		detail = fmt.Sprintf(": %s (kept the copy from %s)", r.Reason, r.KeptFrom.Format("2006-01-02"))
+	default:
+		detail = fmt.Sprintf(": %s (no copy yet)", r.Reason)
+	}
+	return fmt.Sprintf("%s\t%s\t%s", r.Outcome, r.URL, detail)
+}
+
+// humanSize is "812 bytes", "12 KiB" or "3.4 MiB".
+func humanSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%d KiB", (n+1<<9)>>10)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// versionNumber is the version word of versionString ("dev", "v1.2.0"),
+// for the User-Agent.
+func versionNumber() string {
+	if f := strings.Fields(versionString()); len(f) > 1 {
+		return f[1]
+	}
+	return "dev"
+}

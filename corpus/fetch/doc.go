@@ -1,0 +1,25 @@
+// Package fetch downloads the remote sources listed in a corpus's
+// sources.yaml (url entries) into a cache folder that is itself a corpus:
+//
+//	<Dir>/herefordshire/example-org-short-breaks.html   one file per source
+//	<Dir>/sources.yaml                                  their metadata, generated
+//	<Dir>/.fetch-state.json                             validators and dates (skipped by corpus.Load)
+//
+// It is polite: it names itself in the User-Agent, obeys robots.txt (RFC
+// 9309, read once per site per run; a robots.txt the server fails to give
+// keeps sendbot out), makes one request at a time with at least a second
+// (or the site's Crawl-delay) between requests to a host, asks again only
+// conditionally (If-None-Match, If-Modified-Since), and bounds every
+// request's time, size and redirects. An Open Referral UK API (format:
+// oruk) is read page by page into one file of services.
+//
+// A source that fails keeps its last good copy: new copies are written to
+// a temporary file and renamed into place only when complete.
+//
+//	sources, problems := corpus.RemoteSources(os.DirFS("corpus"))
+//	f := &fetch.Fetcher{Dir: cacheDir, UserAgent: fetch.UserAgent("1.2.0"), Logger: log}
+//	report, err := f.Fetch(ctx, sources)
+//	if err != nil { ... }                 // the cache folder itself is unusable
+//	for _, r := range report.Results { ... } // r.Outcome, r.Reason, r.File
+//	cached, err := corpus.Load(os.DirFS(cacheDir))
+package fetch

@@ -1,0 +1,347 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sendbot/sendbot/corpus"
+)
+
+// Fetcher downloads remote sources into a cache folder that corpus.Load
+// can read. Every field but Dir is optional; the zero value of each means
+// the default given. A Fetcher may be reused; only one Fetch at a time may
+// use the same Dir.
+type Fetcher struct {
+	// Dir is the cache folder. It is created when missing. Required.
+	Dir string
+	// Client makes the requests; nil means a client of its own with Go's
+	// default transport (which honours HTTPS_PROXY). Fetch never changes
+	// the given client: it follows redirects itself.
+	Client *http.Client
+	// UserAgent names sendbot to the sites it visits; "" means
+	// UserAgent("dev"). Its first word is the product token that
+	// robots.txt groups are matched against ("sendbot").
+	UserAgent string
+	// MinInterval is the least time between the end of one request to a
+	// host and the start of the next within a Fetch, robots.txt and API
+	// pages included; 0 means one second. A longer Crawl-delay in the
+	// host's robots.txt wins (up to one minute). Each Fetch starts afresh
+	// (sendbot fetch makes one per process).
+	MinInterval time.Duration
+	// MaxBytes is the largest document (or whole ORUK service list)
+	// stored; bigger ones fail. 0 means corpus.MaxFileBytes, the largest
+	// file corpus.Load reads.
+	MaxBytes int64
+	// Timeout bounds each request, reading the body included; 0 means 30
+	// seconds. Fetch's context bounds the whole run.
+	Timeout time.Duration
+	// MaxRedirects is how many redirects one request may follow; 0 means 5.
+	MaxRedirects int
+	// MaxPages caps the pages read from one ORUK API; 0 means 200.
+	MaxPages int
+	// Logger gets a line per source (Info) and per request (Debug); nil
+	// means no logging.
+	Logger *slog.Logger
+}
+
+// Defaults for the zero values of Fetcher's fields.
+const (
+	DefaultMinInterval  = time.Second
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxRedirects = 5
+	DefaultMaxPages     = 200
+)
+
+// UserAgent is the User-Agent header sendbot sends, for the given version.
+func UserAgent(version string) string {
+	return "sendbot/" + version + " (+https://github.com/sendbot/sendbot; SEND information bot)"
+}
+
+func (f Fetcher) withDefaults() Fetcher {
+	if f.Client == nil {
+		f.Client = &http.Client{}
+	}
+	if f.UserAgent == "" {
+		f.UserAgent = UserAgent("dev")
+	}
+	if f.MinInterval <= 0 {
+		f.MinInterval = DefaultMinInterval
+	}
+	if f.MaxBytes <= 0 {
+		f.MaxBytes = corpus.MaxFileBytes
+	}
+	if f.Timeout <= 0 {
+		f.Timeout = DefaultTimeout
+	}
+	if f.MaxRedirects <= 0 {
+		f.MaxRedirects = DefaultMaxRedirects
+	}
+	if f.MaxPages <= 0 {
+		f.MaxPages = DefaultMaxPages
+	}
+	if f.Logger == nil {
+		f.Logger = slog.New(slog.DiscardHandler)
+	}
+	return f
+}
+
+// Outcome is what became of one source.
+type Outcome string
+
+const (
+	// Fetched: a new copy was downloaded and stored.
+	Fetched Outcome = "fetched"
+	// NotModified: the server said the stored copy is still current.
+	NotModified Outcome = "not modified"
+	// Failed: no new copy; Reason says why. A previous copy is kept.
+	Failed Outcome = "failed"
+	// Blocked: the site's robots.txt forbids it. A previous copy is kept.
+	Blocked Outcome = "blocked by robots.txt"
+)
+
+// Result is what happened to one source.
+type Result struct {
+	URL string
+	// FinalURL is where the copy came from, after redirects.
+	FinalURL string
+	Outcome  Outcome
+	// Reason says why a source failed or was blocked, as a sentence for
+	// the person running fetch; "" otherwise.
+	Reason string
+	// Note adds something worth knowing about a fetched source (an ORUK
+	// API cut off at MaxPages); usually "".
+	Note string
+	// File is the stored copy, relative to Dir with slashes; "" when
+	// there is none. After a failure it is the previous good copy.
+	File string
+	// Bytes is the stored copy's size.
+	Bytes int64
+	// Pages and Services count what an ORUK API gave; 0 for documents.
+	Pages, Services int
+	// KeptFrom is when the copy kept after a failure was fetched; the
+	// zero time when there is no copy or nothing failed.
+	KeptFrom time.Time
+}
+
+// Report lists what happened to each source, in the order given.
+type Report struct {
+	Results []Result
+}
+
+// Count is how many results had the outcome.
+func (r Report) Count(o Outcome) int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+// Fetch downloads each source into Dir, one request at a time, and
+// rewrites Dir's sources.yaml to describe every stored copy. A source
+// that fails keeps its previous copy untouched; copies of sources no
+// longer listed are removed, so the cache holds exactly the listed
+// sources. The error is non-nil only when Dir itself cannot be used.
+func (f *Fetcher) Fetch(ctx context.Context, sources []corpus.Meta) (Report, error) {
+	cfg := f.withDefaults()
+	if cfg.Dir == "" {
+		return Report{}, errors.New("fetch: no cache folder given")
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return Report{}, fmt.Errorf("create the fetch cache %s: %w", cfg.Dir, err)
+	}
+	st, err := readState(cfg.Dir)
+	if err != nil {
+		return Report{}, err
+	}
+	listed := map[string]bool{}
+	for _, m := range sources {
+		listed[strings.TrimSpace(m.URL)] = true
+	}
+	owner := map[string]string{} // stored file → URL
+	for u, s := range st.Sources {
+		if listed[u] {
+			owner[s.File] = u
+			continue
+		}
+		if fs.ValidPath(s.File) {
+			os.Remove(filepath.Join(cfg.Dir, filepath.FromSlash(s.File)))
+		}
+		delete(st.Sources, u)
+		cfg.Logger.Info("removed the copy of a source no longer listed", "url", u, "file", s.File)
+	}
+
+	s := newSession(cfg)
+	var rep Report
+	for _, m := range sources {
+		res := s.fetchSource(ctx, m, st, owner)
+		rep.Results = append(rep.Results, res)
+		cfg.Logger.Info("fetch", "url", res.URL, "outcome", string(res.Outcome), "reason", res.Reason, "file", res.File, "bytes", res.Bytes)
+	}
+	if err := writeState(cfg.Dir, st); err != nil {
+		return rep, fmt.Errorf("save the fetch state in %s: %w", cfg.Dir, err)
+	}
+	if err := writeManifest(cfg.Dir, sources, st); err != nil {
+		return rep, fmt.Errorf("write %s in %s: %w", corpus.ManifestName, cfg.Dir, err)
+	}
+	return rep, nil
+}
+
+// fetchSource fetches one source and stores it, or explains why not.
+func (s *session) fetchSource(ctx context.Context, m corpus.Meta, st *state, owner map[string]string) Result {
+	raw := strings.TrimSpace(m.URL)
+	res := Result{URL: raw}
+	prev := st.copyOf(s.cfg.Dir, raw)
+	fail := func(f *failure) Result {
+		res.Outcome, res.Reason = f.outcome, f.reason
+		if prev != nil {
+			res.File, res.Bytes, res.KeptFrom = prev.File, prev.Bytes, prev.Fetched
+		}
+		return res
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return fail(failed("%q is not an http or https address", raw))
+	case u.User != nil:
+		return fail(failed("the address holds a user name or password; sendbot fetches public pages only"))
+	case strings.TrimSpace(m.Area) == "":
+		return fail(failed("the entry has no area"))
+	}
+
+	var (
+		got *stored
+		f   *failure
+	)
+	if strings.EqualFold(strings.TrimSpace(m.Format), "oruk") {
+		got, f = s.fetchORUK(ctx, u)
+	} else {
+		got, f = s.fetchDocument(ctx, u, prev)
+	}
+	if f != nil {
+		return fail(f)
+	}
+	if got.notModified {
+		owner[prev.File] = raw
+		res.Outcome, res.FinalURL, res.File, res.Bytes = NotModified, prev.FinalURL, prev.File, prev.Bytes
+		return res
+	}
+
+	file := storedPath(m.Area, raw, got.ext)
+	if o, taken := owner[file]; taken && o != raw {
+		file = strings.TrimSuffix(file, got.ext) + "-" + shortHash(raw) + got.ext
+	}
+	if err := writeAtomic(filepath.Join(s.cfg.Dir, filepath.FromSlash(file)), got.data); err != nil {
+		return fail(failed("could not save the copy: %v", err))
+	}
+	if prev != nil && prev.File != file {
+		os.Remove(filepath.Join(s.cfg.Dir, filepath.FromSlash(prev.File)))
+		delete(owner, prev.File)
+	}
+	owner[file] = raw
+	st.Sources[raw] = &sourceState{
+		File: file, FinalURL: got.finalURL, ETag: got.etag, LastModified: got.lastModified,
+		Fetched: time.Now().UTC().Truncate(time.Second), Bytes: int64(len(got.data)),
+	}
+	res.Outcome, res.FinalURL, res.File, res.Bytes = Fetched, got.finalURL, file, int64(len(got.data))
+	res.Pages, res.Services, res.Note = got.pages, got.services, got.note
+	return res
+}
+
+// stored is a downloaded copy ready to store.
+type stored struct {
+	data               []byte
+	ext                string
+	finalURL           string
+	etag, lastModified string
+	notModified        bool
+	pages, services    int
+	note               string
+}
+
+// extensions maps the content types sendbot stores to file extensions
+// corpus.Load knows.
+var extensions = map[string]string{
+	"text/html":             ".html",
+	"application/xhtml+xml": ".html",
+	"application/pdf":       ".pdf",
+	"application/json":      ".json",
+	"text/plain":            ".txt",
+	"text/markdown":         ".md",
+	"text/csv":              ".csv",
+}
+
+// fetchDocument fetches a web page or file, conditionally when there is a
+// previous copy.
+func (s *session) fetchDocument(ctx context.Context, u *url.URL, prev *sourceState) (*stored, *failure) {
+	resp, f := s.get(ctx, u, request{
+		accept:     "text/html, application/pdf, text/plain, text/markdown, text/csv, application/json;q=0.9, */*;q=0.1",
+		validators: prev,
+		maxBytes:   s.cfg.MaxBytes,
+		robots:     true,
+	})
+	if f != nil {
+		return nil, f
+	}
+	switch {
+	case resp.status == http.StatusNotModified && prev != nil:
+		return &stored{notModified: true}, nil
+	case resp.status != http.StatusOK:
+		return nil, failed("the server answered %s", statusText(resp.status))
+	}
+	ct := resp.header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	ext, ok := extensions[mt]
+	switch {
+	case ct == "":
+		return nil, failed("wrong content type: the server did not say what kind of document it sent")
+	case !ok:
+		return nil, failed("wrong content type %s: sendbot stores web pages, PDF, JSON, CSV, Markdown and plain text", mt)
+	case len(bytes.TrimSpace(resp.body)) == 0:
+		return nil, failed("the server sent an empty document")
+	}
+	data := resp.body
+	if ext == ".md" {
+		data = dropFrontMatter(data)
+	}
+	return &stored{
+		data: data, ext: ext, finalURL: resp.url.String(),
+		etag: resp.header.Get("ETag"), lastModified: resp.header.Get("Last-Modified"),
+	}, nil
+}
+
+// dropFrontMatter removes a leading "---" block from a fetched Markdown
+// file. corpus.Load lets front matter override sources.yaml, and a remote
+// page must not choose the title or source URL it is cited with.
+func dropFrontMatter(data []byte) []byte {
+	rest, ok := bytes.CutPrefix(bytes.TrimPrefix(data, []byte("\ufeff")), []byte("---"))
+	if !ok {
+		return data
+	}
+	nl := bytes.IndexByte(rest, '\n')
+	if nl < 0 || len(bytes.TrimSpace(rest[:nl])) != 0 {
+		return data
+	}
+	rest = rest[nl+1:]
+	for len(rest) > 0 {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		if t := string(bytes.TrimRight(line, " \t\r")); t == "---" || t == "..." {
+			return after
+		}
+		rest = after
+	}
+	return data // never closed: not front matter, and Load will say so
+}

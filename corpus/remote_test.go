@@ -1,0 +1,93 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestRemoteSourcesListsURLEntries(t *testing.T) {
+	fsys := fstest.MapFS{
+		"sources.yaml": {Data: []byte(`documents:
+  - path: testshire/minutes.txt
+    title: "A local file, not a remote source"
+  - url: https://Example.org/testshire/short-breaks#who
+    title: Short breaks in Testshire
+    area: Testshire
+    source_url: https://example.org/testshire/short-breaks-page
+  - url: https://directory.example.org/oruk
+    format: ORUK
+    area: Testshire
+  - url: https://example.org/testshire/short-breaks
+    area: Testshire
+  - url: ftp://example.org/file.txt
+    area: Testshire
+  - url: /relative/page
+    area: Testshire
+  - url: https://user:secret@example.org/private
+    area: Testshire
+  - url: https://example.org/no-area
+  - url: https://example.org/feed
+    format: rss
+    area: Testshire
+`)},
+		"testshire/minutes.txt": {Data: []byte("Minutes of a meeting about short breaks in Testshire.")},
+	}
+	sources, problems := RemoteSources(fsys)
+	var got []string
+	for _, s := range sources {
+		got = append(got, s.URL+" "+s.Format+" "+s.Area)
+	}
+	want := []string{
+		"https://example.org/testshire/short-breaks  Testshire",
+		"https://directory.example.org/oruk oruk Testshire",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(sources) > 0 && (sources[0].Title != "Short breaks in Testshire" || sources[0].SourceURL != "https://example.org/testshire/short-breaks-page") {
+		t.Errorf("metadata lost: %+v", sources[0])
+	}
+	wantProblems := []struct{ entry, reason string }{
+		{"entry 4", "url https://example.org/testshire/short-breaks is listed twice"},
+		{"entry 5", `url "ftp://example.org/file.txt" must start with https://`},
+		{"entry 6", `url "/relative/page" must start with https://`},
+		{"entry 7", "holds a user name or password"},
+		{"entry 8", "url https://example.org/no-area has no area; add area:"},
+		{"entry 9", `format "rss" is not one sendbot fetches`},
+	}
+	if len(problems) != len(wantProblems) {
+		t.Errorf("got %d problems, want %d: %+v", len(problems), len(wantProblems), problems)
+	}
+	for i, w := range wantProblems {
+		if i >= len(problems) {
+			break
+		}
+		p := problems[i]
+		if !strings.Contains(p.Path, w.entry) || !strings.Contains(p.Reason, w.reason) || p.Skipped() {
+			t.Errorf("problem %d = %s: %s; want %s: %s (an error, not a skip)", i, p.Path, p.Reason, w.entry, w.reason)
+		}
+		if strings.Contains(p.Reason, "secret") {
+			t.Errorf("a password reached a problem's reason: %s", p.Reason)
+		}
+	}
+
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) != 0 || len(c.Documents) != 1 {
+		t.Errorf("Load should read the local file and leave url entries to fetch: %d documents, problems %+v", len(c.Documents), c.Problems)
+	}
+}
+
+func TestRemoteSourcesWithoutManifest(t *testing.T) {
+	sources, problems := RemoteSources(fstest.MapFS{"a/b.md": {Data: []byte("text")}})
+	if len(sources) != 0 || len(problems) != 0 {
+		t.Errorf("no sources.yaml: %+v %+v", sources, problems)
+	}
+	_, problems = RemoteSources(fstest.MapFS{"sources.yaml": {Data: []byte("documents: [")}})
+	if len(problems) != 1 || !strings.Contains(problems[0].Reason, "not valid YAML") {
+		t.Errorf("broken sources.yaml: %+v", problems)
+	}
+}
