@@ -94,10 +94,10 @@ func headerKey(h string) string {
 // delimiter (comma, semicolon or tab) is taken from the header line.
 func parseCSV(data []byte) (parsed, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	delim := rune(0)
+	delim, skipped := rune(0), 0
 	if first, rest, _ := bytes.Cut(data, []byte("\n")); bytes.HasPrefix(bytes.ToLower(first), []byte("sep=")) {
 		if d := bytes.TrimSpace(first[4:]); len(d) == 1 { // Excel's "sep=;" line
-			delim, data = rune(d[0]), rest
+			delim, data, skipped = rune(d[0]), rest, 1
 		}
 	}
 	if delim == 0 {
@@ -110,7 +110,10 @@ func parseCSV(data []byte) (parsed, error) {
 
 	header, err := r.Read()
 	if err != nil {
-		return parsed{}, csvError(err)
+		return parsed{}, csvError(err, skipped)
+	}
+	if len(header) > maxColumns {
+		return parsed{}, fmt.Errorf("CSV has %d columns; a directory export has at most %d", len(header), maxColumns)
 	}
 	fields := make([]csvField, len(header))
 	hasName := false
@@ -128,13 +131,13 @@ func parseCSV(data []byte) (parsed, error) {
 			break
 		}
 		if err != nil {
-			return parsed{}, csvError(err)
+			return parsed{}, csvError(err, skipped)
 		}
 		if rows >= maxServices {
 			return parsed{}, fmt.Errorf("CSV has more than %d rows; split it into smaller files", maxServices)
 		}
 		line, _ := r.FieldPos(0)
-		row := "row " + strconv.Itoa(line)
+		row := "row " + strconv.Itoa(line+skipped)
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			l.Skipped = append(l.Skipped, Skip{Entry: row, Reason: "empty row"})
 			continue
@@ -147,12 +150,15 @@ func parseCSV(data []byte) (parsed, error) {
 	return l.parsed, nil
 }
 
+// maxColumns caps the columns of a CSV; cells of a row beyond it are dropped.
+const maxColumns = 1000
+
 // csvService fills a service from one row.
 func csvService(header []string, fields []csvField, rec []string) service {
 	var s service
 	var desc, address []string
-	for i, v := range rec {
-		v = strings.TrimSpace(v)
+	for i, v := range rec[:min(len(rec), maxColumns)] {
+		v = strings.TrimSpace(clip(v, maxFieldBytes))
 		if v == "" {
 			continue
 		}
@@ -237,10 +243,11 @@ func sniffDelimiter(data []byte) rune {
 }
 
 // csvError explains a CSV the reader cannot read, with its line.
-func csvError(err error) error {
+// skipped is the number of lines read before the CSV reader started.
+func csvError(err error, skipped int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("CSV cannot be read at line %d: %v", pe.StartLine, pe.Err)
+		return fmt.Errorf("CSV cannot be read at line %d: %v", pe.StartLine+skipped, pe.Err)
 	}
 	if errors.Is(err, io.EOF) {
 		return errors.New("CSV has no header row")

@@ -90,15 +90,15 @@ func (r *orukReader) value(raw json.RawMessage) error {
 				return r.array(top[k], nil)
 			}
 		}
-		if firstByte(top["services"]) == '[' { // an organisation with its services
-			org := object{}
-			for k, v := range top {
-				if k != "services" {
-					org[k] = decodeAny(v)
-				}
+	}
+	if firstByte(top["services"]) == '[' { // an organisation with its services
+		org := object{}
+		for k, v := range top {
+			if k != "services" {
+				org[k] = decodeAny(v)
 			}
-			return r.array(top["services"], org)
 		}
+		return r.array(top["services"], org)
 	}
 	return r.record(decodeAny(raw), nil)
 }
@@ -187,7 +187,7 @@ func str(o object, keys ...string) string {
 		switch v := o[k].(type) {
 		case string:
 			if strings.TrimSpace(v) != "" {
-				return v
+				return clip(v, maxFieldBytes)
 			}
 		case json.Number:
 			return v.String()
@@ -207,11 +207,15 @@ func list(v any) []any {
 	return nil
 }
 
-// objects returns the objects under each of o's keys, in order.
+// objects returns the objects under each of o's keys, in order, at most
+// maxListItems of them.
 func objects(o object, keys ...string) []object {
 	var out []object
 	for _, k := range keys {
 		for _, v := range list(o[k]) {
+			if len(out) == maxListItems {
+				return out
+			}
 			if m, ok := v.(map[string]any); ok {
 				out = append(out, m)
 			}

@@ -47,11 +47,32 @@ type service struct {
 	Extra []string
 }
 
+// Limits that keep hostile input cheap; real directories stay far below
+// them. Longer text is cut, at a character boundary.
+const (
+	maxFieldBytes = 256 << 10 // a description or any other field
+	maxNameBytes  = 1 << 10   // a service's name
+	maxListItems  = 250       // locations, contacts, phones… of one service
+)
+
+// clip cuts s to at most n bytes without splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // serviceList collects a directory's services as entries, skipping the
 // empty, placeholder, withdrawn and duplicate ones with a reason.
 type serviceList struct {
 	parsed
 	seen map[string]bool
+	// next numbers the services that share a fallback ID (same name, no id).
+	next map[string]int
 }
 
 // maxServices caps the entries one file may hold, so hostile input cannot
@@ -63,10 +84,10 @@ const maxServices = 100_000
 // fallbackID is its ID when it has no id of its own.
 func (l *serviceList) add(s service, position, fallbackID string) {
 	if l.seen == nil {
-		l.seen = map[string]bool{}
+		l.seen, l.next = map[string]bool{}, map[string]int{}
 	}
 	s.ID = cleanLine(s.ID)
-	s.Name = cleanLine(s.Name)
+	s.Name = plainInline(htmlToText(clip(s.Name, maxNameBytes))) // one line, even when the source wrapped it
 	label := firstNonEmpty(s.ID, s.Name, position)
 	desc := descriptionBlocks(s.Description, s.Name)
 	if reason := s.skipReason(desc); reason != "" {
@@ -81,8 +102,9 @@ func (l *serviceList) add(s service, position, fallbackID string) {
 		}
 	} else {
 		id = fallbackID
-		for n := 2; l.seen[id]; n++ {
-			id = fallbackID + "-" + strconv.Itoa(n)
+		for l.seen[id] {
+			l.next[fallbackID]++
+			id = fallbackID + "-" + strconv.Itoa(l.next[fallbackID]+1)
 		}
 	}
 	l.seen[id] = true
@@ -351,30 +373,45 @@ func money(f float64) string {
 // times) are kept; a line that carries on a sentence is joined to it; list
 // items become "• " lines.
 func descriptionBlocks(desc, name string) []block {
-	text := stripLeadingName(htmlToText(desc), name)
+	text := stripLeadingName(htmlToText(clip(desc, maxFieldBytes)), name)
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
-	var out []block
+	// Each paragraph is a list of lines, each line a list of pieces joined
+	// with spaces at the end, so that long runs of joins stay linear.
+	var paras [][][]string
+	lastPiece := func() string {
+		lines := paras[len(paras)-1]
+		pieces := lines[len(lines)-1]
+		return pieces[len(pieces)-1]
+	}
 	for _, para := range splitParagraphs(text) {
-		var lines []string
+		var lines [][]string
 		for _, l := range strings.Split(para, "\n") {
 			l = descriptionLine(l)
 			switch n := len(lines); {
 			case !hasWords(l):
-			case n > 0 && continues(lines[n-1], l):
-				lines[n-1] += " " + l
+			case n > 0 && continues(lines[n-1][len(lines[n-1])-1], l):
+				lines[n-1] = append(lines[n-1], l)
 			default:
-				lines = append(lines, l)
+				lines = append(lines, []string{l})
 			}
 		}
-		if len(lines) == 0 {
-			continue
+		switch {
+		case len(lines) == 0:
+		case len(paras) > 0 && continues(lastPiece(), lines[0][0]):
+			prev := paras[len(paras)-1]
+			prev[len(prev)-1] = append(prev[len(prev)-1], lines[0]...)
+			paras[len(paras)-1] = append(prev, lines[1:]...)
+		default:
+			paras = append(paras, lines)
 		}
-		t := strings.Join(lines, "\n")
-		if n := len(out); n > 0 && continues(out[n-1].Text, t) {
-			out[n-1].Text += " " + t
-			continue
+	}
+	out := make([]block, 0, len(paras))
+	for _, lines := range paras {
+		text := make([]string, len(lines))
+		for i, pieces := range lines {
+			text[i] = strings.Join(pieces, " ")
 		}
-		out = append(out, block{Text: t})
+		out = append(out, block{Text: strings.Join(text, "\n")})
 	}
 	if len(out) == 1 && len(strings.Fields(out[0].Text)) <= 4 && isPlaceholder(out[0].Text) {
 		return nil // "TBC", "test description"
@@ -385,16 +422,40 @@ func descriptionBlocks(desc, name string) []block {
 // descriptionLine reduces one line of a description to plain text.
 func descriptionLine(l string) string {
 	l = strings.TrimSpace(l)
-	if m := atxHeading.FindStringSubmatch(l); m != nil {
-		l = m[2]
+	if !hasWords(l) {
+		return ""
 	}
-	if m := listItem.FindStringSubmatch(l); m != nil {
-		if t := inlineText(m[1]); t != "" {
+	if l[0] == '#' {
+		if m := atxHeading.FindStringSubmatch(l); m != nil {
+			l = m[2]
+		}
+	}
+	if m := maybeListItem(l); m != "" {
+		if t := plainInline(m); t != "" {
 			return "• " + t
 		}
 		return ""
 	}
-	return inlineText(l)
+	return plainInline(l)
+}
+
+// maybeListItem returns the text of a list item line, or "".
+func maybeListItem(l string) string {
+	if r, _ := utf8.DecodeRuneInString(l); !strings.ContainsRune("-*+•▪◦0123456789", r) {
+		return ""
+	}
+	if m := listItem.FindStringSubmatch(l); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// plainInline is inlineText, skipping its work for text with no markup.
+func plainInline(s string) string {
+	if !strings.ContainsAny(s, "<>[]*_`\\&!") {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return inlineText(s)
 }
 
 // continues reports whether next carries on the sentence prev ends with:
@@ -524,12 +585,12 @@ func cleanLine(s string) string {
 		return ""
 	}
 	var parts []string
-	for _, l := range strings.Split(htmlToText(s), "\n") {
+	for _, l := range strings.Split(htmlToText(clip(s, maxFieldBytes)), "\n") {
 		l = strings.TrimSpace(l)
-		if m := listItem.FindStringSubmatch(l); m != nil {
-			l = m[1]
+		if m := maybeListItem(l); m != "" {
+			l = m
 		}
-		if t := inlineText(l); hasWords(t) {
+		if t := plainInline(l); hasWords(t) {
 			parts = append(parts, t)
 		}
 	}
