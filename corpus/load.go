@@ -54,11 +54,13 @@ var readers = map[string]reader{
 	".txt":      {format: "text", parse: parseText},
 	".html":     {format: "html", raw: true, parse: parseHTML},
 	".htm":      {format: "html", raw: true, parse: parseHTML},
+	".json":     {format: "oruk", parse: parseORUK},
+	".csv":      {format: "csv", parse: parseCSV},
 }
 
 // notYet names formats that later versions read; until then they are skipped.
 var notYet = map[string]string{
-	".pdf": "PDF", ".json": "Open Referral JSON", ".csv": "CSV",
+	".pdf": "PDF",
 }
 
 // single wraps one document's metadata and blocks as a reader's result.
