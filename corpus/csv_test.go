@@ -24,7 +24,7 @@ func TestCSVDirectoryExport(t *testing.T) {
 		"row 6":  "empty row",
 		"test":   `placeholder name "test"`,
 		"row 8":  "no name",
-		"ts-201": "duplicate of service ts-201",
+		"ts-201": "same id as a service earlier in the file, which was kept",
 	}
 	if got := skipReasons(c); len(c.Skips) != len(wantSkips) || !mapsEqual(got, wantSkips) {
 		t.Errorf("skips:\n got %v\nwant %v", got, wantSkips)

@@ -97,7 +97,7 @@ func (l *serviceList) add(s service, position, fallbackID string) {
 	id := s.ID
 	if id != "" {
 		if l.seen[id] {
-			l.Skipped = append(l.Skipped, Skip{Entry: label, Reason: "duplicate of service " + id})
+			l.Skipped = append(l.Skipped, Skip{Entry: label, Reason: "same id as a service earlier in the file, which was kept"})
 			return
 		}
 	} else {
