@@ -18,7 +18,8 @@ type Document struct {
 	// Entry names the document within its file when one file holds many,
 	// as a service directory does (the service's id); "" otherwise.
 	Entry string
-	// Format names the reader that parsed it: "markdown" or "text".
+	// Format names the reader that parsed it: "markdown", "text", "pdf",
+	// "html", "oruk" (an Open Referral UK feed) or "csv".
 	Format string
 
 	Title     string

@@ -7,6 +7,10 @@
 //
 //	herefordshire/short-breaks.md     Markdown with a front-matter block
 //	worcestershire/minutes.txt        plain text
+//	worcestershire/inspection.pdf     PDF, cited by page
+//	herefordshire/transport.html      a saved or fetched web page
+//	bristol/services.json             an Open Referral UK feed: one document per service
+//	testshire/directory.csv           a directory export: one document per row
 //	sources.yaml                      metadata for files that cannot carry their own
 //
 // Load reads every file it understands and reports every file it cannot,
@@ -15,5 +19,9 @@
 //	c, err := corpus.Load(os.DirFS("corpus"))
 //	if err != nil { ... }                 // only when the folder itself is unreadable
 //	for _, d := range c.Documents { ... } // each with its Passages
+//	for _, s := range c.Skips { ... }     // services left out as empty or placeholders
 //	for _, p := range c.Problems { ... }  // skipped or broken files
+//
+// Remote sources listed in sources.yaml are downloaded by package
+// corpus/fetch into a cache folder that is itself a corpus.
 package corpus
