@@ -52,11 +52,12 @@ var readers = map[string]reader{
 	".md":       {format: "markdown", parse: parseMarkdown},
 	".markdown": {format: "markdown", parse: parseMarkdown},
 	".txt":      {format: "text", parse: parseText},
+	".pdf":      {format: "pdf", raw: true, parse: parsePDF},
 }
 
 // notYet names formats that later versions read; until then they are skipped.
 var notYet = map[string]string{
-	".pdf": "PDF", ".html": "HTML", ".htm": "HTML", ".json": "Open Referral JSON", ".csv": "CSV",
+	".html": "HTML", ".htm": "HTML", ".json": "Open Referral JSON", ".csv": "CSV",
 }
 
 // single wraps one document's metadata and blocks as a reader's result.
