@@ -26,6 +26,9 @@ func parsePDF(data []byte) (res parsed, err error) {
 	if err != nil {
 		return parsed{}, err
 	}
+	if err := checkXref(data); err != nil {
+		return parsed{}, err
+	}
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return parsed{}, openError(err, data)
@@ -101,6 +104,8 @@ func pdfEnvelope(data []byte) ([]byte, error) {
 	}
 	return data, nil
 }
+
+var startXref = regexp.MustCompile(`startxref\s+(\d+)\s*%%EOF$`)
 
 // openError turns the library's error on opening a file into a sentence.
 func openError(err error, data []byte) error {

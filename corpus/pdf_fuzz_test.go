@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -14,6 +15,8 @@ import (
 func FuzzParsePDF(f *testing.F) {
 	f.Add(minimalPDF("Testshire short breaks", "Families can ask for a short break at any time of year."))
 	f.Add(minimalPDF("Testshire", "A line that ends in educa-", "tion joins again.", "Testshire County Council Page 1 of 3"))
+	f.Add(loopingXrefPDF())
+	f.Add(nestedObjectStreamsPDF())
 	f.Add([]byte("%PDF-1.4\n%%EOF\n"))
 	f.Add([]byte("<html>not a pdf</html>"))
 	for _, name := range []string{"truncated.pdf", "no-text-layer.pdf", "encrypted-rc4.pdf"} {
@@ -77,6 +80,52 @@ func minimalPDF(lines ...string) []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
 	return []byte(b.String())
+}
+
+// loopingXrefPDF is minimalPDF with a trailer whose /Prev points back at
+// its own cross-reference table, which the PDF library would follow for ever.
+func loopingXrefPDF() []byte {
+	d := string(minimalPDF("Testshire", "A page whose file loops."))
+	xref := strings.Index(d, "\nxref\n") + 1
+	return []byte(strings.Replace(d, "/Info 6 0 R >>", fmt.Sprintf("/Info 6 0 R /Prev %d >>", xref), 1))
+}
+
+// nestedObjectStreamsPDF has a cross-reference stream that puts the
+// catalog (7) in object stream 8 and 8 in object stream 7: the library
+// would recurse until the stack overflowed, killing the process.
+func nestedObjectStreamsPDF() []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.5\n")
+	off := b.Len()
+	b.WriteString("1 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n")
+	xref := b.Len()
+	var entries []byte
+	for _, e := range [][3]int{{0, 0, 255}, {1, off, 0}, {1, xref, 0}, {2, 4, 0}, {2, 3, 0}} {
+		entries = append(entries, byte(e[0]), byte(e[1]>>8), byte(e[1]), byte(e[2]))
+	}
+	fmt.Fprintf(&b, "2 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 3 0 R /Length %d >>\nstream\n", len(entries))
+	b.Write(entries)
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xref)
+	return b.Bytes()
+}
+
+func TestHostileCrossReferencesAreRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"xref /Prev loops back", loopingXrefPDF(), errPDFDamaged},
+		{"object streams inside each other", nestedObjectStreamsPDF(), errPDFDamaged},
+		{"a billion objects", bytes.Replace(minimalPDF("Testshire"), []byte("xref\n0 7"), []byte("xref\n0 999999999"), 1), errTooManyObjects},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := parsePDF(tc.data); err != tc.want {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
 }
 
 func TestMinimalPDFSeedReads(t *testing.T) {

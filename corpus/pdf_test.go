@@ -96,6 +96,14 @@ func TestPDFFixtureReadsLikeThePage(t *testing.T) {
 	}
 }
 
+func TestPDFWithObjectStreamsIsRead(t *testing.T) {
+	// qpdf's --object-streams=generate: a cross-reference stream, and most objects compressed together.
+	d := pdfDoc(t, "compact.pdf", readFixture(t, "object-streams.pdf"))
+	if p := passageWith(t, d, "01632 960123"); p.Page != 4 {
+		t.Errorf("page = %d, want 4", p.Page)
+	}
+}
+
 func TestPDFOwnerPasswordOnlyIsRead(t *testing.T) {
 	// Encrypted with an empty user password: anyone may open it, so sendbot reads it.
 	d := pdfDoc(t, "restricted.pdf", readFixture(t, "restricted-no-password.pdf"))

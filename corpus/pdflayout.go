@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // This file turns the glyphs of each page into blocks: lines by baseline,
@@ -406,34 +407,32 @@ var compoundFirst = map[string]bool{
 // own, other lines join with a space, and a word broken by a hyphen at the
 // end of a line is joined again.
 func joinLines(lines []pdfLine, vocab map[string]int) string {
-	var b strings.Builder
+	var out []byte
 	for i, l := range lines {
 		text := l.text
 		if i == 0 {
-			b.WriteString(bulletText(text))
+			out = append(out, bulletText(text)...)
 			continue
 		}
-		prev := b.String()
+		prev := lines[i-1].text
 		switch {
 		case isListItem(text):
-			b.WriteString("\n" + bulletText(text))
-		case strings.HasSuffix(prev, "\u00AD"):
-			b.Reset()
-			b.WriteString(strings.TrimSuffix(prev, "\u00AD") + text)
+			out = append(append(out, '\n'), bulletText(text)...)
+		case strings.HasSuffix(prev, "\u00AD"): // a soft hyphen: always a broken word
+			out = append(out, text...)
 		case endsInHyphenBreak(prev, text):
-			if keepHyphen(prev, text, vocab) {
-				b.WriteString(text)
-			} else {
-				b.Reset()
-				b.WriteString(strings.TrimRight(prev, "-‐") + text)
+			if !keepHyphen(prev, text, vocab) {
+				_, n := utf8.DecodeLastRune(out)
+				out = out[:len(out)-n]
 			}
+			out = append(out, text...)
 		case l.ownLine:
-			b.WriteString("\n" + text)
+			out = append(append(out, '\n'), text...)
 		default:
-			b.WriteString(" " + text)
+			out = append(append(out, ' '), text...)
 		}
 	}
-	return strings.ReplaceAll(b.String(), "\u00AD", "")
+	return strings.ReplaceAll(string(out), "\u00AD", "")
 }
 
 func bulletText(s string) string {
