@@ -44,8 +44,10 @@ func checkXref(data []byte) error {
 			trailer operand
 			err     error
 		)
-		if bytes.HasPrefix(data[off:], []byte("xref")) {
-			trailer, err = classicXref(data[off+4:], info)
+		// The library, like this check, allows white space and comments before the section.
+		l := contentLexer{data: data[off:min(len(data), off+1024)]}
+		if _, op, _ := l.next(0); op == "xref" {
+			trailer, err = classicXref(data[off+l.pos:], info)
 		} else {
 			trailer, err = streamXref(data, off, info)
 		}
