@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// ErrUnsupported marks a file whose format sendbot does not read yet.
-// Such files are reported as skipped, never as a failure of the whole corpus.
-var ErrUnsupported = errors.New("format not yet supported")
+// ErrUnsupported marks a file sendbot does not read: an unknown format,
+// or a link to a folder. Such files are reported as skipped, never as a
+// failure of the whole corpus.
+var ErrUnsupported = errors.New("format not supported")
 
 // Document is one source file: an inspection report, a council page, a
 // Local Offer entry, or a fact sheet.
@@ -71,7 +72,7 @@ type Problem struct {
 	Err error
 }
 
-// Skipped reports whether the problem is a format sendbot does not read yet,
+// Skipped reports whether the problem is a file sendbot does not read,
 // as opposed to a broken file or bad metadata.
 func (p Problem) Skipped() bool { return errors.Is(p.Err, ErrUnsupported) }
 

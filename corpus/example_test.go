@@ -10,7 +10,7 @@ import (
 func ExampleLoad() {
 	fsys := fstest.MapFS{
 		"testshire/short-breaks.md": {Data: []byte("---\ntitle: Short breaks\nsource_url: https://testshire.example/sb\n---\n# Short breaks\n\n## Who can have one\n\nDisabled children and young people up to 18 who live in Testshire.\n")},
-		"testshire/report.pdf":      {Data: []byte("%PDF-1.7")},
+		"testshire/report.docx":     {Data: []byte("PK\x03\x04")},
 	}
 	c, err := corpus.Load(fsys)
 	if err != nil {
@@ -26,5 +26,5 @@ func ExampleLoad() {
 	// Output:
 	// Short breaks (Testshire, https://testshire.example/sb): 1 passage(s)
 	//   [Who can have one] Disabled children and young people up to 18 who live in Testshire.
-	// skipped testshire/report.pdf: PDF is not yet supported
+	// skipped testshire/report.docx: not a document format sendbot reads (".docx")
 }

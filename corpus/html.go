@@ -402,10 +402,10 @@ func (x *extractor) node(n *html.Node, s scope) {
 			return
 		}
 		x.children(n, s)
-	case headingLevel(tag) > 0 && !inItem:
+	case htmlHeadingLevel(tag) > 0 && !inItem:
 		x.w.endBlock()
 		if t := x.flatText(n, s); t != "" {
-			x.w.blocks = append(x.w.blocks, block{Level: headingLevel(tag), Text: t})
+			x.w.blocks = append(x.w.blocks, block{Level: htmlHeadingLevel(tag), Text: t})
 		}
 	case tag == atom.Br:
 		x.w.lineBreak()
@@ -658,7 +658,7 @@ func isTablePart(a atom.Atom) bool {
 	return false
 }
 
-func headingLevel(a atom.Atom) int {
+func htmlHeadingLevel(a atom.Atom) int {
 	switch a {
 	case atom.H1:
 		return 1

@@ -56,11 +56,7 @@ var readers = map[string]reader{
 	".htm":      {format: "html", raw: true, parse: parseHTML},
 	".json":     {format: "oruk", parse: parseORUK},
 	".csv":      {format: "csv", parse: parseCSV},
-}
-
-// notYet names formats that later versions read; until then they are skipped.
-var notYet = map[string]string{
-	".pdf": "PDF",
+	".pdf":      {format: "pdf", raw: true, parse: parsePDF},
 }
 
 // single wraps one document's metadata and blocks as a reader's result.
@@ -142,9 +138,6 @@ func loadFile(fsys fs.FS, p string, listed Meta) ([]Document, []Skip, []Problem)
 	ext := strings.ToLower(path.Ext(p))
 	rd, ok := readers[ext]
 	if !ok {
-		if name, later := notYet[ext]; later {
-			return fail(name+" is not yet supported", ErrUnsupported)
-		}
 		return fail(fmt.Sprintf("not a document format sendbot reads (%q)", ext), ErrUnsupported)
 	}
 	info, err := fs.Stat(fsys, p)

@@ -165,7 +165,7 @@ func TestBadFilesAreReportedAndOthersStillRead(t *testing.T) {
 		"a/empty.md":         "file is empty",
 		"a/binary.md":        "binary data",
 		"a/latin1.txt":       "not valid UTF-8",
-		"a/report.pdf":       "PDF is not yet supported",
+		"a/report.pdf":       "PDF is incomplete",
 		"a/page.html":        "web page has no text",
 		"a/photo.jpg":        "not a document format",
 		"a/unclosed.md":      "never ends",

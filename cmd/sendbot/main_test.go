@@ -122,7 +122,7 @@ func TestIndexAndCheckAFolder(t *testing.T) {
 		}
 	}
 	write("testshire/transport.md", "---\ntitle: Transport\nsource_url: https://testshire.example/t\n---\n# Transport\n\nChildren who live beyond walking distance of their nearest suitable school can get free travel to school.\n")
-	write("testshire/report.pdf", "%PDF-1.4")
+	write("testshire/report.docx", "PK\x03\x04")
 	c := newCLI(t)
 	c.env["SENDBOT_CORPUS"] = dir
 
@@ -130,7 +130,7 @@ func TestIndexAndCheckAFolder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check: %v\n%s", err, out)
 	}
-	for _, want := range []string{"ok", "testshire/transport.md", "skipped", "testshire/report.pdf", "PDF is not yet supported", "1 documents and 0 services, 1 passage; 0 entries left out, 1 files skipped, 0 errors"} {
+	for _, want := range []string{"ok", "testshire/transport.md", "skipped", "testshire/report.docx", `not a document format sendbot reads (".docx")`, "1 documents and 0 services, 1 passage; 0 entries left out, 1 files skipped, 0 errors"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
 		}
