@@ -29,6 +29,13 @@ func badInputCorpus(t *testing.T) (string, map[string]string) {
 	write("testshire/photo.md", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
 	write("testshire/latin1.txt", []byte("Caf\xe9 and short breaks for families in Testshire."))
 	write("sources.yaml", []byte("documents:\n  - path: ../../etc/passwd\n    title: Not ours\n"))
+	for _, name := range []string{"testshire-guide.pdf", "encrypted-rc4.pdf", "truncated.pdf", "no-text-layer.pdf"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "corpus", "testdata", "pdf", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write("testshire/"+name, data)
+	}
 	if err := os.Symlink("loop-b.md", filepath.Join(dir, "testshire", "loop-a.md")); err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +58,9 @@ func badInputCorpus(t *testing.T) (string, map[string]string) {
 		"testshire/loop-b.md":              "too many levels of symbolic links",
 		"testshire/huge.txt":               "over the 32 MiB size limit",
 		"sources.yaml (documents entry 1)": `path "../../etc/passwd" is outside the corpus folder`,
+		"testshire/encrypted-rc4.pdf":      "PDF is encrypted (password protected); save a copy without a password",
+		"testshire/truncated.pdf":          "PDF is incomplete",
+		"testshire/no-text-layer.pdf":      "PDF has no text layer",
 	}
 }
 
@@ -84,11 +94,17 @@ func TestBadInputIsReportedAndLosesNothingElse(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(indexOut, "Indexed 1 documents (1 passages)") {
-		t.Errorf("index should hold the one good document:\n%s", indexOut)
+	if !strings.Contains(indexOut, "Indexed 2 documents (") {
+		t.Errorf("index should hold the two good documents:\n%s", indexOut)
 	}
 	out, _, err := c.run("", "ask", "free travel to school")
 	if err != nil || !strings.Contains(out, "https://testshire.example/t") {
-		t.Errorf("the good document is not answered from: %v\n%s", err, out)
+		t.Errorf("the good Markdown document is not answered from: %v\n%s", err, out)
+	}
+	// The good PDF is answered from, citing the page the passage is on.
+	out, _, err = c.run("", "ask", "what should I pack for an overnight stay?")
+	if err != nil || !strings.Contains(out, "Short breaks in Testshire: a guide for families") || !strings.Contains(out, "page 3") ||
+		!strings.Contains(out, "medicines") || strings.Contains(out, "Page 3 of 4") {
+		t.Errorf("the PDF's answer should quote page 3 and cite it, without the running footer:\n%s", out)
 	}
 }
