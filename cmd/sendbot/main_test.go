@@ -163,7 +163,10 @@ func TestSharedCorpusChecksClean(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check %s: %v\n%s", shared, err, out)
 	}
-	for _, want := range []string{" 0 errors", "\nHerefordshire ", "\nWorcestershire ", "\nEngland "} {
+	// Every file of every format is read: nothing skipped, no errors, and
+	// both Open Referral feeds yield their services.
+	for _, want := range []string{" 0 files skipped, 0 errors", "\nHerefordshire ", "\nWorcestershire ", "\nEngland ", "\nBristol ", "\nNorth Lincolnshire ",
+		"Area                html  markdown  oruk  pdf  text", "bristol/services.json", "north-lincolnshire/services.json", "worcs-ehcp-guide-pack.pdf", "pdf, 29 passages"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q", want)
 		}
