@@ -154,11 +154,7 @@ func TestBadFilesAreReportedAndOthersStillRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var paths []string
-	for _, d := range c.Documents {
-		paths = append(paths, d.Path)
-	}
-	if strings.Join(paths, ",") != "a/bad-date.md,a/good.md" {
+	if paths := documentPaths(c); strings.Join(paths, ",") != "a/bad-date.md,a/good.md" {
 		t.Errorf("documents read = %v, want the good file and the one with a bad date", paths)
 	}
 	want := map[string]string{
@@ -172,17 +168,33 @@ func TestBadFilesAreReportedAndOthersStillRead(t *testing.T) {
 		"a/bad-date.md":      `"last tuesday" is not a date`,
 		"a/headings-only.md": "no text found",
 	}
+	checkProblems(t, c, want)
+}
+
+// documentPaths lists the paths of the documents Load read, in order.
+func documentPaths(c *Corpus) []string {
+	var paths []string
+	for _, d := range c.Documents {
+		paths = append(paths, d.Path)
+	}
+	return paths
+}
+
+// checkProblems fails t unless c reports exactly the files in want, each
+// with a reason that contains want's text, as a moderator reads it.
+func checkProblems(t *testing.T, c *Corpus, want map[string]string) {
+	t.Helper()
 	got := map[string]string{}
 	for _, p := range c.Problems {
 		got[p.Path] = p.Reason
 	}
 	for p, reason := range want {
 		if !strings.Contains(got[p], reason) {
-			t.Errorf("%s: reason %q, want it to mention %q", p, got[p], reason)
+			t.Errorf("%s: reason %q, want it to say %q", p, got[p], reason)
 		}
 	}
 	if len(got) != len(want) {
-		t.Errorf("got problems for %d files, want %d: %v", len(got), len(want), got)
+		t.Errorf("problems for %d files, want %d: %v", len(got), len(want), got)
 	}
 }
 
