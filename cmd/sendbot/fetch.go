@@ -76,7 +76,7 @@ func resultLine(r fetch.Result) string {
 	var detail string
 	switch {
 	case r.Outcome == fetch.Fetched || r.Outcome == fetch.NotModified:
-		what := humanSize(r.Bytes)
+		what := fetch.Size(r.Bytes)
 		if r.Pages > 0 {
 			what = fmt.Sprintf("%d pages, %d services, %s", r.Pages, r.Services, what)
 		}
@@ -90,17 +90,6 @@ func resultLine(r fetch.Result) string {
 		detail = fmt.Sprintf(": %s (no copy yet)", r.Reason)
 	}
 	return fmt.Sprintf("%s\t%s\t%s", r.Outcome, r.URL, detail)
-}
-
-// humanSize is "812 bytes", "12 KiB" or "3.4 MiB".
-func humanSize(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d bytes", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%d KiB", (n+1<<9)>>10)
-	}
-	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
 
 // versionNumber is the version word of versionString ("dev", "v1.2.0"),

@@ -177,7 +177,7 @@ func (s *session) do(ctx context.Context, u *url.URL, rq request) (*response, *f
 		return out, nil
 	}
 	if !rq.cut && resp.ContentLength > rq.maxBytes {
-		return nil, failed("larger than %s (the server says %s)", size(rq.maxBytes), size(resp.ContentLength))
+		return nil, failed("larger than %s (the server says %s)", Size(rq.maxBytes), Size(resp.ContentLength))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, rq.maxBytes+1))
 	if err != nil {
@@ -185,7 +185,7 @@ func (s *session) do(ctx context.Context, u *url.URL, rq request) (*response, *f
 	}
 	if int64(len(body)) > rq.maxBytes {
 		if !rq.cut {
-			return nil, failed("larger than %s", size(rq.maxBytes))
+			return nil, failed("larger than %s", Size(rq.maxBytes))
 		}
 		body = body[:rq.maxBytes]
 	}
@@ -325,8 +325,9 @@ func statusText(code int) string {
 	return fmt.Sprint(code)
 }
 
-// size is a byte count as people read it: "812 bytes", "12 KiB", "32 MiB".
-func size(n int64) string {
+// Size is a byte count as people read it: "812 bytes", "12 KiB", "32 MiB".
+// Reports and the fetch command use it, so sizes read the same everywhere.
+func Size(n int64) string {
 	switch {
 	case n < 1<<10:
 		return fmt.Sprintf("%d bytes", n)

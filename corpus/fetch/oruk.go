@@ -66,7 +66,7 @@ func (s *session) fetchORUK(ctx context.Context, base *url.URL) (*stored, *failu
 		}
 		total += int64(len(resp.body))
 		if total > s.cfg.MaxBytes {
-			return nil, failed("larger than %s in all (at page %d)", size(s.cfg.MaxBytes), n)
+			return nil, failed("larger than %s in all (at page %d)", Size(s.cfg.MaxBytes), n)
 		}
 		pages++
 		body := bytes.TrimSpace(resp.body)
@@ -105,7 +105,7 @@ func (s *session) fetchORUK(ctx context.Context, base *url.URL) (*stored, *failu
 		return nil, failed("a service could not be stored: %v", err)
 	}
 	if int64(len(data)) > s.cfg.MaxBytes {
-		return nil, failed("larger than %s in all", size(s.cfg.MaxBytes))
+		return nil, failed("larger than %s in all", Size(s.cfg.MaxBytes))
 	}
 	return &stored{data: data, ext: ".json", finalURL: first, pages: pages, services: len(services), note: note}, nil
 }
