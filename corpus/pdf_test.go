@@ -385,3 +385,37 @@ func wordsNotIn(d Document, ref string) []string {
 	}
 	return odd
 }
+
+// TestPDFTitlePrecedence: the PDF's own title when it is a real one, else
+// the title sources.yaml gives, else the first heading.
+func TestPDFTitlePrecedence(t *testing.T) {
+	page := minimalPDF("Holiday clubs in Testshire",
+		"Holiday clubs run for four weeks every summer at the Millpond Centre.",
+		"Any child aged 5 to 18 who lives in Testshire and has a disability can join.")
+	// The same length as the real title, so the cross-reference offsets hold.
+	junk := bytes.Replace(page, []byte("(Testshire fuzz seed)"), []byte("(short-breaks-v3.doc)"), 1)
+	fsys := fstest.MapFS{
+		"a/titled.pdf": {Data: page},
+		"a/listed.pdf": {Data: junk},
+		"a/plain.pdf":  {Data: junk},
+		"sources.yaml": {Data: []byte("documents:\n  - path: a/titled.pdf\n    title: Listed but not used\n  - path: a/listed.pdf\n    title: Holiday clubs (Testshire Local Offer)\n")},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkProblems(t, c, map[string]string{})
+	want := map[string]string{
+		"a/titled.pdf": "Testshire fuzz seed",
+		"a/listed.pdf": "Holiday clubs (Testshire Local Offer)",
+		"a/plain.pdf":  "Holiday clubs in Testshire",
+	}
+	for _, d := range c.Documents {
+		if d.Title != want[d.Path] {
+			t.Errorf("%s: title %q, want %q", d.Path, d.Title, want[d.Path])
+		}
+	}
+	if len(c.Documents) != len(want) {
+		t.Errorf("read %d documents, want %d", len(c.Documents), len(want))
+	}
+}
