@@ -126,3 +126,11 @@ func AreaName(folder string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// nationalAreas are the area names whose documents apply everywhere: a
+// question asked in any local area also searches them.
+var nationalAreas = map[string]bool{"": true, "england": true, "national": true, "uk": true, "united kingdom": true}
+
+// IsNational reports whether documents about area apply to every local
+// area (England-wide law and guidance, or no area given).
+func IsNational(area string) bool { return nationalAreas[AreaKey(area)] }

@@ -56,6 +56,8 @@ Usage:
   sendbot check [DIR]                    check a corpus folder and list every file
   sendbot fetch [--corpus DIR]           download the url entries of sources.yaml
                                          into the fetch cache (SENDBOT_FETCH_DIR)
+  sendbot eval --questions FILE.jsonl    score answers against known good ones
+                                         (recall@1/3/5, MRR, no-answer accuracy)
   sendbot serve                          run the Discord bot
   sendbot version                        show the version
 
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runIndex(ctx, env, rest)
 	case "check":
 		return runCheck(ctx, env, rest)
+	case "eval":
+		return runEval(ctx, env, rest)
 	case "fetch":
 		return runFetch(ctx, env, rest)
 	case "serve":

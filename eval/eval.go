@@ -1,0 +1,206 @@
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sendbot/sendbot/index"
+)
+
+// Searcher is what eval asks: an open index.
+type Searcher interface {
+	Search(ctx context.Context, q index.Query) (index.Result, error)
+}
+
+// depth is how many passages eval looks at: recall is reported at 1, 3
+// and 5, and MRR counts the first match within the first five.
+const depth = 5
+
+// Outcome is how one question went.
+type Outcome struct {
+	ID       string `json:"id"`
+	Question string `json:"q"`
+	Area     string `json:"area,omitempty"`
+	NoAnswer bool   `json:"expect_no_answer,omitempty"`
+	// Answered is whether the bot gave an answer rather than declining.
+	Answered bool `json:"answered"`
+	// Rank is the position (1-based) of the first shown passage that
+	// matches a gold pattern, or 0 when none of the first five does.
+	Rank int `json:"rank"`
+	// Correct is whether the bot answered exactly when it should.
+	Correct bool `json:"correct"`
+	// Shown are the titles of the passages shown, in order.
+	Shown []string `json:"shown"`
+	Error string   `json:"error,omitempty"`
+}
+
+// Report is the result of running a set of questions.
+type Report struct {
+	Questions  int `json:"questions"`
+	Answerable int `json:"answerable"`
+	// Found[k-1] is how many answerable questions were answered at k.
+	Found      [depth]int `json:"found_at"`
+	Recall1    float64    `json:"recall_at_1"`
+	Recall3    float64    `json:"recall_at_3"`
+	Recall5    float64    `json:"recall_at_5"`
+	MRR        float64    `json:"mrr"`
+	Correct    int        `json:"answered_correctly"`
+	NoAnswer   float64    `json:"no_answer_accuracy"`
+	Declinable int        `json:"declinable"`
+	Declined   int        `json:"declined_correctly"`
+	Outcomes   []Outcome  `json:"outcomes"`
+}
+
+// Run asks every question and scores the answers.
+func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
+	var rep Report
+	rr := 0.0
+	for _, q := range qs {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		o := Outcome{ID: q.ID, Question: q.Text, Area: q.Area, NoAnswer: q.NoAnswer()}
+		res, err := s.Search(ctx, index.Query{Text: q.Text, Area: q.Area, K: depth})
+		if err != nil {
+			o.Error = err.Error()
+		} else {
+			o.Answered = res.Answered
+			for i, h := range res.Hits {
+				if i == depth {
+					break
+				}
+				o.Shown = append(o.Shown, h.Title)
+				if o.Rank == 0 && res.Answered && q.Matches(h.Text) {
+					o.Rank = i + 1
+				}
+			}
+		}
+		o.Correct = o.Answered != q.NoAnswer()
+		rep.Questions++
+		if o.Correct {
+			rep.Correct++
+		}
+		if q.NoAnswer() {
+			rep.Declinable++
+			if o.Correct {
+				rep.Declined++
+			}
+		} else {
+			rep.Answerable++
+			if o.Rank > 0 {
+				rr += 1 / float64(o.Rank)
+				for k := o.Rank; k <= depth; k++ {
+					rep.Found[k-1]++
+				}
+			}
+		}
+		rep.Outcomes = append(rep.Outcomes, o)
+	}
+	if rep.Answerable > 0 {
+		n := float64(rep.Answerable)
+		rep.Recall1 = float64(rep.Found[0]) / n
+		rep.Recall3 = float64(rep.Found[2]) / n
+		rep.Recall5 = float64(rep.Found[4]) / n
+		rep.MRR = rr / n
+	}
+	if rep.Questions > 0 {
+		rep.NoAnswer = float64(rep.Correct) / float64(rep.Questions)
+	}
+	return rep, nil
+}
+
+// Floors are the lowest scores allowed; zero means no floor.
+type Floors struct {
+	Recall3  float64
+	MRR      float64
+	NoAnswer float64
+}
+
+// Check returns an error naming every score below its floor.
+func (r Report) Check(f Floors) error {
+	var low []string
+	below := func(name string, got, floor float64) {
+		if got < floor {
+			low = append(low, fmt.Sprintf("%s %.3f is below the floor %.3f", name, got, floor))
+		}
+	}
+	below("recall@3", r.Recall3, f.Recall3)
+	below("MRR", r.MRR, f.MRR)
+	below("no-answer accuracy", r.NoAnswer, f.NoAnswer)
+	if len(low) > 0 {
+		return fmt.Errorf("eval failed: %s", strings.Join(low, "; "))
+	}
+	return nil
+}
+
+// WriteJSON writes the report as one indented JSON object.
+func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText writes the scores, then every question that was missed or
+// wrongly answered or declined, so the reader sees what to work on.
+func (r Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	ew.printf("%d questions: %d to answer, %d to decline\n\n", r.Questions, r.Answerable, r.Declinable)
+	for _, k := range []int{1, 3, 5} {
+		ew.printf("recall@%d            %.3f  (%d of %d)\n", k, ratio(r.Found[k-1], r.Answerable), r.Found[k-1], r.Answerable)
+	}
+	ew.printf("MRR                 %.3f\n", r.MRR)
+	ew.printf("no-answer accuracy  %.3f  (%d of %d; declined %d of %d that should be)\n",
+		r.NoAnswer, r.Correct, r.Questions, r.Declined, r.Declinable)
+	var misses []Outcome
+	for _, o := range r.Outcomes {
+		if !o.Correct || (!o.NoAnswer && (o.Rank == 0 || o.Rank > 3)) {
+			misses = append(misses, o)
+		}
+	}
+	if len(misses) > 0 {
+		ew.printf("\nNot answered within the first 3, or wrongly answered or declined:\n")
+	}
+	for _, o := range misses {
+		what := "no match in the first 5"
+		switch {
+		case o.Error != "":
+			what = "error: " + o.Error
+		case o.NoAnswer && o.Answered:
+			what = "answered, but should have declined"
+		case !o.NoAnswer && !o.Answered:
+			what = "declined"
+		case o.Rank > 0:
+			what = fmt.Sprintf("first match at %d", o.Rank)
+		}
+		area := ""
+		if o.Area != "" {
+			area = " [" + o.Area + "]"
+		}
+		ew.printf("  %-4s %s%s: %s\n", o.ID, o.Question, area, what)
+		if !o.NoAnswer && o.Rank != 1 && len(o.Shown) > 0 {
+			ew.printf("       shown: %s\n", strings.Join(o.Shown, " | "))
+		}
+	}
+	return ew.err
+}
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
