@@ -59,7 +59,7 @@ func startBot(t *testing.T) (*discordtest.Server, *index.Index) {
 		t.Fatalf("load: %v %+v", err, c.Problems)
 	}
 	dir := filepath.Join(t.TempDir(), "index")
-	if err := index.Build(context.Background(), dir, c.Documents, index.Source{Name: "test"}); err != nil {
+	if err := index.Build(context.Background(), dir, c.Documents, corpus.BuiltinGlossary(), index.Source{Name: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := index.Open(dir)

@@ -90,8 +90,11 @@ type Skip struct {
 // out on purpose, and the files it could not read.
 type Corpus struct {
 	Documents []Document
-	Skips     []Skip
-	Problems  []Problem
+	// Glossary is the corpus's own glossary.yaml, to be merged over
+	// BuiltinGlossary; empty when the corpus has none.
+	Glossary Glossary
+	Skips    []Skip
+	Problems []Problem
 }
 
 // Errors returns the problems that are real errors (not merely skipped formats).

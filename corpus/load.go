@@ -84,7 +84,8 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		return nil, fmt.Errorf("read corpus folder: %w", err)
 	}
 	manifest, problems := readManifest(fsys)
-	c := &Corpus{Problems: problems}
+	glossary, glossaryProblems := readGlossary(fsys)
+	c := &Corpus{Glossary: glossary, Problems: append(problems, glossaryProblems...)}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -99,7 +100,7 @@ func Load(fsys fs.FS) (*Corpus, error) {
 			}
 			return nil
 		}
-		if d.IsDir() || p == ManifestName {
+		if d.IsDir() || p == ManifestName || p == GlossaryName {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {

@@ -27,8 +27,12 @@ var (
 // batchSize is how many passages go to bleve in one batch.
 const batchSize = 500
 
-// metaKey is where an index keeps its Info, in bleve's internal storage.
-var metaKey = []byte("sendbot.info")
+// metaKey is where an index keeps its Info, in bleve's internal storage;
+// glossaryKey is where it keeps the glossary it was built with.
+var (
+	metaKey     = []byte("sendbot.info")
+	glossaryKey = []byte("sendbot.glossary")
+)
 
 // Source describes the corpus an index is built from.
 type Source struct {
@@ -56,8 +60,10 @@ type Info struct {
 }
 
 // Build writes a new index of docs into dir, which must not exist yet.
-// On failure it removes what it wrote.
-func Build(ctx context.Context, dir string, docs []corpus.Document, src Source) (err error) {
+// The glossary is kept with the index: searches use it for synonyms,
+// "What is X?" answers and the meanings shown beside quotes. On failure
+// Build removes what it wrote.
+func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) (err error) {
 	if _, statErr := os.Stat(dir); statErr == nil {
 		return fmt.Errorf("build index: %s already exists", dir)
 	}
@@ -123,7 +129,20 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, src Source) 
 	if err := idx.SetInternal(metaKey, data); err != nil {
 		return fmt.Errorf("record index info: %w", err)
 	}
+	if data, err = json.Marshal(g); err != nil {
+		return err
+	}
+	if err := idx.SetInternal(glossaryKey, data); err != nil {
+		return fmt.Errorf("record glossary: %w", err)
+	}
 	return nil
+}
+
+func scope(area string) string {
+	if corpus.IsNational(area) {
+		return scopeNational
+	}
+	return "local"
 }
 
 func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
@@ -143,6 +162,7 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
 		fieldSourceURL: d.SourceURL,
 		fieldPath:      d.Path,
 		fieldPage:      float64(p.Page),
+		fieldScope:     scope(d.Area),
 	}
 }
 
@@ -150,11 +170,11 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
 // place, so that dir always holds either the old index or the new one,
 // never a half-built one. An index open on the old folder keeps answering
 // until it is closed.
-func Rebuild(ctx context.Context, dir string, docs []corpus.Document, src Source) error {
+func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) error {
 	dir = filepath.Clean(dir)
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	fresh := dir + ".building-" + stamp
-	if err := Build(ctx, fresh, docs, src); err != nil {
+	if err := Build(ctx, fresh, docs, g, src); err != nil {
 		return err
 	}
 	old := dir + ".old-" + stamp

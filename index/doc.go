@@ -6,7 +6,7 @@
 //
 //	c, _ := corpus.Load(os.DirFS("corpus"))
 //	info := index.Source{Name: "corpus", Fingerprint: fp}
-//	if err := index.Build(ctx, dir, c.Documents, info); err != nil { ... }
+//	if err := index.Build(ctx, dir, c.Documents, corpus.BuiltinGlossary().Merge(c.Glossary), info); err != nil { ... }
 //	ix, err := index.Open(dir) // errors.Is(err, index.ErrNoIndex), index.ErrOldMapping
 //	res, err := ix.Search(ctx, index.Query{Text: "how do I ask for an EHC needs assessment", Area: "Herefordshire"})
 //	for _, h := range res.Hits { fmt.Println(h.Title, h.SourceURL, h.Text) }

@@ -19,7 +19,7 @@ func ExampleIndex_Search() {
 	defer os.RemoveAll(tmp)
 	dir := filepath.Join(tmp, "index")
 	ctx := context.Background()
-	if err := index.Build(ctx, dir, c.Documents, index.Source{Name: "example"}); err != nil {
+	if err := index.Build(ctx, dir, c.Documents, corpus.BuiltinGlossary(), index.Source{Name: "example"}); err != nil {
 		panic(err)
 	}
 	ix, err := index.Open(dir)

@@ -58,7 +58,7 @@ func buildTestIndex(t *testing.T) *Index {
 		t.Fatalf("test corpus problems: %+v", c.Problems)
 	}
 	dir := filepath.Join(t.TempDir(), "index")
-	if err := Build(context.Background(), dir, c.Documents, Source{Name: "test", Fingerprint: "abc"}); err != nil {
+	if err := Build(context.Background(), dir, c.Documents, corpus.BuiltinGlossary(), Source{Name: "test", Fingerprint: "abc"}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := Open(dir)
@@ -189,10 +189,10 @@ func TestRebuildReplacesIndex(t *testing.T) {
 	c, _ := corpus.Load(testCorpus)
 	dir := filepath.Join(t.TempDir(), "index")
 	ctx := context.Background()
-	if err := Rebuild(ctx, dir, c.Documents[:1], Source{Fingerprint: "one"}); err != nil {
+	if err := Rebuild(ctx, dir, c.Documents[:1], corpus.BuiltinGlossary(), Source{Fingerprint: "one"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Rebuild(ctx, dir, c.Documents, Source{Fingerprint: "two"}); err != nil {
+	if err := Rebuild(ctx, dir, c.Documents, corpus.BuiltinGlossary(), Source{Fingerprint: "two"}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := Open(dir)
@@ -210,7 +210,7 @@ func TestRebuildReplacesIndex(t *testing.T) {
 	// A cancelled build keeps the old index.
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := Rebuild(cancelled, dir, c.Documents, Source{Fingerprint: "three"}); err == nil {
+	if err := Rebuild(cancelled, dir, c.Documents, corpus.BuiltinGlossary(), Source{Fingerprint: "three"}); err == nil {
 		t.Fatal("cancelled rebuild succeeded")
 	}
 	ix2, err := Open(dir)

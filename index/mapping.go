@@ -11,7 +11,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Field names in the index.
 const (
@@ -26,7 +26,12 @@ const (
 	fieldSourceURL = "source_url"
 	fieldPath      = "path"
 	fieldPage      = "page"
+	// fieldScope is "national" for documents that apply in every area
+	// (corpus.IsNational), else "local".
+	fieldScope = "scope"
 )
+
+const scopeNational = "national"
 
 // storedFields are returned with every hit, so a hit is shown without
 // rereading any file.
@@ -76,6 +81,7 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldSourceURL, storedOnly())
 	doc.AddFieldMappingsAt(fieldPath, exact(true))
 	doc.AddFieldMappingsAt(fieldPage, page)
+	doc.AddFieldMappingsAt(fieldScope, exact(false))
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = doc

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"sort"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -54,10 +52,16 @@ const (
 type Query struct {
 	// Text is the question as typed. It is analysed as plain words only.
 	Text string
-	// Area, when set, keeps results to that area (compared case-insensitively).
+	// Area is the area the question is asked in (a server's or channel's
+	// default), compared case-insensitively. Passages from that area and
+	// national ones come first; other areas are searched only when
+	// nothing there answers, and their hits are marked OtherArea. An area
+	// the question itself names ("…in Otherton") takes its place.
 	Area string
 	// K is how many passages to return; zero means DefaultK.
 	K int
+	// Now is the time answers are dated against; zero means time.Now().
+	Now time.Time
 }
 
 // Span is a byte range [Start, End) in a Hit's Text.
@@ -65,6 +69,10 @@ type Span struct {
 	Start int `json:"start"`
 	End   int `json:"end"`
 }
+
+// KindGlossary is the Kind of a Hit that is a glossary meaning rather
+// than a passage of a document.
+const KindGlossary = "glossary"
 
 // Hit is one passage to show, with its source.
 type Hit struct {
@@ -84,7 +92,13 @@ type Hit struct {
 	Text string
 	// Matches are the words in Text that matched the question, to show in bold.
 	Matches []Span
-	Score   float64
+	// Jargon are glossary terms Text uses, with their meaning, to show
+	// beside the quote.
+	Jargon []Jargon
+	// OtherArea is set when the passage is from another area than the one
+	// asked about, shown only because nothing there answered.
+	OtherArea bool
+	Score     float64
 	// Coverage is the share of the question's weight this passage matches,
 	// counting only words the index holds, each weighted by its rarity.
 	Coverage float64
@@ -102,10 +116,27 @@ func (h Hit) ShownDate() string {
 
 // Result is the answer to a Query.
 type Result struct {
+	// Hits are the passages to show, best first. When the question asks
+	// what a glossary term means, the first is its meaning (Kind
+	// KindGlossary) with the glossary's source.
 	Hits []Hit
 	// Answered is false when the bot should decline: nothing matched well
 	// enough to be shown as an answer. Hits may still hold weak matches.
 	Answered bool
+	// Area is the area searched ("" for all), as shown to parents.
+	Area string
+	// OtherAreas is set when nothing in Area answered and the hits come
+	// from other areas.
+	OtherAreas bool
+	// Signposts are, when the bot declines, where to ask instead: the
+	// area's Local Offer and its independent information, advice and
+	// support service, as the documents give them. Empty when the
+	// documents have neither.
+	Signposts []Signpost
+	// Corrections are misspelt words and what was searched for instead.
+	Corrections []Correction
+	// Unknown are words of the question no document uses.
+	Unknown []string
 	// Terms are the analysed words that were searched for.
 	Terms []string
 	Took  time.Duration
@@ -113,10 +144,14 @@ type Result struct {
 
 // Index is an open, read-only sendbot index. It is safe for concurrent use.
 type Index struct {
-	bleve bleve.Index
-	info  Info
-	areas map[string]string // area key -> shown name
-	dir   string
+	bleve     bleve.Index
+	info      Info
+	areas     map[string]string // area key -> shown name
+	areaTerms map[string][]string
+	analyzer  analysis.Analyzer
+	vocab     *vocabulary
+	filler    map[string]bool
+	dir       string
 }
 
 // Open opens the index in dir. It returns an error wrapping ErrNoIndex when
@@ -144,9 +179,22 @@ func Open(dir string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("open index %q (mapping version %d, want %d): %w", dir, info.MappingVersion, MappingVersion, ErrOldMapping)
 	}
-	ix := &Index{bleve: b, info: info, dir: dir, areas: map[string]string{}}
+	var g corpus.Glossary
+	if data, err := b.GetInternal(glossaryKey); err != nil || json.Unmarshal(data, &g) != nil {
+		b.Close()
+		return nil, fmt.Errorf("open index %q: its glossary cannot be read: %w", dir, ErrOldMapping)
+	}
+	ix := &Index{bleve: b, info: info, dir: dir, areas: map[string]string{}, filler: map[string]bool{}}
+	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
 	for _, a := range info.Areas {
 		ix.areas[corpus.AreaKey(a.Name)] = a.Name
+	}
+	ix.areaTerms = areaTermsFor(ix)
+	ix.vocab = newVocabulary(ix.analyzer, g)
+	for _, w := range fillerWords {
+		for _, t := range tokenize(ix.analyzer, w) {
+			ix.filler[t.term] = true
+		}
 	}
 	return ix, nil
 }
@@ -173,13 +221,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if utf8.RuneCountInString(text) > MaxQueryRunes {
 		return Result{}, fmt.Errorf("%w: %d characters, at most %d", ErrTooLong, utf8.RuneCountInString(text), MaxQueryRunes)
 	}
-	terms := ix.analyse(text)
-	if len(terms) == 0 {
-		return Result{}, ErrNoWords
-	}
 	k := q.K
 	if k <= 0 {
 		k = DefaultK
+	}
+	now := q.Now
+	if now.IsZero() {
+		now = time.Now()
 	}
 	var areaKey string
 	if strings.TrimSpace(q.Area) != "" {
@@ -188,107 +236,218 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 			return Result{}, fmt.Errorf("%w %q: this index has %s", ErrUnknownArea, q.Area, strings.Join(ix.Areas(), ", "))
 		}
 	}
+	p := ix.plan(ctx, text)
+	if len(p.concepts) == 0 && p.define == nil {
+		return Result{}, ErrNoWords
+	}
+	if p.areaKey != "" {
+		areaKey = p.areaKey
+	}
+	if corpus.IsNational(ix.areas[areaKey]) {
+		areaKey = "" // asking about England is asking everywhere
+	}
 
-	words := strings.Join(terms, " ")
-	fields := []struct {
-		name  string
-		boost float64
-	}{{fieldText, 1}, {fieldSection, 0.6}, {fieldTitle, 0.4}}
-	var parts []query.Query
-	for _, f := range fields {
-		// The terms are already analysed (stemmed), so they are matched
-		// as-is with term queries rather than analysed a second time.
-		for _, t := range terms {
-			tq := bleve.NewTermQuery(t)
-			tq.SetField(f.name)
-			tq.SetBoost(f.boost)
-			parts = append(parts, tq)
+	res, err := ix.searchIn(ctx, p, areaKey, k, now)
+	if err != nil {
+		return Result{}, err
+	}
+	if !res.Answered && areaKey != "" {
+		wide, err := ix.searchIn(ctx, p, "", k, now)
+		if err != nil {
+			return Result{}, err
+		}
+		if wide.Answered {
+			for i := range wide.Hits {
+				h := &wide.Hits[i]
+				h.OtherArea = corpus.AreaKey(h.Area) != areaKey && !corpus.IsNational(h.Area)
+				wide.OtherAreas = wide.OtherAreas || h.OtherArea
+			}
+			res = wide
 		}
 	}
-	var bq query.Query = bleve.NewDisjunctionQuery(parts...)
-	if areaKey != "" {
-		aq := bleve.NewTermQuery(areaKey)
-		aq.SetField(fieldAreaKey)
-		bq = bleve.NewConjunctionQuery(bq, aq)
+	if p.define != nil {
+		res.Hits = append([]Hit{definitionHit(p.define)}, res.Hits...)
+		if len(res.Hits) > k {
+			res.Hits = res.Hits[:k]
+		}
+		res.Answered = true
 	}
-	req := bleve.NewSearchRequestOptions(bq, k, 0, false)
+	res.Area = ix.areas[areaKey]
+	res.Terms = p.terms()
+	res.Unknown = p.unknown
+	res.Corrections = ix.shownCorrections(p, res.Hits)
+	if !res.Answered {
+		res.Signposts = ix.signposts(ctx, areaKey)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// candidates is how many passages bleve ranks before sendbot reranks them
+// for dates, coverage and variety.
+const candidates = 60
+
+// searchIn runs the plan in one area ("" for all) and ranks the hits.
+func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, now time.Time) (Result, error) {
+	var res Result
+	if p.knownShare() == 0 {
+		return res, nil
+	}
+	q := ix.query(p)
+	if areaKey != "" {
+		area := bleve.NewTermQuery(areaKey)
+		area.SetField(fieldAreaKey)
+		national := bleve.NewTermQuery(scopeNational)
+		national.SetField(fieldScope)
+		q = bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(area, national))
+	}
+	req := bleve.NewSearchRequestOptions(q, candidates, 0, false)
 	req.Fields = storedFields
 	req.IncludeLocations = true
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	sr, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
-		return Result{}, fmt.Errorf("search %q: %w", words, err)
+		return res, fmt.Errorf("search: %w", err)
 	}
-
-	weights, total, known := ix.termWeights(ctx, terms)
-	out := Result{Terms: terms}
-	for _, dm := range res.Hits {
-		out.Hits = append(out.Hits, ix.hit(dm, weights, total))
+	ranked := rank(ix.candidates(sr.Hits, p), now, areaKey != "")
+	for _, c := range pick(ranked, k) {
+		h := ix.hit(c)
+		res.Hits = append(res.Hits, h)
 	}
 	// Answer only when most of the question is about things the documents
 	// mention at all, and the best passage covers most of that.
-	onTopic := float64(known) >= minCoverage*float64(len(terms))
-	out.Answered = onTopic && len(out.Hits) > 0 && out.Hits[0].Coverage >= minCoverage
-	out.Took = time.Since(start)
-	return out, nil
+	res.Answered = p.knownShare() >= minKnown && len(res.Hits) > 0 && res.Hits[0].Coverage >= minCoverage
+	return res, nil
 }
 
-// analyse turns the question into distinct index terms, in order.
-func (ix *Index) analyse(text string) []string {
-	a := ix.bleve.Mapping().AnalyzerNamed(analyzer)
-	seen := map[string]bool{}
-	var terms []string
-	for _, tok := range a.Analyze([]byte(text)) {
-		t := string(tok.Term)
-		if seen[t] || tok.Type == analysis.Shingle {
-			continue
-		}
-		seen[t] = true
-		terms = append(terms, t)
-		if len(terms) == maxQueryTerms {
-			break
-		}
+// minKnown is the share of a question's concepts the documents must use
+// for the bot to answer at all.
+const minKnown = 0.5
+
+// definitionHit shows a glossary meaning as the first answer to "What is X?".
+func definitionHit(t *term) Hit {
+	h := Hit{
+		ID:        "glossary:" + t.Headword(),
+		Title:     t.Source.Title,
+		SourceURL: t.Source.URL,
+		Publisher: "sendbot glossary",
+		Kind:      KindGlossary,
+		Section:   "What " + t.Headword() + " means",
+		Text:      t.Headword() + ": " + t.Meaning,
+		Coverage:  1,
 	}
-	return terms
+	if d, err := time.Parse(time.DateOnly, t.Source.Published); err == nil {
+		h.Published = d.Format(time.DateOnly)
+	}
+	if len(t.Terms) > 1 {
+		h.Text = t.Headword() + " (" + strings.Join(t.Terms[1:], ", ") + "): " + t.Meaning
+	}
+	return h
 }
 
-// termWeights gives each term its inverse document frequency (in whichever
-// of text, section and title holds it most), so that matching a rare word ("umbrella") counts for more than
-// matching a common one ("send"). Words the index does not hold at all
-// weigh nothing here; known counts the words it does hold.
-func (ix *Index) termWeights(ctx context.Context, terms []string) (weights map[string]float64, total float64, known int) {
-	n := float64(ix.info.Passages)
-	weights = make(map[string]float64, len(terms))
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return weights, 0, 0
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		return weights, 0, 0
-	}
-	defer reader.Close()
-	for _, t := range terms {
-		df := 0.0
-		for _, field := range []string{fieldText, fieldSection, fieldTitle} {
-			tfr, err := reader.TermFieldReader(ctx, []byte(t), field, false, false, false)
-			if err != nil {
-				continue
+// shownCorrections gives each correction the word as the documents write
+// it, taken from a shown passage that uses it, rather than its stem.
+func (ix *Index) shownCorrections(p plan, hits []Hit) []Correction {
+	var out []Correction
+	for i, c := range p.corrections {
+		word := c.To
+		for _, h := range hits {
+			for _, t := range tokenize(ix.analyzer, h.Text) {
+				if t.term == p.correctedTerm(i) {
+					word = strings.ToLower(h.Text[t.start:t.end])
+					break
+				}
 			}
-			df = math.Max(df, float64(tfr.Count()))
-			tfr.Close()
+			if word != c.To {
+				break
+			}
 		}
-		if df == 0 {
-			continue
-		}
-		w := math.Log(1 + (n-df+0.5)/(df+0.5))
-		weights[t] = w
-		total += w
-		known++
+		out = append(out, Correction{From: c.From, To: word})
 	}
-	return weights, total, known
+	return out
 }
 
-func (ix *Index) hit(dm *search.DocumentMatch, weights map[string]float64, total float64) Hit {
+// correctedTerm is the index term the i-th correction searched for.
+func (p plan) correctedTerm(i int) string {
+	n := 0
+	for _, c := range p.concepts {
+		if c.corrected == "" {
+			continue
+		}
+		if n == i {
+			return c.corrected
+		}
+		n++
+	}
+	return ""
+}
+
+// candidate is one passage bleve found, with what sendbot ranks it by.
+type candidate struct {
+	dm       *search.DocumentMatch
+	doc      string // the document it is from
+	service  bool   // a service to contact, rather than a report or page
+	coverage float64
+	score    float64 // bleve's score, adjusted for coverage and date
+	spans    []Span
+}
+
+func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candidate {
+	total := 0.0
+	for _, c := range p.concepts {
+		if c.known && !c.optional {
+			total += c.weight
+		}
+	}
+	out := make([]candidate, 0, len(dms))
+	for _, dm := range dms {
+		str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
+		c := candidate{dm: dm, doc: str(fieldPath) + "|" + str(fieldTitle), service: str(fieldKind) == "service"}
+		matched := map[string]bool{}
+		for field, byTerm := range dm.Locations {
+			for t, locs := range byTerm {
+				matched[t] = true
+				if field != fieldText {
+					continue
+				}
+				for _, l := range locs {
+					c.spans = append(c.spans, Span{Start: int(l.Start), End: int(l.End)})
+				}
+			}
+		}
+		covered := 0.0
+		for _, con := range p.concepts {
+			if con.known && !con.optional && con.matchedBy(matched) {
+				covered += con.weight
+			}
+		}
+		if total > 0 {
+			c.coverage = covered / total
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// matchedBy reports whether a passage that matched these terms says the
+// concept in any of its names.
+func (c concept) matchedBy(matched map[string]bool) bool {
+	for _, a := range c.alts {
+		all := true
+		for _, t := range a.terms {
+			if !matched[t] {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func (ix *Index) hit(c candidate) Hit {
+	dm := c.dm
 	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 	h := Hit{
 		ID:        dm.ID,
@@ -300,32 +459,15 @@ func (ix *Index) hit(dm *search.DocumentMatch, weights map[string]float64, total
 		Published: str(fieldPublished),
 		Section:   str(fieldSection),
 		Path:      str(fieldPath),
-		Score:     dm.Score,
+		Score:     c.score,
+		Coverage:  c.coverage,
 	}
 	if p, ok := dm.Fields[fieldPage].(float64); ok {
 		h.Page = int(p)
 	}
-	matched := map[string]bool{}
-	var spans []Span
-	for field, byTerm := range dm.Locations {
-		for term, locs := range byTerm {
-			matched[term] = true
-			if field != fieldText {
-				continue
-			}
-			for _, l := range locs {
-				spans = append(spans, Span{Start: int(l.Start), End: int(l.End)})
-			}
-		}
-	}
-	covered := 0.0
-	for t := range matched {
-		covered += weights[t]
-	}
-	if total > 0 {
-		h.Coverage = covered / total
-	}
+	spans := append([]Span(nil), c.spans...)
 	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
 	h.Text, h.Matches = window(str(fieldText), spans, MaxShownRunes)
+	h.Jargon = ix.vocab.jargon(ix.analyzer, h.Text)
 	return h
 }

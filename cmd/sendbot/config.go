@@ -250,6 +250,8 @@ func locate(cfg config) (indexTarget, error) {
 		}
 		fp += "+" + fetchedPrefix + ":" + ffp
 	}
+	// The built-in glossary is part of what the index holds.
+	fp += "+glossary:" + corpus.BuiltinGlossaryVersion()
 	return indexTarget{fsys: fsys, name: name, fetched: fetched, dir: dir, fingerprint: fp}, nil
 }
 
@@ -300,7 +302,8 @@ func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.C
 	if len(c.Documents) == 0 {
 		return c, fmt.Errorf("the corpus %s has no documents sendbot can read (run sendbot check to see why)", t.name)
 	}
-	if err := index.Rebuild(ctx, t.dir, c.Documents, index.Source{Name: t.name, Fingerprint: t.fingerprint}); err != nil {
+	g := corpus.BuiltinGlossary().Merge(c.Glossary)
+	if err := index.Rebuild(ctx, t.dir, c.Documents, g, index.Source{Name: t.name, Fingerprint: t.fingerprint}); err != nil {
 		return c, err
 	}
 	log.Info("index built", "documents", len(c.Documents), "passages", passages,

@@ -1,0 +1,435 @@
+package index
+
+import (
+	"context"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sendbot/sendbot/corpus"
+)
+
+// alt is one way of saying a concept: a single index term, or a phrase.
+type alt struct {
+	terms  []string
+	phrase string // as written, for a phrase of more than one term
+	boost  float64
+}
+
+// concept is one thing a question asks about, with every way of saying it.
+type concept struct {
+	asked     string // the words as typed
+	alts      []alt
+	term      *term  // the glossary entry it is, if any
+	corrected string // what a misspelt word was taken to be
+	weight    float64
+	known     bool
+	// optional concepts help rank but are not needed for an answer: the
+	// name of the area the question asks about, which is searched by
+	// filtering but still marks passages that are about the area.
+	optional bool
+}
+
+// Correction is a misspelt word and the word sendbot searched for instead.
+type Correction struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// plan is a question turned into what to search for.
+type plan struct {
+	concepts []concept
+	// areaKey is the local area the question names ("…in Otherton"), if any.
+	areaKey string
+	// define is the glossary entry a "What is X?" question asks about.
+	define      *term
+	corrections []Correction
+	unknown     []string // words no document uses
+}
+
+// fillerWords are words of a question that say nothing about its subject.
+var fillerWords = []string{"please", "thanks", "thank", "hi", "hello", "tell", "explain", "mean", "means", "meaning", "stand", "stands", "anyone", "know"}
+
+// definitionQuestion matches "what is X", "what does X mean", "what does X
+// stand for", "define X", "meaning of X" and "X meaning"; X is in one of
+// the named groups x1…x4.
+var definitionQuestion = regexp.MustCompile(`^(?:(?:what|whats|what's)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x1>.+?)(?:\s+(?:mean|means|stand for|stands for))?|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<x2>.+?)|(?P<x3>.+?)\s+(?:meaning|definition)|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<x4>.+?))$`)
+
+// definitionSubject returns X of a "What is X?" question, or "".
+func definitionSubject(text string) string {
+	s := strings.ToLower(strings.TrimSpace(text))
+	s = strings.TrimRight(s, "?!. ")
+	s = strings.Join(strings.Fields(s), " ")
+	m := definitionQuestion.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	for i := 1; i < len(m); i++ {
+		if m[i] != "" {
+			return m[i]
+		}
+	}
+	return ""
+}
+
+// plan turns a question into concepts: glossary terms with all their
+// names, the area it names, and plain words, with misspelt words that no
+// document uses taken to be the nearest word some documents do use.
+func (ix *Index) plan(ctx context.Context, text string) plan {
+	var p plan
+	toks := ix.dropFiller(tokenize(ix.analyzer, text))
+	var areaToks []token
+	toks, areaToks, p.areaKey = ix.namedArea(toks)
+
+	if x := definitionSubject(text); x != "" {
+		xt := ix.dropFiller(tokenize(ix.analyzer, x))
+		p.define = ix.vocab.entry(xt)
+		if p.define == nil && len(xt) > 1 && (xt[0].term == "send" || xt[0].term == "sen") {
+			p.define = ix.vocab.entry(xt[1:])
+		}
+		if p.define != nil && p.define.Meaning == "" {
+			p.define = nil
+		}
+	}
+
+	matches := ix.vocab.find(toks, text, false)
+	next := 0
+	add := func(c concept) {
+		if len(p.concepts) < maxQueryTerms {
+			p.concepts = append(p.concepts, c)
+		}
+	}
+	seen := map[string]bool{}
+	plain := func(from, to int) {
+		for _, t := range toks[from:to] {
+			if seen[t.term] {
+				continue
+			}
+			seen[t.term] = true
+			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}})
+		}
+	}
+	for _, m := range matches {
+		plain(next, m.start)
+		next = m.end
+		key := "glossary:" + m.term.Headword()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		add(ix.glossaryConcept(text[toks[m.start].start:toks[m.end-1].end], m.term, m.form))
+	}
+	plain(next, len(toks))
+	for _, t := range areaToks {
+		p.concepts = append(p.concepts, concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: areaNameBoost}}, optional: true})
+	}
+	ix.weigh(ctx, &p)
+	return p
+}
+
+// glossaryConcept is a concept with every name of a glossary entry; the
+// name asked for counts a little more than its synonyms.
+func (ix *Index) glossaryConcept(asked string, t *term, asForm int) concept {
+	c := concept{asked: asked, term: t}
+	for i, f := range t.forms {
+		a := alt{terms: f.terms, boost: synonymBoost}
+		if i == asForm {
+			a.boost = 1
+		}
+		if len(f.terms) > 1 {
+			a.phrase = f.text
+		}
+		c.alts = append(c.alts, a)
+	}
+	return c
+}
+
+// synonymBoost is how much a glossary synonym counts next to the word
+// asked; areaNameBoost is how much the name of the area asked about counts.
+const (
+	synonymBoost  = 0.8
+	areaNameBoost = 0.5
+)
+
+// dropFiller removes words that say nothing about the question's subject.
+func (ix *Index) dropFiller(toks []token) []token {
+	out := toks[:0:0]
+	for _, t := range toks {
+		if !ix.filler[t.term] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// namedArea finds a local area the question names and takes its words out
+// of the question: the area is searched by filtering, not by its name
+// appearing in the passage.
+func (ix *Index) namedArea(toks []token) (rest, name []token, key string) {
+	keys := make([]string, 0, len(ix.areaTerms))
+	for key := range ix.areaTerms {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for i := range toks {
+		for _, key := range keys {
+			names := ix.areaTerms[key]
+			if i+len(names) > len(toks) {
+				continue
+			}
+			match := true
+			for j, n := range names {
+				if toks[i+j].term != n {
+					match = false
+					break
+				}
+			}
+			// A question that is only an area name still searches for it.
+			if match && len(names) < len(toks) {
+				rest := append(append([]token(nil), toks[:i]...), toks[i+len(names):]...)
+				return rest, toks[i : i+len(names)], key
+			}
+		}
+	}
+	return toks, nil, ""
+}
+
+// weigh gives each concept its weight, the inverse document frequency of
+// its rarest-known name (so that matching "umbrella" counts for more than
+// matching "send"), and takes each unknown plain word to be the nearest
+// word the documents use, when one is close enough.
+func (ix *Index) weigh(ctx context.Context, p *plan) {
+	reader, err := ix.reader()
+	if err != nil {
+		return
+	}
+	defer reader.Close()
+	df := func(t string) float64 { return ix.docFreq(ctx, reader, t) }
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		ix.weighConcept(c, df)
+		if c.known || c.optional || c.term != nil || len(c.alts) != 1 || len(c.alts[0].terms) != 1 {
+			continue
+		}
+		fixed, ok := ix.correct(reader, c.asked, c.alts[0].terms[0])
+		if !ok {
+			p.unknown = append(p.unknown, c.asked)
+			continue
+		}
+		asked := c.asked
+		if t := ix.vocab.entry([]token{{term: fixed}}); t != nil {
+			*c = ix.glossaryConcept(asked, t, 0)
+		} else {
+			*c = concept{asked: asked, alts: []alt{{terms: []string{fixed}, boost: 1}}}
+		}
+		c.corrected = fixed
+		p.corrections = append(p.corrections, Correction{From: asked, To: ix.shownWord(reader, fixed)})
+		ix.weighConcept(c, df)
+	}
+}
+
+func (ix *Index) weighConcept(c *concept, df func(string) float64) {
+	n := float64(ix.info.Passages)
+	c.weight, c.known = 0, false
+	for _, a := range c.alts {
+		w, known := 0.0, true
+		for _, t := range a.terms {
+			d := df(t)
+			if d == 0 {
+				known = false
+				break
+			}
+			w = math.Max(w, math.Log(1+(n-d+0.5)/(d+0.5)))
+		}
+		if known {
+			c.known = true
+			c.weight = math.Max(c.weight, w)
+		}
+	}
+}
+
+// reader opens a reader on the index's current segments.
+func (ix *Index) reader() (bleveindex.IndexReader, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// docFreq is how many passages use t in whichever searchable field uses
+// it most.
+func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string) float64 {
+	df := 0.0
+	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
+		if err != nil {
+			continue
+		}
+		df = math.Max(df, float64(tfr.Count()))
+		tfr.Close()
+	}
+	return df
+}
+
+// correct finds the index term nearest a word no document uses: within
+// one edit for words of five to seven letters and two edits for longer
+// ones, starting with the same letter (few typos are in the first
+// letter), preferring the closest and then the most used. It tries the
+// word as typed and its stem, so "paediatrition" finds "paediatrician".
+func (ix *Index) correct(r bleveindex.IndexReader, asked, stem string) (string, bool) {
+	fr, ok := r.(bleveindex.IndexReaderFuzzy)
+	if !ok {
+		return "", false
+	}
+	type candidate struct {
+		term     string
+		distance uint8
+		count    uint64
+	}
+	var best *candidate
+	for _, w := range []string{strings.ToLower(asked), stem} {
+		n := utf8.RuneCountInString(w)
+		fuzziness := 0
+		switch {
+		case n >= 8:
+			fuzziness = 2
+		case n >= 5:
+			fuzziness = 1
+		}
+		if fuzziness == 0 {
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(w)
+		dict, err := fr.FieldDictFuzzy(fieldText, w, fuzziness, string(first))
+		if err != nil {
+			continue
+		}
+		for {
+			e, err := dict.Next()
+			if err != nil || e == nil {
+				break
+			}
+			if e.Count < minCorrectionUses {
+				continue
+			}
+			c := candidate{term: e.Term, distance: e.EditDistance, count: e.Count}
+			if best == nil || c.distance < best.distance || (c.distance == best.distance && c.count > best.count) {
+				best = &c
+			}
+		}
+		dict.Close()
+	}
+	if best == nil {
+		return "", false
+	}
+	return best.term, true
+}
+
+// minCorrectionUses is how many passages must use a word for a misspelling
+// to be taken for it; rarer words are as likely to be typos themselves.
+const minCorrectionUses = 2
+
+// shownWord turns an index term back into a word to show ("autism" for
+// "autism", "paediatrician" for "paediatrician"): stems are shown as they
+// are, which reads well enough for "did you mean".
+func (ix *Index) shownWord(_ bleveindex.IndexReader, t string) string { return t }
+
+// searchFields are the fields a question is matched against, with how
+// much a match in each counts: a word in a heading or title says more
+// about what a passage is about than the same word in its text, but the
+// text is where the answer is.
+var searchFields = []struct {
+	name  string
+	boost float64
+}{{fieldText, 1}, {fieldSection, 0.6}, {fieldTitle, 0.4}}
+
+// query builds the bleve query for a plan's concepts: any name of any
+// concept, in any searchable field. The words are already analysed, so
+// single words are matched as terms and phrases as analysed phrases;
+// nothing the parent typed is read as query syntax.
+func (ix *Index) query(p plan) query.Query {
+	var parts []query.Query
+	for _, c := range p.concepts {
+		if !c.known {
+			continue
+		}
+		for _, a := range c.alts {
+			for _, f := range searchFields {
+				if len(a.terms) == 1 {
+					tq := bleve.NewTermQuery(a.terms[0])
+					tq.SetField(f.name)
+					tq.SetBoost(f.boost * a.boost)
+					parts = append(parts, tq)
+					continue
+				}
+				pq := bleve.NewMatchPhraseQuery(a.phrase)
+				pq.SetField(f.name)
+				pq.Analyzer = analyzer
+				pq.SetBoost(f.boost * a.boost)
+				parts = append(parts, pq)
+			}
+		}
+	}
+	return bleve.NewDisjunctionQuery(parts...)
+}
+
+// terms lists every index term the plan searches for, for Result.Terms.
+func (p plan) terms() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range p.concepts {
+		for _, a := range c.alts {
+			for _, t := range a.terms {
+				if !seen[t] {
+					seen[t] = true
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// knownShare is the share of the question's concepts the documents use.
+func (p plan) knownShare() float64 {
+	k, n := 0, 0
+	for _, c := range p.concepts {
+		if c.optional {
+			continue
+		}
+		n++
+		if c.known {
+			k++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(k) / float64(n)
+}
+
+// areaTermsFor analyses each local area's name, for namedArea.
+func areaTermsFor(ix *Index) map[string][]string {
+	out := map[string][]string{}
+	for key, name := range ix.areas {
+		if corpus.IsNational(name) {
+			continue
+		}
+		var terms []string
+		for _, t := range tokenize(ix.analyzer, name) {
+			terms = append(terms, t.term)
+		}
+		if len(terms) > 0 {
+			out[key] = terms
+		}
+	}
+	return out
+}
