@@ -32,6 +32,10 @@ type Outcome struct {
 	Rank int `json:"rank"`
 	// Correct is whether the bot answered exactly when it should.
 	Correct bool `json:"correct"`
+	// Confidence is the share of the question the best passage covers,
+	// which Answered is decided by; reported so thresholds can be set
+	// from the eval.
+	Confidence float64 `json:"confidence"`
 	// Shown are the titles of the passages shown, in order.
 	Shown []string `json:"shown"`
 	Error string   `json:"error,omitempty"`
@@ -68,6 +72,9 @@ func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
 			o.Error = err.Error()
 		} else {
 			o.Answered = res.Answered
+			if len(res.Hits) > 0 {
+				o.Confidence = res.Hits[0].Coverage
+			}
 			for i, h := range res.Hits {
 				if i == depth {
 					break

@@ -2,8 +2,13 @@ package index
 
 import (
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	regexpfilter "github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
@@ -11,7 +16,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Field names in the index.
 const (
@@ -37,8 +42,31 @@ const scopeNational = "national"
 // rereading any file.
 var storedFields = []string{fieldText, fieldTitle, fieldSection, fieldArea, fieldKind, fieldPublished, fieldPublisher, fieldSourceURL, fieldPath, fieldPage}
 
-// analyzer is the analysis used for the passage text and for queries.
-const analyzer = en.AnalyzerName
+// analyzer is the analysis used for the passage text and for queries:
+// bleve's English analyzer (possessives, lower case, stop words, Porter
+// stems) after splitting words joined by a dot, so that "Kooth.com" and
+// "www.example.org" are found by their words.
+const analyzer = "sendbot_en"
+
+// dotsBetweenLetters is the char filter that turns "kooth.com" into
+// "kooth com"; a dot and a space are one byte each, so offsets hold.
+const dotsBetweenLetters = "sendbot_dots"
+
+func addAnalyzer(im *mapping.IndexMappingImpl) error {
+	if err := im.AddCustomCharFilter(dotsBetweenLetters, map[string]any{
+		"type":    regexpfilter.Name,
+		"regexp":  `\.(\p{L})`,
+		"replace": " ${1}",
+	}); err != nil {
+		return err
+	}
+	return im.AddCustomAnalyzer(analyzer, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []any{dotsBetweenLetters},
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+	})
+}
 
 func newMapping() mapping.IndexMapping {
 	searchable := func() *mapping.FieldMapping {
@@ -84,6 +112,9 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldScope, exact(false))
 
 	im := bleve.NewIndexMapping()
+	if err := addAnalyzer(im); err != nil {
+		panic("index: analyzer: " + err.Error()) // fixed configuration; a test builds it
+	}
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = analyzer
 	im.ScoringModel = bleveindex.BM25Scoring

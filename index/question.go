@@ -47,19 +47,22 @@ type plan struct {
 	concepts []concept
 	// areaKey is the local area the question names ("…in Otherton"), if any.
 	areaKey string
-	// define is the glossary entry a "What is X?" question asks about.
+	// subject is the glossary entry a "What is X?" question asks about;
+	// define is the same entry when the glossary gives its meaning.
+	subject     *term
 	define      *term
 	corrections []Correction
 	unknown     []string // words no document uses
 }
 
 // fillerWords are words of a question that say nothing about its subject.
-var fillerWords = []string{"please", "thanks", "thank", "hi", "hello", "tell", "explain", "mean", "means", "meaning", "stand", "stands", "anyone", "know"}
+var fillerWords = []string{"please", "thanks", "thank", "hi", "hello", "tell", "explain", "mean", "means", "meaning",
+	"stand", "stands", "anyone", "someone", "know", "can", "could", "would", "get", "find", "want", "like", "let", "us"}
 
 // definitionQuestion matches "what is X", "what does X mean", "what does X
 // stand for", "define X", "meaning of X" and "X meaning"; X is in one of
 // the named groups x1…x4.
-var definitionQuestion = regexp.MustCompile(`^(?:(?:what|whats|what's)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x1>.+?)(?:\s+(?:mean|means|stand for|stands for))?|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<x2>.+?)|(?P<x3>.+?)\s+(?:meaning|definition)|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<x4>.+?))$`)
+var definitionQuestion = regexp.MustCompile(`^(?:(?:what|whats|what's)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x1>.+?)(?:\s+(?:mean|means|stand for|stands for))?|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<x2>.+?)|(?P<x3>.+?)\s+(?:meaning|definition)|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<x4>.+?)|(?:what|whats|what's)\s+(?:counts|count|is counted|qualifies)\s+as\s+(?:an?\s+)?(?P<x5>.+?))$`)
 
 // definitionSubject returns X of a "What is X?" question, or "".
 func definitionSubject(text string) string {
@@ -78,6 +81,19 @@ func definitionSubject(text string) string {
 	return ""
 }
 
+// explains reports whether a heading asks the question the plan asks,
+// as "What is mediation?" does for "what is send mediation".
+func (ix *Index) explains(p plan, heading string) bool {
+	if p.subject == nil {
+		return false
+	}
+	x := definitionSubject(heading)
+	if x == "" {
+		return false
+	}
+	return ix.vocab.entry(ix.dropFiller(tokenize(ix.analyzer, x))) == p.subject
+}
+
 // plan turns a question into concepts: glossary terms with all their
 // names, the area it names, and plain words, with misspelt words that no
 // document uses taken to be the nearest word some documents do use.
@@ -89,12 +105,21 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 
 	if x := definitionSubject(text); x != "" {
 		xt := ix.dropFiller(tokenize(ix.analyzer, x))
-		p.define = ix.vocab.entry(xt)
-		if p.define == nil && len(xt) > 1 && (xt[0].term == "send" || xt[0].term == "sen") {
-			p.define = ix.vocab.entry(xt[1:])
+		subject := ix.vocab.entry(xt)
+		if subject == nil && len(xt) > 1 && (xt[0].term == "send" || xt[0].term == "sen") {
+			subject = ix.vocab.entry(xt[1:])
 		}
-		if p.define != nil && p.define.Meaning == "" {
-			p.define = nil
+		if subject != nil {
+			// "What is send mediation?" is about mediation: search for
+			// the term alone, so passages that explain it come first,
+			// after the glossary's meaning when it has one.
+			p.subject = subject
+			if subject.Meaning != "" {
+				p.define = subject
+			}
+			p.concepts = []concept{ix.glossaryConcept(x, subject, 0)}
+			ix.weigh(ctx, &p)
+			return p
 		}
 	}
 
@@ -115,9 +140,26 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}})
 		}
 	}
+	var loose []token // words of multi-word terms, which help rank on their own
 	for _, m := range matches {
 		plain(next, m.start)
 		next = m.end
+		form := m.term.forms[m.form].terms
+		inForm := map[string]bool{}
+		for _, t := range form {
+			inForm[t] = true
+		}
+		for _, t := range toks[m.start:m.end] {
+			if !inForm[t.term] {
+				// the extra word inside "school [free] transport"
+				if !seen[t.term] {
+					seen[t.term] = true
+					add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}})
+				}
+			} else if len(form) > 1 {
+				loose = append(loose, t)
+			}
+		}
 		key := "glossary:" + m.term.Headword()
 		if seen[key] {
 			continue
@@ -126,6 +168,12 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 		add(ix.glossaryConcept(text[toks[m.start].start:toks[m.end-1].end], m.term, m.form))
 	}
 	plain(next, len(toks))
+	for _, t := range loose {
+		if !seen[t.term] {
+			seen[t.term] = true
+			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: looseWordBoost}}, optional: true})
+		}
+	}
 	for _, t := range areaToks {
 		p.concepts = append(p.concepts, concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: areaNameBoost}}, optional: true})
 	}
@@ -137,7 +185,16 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 // name asked for counts a little more than its synonyms.
 func (ix *Index) glossaryConcept(asked string, t *term, asForm int) concept {
 	c := concept{asked: asked, term: t}
-	for i, f := range t.forms {
+	seen := map[string]bool{}
+	// The name asked for goes first: the concept's weight is its weight.
+	order := append([]int{asForm}, indexesExcept(len(t.forms), asForm)...)
+	for _, i := range order {
+		f := t.forms[i]
+		key := strings.Join(f.terms, " ")
+		if seen[key] {
+			continue // "disability" and "disabilities" are one phrase once stemmed
+		}
+		seen[key] = true
 		a := alt{terms: f.terms, boost: synonymBoost}
 		if i == asForm {
 			a.boost = 1
@@ -150,11 +207,22 @@ func (ix *Index) glossaryConcept(asked string, t *term, asForm int) concept {
 	return c
 }
 
+func indexesExcept(n, skip int) []int {
+	var out []int
+	for i := 0; i < n; i++ {
+		if i != skip {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // synonymBoost is how much a glossary synonym counts next to the word
 // asked; areaNameBoost is how much the name of the area asked about counts.
 const (
-	synonymBoost  = 0.8
-	areaNameBoost = 0.5
+	synonymBoost   = 0.8
+	areaNameBoost  = 0.5
+	looseWordBoost = 0.3
 )
 
 // dropFiller removes words that say nothing about the question's subject.
@@ -234,6 +302,9 @@ func (ix *Index) weigh(ctx context.Context, p *plan) {
 	}
 }
 
+// weighConcept sets a concept's weight to the rarity of the first of its
+// names the documents use, which is the name asked for when they use it:
+// a synonym makes more passages match, not the question rarer.
 func (ix *Index) weighConcept(c *concept, df func(string) float64) {
 	n := float64(ix.info.Passages)
 	c.weight, c.known = 0, false
@@ -248,8 +319,8 @@ func (ix *Index) weighConcept(c *concept, df func(string) float64) {
 			w = math.Max(w, math.Log(1+(n-d+0.5)/(d+0.5)))
 		}
 		if known {
-			c.known = true
-			c.weight = math.Max(c.weight, w)
+			c.known, c.weight = true, w
+			return
 		}
 	}
 }
@@ -369,10 +440,13 @@ func (ix *Index) query(p plan) query.Query {
 					parts = append(parts, tq)
 					continue
 				}
+				// A phrase scores as the sum of its words; divided by
+				// their number, "education, health and care plan"
+				// counts as one concept, as its acronym does.
 				pq := bleve.NewMatchPhraseQuery(a.phrase)
 				pq.SetField(f.name)
 				pq.Analyzer = analyzer
-				pq.SetBoost(f.boost * a.boost)
+				pq.SetBoost(f.boost * a.boost / float64(len(a.terms)))
 				parts = append(parts, pq)
 			}
 		}

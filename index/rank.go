@@ -14,7 +14,13 @@ import (
 func rank(cs []candidate, now time.Time, local bool) []candidate {
 	for i := range cs {
 		published, _ := cs[i].dm.Fields[fieldPublished].(string)
-		cs[i].score = cs[i].dm.Score * (coverageFloor + (1-coverageFloor)*cs[i].coverage) * freshness(published, now)
+		// Squaring the coverage lets a passage that says one rare word
+		// many times lose to one that answers the whole question; the
+		// power was chosen on the eval questions (sendbot eval).
+		cs[i].score = cs[i].dm.Score * cs[i].coverage * cs[i].coverage * freshness(published, now)
+		if cs[i].explains {
+			cs[i].score *= explainsBoost
+		}
 		if area, _ := cs[i].dm.Fields[fieldArea].(string); local && corpus.IsNational(area) {
 			cs[i].score *= nationalInLocal
 		}
@@ -23,13 +29,12 @@ func rank(cs []candidate, now time.Time, local bool) []candidate {
 	return cs
 }
 
+// explainsBoost scales a passage under a heading that asks the question
+// ("What is mediation?"): the page's own answer to it.
+const explainsBoost = 3
+
 // nationalInLocal scales national documents in a local area's answers.
 const nationalInLocal = 0.85
-
-// coverageFloor is how much a passage's score keeps when it matches none
-// of the question's weight: a passage that says one rare word many times
-// should not beat one that answers the whole question.
-const coverageFloor = 0.3
 
 // freshness scales a score by the document's age, so that of two passages
 // that answer about equally well the newer one comes first, while a much
@@ -52,6 +57,11 @@ func freshness(published string, now time.Time) float64 {
 	return f
 }
 
+// varietyFloor is how good a passage from another document must be, as a
+// share of the best remaining passage's score, to take a place before a
+// second passage from the same document: variety, but not at any price.
+const varietyFloor = 0.4
+
 // variety is how many of the first hits are kept to one passage per
 // document, and mix a report with a service where both answer.
 const variety = 3
@@ -73,7 +83,10 @@ func pick(ranked []candidate, k int) []candidate {
 		slot := len(out)
 		best := -1
 		if slot < variety {
-			best = firstWhere(ranked, used, func(c candidate) bool { return !docs[c.doc] })
+			top := firstWhere(ranked, used, func(candidate) bool { return true })
+			best = firstWhere(ranked, used, func(c candidate) bool {
+				return !docs[c.doc] && c.score >= varietyFloor*ranked[top].score
+			})
 			if slot > 0 && allOneKind(out) {
 				if other := firstWhere(ranked, used, func(c candidate) bool {
 					return c.service != out[0].service && !docs[c.doc] && c.coverage >= minCoverage

@@ -41,7 +41,7 @@ const (
 	// minCoverage is the share of the question's words the documents must
 	// know, and the share of their weight (words weighted by rarity) that
 	// the best passage must match, for the bot to answer.
-	minCoverage = 0.5
+	minCoverage = 0.6
 	// openTimeout is how long Open waits for another process's lock.
 	openTimeout = 5 * time.Second
 	// maxQueryTerms caps the distinct terms a query uses.
@@ -389,6 +389,9 @@ type candidate struct {
 	coverage float64
 	score    float64 // bleve's score, adjusted for coverage and date
 	spans    []Span
+	// explains is set when the passage's heading asks what the question
+	// asks ("What is mediation?").
+	explains bool
 }
 
 func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candidate {
@@ -423,9 +426,19 @@ func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candid
 		if total > 0 {
 			c.coverage = covered / total
 		}
+		c.explains = ix.explains(p, lastHeading(str(fieldSection)))
 		out = append(out, c)
 	}
 	return out
+}
+
+// lastHeading is the heading right above a passage, the last part of its
+// section trail ("Mediation › What is mediation?").
+func lastHeading(section string) string {
+	if i := strings.LastIndex(section, "›"); i >= 0 {
+		return section[i+len("›"):]
+	}
+	return section
 }
 
 // matchedBy reports whether a passage that matched these terms says the

@@ -89,7 +89,7 @@ func isAcronym(s string) bool {
 		}
 		n++
 	}
-	return n >= 2 && n <= 5
+	return n >= 2 && n <= 4
 }
 
 // termMatch is a glossary form found in a run of tokens.
@@ -100,30 +100,25 @@ type termMatch struct {
 }
 
 // find returns the glossary forms in toks, longest first, without
-// overlaps, in the order they occur. raw is the text the tokens came from;
-// when caseSensitive is set, acronym forms must be written in capitals.
-func (v *vocabulary) find(toks []token, raw string, caseSensitive bool) []termMatch {
+// overlaps, in the order they occur. raw is the text the tokens came from.
+// In passages (strict), acronym forms must be written in capitals and a
+// phrase's words must be next to each other; in questions, one extra word
+// may sit inside a phrase, so "independent SEND advice" is found as
+// "independent advice".
+func (v *vocabulary) find(toks []token, raw string, strict bool) []termMatch {
 	var out []termMatch
 	for i := 0; i < len(toks); {
 		var best *termMatch
 		for _, ref := range v.byFirst[toks[i].term] {
 			f := ref.term.forms[ref.form]
-			if i+len(f.terms) > len(toks) || (best != nil && len(f.terms) <= best.end-best.start) {
+			end, ok := matchForm(toks, i, f.terms, strict)
+			if !ok || (best != nil && end-i <= best.end-best.start) {
 				continue
 			}
-			ok := true
-			for j, ft := range f.terms {
-				if toks[i+j].term != ft {
-					ok = false
-					break
-				}
+			if strict && f.acronym && strings.TrimSuffix(strings.TrimSuffix(raw[toks[i].start:toks[i].end], "s"), "'") != f.text {
+				continue
 			}
-			if ok && caseSensitive && f.acronym && strings.TrimSuffix(strings.TrimSuffix(raw[toks[i].start:toks[i].end], "s"), "'") != f.text {
-				ok = false
-			}
-			if ok {
-				best = &termMatch{term: ref.term, form: ref.form, start: i, end: i + len(f.terms)}
-			}
+			best = &termMatch{term: ref.term, form: ref.form, start: i, end: end}
 		}
 		if best == nil {
 			i++
@@ -135,11 +130,36 @@ func (v *vocabulary) find(toks []token, raw string, caseSensitive bool) []termMa
 	return out
 }
 
+// matchForm reports whether the form's terms start at toks[i], and where
+// the match ends. Unless strict, one other word may come between two of
+// the form's words.
+func matchForm(toks []token, i int, terms []string, strict bool) (end int, ok bool) {
+	gap := !strict && len(terms) > 1
+	j := i
+	for k, ft := range terms {
+		if j < len(toks) && toks[j].term == ft {
+			j++
+			continue
+		}
+		if gap && k > 0 && j+1 < len(toks) && toks[j+1].term == ft {
+			gap = false
+			j += 2
+			continue
+		}
+		return 0, false
+	}
+	return j, true
+}
+
 // entry returns the glossary entry one of whose forms is exactly toks.
 func (v *vocabulary) entry(toks []token) *term {
-	for _, m := range v.find(toks, "", false) {
-		if m.start == 0 && m.end == len(toks) {
-			return m.term
+	if len(toks) == 0 {
+		return nil
+	}
+	for _, ref := range v.byFirst[toks[0].term] {
+		f := ref.term.forms[ref.form]
+		if end, ok := matchForm(toks, 0, f.terms, true); ok && end == len(toks) {
+			return ref.term
 		}
 	}
 	return nil
@@ -164,11 +184,14 @@ func (v *vocabulary) jargon(a analysis.Analyzer, text string) []Jargon {
 	seen := map[*term]bool{}
 	toks := tokenize(a, text)
 	for _, m := range v.find(toks, text, true) {
-		if m.term.Short == "" || seen[m.term] {
+		written := text[toks[m.start].start:toks[m.end-1].end]
+		// A meaning that only repeats the words ("council: the council
+		// for your area") explains nothing.
+		if m.term.Short == "" || seen[m.term] || strings.Contains(strings.ToLower(m.term.Short), strings.ToLower(written)) {
 			continue
 		}
 		seen[m.term] = true
-		out = append(out, Jargon{Term: text[toks[m.start].start:toks[m.end-1].end], Meaning: m.term.Short})
+		out = append(out, Jargon{Term: written, Meaning: m.term.Short})
 		if len(out) == maxJargon {
 			break
 		}
