@@ -285,7 +285,7 @@ func (ix *Index) weigh(ctx context.Context, p *plan) {
 		if c.known || c.optional || c.term != nil || len(c.alts) != 1 || len(c.alts[0].terms) != 1 {
 			continue
 		}
-		fixed, ok := ix.correct(reader, c.asked, c.alts[0].terms[0])
+		fixed, ok := ix.correct(ctx, reader, c.asked, c.alts[0].terms[0])
 		if !ok {
 			p.unknown = append(p.unknown, c.asked)
 			continue
@@ -354,7 +354,7 @@ func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string
 // ones, starting with the same letter (few typos are in the first
 // letter), preferring the closest and then the most used. It tries the
 // word as typed and its stem, so "paediatrition" finds "paediatrician".
-func (ix *Index) correct(r bleveindex.IndexReader, asked, stem string) (string, bool) {
+func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked, stem string) (string, bool) {
 	fr, ok := r.(bleveindex.IndexReaderFuzzy)
 	if !ok {
 		return "", false
@@ -362,7 +362,7 @@ func (ix *Index) correct(r bleveindex.IndexReader, asked, stem string) (string, 
 	type candidate struct {
 		term     string
 		distance uint8
-		count    uint64
+		count    float64
 	}
 	var best *candidate
 	for _, w := range []string{strings.ToLower(asked), stem} {
@@ -387,10 +387,12 @@ func (ix *Index) correct(r bleveindex.IndexReader, asked, stem string) (string, 
 			if err != nil || e == nil {
 				break
 			}
-			if e.Count < minCorrectionUses {
+			// The fuzzy dictionary does not count uses; docFreq does.
+			uses := ix.docFreq(ctx, r, e.Term)
+			if uses < minCorrectionUses {
 				continue
 			}
-			c := candidate{term: e.Term, distance: e.EditDistance, count: e.Count}
+			c := candidate{term: e.Term, distance: e.EditDistance, count: uses}
 			if best == nil || c.distance < best.distance || (c.distance == best.distance && c.count > best.count) {
 				best = &c
 			}
@@ -404,8 +406,8 @@ func (ix *Index) correct(r bleveindex.IndexReader, asked, stem string) (string, 
 }
 
 // minCorrectionUses is how many passages must use a word for a misspelling
-// to be taken for it; rarer words are as likely to be typos themselves.
-const minCorrectionUses = 2
+// to be taken for it.
+const minCorrectionUses = 1
 
 // shownWord turns an index term back into a word to show ("autism" for
 // "autism", "paediatrician" for "paediatrician"): stems are shown as they

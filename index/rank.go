@@ -57,17 +57,13 @@ func freshness(published string, now time.Time) float64 {
 	return f
 }
 
-// varietyFloor is how good a passage from another document must be, as a
-// share of the best remaining passage's score, to take a place before a
-// second passage from the same document: variety, but not at any price.
-const varietyFloor = 0.4
-
 // variety is how many of the first hits are kept to one passage per
 // document, and mix a report with a service where both answer.
 const variety = 3
 
 // pick takes the first k of the ranked candidates, giving the first
-// `variety` places to different documents unless nothing else matches,
+// `variety` places to different documents unless no other document
+// matches well enough to answer (coverage below minCoverage),
 // and, where both a report or page and a service answer, to at least one
 // of each: a finding and a service to contact beat two of one kind.
 func pick(ranked []candidate, k int) []candidate {
@@ -83,9 +79,8 @@ func pick(ranked []candidate, k int) []candidate {
 		slot := len(out)
 		best := -1
 		if slot < variety {
-			top := firstWhere(ranked, used, func(candidate) bool { return true })
 			best = firstWhere(ranked, used, func(c candidate) bool {
-				return !docs[c.doc] && c.score >= varietyFloor*ranked[top].score
+				return !docs[c.doc] && c.coverage >= minCoverage
 			})
 			if slot > 0 && allOneKind(out) {
 				if other := firstWhere(ranked, used, func(c candidate) bool {

@@ -1,0 +1,297 @@
+package index
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/sendbot/sendbot/corpus"
+)
+
+// now is the date the answer tests are asked on.
+var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// page is a Markdown document with front matter.
+func page(title, url, published, kind, body string) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte("---\ntitle: " + title + "\nsource_url: " + url + "\npublished: " + published + "\nkind: " + kind + "\n---\n" + body)}
+}
+
+// answerCorpus is a small invented corpus for two fictional areas and
+// England, written so each test below can only pass for the reason it names.
+var answerCorpus = fstest.MapFS{
+	"testshire/plans.md": page("Plans in Testshire", "https://testshire.example/plans", "2025-09-01", "local-offer",
+		"# Plans in Testshire\n\n## Writing the plan\n\nThe council writes the education, health and care plan with the family and the school, and sends a draft for comment within sixteen weeks.\n"),
+	"testshire/senco.md": page("Talking to the school", "https://testshire.example/senco", "2025-09-01", "local-offer",
+		"# Talking to the school\n\nStart by talking to the SENCO at your child's school about the support they give. Many parents find the ot toolkit useful.\n"),
+	"testshire/respite.md": page("Respite for families", "https://testshire.example/respite", "2025-09-01", "local-offer",
+		"# Respite for families\n\nRespite gives parent carers a rest while their disabled child enjoys a club or a sitter.\n"),
+	"testshire/autism.md": page("Autism assessment in Testshire", "https://testshire.example/autism", "2025-09-01", "local-offer",
+		"# Autism assessment in Testshire\n\nThe wait for an autism assessment is long. A community paediatrician sees most children first. Schools report on behaviour at home and in class.\n"),
+	"testshire/local-offer.md": page("Testshire Local Offer", "https://testshire.example/local-offer", "unknown", "local-offer",
+		"# Testshire Local Offer\n\nThe Testshire Local Offer lists services for children with SEND.\n"),
+	"testshire/sendiass.md": page("Testshire SENDIASS", "https://testshire.example/sendiass", "unknown", "local-offer",
+		"# Testshire SENDIASS\n\nThe SEND information, advice and support service is free and independent.\n"),
+	"otherton/kites.md": page("Kite flying club in Otherton", "https://otherton.example/kites", "2025-09-01", "news",
+		"# Kite flying club in Otherton\n\nThe kite flying club meets on Saturdays for disabled children.\n"),
+	"england/law.md": page("The law on plans", "https://gov.example/plans", "2024-01-01", "guidance",
+		"# The law on plans\n\nThe EHCP must describe the child's needs and the support to meet them.\n"),
+}
+
+func buildAnswerIndex(t *testing.T, files fstest.MapFS, g corpus.Glossary) *Index {
+	t.Helper()
+	c, err := corpus.Load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) > 0 {
+		t.Fatalf("corpus problems: %+v", c.Problems)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, c.Documents, g, Source{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func ask(t *testing.T, ix *Index, q Query) Result {
+	t.Helper()
+	if q.Now.IsZero() {
+		q.Now = now
+	}
+	res, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("search %q: %v", q.Text, err)
+	}
+	return res
+}
+
+func titles(hs []Hit) []string {
+	var out []string
+	for _, h := range hs {
+		out = append(out, h.Title)
+	}
+	return out
+}
+
+func TestGlossaryFindsOtherNames(t *testing.T) {
+	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
+	tests := []struct {
+		name, q, area, want string
+	}{
+		{"acronym finds the words", "when is the ehcp drafted", "testshire", "Plans in Testshire"},
+		{"words find the acronym", "what must an education, health and care plan describe", "", "The law on plans"},
+		{"synonym", "short breaks for parent carers", "testshire", "Respite for families"},
+		{"multi-word acronym", "who is the special educational needs co-ordinator", "testshire", "Talking to the school"},
+		{"US spelling", "behavior at home", "testshire", "Autism assessment in Testshire"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ask(t, ix, Query{Text: tt.q, Area: tt.area})
+			if !res.Answered || len(res.Hits) == 0 || res.Hits[0].Title != tt.want {
+				t.Fatalf("%q: answered=%v, hits %q; want %q first", tt.q, res.Answered, titles(res.Hits), tt.want)
+			}
+		})
+	}
+}
+
+func TestTyposAndForms(t *testing.T) {
+	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
+	tests := []struct {
+		name, q, want, corrected string
+	}{
+		{"misspelt", "autisim wait", "Autism assessment in Testshire", "autism"},
+		{"two letters wrong", "paediatrition", "Autism assessment in Testshire", "paediatrician"},
+		{"possessive plural", "ehcp's draft", "Plans in Testshire", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ask(t, ix, Query{Text: tt.q, Area: "testshire"})
+			if !res.Answered || res.Hits[0].Title != tt.want {
+				t.Fatalf("%q: answered=%v, hits %q; want %q first", tt.q, res.Answered, titles(res.Hits), tt.want)
+			}
+			if tt.corrected != "" && (len(res.Corrections) != 1 || res.Corrections[0].To != tt.corrected) {
+				t.Errorf("corrections %+v, want one to %q", res.Corrections, tt.corrected)
+			}
+		})
+	}
+}
+
+func TestWhatIsAnswersFromTheGlossary(t *testing.T) {
+	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
+	for _, q := range []string{"What is an EHCP?", "what does ehcp stand for", "EHC plan meaning"} {
+		res := ask(t, ix, Query{Text: q, Area: "testshire"})
+		h := res.Hits[0]
+		if !res.Answered || h.Kind != KindGlossary || !strings.Contains(h.Text, "Education, Health and Care") || !strings.HasPrefix(h.SourceURL, "https://") || h.Title == "" {
+			t.Errorf("%q: first hit %+v, want the glossary meaning with its source", q, h)
+		}
+		if len(res.Hits) < 2 || res.Hits[1].Kind == KindGlossary {
+			t.Errorf("%q: want passages after the meaning, got %q", q, titles(res.Hits))
+		}
+	}
+	res := ask(t, ix, Query{Text: "what is a kite", Area: "otherton"})
+	if len(res.Hits) > 0 && res.Hits[0].Kind == KindGlossary {
+		t.Errorf("a word not in the glossary got a glossary answer: %+v", res.Hits[0])
+	}
+}
+
+func TestJargonIsExplainedBesideQuotes(t *testing.T) {
+	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
+	res := ask(t, ix, Query{Text: "talking to the school about support", Area: "testshire"})
+	h := res.Hits[0]
+	if h.Title != "Talking to the school" {
+		t.Fatalf("hits %q", titles(res.Hits))
+	}
+	if len(h.Jargon) != 1 || h.Jargon[0].Term != "SENCO" || !strings.Contains(strings.ToLower(h.Jargon[0].Meaning), "co-ordinator") {
+		t.Errorf("jargon %+v: want SENCO explained, and lower-case \"ot\" (a word, not OT) left alone", h.Jargon)
+	}
+}
+
+func TestAreaDefaultAndFallback(t *testing.T) {
+	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
+	t.Run("area and national documents", func(t *testing.T) {
+		res := ask(t, ix, Query{Text: "what must the plan describe", Area: "Testshire", K: 5})
+		for _, h := range res.Hits {
+			if h.Area != "Testshire" && h.Area != "England" {
+				t.Errorf("hit from %s in a Testshire answer", h.Area)
+			}
+			if h.OtherArea {
+				t.Errorf("hit %q marked as from another area", h.Title)
+			}
+		}
+		if res.Area != "Testshire" || res.OtherAreas {
+			t.Errorf("area %q other %v", res.Area, res.OtherAreas)
+		}
+	})
+	t.Run("other areas only when nothing matches, marked", func(t *testing.T) {
+		res := ask(t, ix, Query{Text: "kite flying club", Area: "Testshire"})
+		if !res.Answered || !res.OtherAreas || len(res.Hits) == 0 || res.Hits[0].Area != "Otherton" || !res.Hits[0].OtherArea {
+			t.Fatalf("answered=%v other=%v hits %+v", res.Answered, res.OtherAreas, res.Hits)
+		}
+	})
+	t.Run("the area a question names wins", func(t *testing.T) {
+		res := ask(t, ix, Query{Text: "kite flying club in Otherton", Area: "Testshire"})
+		if res.Area != "Otherton" || res.OtherAreas || res.Hits[0].OtherArea {
+			t.Fatalf("area %q other %v hits %+v", res.Area, res.OtherAreas, res.Hits)
+		}
+	})
+}
+
+func TestDecliningSignposts(t *testing.T) {
+	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
+	res := ask(t, ix, Query{Text: "cheap flights to spain tomorrow", Area: "Testshire"})
+	if res.Answered {
+		t.Fatalf("answered an off-topic question with %q", titles(res.Hits))
+	}
+	got := map[string]string{}
+	for _, s := range res.Signposts {
+		got[s.What] = s.Hit.SourceURL
+	}
+	if got["Local Offer"] != "https://testshire.example/local-offer" || got["Independent SEND advice (SENDIASS)"] != "https://testshire.example/sendiass" {
+		t.Errorf("signposts %+v", res.Signposts)
+	}
+	if len(res.Unknown) == 0 {
+		t.Errorf("unknown words not reported")
+	}
+	// Otherton's documents have neither: no signpost is made up.
+	res = ask(t, ix, Query{Text: "cheap flights to spain tomorrow", Area: "Otherton"})
+	if len(res.Signposts) != 0 {
+		t.Errorf("signposts invented for Otherton: %+v", res.Signposts)
+	}
+}
+
+func TestRankingVarietyAndDates(t *testing.T) {
+	svc := func(name, text string) string {
+		return `{"id":"` + name + `","name":"` + name + `","description":"` + text + `","email":"hello@example.org"}`
+	}
+	files := fstest.MapFS{
+		"testshire/guide.md": page("Guide to swimming", "https://testshire.example/guide", "2025-09-01", "local-offer",
+			"# Guide to swimming\n\n## Swimming lessons\n\nSwimming lessons for disabled children run on Mondays.\n\n## More swimming lessons\n\nSwimming lessons for disabled children also run on Tuesdays.\n\n## Even more swimming lessons\n\nSwimming lessons for disabled children run on Fridays too.\n"),
+		"testshire/report.md": page("Inspection report", "https://testshire.example/report", "2025-09-01", "inspection",
+			"# Inspection report\n\nInspectors found swimming lessons for disabled children were popular.\n"),
+		"testshire/services.json": &fstest.MapFile{Data: []byte(`[` + svc("Splash club", "Swimming lessons for disabled children in a quiet pool.") + `]`)},
+		"testshire/old.md": page("Old note", "https://testshire.example/old", "2015-01-01", "news",
+			"# Old note\n\nThe trampoline park opens late for disabled children.\n"),
+		"testshire/new.md": page("New note", "https://testshire.example/new", "2026-01-01", "news",
+			"# New note\n\nThe trampoline park opens late for disabled children.\n"),
+		"testshire/heading.md": page("Clubs", "https://testshire.example/clubs", "2025-09-01", "news",
+			"# Clubs\n\n## Trampoline sessions\n\nSessions are on Sundays.\n\nThere is a waiting list for most clubs; ask the trampoline staff.\n"),
+	}
+	ix := buildAnswerIndex(t, files, corpus.Glossary{})
+	t.Run("one passage per document and a service beside a report", func(t *testing.T) {
+		res := ask(t, ix, Query{Text: "swimming lessons for disabled children", Area: "testshire", K: 5})
+		docs := map[string]bool{}
+		kinds := map[bool]bool{}
+		for _, h := range res.Hits[:3] {
+			if docs[h.Path+h.Title] {
+				t.Errorf("two passages of %q in the first three: %q", h.Title, titles(res.Hits))
+			}
+			docs[h.Path+h.Title] = true
+			kinds[h.Kind == "service"] = true
+		}
+		if !kinds[true] || !kinds[false] {
+			t.Errorf("first three %q: want a service and a report", titles(res.Hits[:3]))
+		}
+		if len(res.Hits) < 5 {
+			t.Errorf("the same document may fill later places: %q", titles(res.Hits))
+		}
+	})
+	t.Run("newer wins a near tie and the date is kept", func(t *testing.T) {
+		res := ask(t, ix, Query{Text: "trampoline park opens late", Area: "testshire"})
+		if res.Hits[0].Title != "New note" || res.Hits[1].Title != "Old note" || res.Hits[0].Published != "2026-01-01" {
+			t.Errorf("hits %q", titles(res.Hits))
+		}
+		if st := res.Hits[1].Staleness(now, DefaultMaxAge); !st.Stale || st.Reason != "over 2 years old" {
+			t.Errorf("old note staleness %+v", st)
+		}
+	})
+	t.Run("a heading match counts", func(t *testing.T) {
+		res := ask(t, ix, Query{Text: "trampoline sessions", Area: "testshire"})
+		if res.Hits[0].Title != "Clubs" || res.Hits[0].Section != "Trampoline sessions" {
+			t.Errorf("hits %q, first section %q", titles(res.Hits), res.Hits[0].Section)
+		}
+	})
+}
+
+func TestStaleness(t *testing.T) {
+	tests := []struct {
+		name, published, text string
+		maxAge                time.Duration
+		want                  Staleness
+	}{
+		{"recent", "2025-09-01", "Waits are 18 weeks.", DefaultMaxAge, Staleness{}},
+		{"undated", "", "Waits are 18 weeks.", DefaultMaxAge, Staleness{true, "date unknown"}},
+		{"old", "2023-01-01", "Waits are 18 weeks.", DefaultMaxAge, Staleness{true, "over 2 years old"}},
+		{"shorter limit", "2025-09-01", "Waits are 18 weeks.", 180 * 24 * time.Hour, Staleness{true, "over 6 months old"}},
+		{"old figures in a new document", "2025-09-01", "In 2019, 40% waited over a year.", DefaultMaxAge, Staleness{true, "mentions 2019"}},
+		{"recent figures", "2025-09-01", "In 2019 and 2025 waits grew.", DefaultMaxAge, Staleness{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Hit{Published: tt.published, Text: tt.text}.Staleness(now, tt.maxAge)
+			if got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseAge(t *testing.T) {
+	for in, want := range map[string]time.Duration{"2y": DefaultMaxAge, "18m": 540 * 24 * time.Hour, "90d": 90 * 24 * time.Hour, "1 year": 365 * 24 * time.Hour} {
+		if got, err := ParseAge(in); err != nil || got != want {
+			t.Errorf("ParseAge(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "two years", "-1y", "0d", "5w", "2.5y"} {
+		if _, err := ParseAge(bad); err == nil || !strings.Contains(err.Error(), "such as 2y, 18m or 90d") {
+			t.Errorf("ParseAge(%q) error %v", bad, err)
+		}
+	}
+}
