@@ -39,5 +39,5 @@ func ExampleIndex_Search() {
 	fmt.Println()
 	// Output:
 	// true School transport https://testshire.example/transport
-	// school free
+	// distance school free
 }

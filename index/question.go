@@ -51,8 +51,30 @@ type plan struct {
 	// define is the same entry when the glossary gives its meaning.
 	subject     *term
 	define      *term
+	definedBy   *regexp.Regexp // a sentence saying what subject is
 	corrections []Correction
 	unknown     []string // words no document uses
+	// pairs are neighbouring words of the question, as written ("areas
+	// for improvement"): a passage that has them side by side ranks
+	// higher, without their being needed for an answer.
+	pairs []string
+}
+
+// idioms are question phrases whose key word is not what the answer says:
+// "how long did it take" is answered by "three weeks", "how far" by a
+// distance in miles. The key word's concept also takes these words, and
+// the phrase's other words (take, took) are dropped.
+var idioms = []struct {
+	phrase string   // as the question writes it
+	key    string   // the word of the phrase that becomes the concept
+	drop   []string // words that say nothing once the phrase is read
+	also   []string // words an answer uses
+}{
+	{"how long", "long", []string{"take", "takes", "took", "taking"}, []string{"weeks", "months", "years", "days", "time"}},
+	{"how far", "far", nil, []string{"distance", "miles"}},
+	{"how much", "much", []string{"cost", "costs"}, []string{"cost", "costs", "pay", "price", "fee", "charge", "free"}},
+	{"how old", "old", nil, []string{"age", "aged"}},
+	{"what age", "age", nil, []string{"aged", "old", "years"}},
 }
 
 // fillerWords are words of a question that say nothing about its subject.
@@ -81,17 +103,28 @@ func definitionSubject(text string) string {
 	return ""
 }
 
-// explains reports whether a heading asks the question the plan asks,
-// as "What is mediation?" does for "what is send mediation".
-func (ix *Index) explains(p plan, heading string) bool {
+// explains reports whether a passage answers the "What is X?" the plan
+// asks: its heading asks the same ("What is mediation?"), or its text
+// says what X is ("Neurodivergent conditions include autism, ADHD…").
+func (ix *Index) explains(p plan, heading, text string) bool {
 	if p.subject == nil {
 		return false
 	}
-	x := definitionSubject(heading)
-	if x == "" {
-		return false
+	if x := definitionSubject(heading); x != "" && ix.vocab.entry(ix.dropFiller(tokenize(ix.analyzer, x))) == p.subject {
+		return true
 	}
-	return ix.vocab.entry(ix.dropFiller(tokenize(ix.analyzer, x))) == p.subject
+	return p.definedBy != nil && p.definedBy.MatchString(text)
+}
+
+// definitionPattern matches a sentence that says what one of a term's
+// names is, means or includes, allowing two words between ("autism
+// spectrum conditions are…").
+func definitionPattern(t *term) *regexp.Regexp {
+	var names []string
+	for _, f := range t.forms {
+		names = append(names, regexp.QuoteMeta(f.text))
+	}
+	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(names, "|") + `)\b(?:\s+[\w-]+){0,2}\s+(?:is|are|means|mean|include|includes|refers to|describes)\b`)
 }
 
 // plan turns a question into concepts: glossary terms with all their
@@ -114,6 +147,7 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 			// the term alone, so passages that explain it come first,
 			// after the glossary's meaning when it has one.
 			p.subject = subject
+			p.definedBy = definitionPattern(subject)
 			if subject.Meaning != "" {
 				p.define = subject
 			}
@@ -123,6 +157,10 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 		}
 	}
 
+	idiomAlts := ix.readIdioms(text, &toks)
+	for i := 0; i+1 < len(toks); i++ {
+		p.pairs = append(p.pairs, text[toks[i].start:toks[i+1].end])
+	}
 	matches := ix.vocab.find(toks, text, false)
 	next := 0
 	add := func(c concept) {
@@ -137,7 +175,11 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 				continue
 			}
 			seen[t.term] = true
-			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}})
+			c := concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}}
+			for _, a := range idiomAlts[t.term] {
+				c.alts = append(c.alts, alt{terms: []string{a}, boost: synonymBoost})
+			}
+			add(c)
 		}
 	}
 	var loose []token // words of multi-word terms, which help rank on their own
@@ -179,6 +221,44 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 	}
 	ix.weigh(ctx, &p)
 	return p
+}
+
+// readIdioms finds the idioms in a question, drops their empty words from
+// toks, and returns the words each idiom's key word also stands for.
+func (ix *Index) readIdioms(text string, toks *[]token) map[string][]string {
+	lower := " " + strings.Join(strings.Fields(strings.ToLower(text)), " ") + " "
+	out := map[string][]string{}
+	drop := map[string]bool{}
+	for _, id := range idioms {
+		if !strings.Contains(lower, " "+id.phrase+" ") {
+			continue
+		}
+		key := ix.stem(id.key)
+		for _, w := range id.also {
+			out[key] = append(out[key], ix.stem(w))
+		}
+		for _, w := range id.drop {
+			drop[ix.stem(w)] = true
+		}
+	}
+	if len(drop) > 0 {
+		kept := (*toks)[:0:0]
+		for _, t := range *toks {
+			if !drop[t.term] {
+				kept = append(kept, t)
+			}
+		}
+		*toks = kept
+	}
+	return out
+}
+
+// stem is a single word's index term, or "" for a stop word.
+func (ix *Index) stem(w string) string {
+	if toks := tokenize(ix.analyzer, w); len(toks) > 0 {
+		return toks[0].term
+	}
+	return ""
 }
 
 // glossaryConcept is a concept with every name of a glossary entry; the
@@ -453,8 +533,19 @@ func (ix *Index) query(p plan) query.Query {
 			}
 		}
 	}
+	for _, pair := range p.pairs {
+		pq := bleve.NewMatchPhraseQuery(pair)
+		pq.SetField(fieldText)
+		pq.Analyzer = analyzer
+		pq.SetBoost(pairBoost)
+		parts = append(parts, pq)
+	}
 	return bleve.NewDisjunctionQuery(parts...)
 }
+
+// pairBoost is how much two of the question's words side by side count,
+// on top of each word's own score.
+const pairBoost = 1.0
 
 // terms lists every index term the plan searches for, for Result.Terms.
 func (p plan) terms() []string {

@@ -18,20 +18,21 @@ func rank(cs []candidate, now time.Time, local bool) []candidate {
 		// many times lose to one that answers the whole question; the
 		// power was chosen on the eval questions (sendbot eval).
 		cs[i].score = cs[i].dm.Score * cs[i].coverage * cs[i].coverage * freshness(published, now)
-		if cs[i].explains {
-			cs[i].score *= explainsBoost
-		}
 		if area, _ := cs[i].dm.Fields[fieldArea].(string); local && corpus.IsNational(area) {
 			cs[i].score *= nationalInLocal
 		}
 	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].score > cs[j].score })
+	// A passage that says what the asked-about term is, under a heading
+	// that asks it or in a sentence that defines it, answers "What is
+	// X?" better than any passage that only uses X.
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].explains != cs[j].explains {
+			return cs[i].explains
+		}
+		return cs[i].score > cs[j].score
+	})
 	return cs
 }
-
-// explainsBoost scales a passage under a heading that asks the question
-// ("What is mediation?"): the page's own answer to it.
-const explainsBoost = 3
 
 // nationalInLocal scales national documents in a local area's answers.
 const nationalInLocal = 0.85
@@ -65,7 +66,9 @@ const variety = 3
 // `variety` places to different documents unless no other document
 // matches well enough to answer (coverage below minCoverage),
 // and, where both a report or page and a service answer, to at least one
-// of each: a finding and a service to contact beat two of one kind.
+// of each: a finding and a service to contact beat two of one kind, so
+// the last of those places goes to the other kind when the first ones
+// are all one.
 func pick(ranked []candidate, k int) []candidate {
 	var out []candidate
 	used := make([]bool, len(ranked))
@@ -82,7 +85,7 @@ func pick(ranked []candidate, k int) []candidate {
 			best = firstWhere(ranked, used, func(c candidate) bool {
 				return !docs[c.doc] && c.coverage >= minCoverage
 			})
-			if slot > 0 && allOneKind(out) {
+			if slot == variety-1 && allOneKind(out) {
 				if other := firstWhere(ranked, used, func(c candidate) bool {
 					return c.service != out[0].service && !docs[c.doc] && c.coverage >= minCoverage
 				}); other >= 0 {

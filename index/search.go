@@ -426,7 +426,7 @@ func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candid
 		if total > 0 {
 			c.coverage = covered / total
 		}
-		c.explains = ix.explains(p, lastHeading(str(fieldSection)))
+		c.explains = ix.explains(p, lastHeading(str(fieldSection)), str(fieldText))
 		out = append(out, c)
 	}
 	return out
