@@ -35,7 +35,7 @@ func rank(cs []candidate, now time.Time, local bool) []candidate {
 }
 
 // nationalInLocal scales national documents in a local area's answers.
-const nationalInLocal = 0.85
+const nationalInLocal = 0.7
 
 // freshness scales a score by the document's age, so that of two passages
 // that answer about equally well the newer one comes first, while a much
