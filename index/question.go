@@ -118,13 +118,14 @@ func (ix *Index) explains(p plan, heading, text string) bool {
 
 // definitionPattern matches a sentence that says what one of a term's
 // names is, means or includes, allowing two words between ("autism
-// spectrum conditions are…").
+// spectrum conditions include…"); "X is a…" defines, "X is published"
+// does not.
 func definitionPattern(t *term) *regexp.Regexp {
 	var names []string
 	for _, f := range t.forms {
 		names = append(names, regexp.QuoteMeta(f.text))
 	}
-	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(names, "|") + `)\b(?:\s+[\w-]+){0,2}\s+(?:is|are|means|mean|include|includes|refers to|describes)\b`)
+	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(names, "|") + `)\b(?:\s+[\w()'’-]+){0,2}\s+(?:(?:is|are)\s+(?:a|an|the|when|where|how|what|someone|something|any|one of)|means|mean|include|includes|refers to|describes)\b`)
 }
 
 // plan turns a question into concepts: glossary terms with all their
@@ -430,7 +431,7 @@ func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string
 }
 
 // correct finds the index term nearest a word no document uses: within
-// one edit for words of five to seven letters and two edits for longer
+// one edit for words of six or seven letters and two edits for longer
 // ones, starting with the same letter (few typos are in the first
 // letter), preferring the closest and then the most used. It tries the
 // word as typed and its stem, so "paediatrition" finds "paediatrician".
@@ -444,19 +445,21 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked, s
 		distance uint8
 		count    float64
 	}
+	// How far a guess may be is set by the word as typed, so that the
+	// stem of "assesment" ("asses") may still be one edit from "assess".
+	n := utf8.RuneCountInString(asked)
+	fuzziness := 0
+	switch {
+	case n >= 8:
+		fuzziness = 2
+	case n >= 6:
+		fuzziness = 1
+	}
+	if fuzziness == 0 {
+		return "", false
+	}
 	var best *candidate
 	for _, w := range []string{strings.ToLower(asked), stem} {
-		n := utf8.RuneCountInString(w)
-		fuzziness := 0
-		switch {
-		case n >= 8:
-			fuzziness = 2
-		case n >= 5:
-			fuzziness = 1
-		}
-		if fuzziness == 0 {
-			continue
-		}
 		first, _ := utf8.DecodeRuneInString(w)
 		dict, err := fr.FieldDictFuzzy(fieldText, w, fuzziness, string(first))
 		if err != nil {
@@ -565,22 +568,26 @@ func (p plan) terms() []string {
 	return out
 }
 
-// knownShare is the share of the question's concepts the documents use.
+// knownShare is the share of the question's concepts the documents use,
+// counting a corrected misspelling as half.
 func (p plan) knownShare() float64 {
-	k, n := 0, 0
+	k, n := 0.0, 0
 	for _, c := range p.concepts {
 		if c.optional {
 			continue
 		}
 		n++
-		if c.known {
+		switch {
+		case c.known && c.corrected != "":
+			k += 0.5 // a guess at what was meant is weaker evidence
+		case c.known:
 			k++
 		}
 	}
 	if n == 0 {
 		return 0
 	}
-	return float64(k) / float64(n)
+	return k / float64(n)
 }
 
 // areaTermsFor analyses each local area's name, for namedArea.

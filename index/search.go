@@ -315,12 +315,13 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	}
 	// Answer only when most of the question is about things the documents
 	// mention at all, and the best passage covers most of that.
-	res.Answered = p.knownShare() >= minKnown && len(res.Hits) > 0 && res.Hits[0].Coverage >= minCoverage
+	res.Answered = p.knownShare() > minKnown && len(res.Hits) > 0 && res.Hits[0].Coverage >= minCoverage
 	return res, nil
 }
 
 // minKnown is the share of a question's concepts the documents must use
-// for the bot to answer at all.
+// more than, for the bot to answer at all: half the words of "cheap
+// flights to spain" being known is not enough.
 const minKnown = 0.5
 
 // definitionHit shows a glossary meaning as the first answer to "What is X?".

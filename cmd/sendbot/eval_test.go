@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const defaultQuestions = "../../eval/testdata/default-questions.jsonl"
+
+func TestEvalScoresTheBuiltInCorpus(t *testing.T) {
+	c := newCLI(t)
+	out, logs, err := c.run("", "eval", "--questions", defaultQuestions)
+	if err != nil {
+		t.Fatalf("eval: %v\n%s", err, logs)
+	}
+	for _, want := range []string{"questions: 22 to answer, 8 to decline", "recall@1 ", "recall@3 ", "recall@5 ", "MRR ", "no-answer accuracy "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, _, err = c.run("", "eval", "--questions", defaultQuestions, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Questions int     `json:"questions"`
+		Recall3   float64 `json:"recall_at_3"`
+		Outcomes  []struct {
+			ID string `json:"id"`
+		} `json:"outcomes"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Questions != 30 || len(rep.Outcomes) != 30 || rep.Recall3 <= 0 {
+		t.Errorf("--json: %+v, %v\n%s", rep, err, out)
+	}
+
+	_, _, err = c.run("", "eval", "--questions", defaultQuestions, "--min-mrr", "1")
+	if err == nil || !strings.Contains(err.Error(), "MRR") || !strings.Contains(err.Error(), "is below the floor 1.000") {
+		t.Errorf("an unmet floor must fail and say which: %v", err)
+	}
+}
+
+func TestEvalBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"id": "a", "q": "what is x", "gold": ["x"]}`+"\n"+`{"id": "b", "q": "what is y", "gold": ["(y"]}`+"\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no questions file", []string{"eval"}, "eval needs --questions FILE.jsonl"},
+		{"missing file", []string{"eval", "--questions", filepath.Join(dir, "nope.jsonl")}, "questions file"},
+		{"bad line", []string{"eval", "--questions", bad}, `line 2: question b: gold pattern "(y" is not a valid regular expression`},
+		{"floor out of range", []string{"eval", "--questions", defaultQuestions, "--min-recall3", "90"}, "floors are between 0 and 1"},
+		{"stray argument", []string{"eval", "--questions", defaultQuestions, "extra"}, "eval takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := newCLI(t).run("", tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestEvalWritesThePassagesItScores(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "passages.jsonl")
+	if _, logs, err := c.run("", "eval", "--questions", defaultQuestions, "--passages-out", path); err != nil {
+		t.Fatalf("%v\n%s", err, logs)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n, national, local := 0, 0, 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var p passageLine
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil || p.ID == "" || p.Text == "" || p.Title == "" || p.Document == "" {
+			t.Fatalf("bad passage line %q: %v", sc.Text(), err)
+		}
+		n++
+		if p.National {
+			national++
+		} else if p.Area != "" {
+			local++
+		}
+	}
+	if n < 50 || national == 0 || local == 0 {
+		t.Errorf("%d passages, %d national, %d local", n, national, local)
+	}
+}
