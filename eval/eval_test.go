@@ -77,7 +77,7 @@ func TestRunScores(t *testing.T) {
 		"q1":          {Answered: true, Hits: hits("the GOLD", "x", "y")},
 		"q3":          {Answered: true, Hits: hits("x", "y", "gold", "gold")},
 		"q4":          {Answered: true, Hits: hits("x", "y", "z", "w", "v", "gold")}, // sixth: beyond the first five
-		"q5":          {Answered: false, Hits: hits("gold")},                      // declined: nothing shown
+		"q5":          {Answered: false, Hits: hits("gold")},                         // declined: nothing shown
 		"off topic":   {Answered: false},
 		"off topic 2": {Answered: true, Hits: hits("x")},
 	}

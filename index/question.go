@@ -569,7 +569,7 @@ func (p plan) terms() []string {
 }
 
 // knownShare is the share of the question's concepts the documents use,
-// counting a corrected misspelling as half.
+// counting a corrected misspelling as three quarters.
 func (p plan) knownShare() float64 {
 	k, n := 0.0, 0
 	for _, c := range p.concepts {
@@ -579,7 +579,7 @@ func (p plan) knownShare() float64 {
 		n++
 		switch {
 		case c.known && c.corrected != "":
-			k += 0.5 // a guess at what was meant is weaker evidence
+			k += 0.75 // a guess at what was meant is weaker evidence
 		case c.known:
 			k++
 		}
