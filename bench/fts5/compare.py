@@ -229,7 +229,7 @@ def fts5_query(words):
     return " OR ".join(f'"{w}"' for w in words)
 
 
-def search_fts5(db, question, known_areas, area_rule=AREA_ONLY):
+def search_fts5(db, question, known_areas, area_rule=AREA_AND_NATIONAL):
     """Ask FTS5 one question and return its Outcome.
 
     Mirrors eval.Run: the first DEPTH results by bm25 (ties by insertion
@@ -420,7 +420,7 @@ def markdown(questions, bot, fts, area_rule):
     return "\n".join(lines) + "\n"
 
 
-def compare(corpus, questions_path, sendbot=None, area_rule=AREA_ONLY):
+def compare(corpus, questions_path, sendbot=None, area_rule=AREA_AND_NATIONAL):
     """Run both engines and return the Markdown comparison."""
     if not Path(corpus).is_dir():
         raise BadInput(f"corpus folder {corpus} does not exist")
@@ -446,9 +446,9 @@ def main(argv=None):
     ap.add_argument("--questions", required=True, help="questions file, JSON Lines, as for sendbot eval")
     ap.add_argument("--sendbot", help="sendbot binary to use (default: go build ./cmd/sendbot)")
     ap.add_argument("--out", help="also write the Markdown to this file")
-    ap.add_argument("--area-rule", choices=[AREA_ONLY, AREA_AND_NATIONAL], default=AREA_ONLY,
-                    help="how FTS5 searches a question asked in an area: only that area's passages "
-                         "(what sendbot does today, the default), or England-wide ones too")
+    ap.add_argument("--area-rule", choices=[AREA_ONLY, AREA_AND_NATIONAL], default=AREA_AND_NATIONAL,
+                    help="how FTS5 searches a question asked in an area: that area's passages and "
+                         "England-wide ones (what sendbot does, the default), or only that area's")
     args = ap.parse_args(argv)
     try:
         md = compare(args.corpus, args.questions, args.sendbot, args.area_rule)

@@ -159,9 +159,9 @@ class SearchTest(TempDirTest):
         self.assertIn('unknown area "Nowhere"', o.error)
 
     def test_recall_over_all_questions(self):
-        fts = {q.id: compare.search_fts5(self.db, q, self.known) for q in self.questions}
+        fts = {q.id: compare.search_fts5(self.db, q, self.known, compare.AREA_ONLY) for q in self.questions}
         r = compare.score(self.questions, fts)
-        # Answerable: t1 1, t2 1, t3 -, t4 1, t5 1, t6 -, t7 error. tn declined (no hits).
+        # Area-only rule. Answerable: t1 1, t2 1, t3 -, t4 1, t5 1, t6 -, t7 error. tn declined (no hits).
         self.assertEqual(r["answerable"], 7)
         self.assertEqual(r["found_at"], [4, 4, 4, 4, 4])
         self.assertAlmostEqual(r["recall_at_3"], 4 / 7)
@@ -264,8 +264,8 @@ class CompareTest(TempDirTest):
         self.sendbot.chmod(self.sendbot.stat().st_mode | stat.S_IXUSR)
 
     def test_markdown(self):
-        md = compare.compare(self.corpus, self.questions_path, self.sendbot)
-        # sendbot: t1 at 2, t4 at 1 of 7 answerable. FTS5: t1, t2, t4 and t5 at 1.
+        md = compare.compare(self.corpus, self.questions_path, self.sendbot, compare.AREA_ONLY)
+        # Area-only rule. sendbot: t1 at 2, t4 at 1 of 7 answerable. FTS5: t1, t2, t4 and t5 at 1.
         self.assertIn("| recall@1 | 0.143 (1/7) | 0.571 (4/7) | +42.9 pts |", md)
         self.assertIn("| recall@3 | 0.286 (2/7) | 0.571 (4/7) | +28.6 pts |", md)
         self.assertIn("Recall@3: FTS5 leads by 28.6 points.", md)
