@@ -295,3 +295,19 @@ func TestParseAge(t *testing.T) {
 		}
 	}
 }
+
+func TestModeratorsGlossaryIsUsed(t *testing.T) {
+	g := corpus.BuiltinGlossary().Merge(corpus.Glossary{Entries: []corpus.GlossaryEntry{
+		{Terms: []string{"kite flying club", "sky sessions"}, Short: "Otherton's Saturday kite club",
+			Meaning: "A club for disabled children.", Source: corpus.GlossarySource{Title: "Kite flying club in Otherton", URL: "https://otherton.example/kites"}},
+	}})
+	ix := buildAnswerIndex(t, answerCorpus, g)
+	res := ask(t, ix, Query{Text: "when are sky sessions", Area: "Otherton"})
+	if !res.Answered || res.Hits[0].Title != "Kite flying club in Otherton" || len(res.Hits[0].Jargon) != 1 || res.Hits[0].Jargon[0].Meaning != "Otherton's Saturday kite club" {
+		t.Fatalf("answered=%v hits %+v", res.Answered, res.Hits)
+	}
+	res = ask(t, ix, Query{Text: "what are sky sessions", Area: "Otherton"})
+	if res.Hits[0].Kind != KindGlossary || res.Hits[0].SourceURL != "https://otherton.example/kites" {
+		t.Errorf("What-is from a moderator's entry: %+v", res.Hits[0])
+	}
+}
