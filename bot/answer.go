@@ -148,11 +148,38 @@ func declineMessage(res index.Result, areas []string) string {
 		lines = append(lines, "", "My documents don't include "+signpostOwner(res.Area)+" Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.")
 	} else {
 		lines = append(lines, "", "Where to ask instead:")
-		for _, s := range res.Signposts {
-			lines = append(lines, "**"+escapeMarkdown(s.What)+"**: "+sourceLink(s.Hit, true))
+		for _, g := range groupSignposts(res.Signposts) {
+			var whats []string
+			for _, w := range g.whats {
+				whats = append(whats, "**"+escapeMarkdown(w)+"**")
+			}
+			lines = append(lines, strings.Join(whats, " and ")+": "+sourceLink(g.hit, true))
 		}
 	}
 	return truncateRunes(strings.Join(lines, "\n"), maxContent)
+}
+
+// signpostGroup is one document to ask instead, with what it is for: a
+// page that is both the Local Offer and the advice service's is listed once.
+type signpostGroup struct {
+	whats []string
+	hit   index.Hit
+}
+
+// groupSignposts lists each signposted document once, in order.
+func groupSignposts(ss []index.Signpost) []signpostGroup {
+	var out []signpostGroup
+	at := map[string]int{}
+	for _, s := range ss {
+		key := s.Hit.Path + "|" + s.Hit.Title + "|" + s.Hit.SourceURL
+		if i, ok := at[key]; ok {
+			out[i].whats = append(out[i].whats, s.What)
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, signpostGroup{whats: []string{s.What}, hit: s.Hit})
+	}
+	return out
 }
 
 // signpostOwner is whose Local Offer the documents lack: "Testshire's",

@@ -191,6 +191,7 @@ func TestCorrectionsAreShown(t *testing.T) {
 
 func TestDeclinesAreKindAndSignpost(t *testing.T) {
 	localOffer := index.Signpost{What: "Local Offer", Hit: index.Hit{Title: "Herefordshire Local Offer", SourceURL: "https://www.herefordshire.gov.uk/local-offer"}}
+	advice := index.Signpost{What: "Independent SEND advice (SENDIASS)", Hit: index.Hit{Title: "Advice service page"}} // no address: no link
 	tests := []struct {
 		name     string
 		res      index.Result
@@ -198,16 +199,18 @@ func TestDeclinesAreKindAndSignpost(t *testing.T) {
 		wantNone []string
 	}{
 		{
-			name: "corrected, unknown words and a signpost",
+			name: "corrected, unknown words and signposts",
 			res: index.Result{Area: "Herefordshire", Corrections: []index.Correction{{From: "autisim", To: "autism"}},
-				Unknown: []string{"weather", "@everyone"}, Signposts: []index.Signpost{localOffer}},
+				Unknown: []string{"weather", "@everyone"}, Signposts: []index.Signpost{localOffer, advice, {What: "Independent SEND advice (SENDIASS)", Hit: localOffer.Hit}}},
 			want: []string{
 				"I couldn't find an answer to that in the documents I have, so I won't guess.",
 				"I searched for *autism* instead of *autisim*.",
 				"My documents don't mention: weather, @\u200beveryone.",
 				"Try other words, for example *EHCP*",
 				"Areas I have documents for: England, Herefordshire.",
-				"Where to ask instead:\n**Local Offer**: [Herefordshire Local Offer](<https://www.herefordshire.gov.uk/local-offer>)",
+				"Where to ask instead:\n" +
+					"**Local Offer** and **Independent SEND advice \\(SENDIASS\\)**: [Herefordshire Local Offer](<https://www.herefordshire.gov.uk/local-offer>)\n" +
+					"**Independent SEND advice \\(SENDIASS\\)**: Advice service page",
 			},
 			wantNone: []string{"don't include"},
 		},
