@@ -79,7 +79,7 @@ type dating struct {
 
 // answerReply turns a search result into what the bot posts: an embed of
 // the passages when the search answered, with a note above it when words
-// were corrected or the passages come from other areas; otherwise a kind
+// were corrected or unknown, or the passages come from other areas; otherwise a kind
 // message that says so, how to ask differently and where else to ask.
 func answerReply(res index.Result, areas []string, d dating) (content string, embeds []*discordgo.MessageEmbed) {
 	if !res.Answered || len(res.Hits) == 0 {
@@ -88,6 +88,9 @@ func answerReply(res index.Result, areas []string, d dating) (content string, em
 	var notes []string
 	if len(res.Corrections) > 0 {
 		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
+	}
+	if len(res.Unknown) > 0 {
+		notes = append(notes, "My documents don't mention "+wordList(res.Unknown)+", so these answer the rest of your question.")
 	}
 	if res.OtherAreas && res.Area != "" {
 		notes = append(notes, "Nothing in "+escapeMarkdown(res.Area)+"'s documents matched, so these are from other areas:")

@@ -180,11 +180,12 @@ func TestPassagesFromOtherAreasAreSaidToBe(t *testing.T) {
 	}
 }
 
-func TestCorrectionsAreShown(t *testing.T) {
+func TestCorrectedAndUnknownWordsAreShown(t *testing.T) {
 	res := index.Result{Answered: true, Corrections: []index.Correction{{From: "autisim", To: "autism"}, {From: "asessment", To: "assessment"}},
-		Hits: []index.Hit{{Title: "Autism", Published: "2025-01-10", Text: "An autism assessment."}}}
+		Unknown: []string{"zebra_"}, Hits: []index.Hit{{Title: "Autism", Published: "2025-01-10", Text: "An autism assessment."}}}
 	content, _ := answerReply(res, nil, testDating)
-	if want := "Searched for *autism* (you typed *autisim*), *assessment* (you typed *asessment*)."; content != want {
+	if want := "Searched for *autism* (you typed *autisim*), *assessment* (you typed *asessment*).\n" +
+		"My documents don't mention zebra\\_, so these answer the rest of your question."; content != want {
 		t.Errorf("content = %q, want %q", content, want)
 	}
 }

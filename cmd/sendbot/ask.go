@@ -102,6 +102,9 @@ func printAnswer(w io.Writer, res index.Result, v view) {
 	if len(res.Corrections) > 0 {
 		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
 	}
+	if len(res.Unknown) > 0 {
+		notes = append(notes, "My documents don't mention "+strings.Join(res.Unknown, ", ")+", so these answer the rest of your question.")
+	}
 	if res.OtherAreas && res.Area != "" {
 		notes = append(notes, "Nothing in "+res.Area+"'s documents matched, so these are from other areas:")
 	}
