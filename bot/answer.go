@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/index"
 )
-
-// maxEmbedDescription is Discord's limit on an embed's description, in characters.
-const maxEmbedDescription = 4096
 
 const (
 	answerTitle = "What the published documents say"
@@ -34,14 +32,89 @@ const (
 	msgMentionQ = "Hello! Mention me with a question, for example: *@sendbot how do I ask for an EHC needs assessment?* You can also use the `/ask` command."
 )
 
-// answerReply turns a search result into what the bot posts: an embed of
-// the passages when the search answered, otherwise a kind message that
-// says so and how to ask differently.
-func answerReply(res index.Result, areas []string) (content string, embeds []*discordgo.MessageEmbed) {
-	if !res.Answered || len(res.Hits) == 0 {
-		return declineMessage(areas), nil
+// Limits Discord puts on a message, in characters.
+const (
+	// maxEmbedDescription is the limit on an embed's description.
+	maxEmbedDescription = 4096
+	// maxContent is the limit on a message's text outside its embeds.
+	maxContent = 2000
+)
+
+// Sizes that keep an answer readable and within Discord's limits.
+const (
+	// minQuoteRunes is the least of a passage an answer shows: a jargon
+	// line is dropped before the quote is cut shorter than this.
+	minQuoteRunes = 200
+	// maxLinkRunes is the longest source address shown as a link; a
+	// longer one is left out rather than cut, which would break it.
+	maxLinkRunes = 512
+	// maxListed is how many corrections or unknown words a reply lists.
+	maxListed = 8
+)
+
+// checkCurrent follows the mark on a passage that may be out of date.
+const checkCurrent = "check it is still current"
+
+// DateNote is a hit's date as parents read it, marked when the passage
+// may be out of date: "4 July 2021 · ⚠ over 2 years old, check it is
+// still current", "date unknown ⚠ check it is still current" or
+// "4 July 2025". The terminal answers use it too, so both say the same.
+func DateNote(h index.Hit, now time.Time, maxAge time.Duration) string {
+	date := h.ShownDate()
+	st := h.Staleness(now, maxAge)
+	switch {
+	case !st.Stale:
+		return date
+	case st.Reason == date: // "date unknown" says it already
+		return date + " ⚠ " + checkCurrent
 	}
-	return "", []*discordgo.MessageEmbed{answerEmbed(res.Hits)}
+	return date + " · ⚠ " + st.Reason + ", " + checkCurrent
+}
+
+// dating is what answers are dated against.
+type dating struct {
+	now    time.Time
+	maxAge time.Duration
+}
+
+// answerReply turns a search result into what the bot posts: an embed of
+// the passages when the search answered, with a note above it when words
+// were corrected or unknown, or the passages come from other areas; otherwise a kind
+// message that says so, how to ask differently and where else to ask.
+func answerReply(res index.Result, areas []string, d dating) (content string, embeds []*discordgo.MessageEmbed) {
+	if !res.Answered || len(res.Hits) == 0 {
+		return declineMessage(res, areas), nil
+	}
+	var notes []string
+	if len(res.Corrections) > 0 {
+		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
+	}
+	if len(res.Unknown) > 0 {
+		notes = append(notes, "My documents don't mention "+wordList(res.Unknown)+", so these answer the rest of your question.")
+	}
+	if res.OtherAreas && res.Area != "" {
+		notes = append(notes, "Nothing in "+escapeMarkdown(res.Area)+"'s documents matched, so these are from other areas:")
+	}
+	return truncateRunes(strings.Join(notes, "\n"), maxContent), []*discordgo.MessageEmbed{answerEmbed(res.Hits, d)}
+}
+
+// correctionList writes corrections with format, given the searched word
+// and the typed one in italics: "*autism* (you typed *autisim*)".
+func correctionList(cs []index.Correction, format string) string {
+	var parts []string
+	for i, c := range cs {
+		if i == maxListed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(cs)-i))
+			break
+		}
+		parts = append(parts, fmt.Sprintf(format, italic(c.To), italic(c.From)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// italic shows a word, as typed or searched, in italics.
+func italic(word string) string {
+	return "*" + escapeMarkdown(truncateRunes(strings.TrimSpace(word), 40)) + "*"
 }
 
 // errorReply turns a search error into a message for the parent.
@@ -61,65 +134,222 @@ func errorReply(err error, areas []string) string {
 
 var errTimeout = errors.New("search timed out")
 
-func declineMessage(areas []string) string {
-	return "I couldn't find an answer to that in the documents I have, so I won't guess. " +
-		"Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. " +
-		areasSentence(areas) + " Your local SENDIASS gives free, independent advice."
+// declineMessage says the bot will not guess, what it made of the words,
+// how to ask differently, and where to ask instead: the area's Local
+// Offer and advice service as the documents give them, and never a
+// service the documents do not name.
+func declineMessage(res index.Result, areas []string) string {
+	lines := []string{"I couldn't find an answer to that in the documents I have, so I won't guess."}
+	if len(res.Corrections) > 0 {
+		lines = append(lines, "I searched for "+correctionList(res.Corrections, "%s instead of %s")+".")
+	}
+	if len(res.Unknown) > 0 {
+		lines = append(lines, "My documents don't mention: "+wordList(res.Unknown)+".")
+	}
+	lines = append(lines, strings.TrimSpace("Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. "+areasSentence(areas)))
+	if len(res.Signposts) == 0 {
+		lines = append(lines, "", "My documents don't include "+signpostOwner(res.Area)+" Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.")
+	} else {
+		lines = append(lines, "", "Where to ask instead:")
+		for _, g := range groupSignposts(res.Signposts) {
+			var whats []string
+			for _, w := range g.whats {
+				whats = append(whats, "**"+escapeMarkdown(w)+"**")
+			}
+			lines = append(lines, strings.Join(whats, " and ")+": "+sourceLink(g.hit, true))
+		}
+	}
+	return truncateRunes(strings.Join(lines, "\n"), maxContent)
+}
+
+// signpostGroup is one document to ask instead, with what it is for: a
+// page that is both the Local Offer and the advice service's is listed once.
+type signpostGroup struct {
+	whats []string
+	hit   index.Hit
+}
+
+// groupSignposts lists each signposted document once, in order.
+func groupSignposts(ss []index.Signpost) []signpostGroup {
+	var out []signpostGroup
+	at := map[string]int{}
+	for _, s := range ss {
+		key := s.Hit.Path + "|" + s.Hit.Title + "|" + s.Hit.SourceURL
+		if i, ok := at[key]; ok {
+			out[i].whats = append(out[i].whats, s.What)
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, signpostGroup{whats: []string{s.What}, hit: s.Hit})
+	}
+	return out
+}
+
+// signpostOwner is whose Local Offer the documents lack: "Testshire's",
+// or "a" when no area was asked about.
+func signpostOwner(area string) string {
+	if area == "" {
+		return "a"
+	}
+	return escapeMarkdown(area) + "'s"
+}
+
+// wordList lists words the parent typed, escaped, at most maxListed.
+func wordList(words []string) string {
+	var parts []string
+	for i, w := range words {
+		if i == maxListed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(words)-i))
+			break
+		}
+		parts = append(parts, escapeMarkdown(truncateRunes(w, 40)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sourceLink is a document's title linked to its source, or the title
+// alone when it has no usable address. In a message's text (not an
+// embed) the address is in <…> so Discord shows no preview of it.
+func sourceLink(h index.Hit, inText bool) string {
+	title := escapeMarkdown(truncateRunes(h.Title, 150))
+	if title == "" {
+		title = "Untitled document"
+	}
+	u := linkTarget(h.SourceURL)
+	switch {
+	case u == "" || runeLen(u) > maxLinkRunes:
+		return title
+	case inText:
+		return "[" + title + "](<" + u + ">)"
+	}
+	return "[" + title + "](" + u + ")"
 }
 
 func areasSentence(areas []string) string {
 	if len(areas) == 0 {
 		return ""
 	}
-	return "Areas I have documents for: " + escapeMarkdown(strings.Join(areas, ", ")) + "."
+	return "Areas I have documents for: " + escapeMarkdown(truncateRunes(strings.Join(areas, ", "), 600)) + "."
 }
 
 // answerEmbed shows each hit as its linked source title, a line of
-// section, area, date and page, and the quoted text with matched words in
-// bold, within Discord's embed limits.
-func answerEmbed(hits []index.Hit) *discordgo.MessageEmbed {
+// section, area and dated page, the quoted text with matched words in
+// bold, and a line explaining the jargon it uses; a glossary meaning
+// comes first, unnumbered. Each hit gets a fair share of Discord's
+// description limit, and the quote gives way first.
+func answerEmbed(hits []index.Hit, d dating) *discordgo.MessageEmbed {
 	budget := maxEmbedDescription
 	var blocks []string
+	n := 0
 	for i, h := range hits {
-		header := sourceHeader(i+1, h)
-		// Share what is left fairly between this hit and those after it.
-		share := budget/(len(hits)-i) - utf8.RuneCountInString(header) - 2
-		q := quote(h, share)
+		var header string
+		if i == 0 && h.Kind == index.KindGlossary {
+			header = meaningHeader(h, d)
+		} else {
+			n++
+			header = sourceHeader(n, h, d)
+		}
+		jargon := jargonLine(h.Jargon)
+		// Share what is left fairly between this hit and those after it;
+		// each block but the first costs two characters to separate.
+		room := budget/(len(hits)-i) - runeLen(header) - len("\n") - len("\n\n")
+		if jargon != "" {
+			if room-runeLen(jargon)-1 >= minQuoteRunes {
+				room -= runeLen(jargon) + 1
+			} else {
+				jargon = ""
+			}
+		}
+		q := quote(h, max(room, minQuoteRunes))
 		block := header + "\n" + q
-		budget -= utf8.RuneCountInString(block) + 2
+		if jargon != "" {
+			// A shortened quote may no longer show every term.
+			if line := jargonLine(shownJargon(h.Jargon, q)); line != "" {
+				block += "\n" + line
+			}
+		}
+		budget -= runeLen(block) + len("\n\n")
 		blocks = append(blocks, block)
+	}
+	// Headers are bounded, not small: should a few long ones still not
+	// fit, the last passages give way.
+	desc := strings.Join(blocks, "\n\n")
+	for len(blocks) > 1 && runeLen(desc) > maxEmbedDescription {
+		blocks = blocks[:len(blocks)-1]
+		desc = strings.Join(blocks, "\n\n")
+	}
+	if runeLen(desc) > maxEmbedDescription {
+		desc = cutMarkdown(desc, maxEmbedDescription)
 	}
 	return &discordgo.MessageEmbed{
 		Title:       answerTitle,
-		Description: strings.Join(blocks, "\n\n"),
+		Description: desc,
 		Color:       answerColor,
 		Footer:      &discordgo.MessageEmbedFooter{Text: notAdvice},
 	}
 }
 
-// sourceHeader is "**1. [Title](url)**" and a line with the section, area,
-// date and page.
-func sourceHeader(n int, h index.Hit) string {
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// sourceHeader is "**1. [Title](url)**" and a line with the section, the
+// area (or "from Bristol" for a passage from another area than the one
+// asked about), the date with any staleness mark, and the page.
+func sourceHeader(n int, h index.Hit, d dating) string {
 	title := escapeMarkdown(truncateRunes(h.Title, 200))
 	if title == "" {
 		title = "Untitled document"
 	}
 	line := fmt.Sprintf("**%d. %s**", n, title)
-	if u := linkTarget(h.SourceURL); u != "" {
+	if u := linkTarget(h.SourceURL); u != "" && runeLen(u) <= maxLinkRunes {
 		line = fmt.Sprintf("**%d. [%s](%s)**", n, title, u)
 	}
 	var meta []string
 	if h.Section != "" {
 		meta = append(meta, escapeMarkdown(truncateRunes(h.Section, 150)))
 	}
-	if h.Area != "" {
+	switch {
+	case h.OtherArea && h.Area != "":
+		meta = append(meta, "from "+escapeMarkdown(h.Area))
+	case h.Area != "":
 		meta = append(meta, escapeMarkdown(h.Area))
 	}
-	meta = append(meta, h.ShownDate())
+	meta = append(meta, DateNote(h, d.now, d.maxAge))
 	if h.Page > 0 {
 		meta = append(meta, fmt.Sprintf("page %d", h.Page))
 	}
 	return line + "\n" + strings.Join(meta, " · ")
+}
+
+// meaningHeader heads a glossary meaning: "**What EHCP means**" and its
+// linked source with the date.
+func meaningHeader(h index.Hit, d dating) string {
+	section := h.Section
+	if section == "" {
+		section = "What it means"
+	}
+	return "**" + escapeMarkdown(truncateRunes(section, 150)) + "**\nFrom " + sourceLink(h, false) + " · " + DateNote(h, d.now, d.maxAge)
+}
+
+// jargonLine explains glossary terms in a line under a quote:
+// "EHCP: Education, Health and Care plan · SENCO: …".
+func jargonLine(js []index.Jargon) string {
+	var parts []string
+	for _, j := range js {
+		parts = append(parts, escapeMarkdown(truncateRunes(j.Term, 60))+": "+escapeMarkdown(truncateRunes(j.Meaning, 150)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// shownJargon keeps the terms a rendered quote still shows.
+func shownJargon(js []index.Jargon, quoted string) []index.Jargon {
+	plain := strings.ReplaceAll(quoted, "**", "")
+	var out []index.Jargon
+	for _, j := range js {
+		if strings.Contains(plain, escapeMarkdown(j.Term)) {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // linkTarget returns u if it is safe to use as a Markdown link target.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sendbot/sendbot/index"
@@ -19,7 +20,7 @@ func TestAnswerEmbedStaysWithinDiscordLimits(t *testing.T) {
 			Matches: []index.Span{{Start: 9, End: 13}},
 		})
 	}
-	e := answerEmbed(hits)
+	e := answerEmbed(hits, testDating)
 	if n := utf8.RuneCountInString(e.Description); n > maxEmbedDescription {
 		t.Errorf("description is %d characters, over %d", n, maxEmbedDescription)
 	}
@@ -39,6 +40,210 @@ func TestAnswerEmbedStaysWithinDiscordLimits(t *testing.T) {
 	}
 	if strings.Count(e.Description, "**")%2 != 0 {
 		t.Errorf("unbalanced bold markers")
+	}
+}
+
+// testDating dates answers on 1 June 2025 with the default two-year limit.
+var testDating = dating{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), maxAge: index.DefaultMaxAge}
+
+func TestAnswersMarkPassagesThatMayBeOutOfDate(t *testing.T) {
+	tests := []struct {
+		name      string
+		published string
+		text      string
+		maxAge    time.Duration
+		want      string
+	}{
+		{"old", "2021-07-04", "Short breaks are offered.", 0, "4 July 2021 · ⚠ over 2 years old, check it is still current"},
+		{"undated", "", "Short breaks are offered.", 0, "date unknown ⚠ check it is still current"},
+		{"old figure", "2025-01-10", "In 2019, 40 families used short breaks.", 0, "10 January 2025 · ⚠ mentions 2019, check it is still current"},
+		{"current", "2025-01-10", "In 2024, 40 families used short breaks.", 0, "10 January 2025\n"},
+		{"shorter limit", "2025-01-10", "Short breaks are offered.", 90 * 24 * time.Hour, "10 January 2025 · ⚠ over 3 months old, check it is still current"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := testDating
+			if tt.maxAge > 0 {
+				d.maxAge = tt.maxAge
+			}
+			h := index.Hit{Title: "Short breaks", SourceURL: "https://testshire.example/sb", Section: "Who can have one", Area: "Testshire", Published: tt.published, Text: tt.text}
+			_, embeds := answerReply(index.Result{Answered: true, Hits: []index.Hit{h}}, nil, d)
+			got := embeds[0].Description
+			if !strings.Contains(got, "Who can have one · Testshire · "+tt.want) {
+				t.Errorf("want %q in the header:\n%s", tt.want, got)
+			}
+			if tt.name == "current" && strings.Contains(got, "⚠") {
+				t.Errorf("a current passage is marked:\n%s", got)
+			}
+		})
+	}
+}
+
+func TestJargonIsExplainedUnderTheQuote(t *testing.T) {
+	h := index.Hit{
+		Title: "Asking for an assessment", SourceURL: "https://testshire.example/ehc", Area: "Testshire", Published: "2025-01-10",
+		Text:    "Ask the SENCO whether an EHCP_ would help.",
+		Matches: []index.Span{{Start: 8, End: 13}},
+		Jargon: []index.Jargon{
+			{Term: "SENCO", Meaning: "Special educational needs co-ordinator: the teacher who organises SEN support in a school"},
+			{Term: "EHCP_", Meaning: "Education, Health and Care *plan*"},
+		},
+	}
+	_, embeds := answerReply(index.Result{Answered: true, Hits: []index.Hit{h}}, nil, testDating)
+	want := "> Ask the **SENCO** whether an EHCP\\_ would help.\n" +
+		"SENCO: Special educational needs co-ordinator: the teacher who organises SEN support in a school · EHCP\\_: Education, Health and Care \\*plan\\*"
+	if got := embeds[0].Description; !strings.HasSuffix(got, want) {
+		t.Errorf("want the quote then the escaped jargon line:\n%s\ngot:\n%s", want, got)
+	}
+}
+
+func TestFiveLongAnswersWithJargonStayWithinDiscordLimits(t *testing.T) {
+	// As long as real passages get: MaxShownRunes of text full of
+	// characters that need escaping, the longest titles and sections in
+	// the shared corpus, and three terms of jargon each.
+	text := "The EHCP, the SENCO and SEN support: " + strings.Repeat("help_children [with] needs ** @everyone. ", 20)
+	text = string([]rune(text)[:index.MaxShownRunes])
+	jargon := []index.Jargon{
+		{Term: "EHCP", Meaning: "Education, Health and Care plan"},
+		{Term: "SENCO", Meaning: "Special educational needs co-ordinator: the teacher who organises SEN support in a school"},
+		{Term: "SEN support", Meaning: "Extra help a school or setting gives a child with SEN, without an EHC plan"},
+	}
+	var hits []index.Hit
+	for i := 0; i < 5; i++ {
+		hits = append(hits, index.Hit{
+			Title:     "Education, Health and Care plans: a guide for Worcestershire families (compiled pages)",
+			SourceURL: "https://www.worcestershire.gov.uk/council-services/schools-education-and-learning/send-local-offer",
+			Section:   "Education, Health and Care plans › Asking for an EHC needs assessment › Who can ask",
+			Area:      "Worcestershire", Published: "2019-02-28", Page: 12,
+			Text: text, Matches: []index.Span{{Start: 4, End: 8}}, Jargon: jargon,
+		})
+	}
+	hits[0].Kind, hits[0].Jargon = index.KindGlossary, nil
+	e := answerEmbed(hits, testDating)
+	if n := utf8.RuneCountInString(e.Description); n > maxEmbedDescription {
+		t.Errorf("description is %d characters, over %d", n, maxEmbedDescription)
+	}
+	if n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description) + utf8.RuneCountInString(e.Footer.Text); n > 6000 {
+		t.Errorf("embed totals %d characters, over 6000", n)
+	}
+	if got := strings.Count(e.Description, "\nEHCP: Education, Health and Care plan · SENCO: Special educational needs co-ordinator"); got != 4 {
+		t.Errorf("want a jargon line under each of 4 passages, got %d:\n%s", got, e.Description)
+	}
+	if got := strings.Count(e.Description, "⚠ over 2 years old, check it is still current"); got != 5 {
+		t.Errorf("want 5 stale marks, got %d", got)
+	}
+	if !strings.Contains(e.Description, "**4. [Education, Health and Care plans") || strings.Count(e.Description, "**")%2 != 0 {
+		t.Errorf("the last passage is missing or bold is unbalanced:\n%s", e.Description)
+	}
+
+	// Pathological headers (the longest title, section and address
+	// allowed) still keep within the limits: the last passages give way.
+	for i := range hits {
+		hits[i].Title = strings.Repeat("Very_long title ", 20)
+		hits[i].SourceURL = "https://example.org/" + strings.Repeat("x", 490)
+		hits[i].Section = strings.Repeat("Section* ", 30)
+	}
+	e = answerEmbed(hits, testDating)
+	if n := utf8.RuneCountInString(e.Description); n > maxEmbedDescription || strings.Count(e.Description, "**")%2 != 0 {
+		t.Errorf("description is %d characters (limit %d), or bold is unbalanced", n, maxEmbedDescription)
+	}
+}
+
+func TestWhatIsQuestionsShowTheMeaningFirst(t *testing.T) {
+	res := index.Result{Answered: true, Hits: []index.Hit{
+		{Kind: index.KindGlossary, Title: "Request an EHC assessment", SourceURL: "https://www.herefordshire.gov.uk/local-offer/about-send/3",
+			Section: "What EHCP means", Published: "2024-09-01", Text: "EHCP (EHC plan): An Education, Health and Care plan is a legal document."},
+		{Title: "EHC plans in Testshire", SourceURL: "https://testshire.example/ehc", Area: "Testshire", Published: "2025-01-10", Text: "An EHC plan sets out the support."},
+	}}
+	_, embeds := answerReply(res, nil, testDating)
+	want := "**What EHCP means**\n" +
+		"From [Request an EHC assessment](https://www.herefordshire.gov.uk/local-offer/about-send/3) · 1 September 2024\n" +
+		"> EHCP \\(EHC plan\\): An Education, Health and Care plan is a legal document.\n\n" +
+		"**1. [EHC plans in Testshire](https://testshire.example/ehc)**\nTestshire · 10 January 2025\n> An EHC plan sets out the support."
+	if got := embeds[0].Description; got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestPassagesFromOtherAreasAreSaidToBe(t *testing.T) {
+	res := index.Result{Answered: true, Area: "Herefordshire", OtherAreas: true, Hits: []index.Hit{
+		{Title: "Short breaks", Area: "Bristol", OtherArea: true, Published: "2025-01-10", Text: "Short breaks are offered."},
+		{Title: "Short breaks in England", Area: "England", Published: "2025-01-10", Text: "Every council offers short breaks."},
+	}}
+	content, embeds := answerReply(res, nil, testDating)
+	if content != "Nothing in Herefordshire's documents matched, so these are from other areas:" {
+		t.Errorf("content = %q", content)
+	}
+	d := embeds[0].Description
+	if !strings.Contains(d, "**1. Short breaks**\nfrom Bristol · 10 January 2025") || !strings.Contains(d, "\nEngland · 10 January 2025") {
+		t.Errorf("each passage should say where it is from:\n%s", d)
+	}
+}
+
+func TestCorrectedAndUnknownWordsAreShown(t *testing.T) {
+	res := index.Result{Answered: true, Corrections: []index.Correction{{From: "autisim", To: "autism"}, {From: "asessment", To: "assessment"}},
+		Unknown: []string{"zebra_"}, Hits: []index.Hit{{Title: "Autism", Published: "2025-01-10", Text: "An autism assessment."}}}
+	content, _ := answerReply(res, nil, testDating)
+	if want := "Searched for *autism* (you typed *autisim*), *assessment* (you typed *asessment*).\n" +
+		"My documents don't mention zebra\\_, so these answer the rest of your question."; content != want {
+		t.Errorf("content = %q, want %q", content, want)
+	}
+}
+
+func TestDeclinesAreKindAndSignpost(t *testing.T) {
+	localOffer := index.Signpost{What: "Local Offer", Hit: index.Hit{Title: "Herefordshire Local Offer", SourceURL: "https://www.herefordshire.gov.uk/local-offer"}}
+	advice := index.Signpost{What: "Independent SEND advice (SENDIASS)", Hit: index.Hit{Title: "Advice service page"}} // no address: no link
+	tests := []struct {
+		name     string
+		res      index.Result
+		want     []string
+		wantNone []string
+	}{
+		{
+			name: "corrected, unknown words and signposts",
+			res: index.Result{Area: "Herefordshire", Corrections: []index.Correction{{From: "autisim", To: "autism"}},
+				Unknown: []string{"weather", "@everyone"}, Signposts: []index.Signpost{localOffer, advice, {What: "Independent SEND advice (SENDIASS)", Hit: localOffer.Hit}}},
+			want: []string{
+				"I couldn't find an answer to that in the documents I have, so I won't guess.",
+				"I searched for *autism* instead of *autisim*.",
+				"My documents don't mention: weather, @\u200beveryone.",
+				"Try other words, for example *EHCP*",
+				"Areas I have documents for: England, Herefordshire.",
+				"Where to ask instead:\n" +
+					"**Local Offer** and **Independent SEND advice \\(SENDIASS\\)**: [Herefordshire Local Offer](<https://www.herefordshire.gov.uk/local-offer>)\n" +
+					"**Independent SEND advice \\(SENDIASS\\)**: Advice service page",
+			},
+			wantNone: []string{"don't include"},
+		},
+		{
+			name:     "no signposts in the area's documents",
+			res:      index.Result{Area: "Herefordshire", Hits: []index.Hit{{Title: "Weak match", SourceURL: "https://weak.example"}}},
+			want:     []string{"won't guess", "My documents don't include Herefordshire's Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them."},
+			wantNone: []string{"http", "Where to ask", "searched for", "don't mention", "Weak match"},
+		},
+		{
+			name: "no signposts and no area",
+			res:  index.Result{},
+			want: []string{"My documents don't include a Local Offer or independent SEND advice service (SENDIASS)"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			content, embeds := answerReply(tt.res, []string{"England", "Herefordshire"}, testDating)
+			if len(embeds) != 0 {
+				t.Errorf("a decline must not show passages: %+v", embeds[0])
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(content, w) {
+					t.Errorf("reply lacks %q:\n%s", w, content)
+				}
+			}
+			for _, w := range tt.wantNone {
+				if strings.Contains(content, w) {
+					t.Errorf("reply should not have %q:\n%s", w, content)
+				}
+			}
+		})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
 )
@@ -44,6 +45,60 @@ type Config struct {
 	// ShutdownTimeout bounds how long Run waits, after its context ends,
 	// for answers in flight. Default: 10 seconds.
 	ShutdownTimeout time.Duration
+
+	// DefaultArea is the area questions are asked in when nothing more
+	// specific is set: its passages (and national ones) come first, and
+	// other areas are searched only when nothing there answers. Default:
+	// "" (all areas alike).
+	DefaultArea string
+	// ServerAreas sets the area for questions asked in a server, by
+	// server (guild) ID; it overrides DefaultArea. Default: none.
+	ServerAreas map[string]string
+	// ChannelAreas sets the area for questions asked in a channel, by
+	// channel ID; it overrides the server's area. The /ask command's area
+	// option overrides them all. Direct messages use DefaultArea only.
+	// Default: none.
+	ChannelAreas map[string]string
+	// MaxAge is how old a passage may be before answers mark it as
+	// possibly out of date. Default: index.DefaultMaxAge (two years).
+	MaxAge time.Duration
+	// Now is the clock answers are dated against. Default: time.Now.
+	Now func() time.Time
+}
+
+// checkAreas makes sure every configured area is one the searcher has
+// documents for, and writes each as the searcher shows it.
+func (c *Config) checkAreas(known []string) error {
+	shown := map[string]string{}
+	for _, a := range known {
+		shown[corpus.AreaKey(a)] = a
+	}
+	canonical := func(what, area string) (string, error) {
+		if strings.TrimSpace(area) == "" {
+			return "", nil
+		}
+		if s, ok := shown[corpus.AreaKey(area)]; ok {
+			return s, nil
+		}
+		return "", fmt.Errorf("bot: %s is %q, but there are no documents for that area; the areas are %s", what, area, strings.Join(known, ", "))
+	}
+	var err error
+	if c.DefaultArea, err = canonical("the default area", c.DefaultArea); err != nil {
+		return err
+	}
+	for _, m := range []struct {
+		what  string
+		areas *map[string]string
+	}{{"server", &c.ServerAreas}, {"channel", &c.ChannelAreas}} {
+		out := make(map[string]string, len(*m.areas))
+		for id, area := range *m.areas {
+			if out[id], err = canonical("the area of "+m.what+" "+id, area); err != nil {
+				return err
+			}
+		}
+		*m.areas = out
+	}
+	return nil
 }
 
 // Bot answers parents' questions in Discord: the /ask command, and
@@ -72,6 +127,15 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = index.DefaultMaxAge
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := cfg.checkAreas(searcher.Areas()); err != nil {
+		return nil, err
 	}
 	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot")}, nil
 }
@@ -166,7 +230,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.log.Error("acknowledge /ask", "err", err)
 		return
 	}
-	content, embeds := b.answer(question, area, "slash")
+	content, embeds := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
 	_, err = s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
 		Content:         &content,
 		Embeds:          &embeds,
@@ -218,11 +282,29 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if err := s.ChannelTyping(m.ChannelID); err != nil {
 			b.log.Debug("typing indicator", "err", err)
 		}
-		send.Content, send.Embeds = b.answer(question, "", "mention")
+		send.Content, send.Embeds = b.answer(question, b.areaFor("", m.GuildID, m.ChannelID), "mention")
 	}
 	if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
 		b.log.Error("send answer to mention", "err", err)
 	}
+}
+
+// areaFor is the area a question is asked in: the one the parent chose,
+// else the channel's, else the server's, else the default. A direct
+// message (no server) uses the default only.
+func (b *Bot) areaFor(chosen, guildID, channelID string) string {
+	if chosen = strings.TrimSpace(chosen); chosen != "" {
+		return chosen
+	}
+	if guildID != "" {
+		if a := b.cfg.ChannelAreas[channelID]; a != "" {
+			return a
+		}
+		if a := b.cfg.ServerAreas[guildID]; a != "" {
+			return a
+		}
+	}
+	return b.cfg.DefaultArea
 }
 
 // answer searches and renders the reply. It logs counts and timings, never
@@ -230,7 +312,8 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEmbed) {
 	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.SearchTimeout)
 	defer cancel()
-	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area})
+	now := b.cfg.Now()
+	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, Now: now})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			err = errTimeout
@@ -242,8 +325,9 @@ func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEm
 		}
 		return errorReply(err, b.searcher.Areas()), nil
 	}
-	b.log.Info("answered", "via", via, "answered", res.Answered, "hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
-	return answerReply(res, b.searcher.Areas())
+	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "other_areas", res.OtherAreas,
+		"hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
+	return answerReply(res, b.searcher.Areas(), dating{now: now, maxAge: b.cfg.MaxAge})
 }
 
 // reasonOf names the ways a question can be refused without anything

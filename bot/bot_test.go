@@ -39,6 +39,16 @@ kind: local-offer
 
 Short breaks give disabled children and young people the chance to enjoy activities away from their parent carers, and give families a rest. Targeted short breaks are clubs anyone eligible can join without an assessment.
 `)},
+	"testshire/local-offer.md": {Data: []byte(`---
+title: Testshire Local Offer
+source_url: https://testshire.example/local-offer
+published: 2026-01-15
+kind: local-offer
+---
+# Testshire Local Offer
+
+The Testshire Local Offer is the council's guide to support for families in Testshire. It lists clubs, groups and services in one place.
+`)},
 	"otherton/hostile.md": {Data: []byte(`---
 title: "Respite [click](http://evil.example) **now**"
 source_url: https://otherton.example/respite
@@ -50,9 +60,18 @@ Respite care notice: **shout** @everyone and <@12345> and [a link](http://evil.e
 `)},
 }
 
+// testNow is when the bot's answers are dated: 1 June 2026, so that the
+// assessment page of March 2024 is over two years old.
+var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
 // startBot builds a real index of botCorpus, starts a fake Discord server
 // and runs the bot against it until the test ends.
 func startBot(t *testing.T) (*discordtest.Server, *index.Index) {
+	return startBotWith(t, nil)
+}
+
+// startBotWith is startBot with settings: set changes the bot's Config.
+func startBotWith(t *testing.T, set func(*Config)) (*discordtest.Server, *index.Index) {
 	t.Helper()
 	c, err := corpus.Load(botCorpus)
 	if err != nil || len(c.Problems) > 0 {
@@ -69,7 +88,12 @@ func startBot(t *testing.T) (*discordtest.Server, *index.Index) {
 	t.Cleanup(func() { ix.Close() })
 
 	srv := discordtest.NewServer(t)
-	b, err := New(Config{Token: discordtest.Token, GuildID: discordtest.GuildID, APIURL: srv.APIURL(), Logger: slog.New(slog.DiscardHandler)}, ix)
+	cfg := Config{Token: discordtest.Token, GuildID: discordtest.GuildID, APIURL: srv.APIURL(), Logger: slog.New(slog.DiscardHandler),
+		Now: func() time.Time { return testNow }}
+	if set != nil {
+		set(&cfg)
+	}
+	b, err := New(cfg, ix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,5 +299,138 @@ func TestMentionIsAnsweredInReply(t *testing.T) {
 	}
 	if len(next.Message.Embeds) != 1 || len(srv.ChannelMessages(discordtest.ChannelID)) != 3 {
 		t.Errorf("bot answered a message that did not mention it: %d messages", len(srv.ChannelMessages(discordtest.ChannelID)))
+	}
+}
+
+func TestChannelAndServerAreasAreUsedUnlessTheAskerChooses(t *testing.T) {
+	const otherChannel = "3000000000000000777"
+	srv, _ := startBotWith(t, func(c *Config) {
+		c.ServerAreas = map[string]string{discordtest.GuildID: "otherton"} // written as the folder is
+		c.ChannelAreas = map[string]string{discordtest.ChannelID: "Testshire"}
+	})
+	const respite = "overnight respite for families"
+	tests := []struct {
+		name    string
+		channel string
+		opts    []discordtest.SlashOption
+		content string // the note above the passages
+		header  string // where the respite passage is said to be from
+	}{
+		{"channel's area", discordtest.ChannelID, nil,
+			"Nothing in Testshire's documents matched, so these are from other areas:", "Respite · from Otherton · "},
+		{"chosen area overrides the channel's", discordtest.ChannelID, []discordtest.SlashOption{{Name: "area", Value: "Otherton"}},
+			"", "Respite · Otherton · "},
+		{"server's area in another channel", otherChannel, nil,
+			"", "Respite · Otherton · "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			i := srv.SlashCommand("ask", append([]discordtest.SlashOption{question(respite)}, tt.opts...)...)
+			i.ChannelID = tt.channel
+			srv.SendInteraction(i)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			resp, err := srv.WaitResponse(ctx, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := resp.Message
+			if m.Content != tt.content {
+				t.Errorf("content = %q, want %q", m.Content, tt.content)
+			}
+			if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, tt.header) {
+				t.Fatalf("want an answer with %q, got %+v", tt.header, m)
+			}
+		})
+	}
+
+	// A mention in the channel is asked in the channel's area too.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.SendMessage(srv.UserMessage(respite, true))
+	got, err := srv.WaitChannelMessage(ctx, discordtest.ChannelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got.Message.Content, "Nothing in Testshire's documents matched") || len(got.Message.Embeds) != 1 ||
+		!strings.Contains(got.Message.Embeds[0].Description, "from Otherton") {
+		t.Errorf("mention answer = %q %+v", got.Message.Content, got.Message.Embeds)
+	}
+}
+
+func TestRealAnswerMarksOldPassagesAndExplainsJargon(t *testing.T) {
+	srv, _ := startBot(t)
+	resp := ask(t, srv, question("How long does an EHC needs assessment take?"))
+	if len(resp.Message.Embeds) != 1 {
+		t.Fatalf("want an answer, got %+v", resp.Message)
+	}
+	d := resp.Message.Embeds[0].Description
+	for _, want := range []string{
+		"How long it takes · Testshire · 1 March 2024 · ⚠ over 2 years old, check it is still current\n> ",
+		" · SEN: Special educational needs · education, health and care needs assessment: The council's detailed assessment that decides whether a child needs an EHC plan",
+	} {
+		if !strings.Contains(d, want) {
+			t.Errorf("embed lacks %q:\n%s", want, d)
+		}
+	}
+}
+
+func TestDeclineSignpostsTheAreasLocalOffer(t *testing.T) {
+	srv, _ := startBotWith(t, func(c *Config) { c.ChannelAreas = map[string]string{discordtest.ChannelID: "Testshire"} })
+	resp := ask(t, srv, question("cheap flights to spain"))
+	m := resp.Message
+	for _, want := range []string{
+		"so I won't guess",
+		"My documents don't mention: cheap, flights, spain.",
+		"Where to ask instead:\n**Local Offer**: [Testshire Local Offer](<https://testshire.example/local-offer>)",
+	} {
+		if !strings.Contains(m.Content, want) {
+			t.Errorf("decline lacks %q:\n%s", want, m.Content)
+		}
+	}
+	if len(m.Embeds) != 0 {
+		t.Errorf("a decline must not show passages: %+v", m.Embeds)
+	}
+	assertNoMentions(t, resp.Raw[len(resp.Raw)-1])
+}
+
+// areasOnly is a Searcher that knows its areas and answers nothing.
+type areasOnly []string
+
+func (a areasOnly) Search(context.Context, index.Query) (index.Result, error) {
+	return index.Result{}, nil
+}
+func (a areasOnly) Areas() []string { return a }
+
+func TestAreaSettingsAreCheckedAndResolved(t *testing.T) {
+	areas := areasOnly{"England", "North Lincolnshire", "Testshire"}
+	cfg := Config{Token: discordtest.Token, DefaultArea: "england",
+		ServerAreas:  map[string]string{"20": "north-lincolnshire"},
+		ChannelAreas: map[string]string{"30": "TESTSHIRE"}}
+	b, err := New(cfg, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, chosen, guild, channel, want string
+	}{
+		{"chosen wins", "Otherton", "20", "30", "Otherton"},
+		{"channel", "", "20", "30", "Testshire"},
+		{"server", "", "20", "31", "North Lincolnshire"},
+		{"default", "", "21", "31", "England"},
+		{"direct message uses the default only", "", "", "30", "England"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := b.areaFor(tt.chosen, tt.guild, tt.channel); got != tt.want {
+				t.Errorf("areaFor = %q, want %q", got, tt.want)
+			}
+		})
+	}
+
+	cfg.ChannelAreas = map[string]string{"30": "Atlantis"}
+	_, err = New(cfg, areas)
+	if err == nil || !strings.Contains(err.Error(), `channel 30 is "Atlantis"`) || !strings.Contains(err.Error(), "England, North Lincolnshire, Testshire") {
+		t.Errorf("an unknown area should be named with the known ones: %v", err)
 	}
 }

@@ -22,7 +22,7 @@ func commands(areas []string) []*discordgo.ApplicationCommand {
 	area := &discordgo.ApplicationCommandOption{
 		Type:        discordgo.ApplicationCommandOptionString,
 		Name:        optArea,
-		Description: "Only look in documents about this local area",
+		Description: "Look in this local area's documents first (instead of the channel's or server's area)",
 	}
 	if len(areas) <= maxChoices {
 		for _, a := range areas {

@@ -1,9 +1,15 @@
 // Package bot adapts Discord to a Searcher: it registers the /ask command,
 // answers it and messages that mention the bot, and renders each answer as
-// an embed of quoted passages with their sources.
+// an embed of quoted passages with their sources and dates, marking those
+// that may be out of date and explaining the jargon they use. When nothing
+// answers, it says so and points to the area's Local Offer and advice
+// service, if the documents include them.
 //
-//	b, err := bot.New(bot.Config{Token: token, GuildID: guild, Logger: log}, ix)
-//	if err != nil { ... }             // a missing or malformed token is explained
+//	b, err := bot.New(bot.Config{
+//		Token: token, GuildID: guild, Logger: log,
+//		ChannelAreas: map[string]string{channelID: "Herefordshire"}, // asked there, Herefordshire first
+//	}, ix)
+//	if err != nil { ... }             // a bad token or an area with no documents is explained
 //	err = b.Run(ctx)                  // until ctx ends
 //
 // The bot never reaches into bleve: it needs only the two-method Searcher,

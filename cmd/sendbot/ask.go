@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -18,7 +19,7 @@ import (
 func runAsk(ctx context.Context, env appEnv, args []string) error {
 	cfg := configFromEnv(env.getenv)
 	fs := newFlags("ask", &cfg, env.stderr)
-	area := fs.String("area", "", "only look in documents about this area (e.g. Herefordshire)")
+	area := fs.String("area", cfg.Area, "look in this area's documents first, e.g. Herefordshire (default: $SENDBOT_AREA, else all areas alike)")
 	k := fs.Int("k", index.DefaultK, "how many passages to show")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, `usage: sendbot ask "question" [--area A] [--k N]`)
@@ -33,17 +34,31 @@ func runAsk(ctx context.Context, env appEnv, args []string) error {
 		fs.Usage()
 		return usageError{`ask needs a question, e.g. sendbot ask "how do I ask for an EHC needs assessment?"`}
 	}
+	maxAge, err := cfg.maxAge()
+	if err != nil {
+		return err
+	}
 	ix, err := openForQueries(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	res, err := ix.Search(ctx, index.Query{Text: question, Area: *area, K: *k})
+	now := time.Now()
+	res, err := ix.Search(ctx, index.Query{Text: question, Area: *area, K: *k, Now: now})
 	if err != nil {
-		return queryError(err)
+		return areaSettingError(queryError(err), cfg, *area)
 	}
-	printAnswer(env.stdout, res, isTerminal(env.stdout))
+	printAnswer(env.stdout, res, view{bold: isTerminal(env.stdout), now: now, maxAge: maxAge})
 	return nil
+}
+
+// areaSettingError names SENDBOT_AREA in an unknown-area error when the
+// area came from it rather than from --area.
+func areaSettingError(err error, cfg config, area string) error {
+	if errors.Is(err, index.ErrUnknownArea) && cfg.Area != "" && area == cfg.Area {
+		return fmt.Errorf("SENDBOT_AREA: %w", err)
+	}
+	return err
 }
 
 // openForQueries opens the index for ask and search. Logs go to standard
@@ -68,36 +83,131 @@ func queryError(err error) error {
 	return fmt.Errorf("search failed: %w", err)
 }
 
-// printAnswer writes the passages with their sources, or says plainly that
-// nothing answered the question.
-func printAnswer(w io.Writer, res index.Result, bold bool) {
-	if !res.Answered {
-		fmt.Fprintln(w, "I couldn't find an answer to that in the documents I have, so I won't guess.")
-		fmt.Fprintln(w, "Try other words (for example EHCP, short breaks, autism assessment) or --area.")
+// view is how the terminal shows answers.
+type view struct {
+	bold   bool          // matched words in bold, for a terminal
+	now    time.Time     // what passages are dated against
+	maxAge time.Duration // older passages are marked as possibly out of date
+}
+
+// printAnswer writes the passages with their sources and dates, a meaning
+// first when the question asked for one, or says plainly that nothing
+// answered the question and where to ask instead.
+func printAnswer(w io.Writer, res index.Result, v view) {
+	if !res.Answered || len(res.Hits) == 0 {
+		printDecline(w, res)
 		return
 	}
+	var notes []string
+	if len(res.Corrections) > 0 {
+		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
+	}
+	if len(res.Unknown) > 0 {
+		notes = append(notes, "My documents don't mention "+strings.Join(res.Unknown, ", ")+", so these answer the rest of your question.")
+	}
+	if res.OtherAreas && res.Area != "" {
+		notes = append(notes, "Nothing in "+res.Area+"'s documents matched, so these are from other areas:")
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(w, "%s\n\n", strings.Join(notes, "\n"))
+	}
+	n := 0
 	for i, h := range res.Hits {
-		meta := []string{}
-		if h.Section != "" {
-			meta = append(meta, h.Section)
+		date := bot.DateNote(h, v.now, v.maxAge)
+		if i == 0 && h.Kind == index.KindGlossary {
+			fmt.Fprintf(w, "%s\n   From %s · %s\n", h.Section, h.Title, date)
+		} else {
+			n++
+			var meta []string
+			if h.Section != "" {
+				meta = append(meta, h.Section)
+			}
+			switch {
+			case h.OtherArea && h.Area != "":
+				meta = append(meta, "from "+h.Area)
+			case h.Area != "":
+				meta = append(meta, h.Area)
+			}
+			meta = append(meta, date)
+			if h.Page > 0 {
+				meta = append(meta, fmt.Sprintf("page %d", h.Page))
+			}
+			fmt.Fprintf(w, "%d. %s\n   %s\n", n, h.Title, strings.Join(meta, " · "))
 		}
-		if h.Area != "" {
-			meta = append(meta, h.Area)
-		}
-		meta = append(meta, h.ShownDate())
-		if h.Page > 0 {
-			meta = append(meta, fmt.Sprintf("page %d", h.Page))
-		}
-		fmt.Fprintf(w, "%d. %s\n   %s\n", i+1, h.Title, strings.Join(meta, " · "))
 		if h.SourceURL != "" {
 			fmt.Fprintf(w, "   %s\n", h.SourceURL)
 		}
-		for _, line := range wrap(markMatches(h, bold), 76) {
+		for _, line := range wrap(markMatches(h, v.bold), 76) {
 			fmt.Fprintf(w, "   │ %s\n", line)
+		}
+		for _, line := range wrap(jargonLine(h.Jargon), 76) {
+			fmt.Fprintf(w, "   %s\n", line)
 		}
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "sendbot quotes published documents with their sources; it is not advice.")
+}
+
+// printDecline says the search found no answer, what it made of the
+// words, and where to ask instead as the documents give it; it never
+// names a service the documents do not.
+func printDecline(w io.Writer, res index.Result) {
+	fmt.Fprintln(w, "I couldn't find an answer to that in the documents I have, so I won't guess.")
+	if len(res.Corrections) > 0 {
+		fmt.Fprintf(w, "I searched for %s.\n", correctionList(res.Corrections, "%s instead of %s"))
+	}
+	if len(res.Unknown) > 0 {
+		fmt.Fprintf(w, "My documents don't mention: %s.\n", strings.Join(res.Unknown, ", "))
+	}
+	fmt.Fprintln(w, "Try other words (for example EHCP, short breaks, autism assessment) or --area.")
+	fmt.Fprintln(w)
+	if len(res.Signposts) == 0 {
+		whose := "a"
+		if res.Area != "" {
+			whose = res.Area + "'s"
+		}
+		fmt.Fprintf(w, "My documents don't include %s Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.\n", whose)
+		return
+	}
+	fmt.Fprintln(w, "Where to ask instead:")
+	// A page that is both the Local Offer and the advice service's is listed once.
+	var order []string
+	whats := map[string][]string{}
+	hits := map[string]index.Hit{}
+	for _, s := range res.Signposts {
+		key := s.Hit.Path + "|" + s.Hit.Title + "|" + s.Hit.SourceURL
+		if _, ok := hits[key]; !ok {
+			order = append(order, key)
+			hits[key] = s.Hit
+		}
+		whats[key] = append(whats[key], s.What)
+	}
+	for _, key := range order {
+		fmt.Fprintf(w, "   %s: %s\n", strings.Join(whats[key], " and "), hits[key].Title)
+		if u := hits[key].SourceURL; u != "" {
+			fmt.Fprintf(w, "   %s\n", u)
+		}
+	}
+}
+
+// correctionList writes corrections with format, given the word searched
+// for and the word typed: "autism (you typed autisim)".
+func correctionList(cs []index.Correction, format string) string {
+	var parts []string
+	for _, c := range cs {
+		parts = append(parts, fmt.Sprintf(format, c.To, c.From))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// jargonLine explains the glossary terms a quote uses:
+// "EHCP: Education, Health and Care plan · SENCO: …".
+func jargonLine(js []index.Jargon) string {
+	var parts []string
+	for _, j := range js {
+		parts = append(parts, j.Term+": "+j.Meaning)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // markMatches puts matched words in bold when writing to a terminal.
@@ -157,6 +267,15 @@ type searchLine struct {
 	Answered bool           `json:"answered"`
 	Results  []searchResult `json:"results"`
 	Error    string         `json:"error,omitempty"`
+	// Area is the area searched first, as the index shows it.
+	Area string `json:"area,omitempty"`
+	// OtherAreas is set when nothing in Area answered and the results
+	// come from other areas.
+	OtherAreas  bool               `json:"other_areas,omitempty"`
+	Corrections []index.Correction `json:"corrections,omitempty"`
+	Unknown     []string           `json:"unknown,omitempty"`
+	// Signposts are, when the search declines, where to ask instead.
+	Signposts []searchSignpost `json:"signposts,omitempty"`
 }
 
 type searchResult struct {
@@ -170,6 +289,19 @@ type searchResult struct {
 	Path      string  `json:"path"`
 	Text      string  `json:"text"`
 	Score     float64 `json:"score"`
+	// Stale marks a passage that may be out of date (SENDBOT_STALE_AFTER),
+	// and StaleReason says why: "date unknown", "over 2 years old",
+	// "mentions 2019"; it is "" when Stale is false.
+	Stale       bool           `json:"stale"`
+	StaleReason string         `json:"stale_reason"`
+	OtherArea   bool           `json:"other_area,omitempty"`
+	Jargon      []index.Jargon `json:"jargon,omitempty"`
+}
+
+type searchSignpost struct {
+	What      string `json:"what"`
+	Title     string `json:"title"`
+	SourceURL string `json:"source_url"`
 }
 
 // runSearch prints machine-readable results: one JSON object per query,
@@ -178,7 +310,7 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 	cfg := configFromEnv(env.getenv)
 	fs := newFlags("search", &cfg, env.stderr)
 	asJSON := fs.Bool("json", false, "one JSON object per query")
-	area := fs.String("area", "", "only look in documents about this area")
+	area := fs.String("area", cfg.Area, "look in this area's documents first (default: $SENDBOT_AREA, else all areas alike)")
 	k := fs.Int("k", index.DefaultK, "how many passages per query")
 	words, err := parseFlags(fs, args)
 	if err != nil {
@@ -186,6 +318,10 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 	}
 	if *k < 1 || *k > 100 {
 		return usageError{"--k must be between 1 and 100"}
+	}
+	maxAge, err := cfg.maxAge()
+	if err != nil {
+		return err
 	}
 	ix, err := openForQueries(ctx, cfg, env)
 	if err != nil {
@@ -195,24 +331,30 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 
 	one := func(q string) error {
 		start := time.Now()
-		res, err := ix.Search(ctx, index.Query{Text: q, Area: *area, K: *k})
+		res, err := ix.Search(ctx, index.Query{Text: q, Area: *area, K: *k, Now: start})
 		if !*asJSON {
 			if err != nil {
-				fmt.Fprintf(env.stdout, "%s\n\n", queryError(err))
+				fmt.Fprintf(env.stdout, "%s\n\n", areaSettingError(queryError(err), cfg, *area))
 				return nil
 			}
-			printAnswer(env.stdout, res, isTerminal(env.stdout))
+			printAnswer(env.stdout, res, view{bold: isTerminal(env.stdout), now: start, maxAge: maxAge})
 			return nil
 		}
 		line := searchLine{Query: q, Results: []searchResult{}}
 		if err != nil {
-			line.Error = queryError(err).Error()
+			line.Error = areaSettingError(queryError(err), cfg, *area).Error()
 		} else {
-			line.Answered = res.Answered
+			line.Answered, line.Area, line.OtherAreas = res.Answered, res.Area, res.OtherAreas
+			line.Corrections, line.Unknown = res.Corrections, res.Unknown
+			for _, s := range res.Signposts {
+				line.Signposts = append(line.Signposts, searchSignpost{What: s.What, Title: s.Hit.Title, SourceURL: s.Hit.SourceURL})
+			}
 			for _, h := range res.Hits {
+				st := h.Staleness(start, maxAge)
 				line.Results = append(line.Results, searchResult{
 					Title: h.Title, SourceURL: h.SourceURL, Area: h.Area, Kind: h.Kind, Published: h.Published,
 					Section: h.Section, Page: h.Page, Path: h.Path, Text: h.Text, Score: h.Score,
+					Stale: st.Stale, StaleReason: st.Reason, OtherArea: h.OtherArea, Jargon: h.Jargon,
 				})
 			}
 		}

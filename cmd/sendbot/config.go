@@ -62,6 +62,20 @@ type config struct {
 
 	LogLevel  string // LOG_LEVEL: debug, info (default), warn, error
 	LogFormat string // LOG_FORMAT: text (default) or json
+
+	// Area is the area questions are asked in when nothing more specific
+	// is set (SENDBOT_AREA): the default for ask and search's --area, and
+	// for the bot; empty means all areas.
+	Area string
+	// ServerAreas and ChannelAreas give the bot an area per Discord server
+	// and per channel (SENDBOT_SERVER_AREAS, SENDBOT_CHANNEL_AREAS), as
+	// written: comma-separated id=Area Name pairs, read by areaMap.
+	ServerAreas  string
+	ChannelAreas string
+	// StaleAfter is how old a passage may be before answers mark it as
+	// possibly out of date (SENDBOT_STALE_AFTER), as written: "2y", "18m"
+	// or "90d", read by maxAge; empty means index.DefaultMaxAge.
+	StaleAfter string
 }
 
 func configFromEnv(getenv func(string) string) config {
@@ -76,7 +90,62 @@ func configFromEnv(getenv func(string) string) config {
 		APIURL:    get("DISCORD_API_URL"),
 		LogLevel:  get("LOG_LEVEL"),
 		LogFormat: get("LOG_FORMAT"),
+
+		Area:         get("SENDBOT_AREA"),
+		ServerAreas:  get("SENDBOT_SERVER_AREAS"),
+		ChannelAreas: get("SENDBOT_CHANNEL_AREAS"),
+		StaleAfter:   get("SENDBOT_STALE_AFTER"),
 	}
+}
+
+// maxAge reads SENDBOT_STALE_AFTER.
+func (c config) maxAge() (time.Duration, error) {
+	if c.StaleAfter == "" {
+		return index.DefaultMaxAge, nil
+	}
+	d, err := index.ParseAge(c.StaleAfter)
+	if err != nil {
+		return 0, fmt.Errorf("SENDBOT_STALE_AFTER: %w", err)
+	}
+	return d, nil
+}
+
+// areaMap reads a setting of comma-separated "id=Area Name" pairs, such
+// as SENDBOT_CHANNEL_AREAS=123456789012345678=Herefordshire, into ID ->
+// area. An ID is a Discord server or channel ID: digits only.
+func areaMap(setting, value string) (map[string]string, error) {
+	const format = "write comma-separated id=Area Name pairs, e.g. 123456789012345678=Herefordshire,234567890123456789=North Lincolnshire " +
+		"(Discord: Settings -> Advanced -> Developer Mode, then right-click a server or channel -> Copy ID)"
+	out := map[string]string{}
+	for _, pair := range strings.Split(value, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		id, area, ok := strings.Cut(pair, "=")
+		id, area = strings.TrimSpace(id), strings.TrimSpace(area)
+		switch {
+		case !ok || id == "" || area == "":
+			return nil, fmt.Errorf("%s: %q is not an id=Area Name pair; %s", setting, pair, format)
+		case strings.Trim(id, "0123456789") != "":
+			return nil, fmt.Errorf("%s: %q: %q is not a Discord ID (IDs are digits only); %s", setting, pair, id, format)
+		case out[id] != "":
+			return nil, fmt.Errorf("%s: ID %s is given twice (%s and %s)", setting, id, out[id], area)
+		}
+		out[id] = area
+	}
+	return out, nil
+}
+
+// checkArea makes sure a configured area is one the index has documents
+// for, and returns it as the index shows it.
+func checkArea(setting, area string, known []string) (string, error) {
+	for _, k := range known {
+		if corpus.AreaKey(k) == corpus.AreaKey(area) {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("%s: there are no documents for the area %q; the areas are %s", setting, area, strings.Join(known, ", "))
 }
 
 // newFlags makes a subcommand's flag set with the flags every subcommand

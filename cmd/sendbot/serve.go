@@ -3,13 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/sendbot/sendbot/bot"
 )
 
-// runServe runs the Discord bot. It checks the token first, so a missing
-// or mistyped token is explained before anything else happens, then builds
-// the index if it needs to and connects.
+// runServe runs the Discord bot. It checks the token and the settings
+// first, so a mistake is explained before anything else happens, then
+// builds the index if it needs to, checks every configured area against
+// it and connects.
 func runServe(ctx context.Context, env appEnv, args []string) error {
 	cfg := configFromEnv(env.getenv)
 	fs := newFlags("serve", &cfg, env.stderr)
@@ -18,6 +20,10 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	cfg.Token = bot.NormalizeToken(cfg.Token)
 	if err := bot.CheckToken(cfg.Token); err != nil {
+		return err
+	}
+	bc, err := botSettings(cfg)
+	if err != nil {
 		return err
 	}
 	log, err := newLogger(cfg, env.stderr)
@@ -31,12 +37,60 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	defer ix.Close()
 	info := ix.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
-	b, err := bot.New(bot.Config{Token: cfg.Token, GuildID: cfg.GuildID, APIURL: cfg.APIURL, Logger: log}, ix)
+	if err := checkBotAreas(&bc, ix.Areas()); err != nil {
+		return err
+	}
+	bc.Token, bc.GuildID, bc.APIURL, bc.Logger = cfg.Token, cfg.GuildID, cfg.APIURL, log
+	b, err := bot.New(bc, ix)
 	if err != nil {
 		return err
 	}
 	if err := b.Run(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// botSettings reads the bot's area and staleness settings.
+func botSettings(cfg config) (bot.Config, error) {
+	var bc bot.Config
+	var err error
+	if bc.MaxAge, err = cfg.maxAge(); err != nil {
+		return bc, err
+	}
+	if bc.ServerAreas, err = areaMap("SENDBOT_SERVER_AREAS", cfg.ServerAreas); err != nil {
+		return bc, err
+	}
+	if bc.ChannelAreas, err = areaMap("SENDBOT_CHANNEL_AREAS", cfg.ChannelAreas); err != nil {
+		return bc, err
+	}
+	bc.DefaultArea = cfg.Area
+	return bc, nil
+}
+
+// checkBotAreas makes sure every area the settings name is one the index
+// has documents for, naming the setting when one is not.
+func checkBotAreas(bc *bot.Config, known []string) error {
+	var err error
+	if bc.DefaultArea != "" {
+		if bc.DefaultArea, err = checkArea("SENDBOT_AREA", bc.DefaultArea, known); err != nil {
+			return err
+		}
+	}
+	for _, m := range []struct {
+		setting string
+		areas   map[string]string
+	}{{"SENDBOT_SERVER_AREAS", bc.ServerAreas}, {"SENDBOT_CHANNEL_AREAS", bc.ChannelAreas}} {
+		ids := make([]string, 0, len(m.areas))
+		for id := range m.areas {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids) // the same error every run
+		for _, id := range ids {
+			if m.areas[id], err = checkArea(m.setting+" ("+id+")", m.areas[id], known); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

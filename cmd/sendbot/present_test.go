@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+func TestAreaAndStaleSettingsAreReadOrExplained(t *testing.T) {
+	const format = "write comma-separated id=Area Name pairs, e.g. 123456789012345678=Herefordshire,234567890123456789=North Lincolnshire"
+	tests := []struct {
+		name    string
+		value   string
+		want    map[string]string
+		wantErr []string
+	}{
+		{"empty", "", map[string]string{}, nil},
+		{"two pairs with spaces and a trailing comma", " 123456789012345678 = Herefordshire , 234567890123456789=North Lincolnshire,",
+			map[string]string{"123456789012345678": "Herefordshire", "234567890123456789": "North Lincolnshire"}, nil},
+		{"no equals sign", "123456789012345678 Herefordshire", nil,
+			[]string{"SENDBOT_CHANNEL_AREAS", `"123456789012345678 Herefordshire" is not an id=Area Name pair`, format}},
+		{"no area", "123456789012345678=", nil, []string{`"123456789012345678=" is not an id=Area Name pair`, format}},
+		{"a channel name, not an ID", "#general=Herefordshire", nil, []string{`"#general" is not a Discord ID (IDs are digits only)`, "Copy ID"}},
+		{"the same ID twice", "1=Herefordshire,1=Worcestershire", nil, []string{"ID 1 is given twice (Herefordshire and Worcestershire)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := areaMap("SENDBOT_CHANNEL_AREAS", tt.value)
+			if tt.wantErr == nil {
+				if err != nil || len(got) != len(tt.want) {
+					t.Fatalf("areaMap = %v, %v; want %v", got, err, tt.want)
+				}
+				for id, area := range tt.want {
+					if got[id] != area {
+						t.Errorf("%s = %q, want %q", id, got[id], area)
+					}
+				}
+				return
+			}
+			for _, w := range tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("error %v should say %q", err, w)
+				}
+			}
+		})
+	}
+
+	ages := []struct {
+		value   string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", index.DefaultMaxAge, ""},
+		{"18m", 18 * 30 * 24 * time.Hour, ""},
+		{"90d", 90 * 24 * time.Hour, ""},
+		{"2", 0, "SENDBOT_STALE_AFTER: age \"2\": write a whole number of years, months or days, such as 2y, 18m or 90d"},
+		{"two years", 0, "such as 2y, 18m or 90d"},
+	}
+	for _, a := range ages {
+		got, err := config{StaleAfter: a.value}.maxAge()
+		if a.wantErr == "" && (err != nil || got != a.want) {
+			t.Errorf("maxAge(%q) = %v, %v; want %v", a.value, got, err, a.want)
+		}
+		if a.wantErr != "" && (err == nil || !strings.Contains(err.Error(), a.wantErr)) {
+			t.Errorf("maxAge(%q) error = %v, want %q", a.value, err, a.wantErr)
+		}
+	}
+}
+
+func TestServeRefusesBadAreaSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"bad stale limit", map[string]string{"SENDBOT_STALE_AFTER": "soon"}, []string{"SENDBOT_STALE_AFTER", "such as 2y, 18m or 90d"}},
+		{"malformed pair", map[string]string{"SENDBOT_SERVER_AREAS": "Herefordshire"}, []string{"SENDBOT_SERVER_AREAS", `"Herefordshire" is not an id=Area Name pair`}},
+		{"unknown channel area", map[string]string{"SENDBOT_CHANNEL_AREAS": "123=Herefordshire,456=Atlantis"},
+			[]string{`SENDBOT_CHANNEL_AREAS (456): there are no documents for the area "Atlantis"; the areas are England, Herefordshire, Worcestershire`}},
+		{"unknown default area", map[string]string{"SENDBOT_AREA": "Narnia"}, []string{`SENDBOT_AREA: there are no documents for the area "Narnia"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.env["DISCORD_TOKEN"] = discordtest.Token
+			c.env["DISCORD_API_URL"] = "http://127.0.0.1:1/api/v9/" // never reached
+			for k, v := range tt.env {
+				c.env[k] = v
+			}
+			_, _, err := c.run("", "serve")
+			for _, w := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("serve: %v\nshould say %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestAskMarksOldPassagesAndExplainsJargon(t *testing.T) {
+	c := newCLI(t)
+	c.env["SENDBOT_STALE_AFTER"] = "30d"
+	out, logs, err := c.run("", "ask", "what is an EHCP")
+	if err != nil {
+		t.Fatalf("ask: %v\n%s", err, logs)
+	}
+	for _, want := range []string{
+		"What EHCP means\n   From Request an education, health and care (EHC) assessment for your child with SEND · date unknown ⚠ check it is still current\n",
+		"\n1. Asking for an EHC needs assessment in Herefordshire",
+		"\n   EHC plan: Education, Health and Care plan · ",
+		"· 23 February 2024 · ⚠ over 1 month old, check it is still current\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ask output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestAskUsesTheDefaultAreaAndSignposts(t *testing.T) {
+	c := newCLI(t)
+	c.env["SENDBOT_AREA"] = "worcestershire"
+	out, _, err := c.run("", "ask", "weather tomorrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"so I won't guess",
+		"My documents don't mention: weather, tomorrow.",
+		"Where to ask instead:\n   Local Offer and Independent SEND advice (SENDIASS): Who runs SEND services in Worcestershire",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ask output lacks %q:\n%s", want, out)
+		}
+	}
+	// --area overrides SENDBOT_AREA.
+	out, _, err = c.run("", "ask", "weather tomorrow", "--area", "Herefordshire")
+	if err != nil || !strings.Contains(out, "Who runs SEND services in Herefordshire") {
+		t.Errorf("--area Herefordshire: %v\n%s", err, out)
+	}
+	c.env["SENDBOT_AREA"] = "Atlantis"
+	if _, _, err := c.run("", "ask", "short breaks"); err == nil || !strings.Contains(err.Error(), "SENDBOT_AREA: unknown area \"Atlantis\"") {
+		t.Errorf("an unknown SENDBOT_AREA should be named: %v", err)
+	}
+}
+
+func TestSearchJSONSaysWhichPassagesAreStale(t *testing.T) {
+	c := newCLI(t)
+	c.env["SENDBOT_STALE_AFTER"] = "30d"
+	out, _, err := c.run("", "search", "--json", "--k", "5", "how do I ask for an EHC needs assessment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"stale":`) || !strings.Contains(out, `"stale_reason":`) {
+		t.Fatalf("no stale fields: %s", out)
+	}
+	var line searchLine
+	if err := json.Unmarshal([]byte(out), &line); err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]bool{}
+	for _, r := range line.Results {
+		want := map[string]string{"": "date unknown"}[r.Published]
+		if r.Published != "" {
+			want = "over 1 month old"
+		}
+		if !r.Stale || r.StaleReason != want {
+			t.Errorf("%s (published %q): stale %v %q, want %q", r.Title, r.Published, r.Stale, r.StaleReason, want)
+		}
+		reasons[r.StaleReason] = true
+	}
+	if len(line.Results) == 0 || !reasons["over 1 month old"] {
+		t.Errorf("want a dated passage among the results: %+v", line.Results)
+	}
+
+	// With the default limit, a passage can be current.
+	delete(c.env, "SENDBOT_STALE_AFTER")
+	out, _, _ = c.run("", "search", "--json", "--k", "5", "when was worcestershire inspected by ofsted")
+	if !strings.Contains(out, `"stale":false,"stale_reason":""`) {
+		t.Errorf("want a current passage marked stale false: %s", out)
+	}
+}
+
+// TestServeUsesTheChannelArea runs serve with SENDBOT_CHANNEL_AREAS and
+// checks that a question asked in that channel is asked in its area.
+func TestServeUsesTheChannelArea(t *testing.T) {
+	srv := discordtest.NewServer(t)
+	c := newCLI(t)
+	c.env["DISCORD_TOKEN"] = discordtest.Token
+	c.env["DISCORD_GUILD_ID"] = discordtest.GuildID
+	c.env["DISCORD_API_URL"] = srv.APIURL()
+	c.env["SENDBOT_CHANNEL_AREAS"] = discordtest.ChannelID + "=worcestershire"
+	var logs bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	wait, cancelWait := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelWait()
+	if _, err := srv.WaitCommands(wait, discordtest.GuildID, 1); err != nil {
+		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
+	}
+	i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: "weather tomorrow"})
+	srv.SendInteraction(i)
+	resp, err := srv.WaitResponse(wait, i)
+	if err != nil {
+		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
+	}
+	want := "**Local Offer** and **Independent SEND advice \\(SENDIASS\\)**: [Who runs SEND services in Worcestershire"
+	if !strings.Contains(resp.Message.Content, want) {
+		t.Errorf("decline lacks %q:\n%s", want, resp.Message.Content)
+	}
+}
