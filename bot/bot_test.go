@@ -367,11 +367,15 @@ func TestRealAnswerMarksOldPassagesAndExplainsJargon(t *testing.T) {
 	d := resp.Message.Embeds[0].Description
 	for _, want := range []string{
 		"How long it takes · Testshire · 1 March 2024 · ⚠ over 2 years old, check it is still current\n> ",
-		" · SEN: Special educational needs · education, health and care needs assessment: The council's detailed assessment that decides whether a child needs an EHC plan",
+		"\nSEN: Special educational needs · education, health and care needs assessment: The council's detailed assessment that decides whether a child needs an EHC plan",
 	} {
 		if !strings.Contains(d, want) {
 			t.Errorf("embed lacks %q:\n%s", want, d)
 		}
+	}
+	// "council's" is an everyday word whose meaning would only repeat it.
+	if strings.Contains(d, "council's:") {
+		t.Errorf("embed explains an everyday word:\n%s", d)
 	}
 }
 

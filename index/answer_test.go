@@ -311,3 +311,29 @@ func TestModeratorsGlossaryIsUsed(t *testing.T) {
 		t.Errorf("What-is from a moderator's entry: %+v", res.Hits[0])
 	}
 }
+
+func TestJargonSkipsAddressesEverydayWordsAndBrokenPhrases(t *testing.T) {
+	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
+	tests := []struct {
+		name, text string
+		want       []string // terms explained, in order
+	}{
+		{"an acronym and a phrase", "Ask the SENCO about an EHC plan.", []string{"SENCO", "EHC plan"}},
+		{"a web address is not a use", "See https://example.org/ehc-plan/ipsea for more.", nil},
+		{"a bracket breaks a phrase", "the education, health and care) plan", nil},
+		{"everyday synonyms are not jargon", "The council heard the appeal.", nil},
+		{"a meaning that repeats the word", "The council's SEND team.", []string{"SEND"}},
+		{"lower-case acronyms are words", "the ot and ep sessions", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, j := range ix.vocab.jargon(ix.analyzer, tt.text) {
+				got = append(got, j.Term)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("%q: explained %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -115,6 +116,9 @@ func (v *vocabulary) find(toks []token, raw string, strict bool) []termMatch {
 			if !ok || (best != nil && end-i <= best.end-best.start) {
 				continue
 			}
+			if strict && brokenBy(raw, toks[i:end]) {
+				continue // "education, health and care) plan" is not the term
+			}
 			if strict && f.acronym && strings.TrimSuffix(strings.TrimSuffix(raw[toks[i].start:toks[i].end], "s"), "'") != f.text {
 				continue
 			}
@@ -128,6 +132,19 @@ func (v *vocabulary) find(toks []token, raw string, strict bool) []termMatch {
 		i = best.end
 	}
 	return out
+}
+
+var webAddress = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>()]+`)
+
+// brokenBy reports whether punctuation that ends a phrase (a bracket, a
+// full stop, a colon) sits between two of the tokens in raw.
+func brokenBy(raw string, toks []token) bool {
+	for i := 1; i < len(toks); i++ {
+		if strings.ContainsAny(raw[toks[i-1].end:toks[i].start], "()[]{}.;:!?|\n") {
+			return true
+		}
+	}
+	return false
 }
 
 // matchForm reports whether the form's terms start at toks[i], and where
@@ -174,6 +191,30 @@ type Jargon struct {
 	Meaning string `json:"meaning"`
 }
 
+// isJargon reports whether a form is worth explaining: the entry's
+// headword, an acronym or a phrase. A plain-word synonym ("appeal" for
+// the SEND Tribunal, "council" for the local authority) is searched as the
+// entry but is an everyday word, not jargon.
+func isJargon(t *term, form int) bool {
+	f := t.forms[form]
+	return form == 0 || f.acronym || len(f.terms) > 1
+}
+
+// repeats reports whether a meaning only repeats the words it explains
+// ("council's: The council for your area"), in any form of them.
+func repeats(a analysis.Analyzer, short string, terms []string) bool {
+	in := map[string]bool{}
+	for _, t := range tokenize(a, short) {
+		in[t.term] = true
+	}
+	for _, t := range terms {
+		if !in[t] {
+			return false
+		}
+	}
+	return true
+}
+
 // maxJargon is how many terms are explained beside one passage.
 const maxJargon = 3
 
@@ -182,12 +223,13 @@ const maxJargon = 3
 func (v *vocabulary) jargon(a analysis.Analyzer, text string) []Jargon {
 	var out []Jargon
 	seen := map[*term]bool{}
+	// Web addresses quoted in a passage ("…/ehc-plan/annual-review") are
+	// not the passage using a term; blank them out, keeping offsets.
+	text = webAddress.ReplaceAllStringFunc(text, func(u string) string { return strings.Repeat(" ", len(u)) })
 	toks := tokenize(a, text)
 	for _, m := range v.find(toks, text, true) {
 		written := text[toks[m.start].start:toks[m.end-1].end]
-		// A meaning that only repeats the words ("council: the council
-		// for your area") explains nothing.
-		if m.term.Short == "" || seen[m.term] || strings.Contains(strings.ToLower(m.term.Short), strings.ToLower(written)) {
+		if m.term.Short == "" || seen[m.term] || !isJargon(m.term, m.form) || repeats(a, m.term.Short, m.term.forms[m.form].terms) {
 			continue
 		}
 		seen[m.term] = true
