@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/sendbot/sendbot/corpus"
 )
@@ -78,6 +80,9 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 		if cerr := idx.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("close index %q: %w", dir, cerr)
 		}
+		if err == nil {
+			err = compact(ctx, dir)
+		}
 		if err != nil {
 			os.RemoveAll(dir)
 		}
@@ -134,6 +139,31 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	}
 	if err := idx.SetInternal(glossaryKey, data); err != nil {
 		return fmt.Errorf("record glossary: %w", err)
+	}
+	return nil
+}
+
+// compact merges the index's segments into one. Scoring reads field
+// statistics per segment, and how batches end up in segments depends on
+// timing, so without this two builds of the same corpus could rank a
+// near tie differently; with it, the same corpus always gives the same
+// answers.
+func compact(ctx context.Context, dir string) error {
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return fmt.Errorf("reopen index %q to compact it: %w", dir, err)
+	}
+	adv, err := idx.Advanced()
+	if err == nil {
+		if s, ok := adv.(*scorch.Scorch); ok {
+			err = s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions)
+		}
+	}
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("compact index %q: %w", dir, err)
 	}
 	return nil
 }
