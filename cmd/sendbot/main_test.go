@@ -233,17 +233,23 @@ func TestLoadEnvPrefersTheEnvironment(t *testing.T) {
 
 // TestServeAnswersThroughFakeDiscord runs the real serve command, built-in
 // corpus and all, against the fake Discord server via DISCORD_API_URL.
-func TestServeAnswersThroughFakeDiscord(t *testing.T) {
+// startServe runs `sendbot serve` against a fake Discord with the given
+// extra settings, and returns once the bot has registered its commands.
+func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *bytes.Buffer) {
+	t.Helper()
 	srv := discordtest.NewServer(t)
 	c := newCLI(t)
 	c.env["DISCORD_TOKEN"] = discordtest.Token
 	c.env["DISCORD_GUILD_ID"] = discordtest.GuildID
 	c.env["DISCORD_API_URL"] = srv.APIURL()
-	var logs bytes.Buffer
+	for k, v := range env {
+		c.env[k] = v
+	}
+	logs := &bytes.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
+		done <- run(ctx, []string{"serve"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, logs)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -256,6 +262,13 @@ func TestServeAnswersThroughFakeDiscord(t *testing.T) {
 	if _, err := srv.WaitCommands(wait, discordtest.GuildID, 1); err != nil {
 		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
 	}
+	return srv, logs
+}
+
+func TestServeAnswersThroughFakeDiscord(t *testing.T) {
+	srv, logs := startServe(t, nil)
+	wait, cancelWait := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelWait()
 	const q = "when was worcestershire inspected by ofsted"
 	i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: q})
 	srv.SendInteraction(i)

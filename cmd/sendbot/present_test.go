@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -189,29 +188,9 @@ func TestSearchJSONSaysWhichPassagesAreStale(t *testing.T) {
 // TestServeUsesTheChannelArea runs serve with SENDBOT_CHANNEL_AREAS and
 // checks that a question asked in that channel is asked in its area.
 func TestServeUsesTheChannelArea(t *testing.T) {
-	srv := discordtest.NewServer(t)
-	c := newCLI(t)
-	c.env["DISCORD_TOKEN"] = discordtest.Token
-	c.env["DISCORD_GUILD_ID"] = discordtest.GuildID
-	c.env["DISCORD_API_URL"] = srv.APIURL()
-	c.env["SENDBOT_CHANNEL_AREAS"] = discordtest.ChannelID + "=worcestershire"
-	var logs bytes.Buffer
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+	srv, logs := startServe(t, map[string]string{"SENDBOT_CHANNEL_AREAS": discordtest.ChannelID + "=worcestershire"})
 	wait, cancelWait := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancelWait()
-	if _, err := srv.WaitCommands(wait, discordtest.GuildID, 1); err != nil {
-		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
-	}
 	i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: "weather tomorrow"})
 	srv.SendInteraction(i)
 	resp, err := srv.WaitResponse(wait, i)
