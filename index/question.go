@@ -378,7 +378,8 @@ func (ix *Index) weigh(ctx context.Context, p *plan) {
 			*c = concept{asked: asked, alts: []alt{{terms: []string{fixed}, boost: 1}}}
 		}
 		c.corrected = fixed
-		p.corrections = append(p.corrections, Correction{From: asked, To: ix.shownWord(reader, fixed)})
+		// The stem for now; Search shows the word as a quoted passage writes it.
+		p.corrections = append(p.corrections, Correction{From: asked, To: fixed})
 		ix.weighConcept(c, df)
 	}
 }
@@ -491,11 +492,6 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked, s
 // minCorrectionUses is how many passages must use a word for a misspelling
 // to be taken for it.
 const minCorrectionUses = 1
-
-// shownWord turns an index term back into a word to show ("autism" for
-// "autism", "paediatrician" for "paediatrician"): stems are shown as they
-// are, which reads well enough for "did you mean".
-func (ix *Index) shownWord(_ bleveindex.IndexReader, t string) string { return t }
 
 // searchFields are the fields a question is matched against, with how
 // much a match in each counts: a word in a heading or title says more
