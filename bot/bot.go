@@ -22,6 +22,8 @@ type Searcher interface {
 	Search(ctx context.Context, q index.Query) (index.Result, error)
 	// Areas lists the areas there are documents for, as shown to parents.
 	Areas() []string
+	// Info says when the index was built and what it holds, for /about.
+	Info() index.Info
 }
 
 // Config holds what the bot needs to connect. The zero value of each
@@ -37,9 +39,14 @@ type Config struct {
 	// version path, e.g. http://127.0.0.1:8080/api/v9/) for every REST call
 	// and so for the gateway: a REST proxy, or a local test server.
 	APIURL string
-	// Logger receives operational logs; question text is never logged.
-	// Default: discard.
+	// Logger receives operational logs. Default: discard.
 	Logger *slog.Logger
+	// LogQuestions logs each question's text. Parents' questions are
+	// personal data, so this is for a moderator looking into a problem,
+	// and off by default.
+	LogQuestions bool
+	// Version is shown by /about. Default: "unknown".
+	Version string
 	// SearchTimeout bounds one search. Default: 10 seconds.
 	SearchTimeout time.Duration
 	// ShutdownTimeout bounds how long Run waits, after its context ends,
@@ -134,6 +141,9 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if strings.TrimSpace(cfg.Version) == "" {
+		cfg.Version = "unknown"
+	}
 	if err := cfg.checkAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
@@ -172,7 +182,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if s.State.Application != nil && s.State.Application.ID != "" {
 		appID = s.State.Application.ID
 	}
-	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.searcher.Areas())); err != nil {
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands()); err != nil {
 		return fmt.Errorf("register slash commands: %w", err)
 	}
 	scope := "globally (they can take up to an hour to appear)"
@@ -197,23 +207,39 @@ func (b *Bot) Run(ctx context.Context) error {
 // onInteraction answers /ask: it acknowledges at once (Discord allows three
 // seconds), searches, then edits the acknowledgement into the answer.
 func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
-	if i.Type != discordgo.InteractionApplicationCommand {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.suggestAreas(s, i.Interaction)
+		return
+	default:
 		return
 	}
 	b.inFlight.Add(1)
 	defer b.inFlight.Done()
 	data := i.ApplicationCommandData()
-	if data.Name != cmdAsk {
-		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`.")
+	switch data.Name {
+	case cmdAsk:
+	case cmdHelp:
+		b.replyNow(s, i.Interaction, helpText(b.searcher.Areas()))
+		return
+	case cmdAbout:
+		b.replyNow(s, i.Interaction, aboutText(b.cfg.Version, b.searcher.Info()))
+		return
+	default:
+		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help` or `/about`.")
 		return
 	}
 	var question, area string
+	private := i.GuildID == "" // a direct message is private anyway
 	for _, o := range data.Options {
 		switch o.Name {
 		case optQuestion:
 			question = o.StringValue()
 		case optArea:
 			area = o.StringValue()
+		case optPrivate:
+			private = private || o.BoolValue()
 		}
 	}
 	question = strings.TrimSpace(question)
@@ -225,7 +251,13 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.replyNow(s, i.Interaction, fmt.Sprintf(msgTooLong, index.MaxQueryRunes))
 		return
 	}
-	err := s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
+	ack := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if private {
+		// The answer that replaces the acknowledgement keeps its flags:
+		// only the asker sees either.
+		ack.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	err := s.InteractionRespond(i.Interaction, ack)
 	if err != nil {
 		b.log.Error("acknowledge /ask", "err", err)
 		return
@@ -238,6 +270,24 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	})
 	if err != nil {
 		b.log.Error("send /ask answer", "err", err)
+	}
+}
+
+// suggestAreas answers the area option's autocomplete with the areas
+// matching what has been typed.
+func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
+	typed := ""
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Focused && o.Name == optArea {
+			typed = o.StringValue()
+		}
+	}
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: areaChoices(b.searcher.Areas(), typed)},
+	})
+	if err != nil {
+		b.log.Error("suggest areas", "err", err)
 	}
 }
 
@@ -313,6 +363,9 @@ func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEm
 	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.SearchTimeout)
 	defer cancel()
 	now := b.cfg.Now()
+	if b.cfg.LogQuestions {
+		b.log.Info("question", "via", via, "area", area, "text", question)
+	}
 	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, Now: now})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {

@@ -138,15 +138,17 @@ func TestAskAnswersWithCitedEmbed(t *testing.T) {
 	srv, _ := startBot(t)
 
 	cmds := srv.Commands(discordtest.GuildID)
-	if len(cmds) != 1 || cmds[0].Name != "ask" || len(cmds[0].Options) != 2 {
-		t.Fatalf("registered commands = %+v", cmds)
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
 	}
-	var choices []string
-	for _, c := range cmds[0].Options[1].Choices {
-		choices = append(choices, c.Name)
+	if strings.Join(names, ",") != "ask,help,about" {
+		t.Fatalf("registered commands = %v", names)
 	}
-	if strings.Join(choices, ",") != "Otherton,Testshire" {
-		t.Errorf("area choices = %v", choices)
+	opts := cmds[0].Options
+	if len(opts) != 3 || opts[0].Name != "question" || !opts[0].Required || opts[1].Name != "area" || !opts[1].Autocomplete ||
+		opts[2].Name != "private" || opts[2].Type != discordgo.ApplicationCommandOptionBoolean {
+		t.Errorf("/ask options = %+v %+v %+v", opts[0], opts[1], opts[len(opts)-1])
 	}
 
 	resp := ask(t, srv, question("How long does an EHC needs assessment take?"))
@@ -404,7 +406,8 @@ type areasOnly []string
 func (a areasOnly) Search(context.Context, index.Query) (index.Result, error) {
 	return index.Result{}, nil
 }
-func (a areasOnly) Areas() []string { return a }
+func (a areasOnly) Areas() []string  { return a }
+func (a areasOnly) Info() index.Info { return index.Info{} }
 
 func TestAreaSettingsAreCheckedAndResolved(t *testing.T) {
 	areas := areasOnly{"England", "North Lincolnshire", "Testshire"}

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"strings"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/index"
@@ -9,38 +11,70 @@ import (
 // Command and option names.
 const (
 	cmdAsk      = "ask"
+	cmdHelp     = "help"
+	cmdAbout    = "about"
 	optQuestion = "question"
 	optArea     = "area"
+	optPrivate  = "private"
 )
 
-// maxChoices is Discord's limit on an option's fixed choices.
+// maxChoices is Discord's limit on the choices an autocomplete answer offers.
 const maxChoices = 25
 
-// commands are the slash commands the bot registers. The area option offers
-// the index's areas as choices when there are few enough to list.
-func commands(areas []string) []*discordgo.ApplicationCommand {
-	area := &discordgo.ApplicationCommandOption{
-		Type:        discordgo.ApplicationCommandOptionString,
-		Name:        optArea,
-		Description: "Look in this local area's documents first (instead of the channel's or server's area)",
+// commands are the slash commands the bot registers. The area option is
+// filled in as the parent types, from the areas the index holds.
+func commands() []*discordgo.ApplicationCommand {
+	return []*discordgo.ApplicationCommand{
+		{
+			Name:        cmdAsk,
+			Description: "Ask about local SEND support: I quote published documents, with their sources",
+			Options: []*discordgo.ApplicationCommandOption{
+				{
+					Type:        discordgo.ApplicationCommandOptionString,
+					Name:        optQuestion,
+					Description: "Your question, e.g. How do I ask for an EHC needs assessment?",
+					Required:    true,
+					MaxLength:   index.MaxQueryRunes,
+				},
+				{
+					Type:         discordgo.ApplicationCommandOptionString,
+					Name:         optArea,
+					Description:  "Look in this local area's documents first (instead of the channel's or server's area)",
+					Autocomplete: true,
+				},
+				{
+					Type:        discordgo.ApplicationCommandOptionBoolean,
+					Name:        optPrivate,
+					Description: "Show the answer to you only",
+				},
+			},
+		},
+		{Name: cmdHelp, Description: "How to ask, examples, what I can and cannot do, and where to get independent advice"},
+		{Name: cmdAbout, Description: "Which version this is, when my documents were indexed, and what they cover"},
 	}
-	if len(areas) <= maxChoices {
-		for _, a := range areas {
-			area.Choices = append(area.Choices, &discordgo.ApplicationCommandOptionChoice{Name: truncateRunes(a, 100), Value: truncateRunes(a, 100)})
+}
+
+// areaChoices are the areas that match what the parent has typed so far:
+// those starting with it first, then those containing it.
+func areaChoices(areas []string, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var first, rest []string
+	for _, a := range areas {
+		l := strings.ToLower(a)
+		switch {
+		case strings.HasPrefix(l, typed):
+			first = append(first, a)
+		case strings.Contains(l, typed):
+			rest = append(rest, a)
 		}
 	}
-	return []*discordgo.ApplicationCommand{{
-		Name:        cmdAsk,
-		Description: "Ask about local SEND support: I quote published documents, with their sources",
-		Options: []*discordgo.ApplicationCommandOption{
-			{
-				Type:        discordgo.ApplicationCommandOptionString,
-				Name:        optQuestion,
-				Description: "Your question, e.g. How do I ask for an EHC needs assessment?",
-				Required:    true,
-				MaxLength:   index.MaxQueryRunes,
-			},
-			area,
-		},
-	}}
+	var out []*discordgo.ApplicationCommandOptionChoice
+	for _, a := range append(first, rest...) {
+		if len(out) == maxChoices {
+			break
+		}
+		name := truncateRunes(a, 100)
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: name})
+	}
+	return out
 }

@@ -62,6 +62,9 @@ type config struct {
 
 	LogLevel  string // LOG_LEVEL: debug, info (default), warn, error
 	LogFormat string // LOG_FORMAT: text (default) or json
+	// LogQuestions is LOG_QUESTIONS: "true" logs each question's text
+	// (personal data, so off by default); "" or "false" does not.
+	LogQuestions string
 
 	// Area is the area questions are asked in when nothing more specific
 	// is set (SENDBOT_AREA): the default for ask and search's --area, and
@@ -90,6 +93,8 @@ func configFromEnv(getenv func(string) string) config {
 		APIURL:    get("DISCORD_API_URL"),
 		LogLevel:  get("LOG_LEVEL"),
 		LogFormat: get("LOG_FORMAT"),
+
+		LogQuestions: get("LOG_QUESTIONS"),
 
 		Area:         get("SENDBOT_AREA"),
 		ServerAreas:  get("SENDBOT_SERVER_AREAS"),

@@ -83,6 +83,7 @@ func TestServeRefusesBadAreaSettings(t *testing.T) {
 		{"unknown channel area", map[string]string{"SENDBOT_CHANNEL_AREAS": "123=Herefordshire,456=Atlantis"},
 			[]string{`SENDBOT_CHANNEL_AREAS (456): there are no documents for the area "Atlantis"; the areas are England, Herefordshire, Worcestershire`}},
 		{"unknown default area", map[string]string{"SENDBOT_AREA": "Narnia"}, []string{`SENDBOT_AREA: there are no documents for the area "Narnia"`}},
+		{"bad question logging", map[string]string{"LOG_QUESTIONS": "sometimes"}, []string{`LOG_QUESTIONS "sometimes": use true to log parents' questions (personal data) or false`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

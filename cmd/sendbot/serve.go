@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/sendbot/sendbot/bot"
 )
@@ -65,6 +66,14 @@ func botSettings(cfg config) (bot.Config, error) {
 		return bc, err
 	}
 	bc.DefaultArea = cfg.Area
+	switch strings.ToLower(cfg.LogQuestions) {
+	case "", "false", "no", "0":
+	case "true", "yes", "1":
+		bc.LogQuestions = true
+	default:
+		return bc, fmt.Errorf("LOG_QUESTIONS %q: use true to log parents' questions (personal data) or false (the default)", cfg.LogQuestions)
+	}
+	bc.Version = versionString()
 	return bc, nil
 }
 

@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+func respond(t *testing.T, srv *discordtest.Server, i *discordgo.Interaction, edits int) *discordtest.Response {
+	t.Helper()
+	srv.SendInteraction(i)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var (
+		resp *discordtest.Response
+		err  error
+	)
+	if edits > 0 {
+		resp, err = srv.WaitResponseEdits(ctx, i, edits)
+	} else {
+		resp, err = srv.WaitResponse(ctx, i)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func TestHelpAndAboutAnswerOnlyTheAsker(t *testing.T) {
+	srv, ix := startBotWith(t, func(c *Config) { c.Version = "v1.2.3" })
+	help := respond(t, srv, srv.SlashCommand("help"), 0)
+	if help.Message == nil || help.Message.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Fatalf("/help must be visible to the asker only: %+v", help)
+	}
+	for _, want := range []string{"**How to ask**", "*What are short breaks?*", "`private`", "**What I cannot do**", "make anything up", "SENDIASS", "Areas I have documents for: Otherton, Testshire."} {
+		if !strings.Contains(help.Message.Content, want) {
+			t.Errorf("/help lacks %q:\n%s", want, help.Message.Content)
+		}
+	}
+
+	about := respond(t, srv, srv.SlashCommand("about"), 0)
+	info := ix.Info()
+	for _, want := range []string{"**sendbot** v1.2.3", "Documents indexed on " + info.BuiltAt.UTC().Format("2 January 2006"), "4 documents, ", "• Testshire: 3 documents, ", "• Otherton: 1 documents, ", "not advice"} {
+		if !strings.Contains(about.Message.Content, want) {
+			t.Errorf("/about lacks %q:\n%s", want, about.Message.Content)
+		}
+	}
+	if about.Message.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("/about must be visible to the asker only")
+	}
+}
+
+func TestPrivateAnswersAreSeenOnlyByTheAsker(t *testing.T) {
+	srv, _ := startBot(t)
+	tests := []struct {
+		name    string
+		opts    []discordtest.SlashOption
+		private bool
+	}{
+		{"public by default", []discordtest.SlashOption{question("what are short breaks")}, false},
+		{"private when asked", []discordtest.SlashOption{question("what are short breaks"), {Name: "private", Value: true}}, true},
+		{"private false", []discordtest.SlashOption{question("what are short breaks"), {Name: "private", Value: false}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := respond(t, srv, srv.SlashCommand("ask", tt.opts...), 1)
+			if got := resp.Message.Flags&discordgo.MessageFlagsEphemeral != 0; got != tt.private {
+				t.Errorf("ephemeral = %v, want %v", got, tt.private)
+			}
+			if len(resp.Message.Embeds) != 1 || !strings.Contains(resp.Message.Embeds[0].Description, "Short breaks") {
+				t.Errorf("no answer: %+v", resp.Message)
+			}
+		})
+	}
+}
+
+func TestAreaOptionIsAutocompleted(t *testing.T) {
+	srv, _ := startBot(t)
+	tests := []struct {
+		typed string
+		want  string
+	}{
+		{"", "Otherton,Testshire"},
+		{"te", "Testshire"},
+		{"TON", "Otherton"},
+		{"shire", "Testshire"},
+		{"narnia", ""},
+	}
+	for _, tt := range tests {
+		i := srv.Autocomplete("ask", question("short breaks"), discordtest.SlashOption{Name: "area", Value: tt.typed, Focused: true})
+		resp := respond(t, srv, i, 0)
+		if resp.CallbackType != discordgo.InteractionApplicationCommandAutocompleteResult {
+			t.Fatalf("%q: callback %v", tt.typed, resp.CallbackType)
+		}
+		var got []string
+		for _, c := range resp.Choices {
+			got = append(got, c.Name)
+		}
+		if strings.Join(got, ",") != tt.want {
+			t.Errorf("typed %q: choices %v, want %s", tt.typed, got, tt.want)
+		}
+	}
+}
+
+func TestQuestionsAreLoggedOnlyWhenAskedTo(t *testing.T) {
+	const q = "what are short breaks for families"
+	for _, on := range []bool{false, true} {
+		var logs bytes.Buffer
+		srv, _ := startBotWith(t, func(c *Config) {
+			c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+			c.LogQuestions = on
+		})
+		respond(t, srv, srv.SlashCommand("ask", question(q)), 1)
+		if got := strings.Contains(logs.String(), q); got != on {
+			t.Errorf("LogQuestions=%v: question in logs = %v\n%s", on, got, logs.String())
+		}
+	}
+}
