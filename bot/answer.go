@@ -134,6 +134,15 @@ func errorReply(err error, areas []string) string {
 
 var errTimeout = errors.New("search timed out")
 
+// slowDown is the notice for someone over the rate limit.
+func slowDown(wait time.Duration) string {
+	secs := int(wait.Round(time.Second) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return fmt.Sprintf("You've asked a lot of questions in the last minute, so I'm taking a short break from yours. Please ask again in %d seconds. (This keeps me quick for everyone.)", secs)
+}
+
 // declineMessage says the bot will not guess, what it made of the words,
 // how to ask differently, and where to ask instead: the area's Local
 // Offer and advice service as the documents give them, and never a

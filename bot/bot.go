@@ -47,6 +47,10 @@ type Config struct {
 	LogQuestions bool
 	// Version is shown by /about. Default: "unknown".
 	Version string
+	// RateLimit is how many questions one person may ask a minute; server
+	// moderators (Manage Messages or Manage Server) are exempt. Default:
+	// DefaultRateLimit.
+	RateLimit int
 	// SearchTimeout bounds one search. Default: 10 seconds.
 	SearchTimeout time.Duration
 	// ShutdownTimeout bounds how long Run waits, after its context ends,
@@ -115,6 +119,7 @@ type Bot struct {
 	searcher Searcher
 	log      *slog.Logger
 	inFlight sync.WaitGroup
+	limits   *limiter
 	ctx      context.Context // ends when Run is told to stop
 }
 
@@ -141,13 +146,16 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.RateLimit <= 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
 	if strings.TrimSpace(cfg.Version) == "" {
 		cfg.Version = "unknown"
 	}
 	if err := cfg.checkAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
-	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot")}, nil
+	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit)}, nil
 }
 
 // Run connects to Discord, registers the commands and answers until ctx
@@ -251,6 +259,10 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.replyNow(s, i.Interaction, fmt.Sprintf(msgTooLong, index.MaxQueryRunes))
 		return
 	}
+	if ok, wait := b.mayAsk(i.Interaction); !ok {
+		b.replyNow(s, i.Interaction, slowDown(wait))
+		return
+	}
 	ack := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
 	if private {
 		// The answer that replaces the acknowledgement keeps its flags:
@@ -271,6 +283,22 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	if err != nil {
 		b.log.Error("send /ask answer", "err", err)
 	}
+}
+
+// mayAsk applies the rate limit to an interaction's asker; moderators
+// are exempt.
+func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
+	if i.Member != nil && i.Member.Permissions&(discordgo.PermissionManageMessages|discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+		return true, 0
+	}
+	user := ""
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		user = i.Member.User.ID
+	case i.User != nil:
+		user = i.User.ID
+	}
+	return b.limits.allow(user, b.cfg.Now())
 }
 
 // suggestAreas answers the area option's autocomplete with the areas
@@ -329,6 +357,13 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	case utf8.RuneCountInString(question) > index.MaxQueryRunes:
 		send.Content = fmt.Sprintf(msgTooLong, index.MaxQueryRunes)
 	default:
+		if ok, wait := b.limits.allow(m.Author.ID, b.cfg.Now()); !ok {
+			if !b.limits.shouldWarn(m.Author.ID, b.cfg.Now()) {
+				return
+			}
+			send.Content = slowDown(wait)
+			break
+		}
 		if err := s.ChannelTyping(m.ChannelID); err != nil {
 			b.log.Debug("typing indicator", "err", err)
 		}

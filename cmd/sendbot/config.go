@@ -65,6 +65,9 @@ type config struct {
 	// LogQuestions is LOG_QUESTIONS: "true" logs each question's text
 	// (personal data, so off by default); "" or "false" does not.
 	LogQuestions string
+	// RateLimit is SENDBOT_RATE_LIMIT: questions one person may ask a
+	// minute; empty means bot.DefaultRateLimit.
+	RateLimit string
 
 	// Area is the area questions are asked in when nothing more specific
 	// is set (SENDBOT_AREA): the default for ask and search's --area, and
@@ -95,6 +98,7 @@ func configFromEnv(getenv func(string) string) config {
 		LogFormat: get("LOG_FORMAT"),
 
 		LogQuestions: get("LOG_QUESTIONS"),
+		RateLimit:    get("SENDBOT_RATE_LIMIT"),
 
 		Area:         get("SENDBOT_AREA"),
 		ServerAreas:  get("SENDBOT_SERVER_AREAS"),

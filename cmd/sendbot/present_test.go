@@ -83,6 +83,8 @@ func TestServeRefusesBadAreaSettings(t *testing.T) {
 		{"unknown channel area", map[string]string{"SENDBOT_CHANNEL_AREAS": "123=Herefordshire,456=Atlantis"},
 			[]string{`SENDBOT_CHANNEL_AREAS (456): there are no documents for the area "Atlantis"; the areas are England, Herefordshire, Worcestershire`}},
 		{"unknown default area", map[string]string{"SENDBOT_AREA": "Narnia"}, []string{`SENDBOT_AREA: there are no documents for the area "Narnia"`}},
+		{"bad rate limit", map[string]string{"SENDBOT_RATE_LIMIT": "lots"}, []string{`SENDBOT_RATE_LIMIT "lots": write how many questions one person may ask a minute`}},
+		{"zero rate limit", map[string]string{"SENDBOT_RATE_LIMIT": "0"}, []string{"a whole number from 1 to 1000"}},
 		{"bad question logging", map[string]string{"LOG_QUESTIONS": "sometimes"}, []string{`LOG_QUESTIONS "sometimes": use true to log parents' questions (personal data) or false`}},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sendbot/sendbot/bot"
@@ -72,6 +73,13 @@ func botSettings(cfg config) (bot.Config, error) {
 		bc.LogQuestions = true
 	default:
 		return bc, fmt.Errorf("LOG_QUESTIONS %q: use true to log parents' questions (personal data) or false (the default)", cfg.LogQuestions)
+	}
+	if cfg.RateLimit != "" {
+		n, err := strconv.Atoi(cfg.RateLimit)
+		if err != nil || n < 1 || n > 1000 {
+			return bc, fmt.Errorf("SENDBOT_RATE_LIMIT %q: write how many questions one person may ask a minute, a whole number from 1 to 1000 (default %d)", cfg.RateLimit, bot.DefaultRateLimit)
+		}
+		bc.RateLimit = n
 	}
 	bc.Version = versionString()
 	return bc, nil

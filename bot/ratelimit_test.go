@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+func TestLimiterCountsAMinutePerPerson(t *testing.T) {
+	l := newLimiter(3)
+	at := testNow
+	for n := 1; n <= 3; n++ {
+		if ok, _ := l.allow("ann", at.Add(time.Duration(n)*time.Second)); !ok {
+			t.Fatalf("question %d refused", n)
+		}
+	}
+	ok, wait := l.allow("ann", at.Add(10*time.Second))
+	if ok || wait != 51*time.Second {
+		t.Errorf("fourth question: ok=%v wait=%v, want refused for 51s (until the first is a minute old)", ok, wait)
+	}
+	if ok, _ := l.allow("bob", at.Add(10*time.Second)); !ok {
+		t.Errorf("another person is limited by Ann's questions")
+	}
+	if ok, _ := l.allow("ann", at.Add(61*time.Second)); !ok {
+		t.Errorf("a question a minute after the first is refused")
+	}
+	if !l.shouldWarn("ann", at) || l.shouldWarn("ann", at.Add(30*time.Second)) || !l.shouldWarn("ann", at.Add(61*time.Second)) {
+		t.Errorf("the notice should be given at most once a minute")
+	}
+}
+
+// clock is a settable time for the bot under test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestRateLimitIsKindAndSparesModerators(t *testing.T) {
+	clk := &clock{t: testNow}
+	srv, _ := startBotWith(t, func(c *Config) { c.RateLimit = 2; c.Now = clk.now })
+	askAs := func(user string, perms int64) *discordtest.Response {
+		i := srv.SlashCommand("ask", question("what are short breaks"))
+		i.Member.User.ID = user
+		i.Member.Permissions = perms
+		srv.SendInteraction(i)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		resp, err := srv.WaitResponse(ctx, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	for n := 1; n <= 2; n++ {
+		if r := askAs("4000000000000000011", 0); r.CallbackType != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+			t.Fatalf("question %d not answered: %+v", n, r)
+		}
+	}
+	r := askAs("4000000000000000011", 0)
+	if r.CallbackType != discordgo.InteractionResponseChannelMessageWithSource || r.Message.Flags&discordgo.MessageFlagsEphemeral == 0 ||
+		!strings.Contains(r.Message.Content, "Please ask again in 60 seconds") {
+		t.Errorf("third question: want a kind notice only the asker sees, got %+v", r.Message)
+	}
+	if r := askAs("4000000000000000012", 0); r.CallbackType != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("someone else is limited too")
+	}
+	for n := 1; n <= 4; n++ {
+		if r := askAs("4000000000000000013", discordgo.PermissionManageMessages); r.CallbackType != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+			t.Errorf("moderator's question %d limited", n)
+		}
+	}
+	clk.add(time.Minute)
+	if r := askAs("4000000000000000011", 0); r.CallbackType != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("still limited a minute later")
+	}
+}
+
+func TestMentionsOverTheLimitGetANotice(t *testing.T) {
+	srv, _ := startBotWith(t, func(c *Config) { c.RateLimit = 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Handlers run concurrently, so the two replies may come in either
+	// order; once-a-minute notices are checked in TestLimiterCountsAMinutePerPerson.
+	for n := 0; n < 2; n++ {
+		srv.SendMessage(srv.UserMessage("<@"+discordtest.BotUserID+"> short breaks", true))
+	}
+	answers, notices := 0, 0
+	for n := 0; n < 2; n++ {
+		got, err := srv.WaitChannelMessage(ctx, discordtest.ChannelID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case len(got.Message.Embeds) == 1:
+			answers++
+		case strings.Contains(got.Message.Content, "Please ask again in"):
+			notices++
+		}
+	}
+	if answers != 1 || notices != 1 {
+		t.Errorf("want one answer and one notice, got %d and %d", answers, notices)
+	}
+}
