@@ -29,6 +29,7 @@ const (
 	msgTooLong  = "That question is a bit long for me. Please ask about one thing, in fewer than %d characters."
 	msgBroken   = "Sorry, something went wrong while I was searching. Please try again in a minute."
 	msgTimeout  = "Sorry, that search took too long. Please try again, perhaps with fewer words."
+	msgExpired  = "Sorry, that answer has expired, so its buttons no longer work. Please ask again with `/ask`."
 	msgMentionQ = "Hello! Mention me with a question, for example: *@sendbot how do I ask for an EHC needs assessment?* You can also use the `/ask` command."
 )
 

@@ -220,6 +220,11 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		b.suggestAreas(s, i.Interaction)
 		return
+	case discordgo.InteractionMessageComponent:
+		b.inFlight.Add(1)
+		defer b.inFlight.Done()
+		b.onComponent(s, i.Interaction)
+		return
 	default:
 		return
 	}
@@ -283,6 +288,24 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	if err != nil {
 		b.log.Error("send /ask answer", "err", err)
 	}
+}
+
+// componentHandlers answer button clicks, by the prefix of the button's
+// custom ID ("prefix:rest"). Custom IDs carry everything a click needs
+// that is not personal data, so buttons go on working after a restart.
+func (b *Bot) componentHandlers() map[string]func(*discordgo.Session, *discordgo.Interaction, string) {
+	return map[string]func(*discordgo.Session, *discordgo.Interaction, string){}
+}
+
+// onComponent routes a button click to its handler.
+func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction) {
+	id := i.MessageComponentData().CustomID
+	prefix, rest, _ := strings.Cut(id, ":")
+	if h := b.componentHandlers()[prefix]; h != nil {
+		h(s, i, rest)
+		return
+	}
+	b.replyNow(s, i, msgExpired)
 }
 
 // mayAsk applies the rate limit to an interaction's asker; moderators
