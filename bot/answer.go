@@ -82,7 +82,8 @@ type dating struct {
 // the passages when the search answered, with a note above it when words
 // were corrected or unknown, or the passages come from other areas; otherwise a kind
 // message that says so, how to ask differently and where else to ask.
-func answerReply(res index.Result, areas []string, d dating) (content string, embeds []*discordgo.MessageEmbed) {
+// first is how many passages earlier pages showed, so numbering goes on.
+func answerReply(res index.Result, areas []string, d dating, first int) (content string, embeds []*discordgo.MessageEmbed) {
 	if !res.Answered || len(res.Hits) == 0 {
 		return declineMessage(res, areas), nil
 	}
@@ -96,7 +97,7 @@ func answerReply(res index.Result, areas []string, d dating) (content string, em
 	if res.OtherAreas && res.Area != "" {
 		notes = append(notes, "Nothing in "+escapeMarkdown(res.Area)+"'s documents matched, so these are from other areas:")
 	}
-	return truncateRunes(strings.Join(notes, "\n"), maxContent), []*discordgo.MessageEmbed{answerEmbed(res.Hits, d)}
+	return truncateRunes(strings.Join(notes, "\n"), maxContent), []*discordgo.MessageEmbed{answerEmbed(res.Hits, first, d)}
 }
 
 // correctionList writes corrections with format, given the searched word
@@ -247,10 +248,10 @@ func areasSentence(areas []string) string {
 // bold, and a line explaining the jargon it uses; a glossary meaning
 // comes first, unnumbered. Each hit gets a fair share of Discord's
 // description limit, and the quote gives way first.
-func answerEmbed(hits []index.Hit, d dating) *discordgo.MessageEmbed {
+func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed {
 	budget := maxEmbedDescription
 	var blocks []string
-	n := 0
+	n := first
 	for i, h := range hits {
 		var header string
 		if i == 0 && h.Kind == index.KindGlossary {

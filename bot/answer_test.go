@@ -20,7 +20,7 @@ func TestAnswerEmbedStaysWithinDiscordLimits(t *testing.T) {
 			Matches: []index.Span{{Start: 9, End: 13}},
 		})
 	}
-	e := answerEmbed(hits, testDating)
+	e := answerEmbed(hits, 0, testDating)
 	if n := utf8.RuneCountInString(e.Description); n > maxEmbedDescription {
 		t.Errorf("description is %d characters, over %d", n, maxEmbedDescription)
 	}
@@ -67,7 +67,7 @@ func TestAnswersMarkPassagesThatMayBeOutOfDate(t *testing.T) {
 				d.maxAge = tt.maxAge
 			}
 			h := index.Hit{Title: "Short breaks", SourceURL: "https://testshire.example/sb", Section: "Who can have one", Area: "Testshire", Published: tt.published, Text: tt.text}
-			_, embeds := answerReply(index.Result{Answered: true, Hits: []index.Hit{h}}, nil, d)
+			_, embeds := answerReply(index.Result{Answered: true, Hits: []index.Hit{h}}, nil, d, 0)
 			got := embeds[0].Description
 			if !strings.Contains(got, "Who can have one · Testshire · "+tt.want) {
 				t.Errorf("want %q in the header:\n%s", tt.want, got)
@@ -89,7 +89,7 @@ func TestJargonIsExplainedUnderTheQuote(t *testing.T) {
 			{Term: "EHCP_", Meaning: "Education, Health and Care *plan*"},
 		},
 	}
-	_, embeds := answerReply(index.Result{Answered: true, Hits: []index.Hit{h}}, nil, testDating)
+	_, embeds := answerReply(index.Result{Answered: true, Hits: []index.Hit{h}}, nil, testDating, 0)
 	want := "> Ask the **SENCO** whether an EHCP\\_ would help.\n" +
 		"SENCO: Special educational needs co-ordinator: the teacher who organises SEN support in a school · EHCP\\_: Education, Health and Care \\*plan\\*"
 	if got := embeds[0].Description; !strings.HasSuffix(got, want) {
@@ -119,7 +119,7 @@ func TestFiveLongAnswersWithJargonStayWithinDiscordLimits(t *testing.T) {
 		})
 	}
 	hits[0].Kind, hits[0].Jargon = index.KindGlossary, nil
-	e := answerEmbed(hits, testDating)
+	e := answerEmbed(hits, 0, testDating)
 	if n := utf8.RuneCountInString(e.Description); n > maxEmbedDescription {
 		t.Errorf("description is %d characters, over %d", n, maxEmbedDescription)
 	}
@@ -143,7 +143,7 @@ func TestFiveLongAnswersWithJargonStayWithinDiscordLimits(t *testing.T) {
 		hits[i].SourceURL = "https://example.org/" + strings.Repeat("x", 490)
 		hits[i].Section = strings.Repeat("Section* ", 30)
 	}
-	e = answerEmbed(hits, testDating)
+	e = answerEmbed(hits, 0, testDating)
 	if n := utf8.RuneCountInString(e.Description); n > maxEmbedDescription || strings.Count(e.Description, "**")%2 != 0 {
 		t.Errorf("description is %d characters (limit %d), or bold is unbalanced", n, maxEmbedDescription)
 	}
@@ -155,7 +155,7 @@ func TestWhatIsQuestionsShowTheMeaningFirst(t *testing.T) {
 			Section: "What EHCP means", Published: "2024-09-01", Text: "EHCP (EHC plan): An Education, Health and Care plan is a legal document."},
 		{Title: "EHC plans in Testshire", SourceURL: "https://testshire.example/ehc", Area: "Testshire", Published: "2025-01-10", Text: "An EHC plan sets out the support."},
 	}}
-	_, embeds := answerReply(res, nil, testDating)
+	_, embeds := answerReply(res, nil, testDating, 0)
 	want := "**What EHCP means**\n" +
 		"From [Request an EHC assessment](https://www.herefordshire.gov.uk/local-offer/about-send/3) · 1 September 2024\n" +
 		"> EHCP \\(EHC plan\\): An Education, Health and Care plan is a legal document.\n\n" +
@@ -170,7 +170,7 @@ func TestPassagesFromOtherAreasAreSaidToBe(t *testing.T) {
 		{Title: "Short breaks", Area: "Bristol", OtherArea: true, Published: "2025-01-10", Text: "Short breaks are offered."},
 		{Title: "Short breaks in England", Area: "England", Published: "2025-01-10", Text: "Every council offers short breaks."},
 	}}
-	content, embeds := answerReply(res, nil, testDating)
+	content, embeds := answerReply(res, nil, testDating, 0)
 	if content != "Nothing in Herefordshire's documents matched, so these are from other areas:" {
 		t.Errorf("content = %q", content)
 	}
@@ -183,7 +183,7 @@ func TestPassagesFromOtherAreasAreSaidToBe(t *testing.T) {
 func TestCorrectedAndUnknownWordsAreShown(t *testing.T) {
 	res := index.Result{Answered: true, Corrections: []index.Correction{{From: "autisim", To: "autism"}, {From: "asessment", To: "assessment"}},
 		Unknown: []string{"zebra_"}, Hits: []index.Hit{{Title: "Autism", Published: "2025-01-10", Text: "An autism assessment."}}}
-	content, _ := answerReply(res, nil, testDating)
+	content, _ := answerReply(res, nil, testDating, 0)
 	if want := "Searched for *autism* (you typed *autisim*), *assessment* (you typed *asessment*).\n" +
 		"My documents don't mention zebra\\_, so these answer the rest of your question."; content != want {
 		t.Errorf("content = %q, want %q", content, want)
@@ -229,7 +229,7 @@ func TestDeclinesAreKindAndSignpost(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			content, embeds := answerReply(tt.res, []string{"England", "Herefordshire"}, testDating)
+			content, embeds := answerReply(tt.res, []string{"England", "Herefordshire"}, testDating, 0)
 			if len(embeds) != 0 {
 				t.Errorf("a decline must not show passages: %+v", embeds[0])
 			}

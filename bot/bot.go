@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/feedback"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
 )
@@ -47,6 +48,9 @@ type Config struct {
 	LogQuestions bool
 	// Version is shown by /about. Default: "unknown".
 	Version string
+	// Feedback records Helpful / Not helpful votes; nil turns the buttons'
+	// votes off (they say so). A *feedback.Store.
+	Feedback interface{ Vote(feedback.Vote) error }
 	// RateLimit is how many questions one person may ask a minute; server
 	// moderators (Manage Messages or Manage Server) are exempt. Default:
 	// DefaultRateLimit.
@@ -120,6 +124,7 @@ type Bot struct {
 	log      *slog.Logger
 	inFlight sync.WaitGroup
 	limits   *limiter
+	answers  *answerCache
 	ctx      context.Context // ends when Run is told to stop
 }
 
@@ -155,7 +160,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if err := cfg.checkAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
-	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit)}, nil
+	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit), answers: newAnswerCache()}, nil
 }
 
 // Run connects to Discord, registers the commands and answers until ctx
@@ -279,10 +284,25 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.log.Error("acknowledge /ask", "err", err)
 		return
 	}
-	content, embeds := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
+	r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
+	if r.failed && !private {
+		// Errors are for the asker only: the public "thinking…" message
+		// gives way to a private one.
+		if err := s.InteractionResponseDelete(i.Interaction); err != nil {
+			b.log.Error("remove /ask acknowledgement", "err", err)
+		}
+		_, err = s.FollowupMessageCreate(i.Interaction, true, &discordgo.WebhookParams{
+			Content: r.content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
+		})
+		if err != nil {
+			b.log.Error("send /ask error", "err", err)
+		}
+		return
+	}
 	_, err = s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
-		Content:         &content,
-		Embeds:          &embeds,
+		Content:         &r.content,
+		Embeds:          &r.embeds,
+		Components:      &r.components,
 		AllowedMentions: noMentions(),
 	})
 	if err != nil {
@@ -294,7 +314,10 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 // custom ID ("prefix:rest"). Custom IDs carry everything a click needs
 // that is not personal data, so buttons go on working after a restart.
 func (b *Bot) componentHandlers() map[string]func(*discordgo.Session, *discordgo.Interaction, string) {
-	return map[string]func(*discordgo.Session, *discordgo.Interaction, string){}
+	return map[string]func(*discordgo.Session, *discordgo.Interaction, string){
+		"more": b.onMore,
+		"fb":   b.onFeedback,
+	}
 }
 
 // onComponent routes a button click to its handler.
@@ -390,7 +413,8 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if err := s.ChannelTyping(m.ChannelID); err != nil {
 			b.log.Debug("typing indicator", "err", err)
 		}
-		send.Content, send.Embeds = b.answer(question, b.areaFor("", m.GuildID, m.ChannelID), "mention")
+		r := b.answer(question, b.areaFor("", m.GuildID, m.ChannelID), "mention")
+		send.Content, send.Embeds, send.Components = r.content, r.embeds, r.components
 	}
 	if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
 		b.log.Error("send answer to mention", "err", err)
@@ -415,16 +439,27 @@ func (b *Bot) areaFor(chosen, guildID, channelID string) string {
 	return b.cfg.DefaultArea
 }
 
-// answer searches and renders the reply. It logs counts and timings, never
-// the question.
-func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEmbed) {
+// reply is what the bot sends for a question.
+type reply struct {
+	content    string
+	embeds     []*discordgo.MessageEmbed
+	components []discordgo.MessageComponent
+	// failed is set when the question could not be searched: such replies
+	// are shown to the asker only.
+	failed bool
+}
+
+// answer searches and renders the first page of the reply, keeping the
+// passages for More results. It logs counts and timings, and the question
+// only when LogQuestions is set.
+func (b *Bot) answer(question, area, via string) reply {
 	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.SearchTimeout)
 	defer cancel()
 	now := b.cfg.Now()
 	if b.cfg.LogQuestions {
 		b.log.Info("question", "via", via, "area", area, "text", question)
 	}
-	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, Now: now})
+	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, K: maxPassages, Now: now})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			err = errTimeout
@@ -434,11 +469,17 @@ func (b *Bot) answer(question, area, via string) (string, []*discordgo.MessageEm
 		} else {
 			b.log.Error("search failed", "via", via, "err", err)
 		}
-		return errorReply(err, b.searcher.Areas()), nil
+		return reply{content: errorReply(err, b.searcher.Areas()), failed: true}
 	}
 	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "other_areas", res.OtherAreas,
 		"hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
-	return answerReply(res, b.searcher.Areas(), dating{now: now, maxAge: b.cfg.MaxAge})
+	a := &shownAnswer{id: newAnswerID(), res: res, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now}
+	if res.Answered && len(res.Hits) > 0 {
+		b.answers.put(a)
+	}
+	var r reply
+	r.content, r.embeds, r.components = a.render(0, b.searcher.Areas())
+	return r
 }
 
 // reasonOf names the ways a question can be refused without anything

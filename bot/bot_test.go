@@ -49,6 +49,46 @@ kind: local-offer
 
 The Testshire Local Offer is the council's guide to support for families in Testshire. It lists clubs, groups and services in one place.
 `)},
+	"testshire/swimming.md": {Data: []byte(`---
+title: Swimming clubs in Testshire
+source_url: https://testshire.example/swimming
+published: 2026-02-01
+kind: local-offer
+---
+# Swimming clubs in Testshire
+
+## Monday swimming club
+
+The Monday swimming club is for disabled children aged 5 to 11 at the Testshire leisure pool.
+
+## Wednesday swimming club
+
+The Wednesday swimming club is for disabled teenagers who want to swim with friends.
+
+## Saturday family swimming
+
+Saturday family swimming sessions welcome disabled children with their brothers and sisters.
+`)},
+	"testshire/clubs.md": {Data: []byte(`---
+title: Clubs for disabled children
+source_url: https://testshire.example/clubs
+published: 2026-03-01
+kind: local-offer
+---
+# Clubs for disabled children
+
+Swimming, drama and football clubs for disabled children run across Testshire in term time.
+`)},
+	"testshire/pool.md": {Data: []byte(`---
+title: Accessible pools
+source_url: https://testshire.example/pools
+published: 2026-01-10
+kind: news
+---
+# Accessible pools
+
+Two accessible pools in Testshire have hoists and quiet swimming times for disabled children.
+`)},
 	"otherton/hostile.md": {Data: []byte(`---
 title: "Respite [click](http://evil.example) **now**"
 source_url: https://otherton.example/respite
@@ -130,6 +170,44 @@ func ask(t *testing.T, srv *discordtest.Server, opts ...discordtest.SlashOption)
 	return resp
 }
 
+// askOrError asks and returns what the asker sees: the answer, an
+// immediate reply, or, when the search fails after the bot acknowledged
+// publicly, the private follow-up that replaces the acknowledgement.
+func askOrError(t *testing.T, srv *discordtest.Server, opts ...discordtest.SlashOption) *discordgo.Message {
+	t.Helper()
+	i := srv.SlashCommand("ask", opts...)
+	srv.SendInteraction(i)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	type got struct {
+		m   *discordgo.Message
+		err error
+	}
+	ch := make(chan got, 2)
+	go func() {
+		r, err := srv.WaitResponse(ctx, i)
+		if err == nil && !r.Deleted {
+			ch <- got{m: r.Message}
+		}
+	}()
+	go func() {
+		f, err := srv.WaitFollowup(ctx, i)
+		if err == nil {
+			if r := srv.ResponseTo(i); r == nil || !r.Deleted {
+				t.Errorf("a follow-up was sent but the public acknowledgement was not removed")
+			}
+			ch <- got{m: &discordgo.Message{Content: f.Message.Content, Flags: f.Message.Flags, Embeds: f.Message.Embeds}}
+		}
+	}()
+	select {
+	case g := <-ch:
+		return g.m
+	case <-ctx.Done():
+		t.Fatal("no reply")
+		return nil
+	}
+}
+
 func question(q string) discordtest.SlashOption {
 	return discordtest.SlashOption{Name: "question", Value: q}
 }
@@ -191,16 +269,15 @@ func TestAskBadInputGetsKindReply(t *testing.T) {
 	}{
 		{"empty", []discordtest.SlashOption{question("   ")}, true, "Please type a question"},
 		{"5000 characters", []discordtest.SlashOption{question(strings.Repeat("autism ", 715))}, true, "a bit long for me"},
-		{"only punctuation", []discordtest.SlashOption{question("?!?! ... ---")}, false, "couldn't find any words"},
+		{"only punctuation", []discordtest.SlashOption{question("?!?! ... ---")}, true, "couldn't find any words"},
 		{"query syntax", []discordtest.SlashOption{question(`+title:x* ~ /re.*/ "`)}, false, "couldn't find an answer to that"},
 		{"emoji and right-to-left", []discordtest.SlashOption{question("🙂🙂 مرحبا שלום")}, false, "couldn't find an answer to that"},
 		{"off topic", []discordtest.SlashOption{question("cheap flights to spain")}, false, "won't guess"},
-		{"unknown area", []discordtest.SlashOption{question("short breaks"), {Name: "area", Value: "Atlantis"}}, false, "Areas I have documents for: Otherton, Testshire."},
+		{"unknown area", []discordtest.SlashOption{question("short breaks"), {Name: "area", Value: "Atlantis"}}, true, "Areas I have documents for: Otherton, Testshire."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := ask(t, srv, tt.opts...)
-			m := resp.Message
+			m := askOrError(t, srv, tt.opts...)
 			if !strings.Contains(m.Content, tt.want) {
 				t.Errorf("reply %q should contain %q", m.Content, tt.want)
 			}

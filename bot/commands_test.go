@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -47,7 +48,15 @@ func TestHelpAndAboutAnswerOnlyTheAsker(t *testing.T) {
 
 	about := respond(t, srv, srv.SlashCommand("about"), 0)
 	info := ix.Info()
-	for _, want := range []string{"**sendbot** v1.2.3", "Documents indexed on " + info.BuiltAt.UTC().Format("2 January 2006"), "4 documents, ", "• Testshire: 3 documents, ", "• Otherton: 1 documents, ", "not advice"} {
+	want := []string{"**sendbot** v1.2.3", "Documents indexed on " + info.BuiltAt.UTC().Format("2 January 2006"),
+		fmt.Sprintf("%d documents, %d passages.", info.Documents, info.Passages), "• Otherton: 1 documents, ", "not advice"}
+	for _, a := range info.Areas {
+		want = append(want, fmt.Sprintf("• %s: %d documents, %d passages", a.Name, a.Documents, a.Passages))
+	}
+	if len(info.Areas) != 2 {
+		t.Fatalf("test corpus areas: %+v", info.Areas)
+	}
+	for _, want := range want {
 		if !strings.Contains(about.Message.Content, want) {
 			t.Errorf("/about lacks %q:\n%s", want, about.Message.Content)
 		}

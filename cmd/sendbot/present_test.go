@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
@@ -203,5 +207,38 @@ func TestServeUsesTheChannelArea(t *testing.T) {
 	want := "**Local Offer** and **Independent SEND advice \\(SENDIASS\\)**: [Who runs SEND services in Worcestershire"
 	if !strings.Contains(resp.Message.Content, want) {
 		t.Errorf("decline lacks %q:\n%s", want, resp.Message.Content)
+	}
+}
+
+func TestServeKeepsFeedbackInTheDataFolder(t *testing.T) {
+	data := t.TempDir()
+	srv, logs := startServe(t, map[string]string{"SENDBOT_DATA": data})
+	wait, cancelWait := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelWait()
+	i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: "what are short breaks"})
+	srv.SendInteraction(i)
+	resp, err := srv.WaitResponse(wait, i)
+	if err != nil {
+		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
+	}
+	var helpful string
+	for _, row := range resp.Message.Components {
+		for _, c := range row.(*discordgo.ActionsRow).Components {
+			if b := c.(*discordgo.Button); b.Label == "Helpful (1)" {
+				helpful = b.CustomID
+			}
+		}
+	}
+	click := srv.ComponentInteraction(resp.Message, helpful)
+	srv.SendInteraction(click)
+	thanks, err := srv.WaitResponse(wait, click)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(thanks.Message.Content, "Thank you!") {
+		t.Errorf("vote reply %q", thanks.Message.Content)
+	}
+	if _, err := os.Stat(filepath.Join(data, "feedback", "default", "feedback.db")); err != nil {
+		t.Errorf("feedback file: %v", err)
 	}
 }

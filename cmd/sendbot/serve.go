@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/feedback"
 )
 
 // runServe runs the Discord bot. It checks the token and the settings
@@ -43,6 +45,12 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	bc.Token, bc.GuildID, bc.APIURL, bc.Logger = cfg.Token, cfg.GuildID, cfg.APIURL, log
+	votes, err := openFeedback(cfg)
+	if err != nil {
+		return err
+	}
+	defer votes.Close()
+	bc.Feedback = votes
 	b, err := bot.New(bc, ix)
 	if err != nil {
 		return err
@@ -51,6 +59,20 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// openFeedback opens the file that keeps Helpful / Not helpful votes for
+// the configured corpus: feedback/<corpus>/feedback.db under SENDBOT_DATA.
+func openFeedback(cfg config) (*feedback.Store, error) {
+	t, err := locate(cfg)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := dataPath(cfg, "feedback", t.name, "SENDBOT_DATA")
+	if err != nil {
+		return nil, err
+	}
+	return feedback.Open(filepath.Join(dir, "feedback.db"))
 }
 
 // botSettings reads the bot's area and staleness settings.

@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/feedback"
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+// buttons lists a message's buttons by label, with their custom IDs.
+func buttons(m *discordgo.Message) map[string]discordgo.Button {
+	out := map[string]discordgo.Button{}
+	for _, row := range m.Components {
+		r, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range r.Components {
+			if b, ok := c.(*discordgo.Button); ok {
+				out[b.Label] = *b
+			}
+		}
+	}
+	return out
+}
+
+func click(t *testing.T, srv *discordtest.Server, m *discordgo.Message, customID string) *discordtest.Response {
+	t.Helper()
+	i := srv.ComponentInteraction(m, customID)
+	srv.SendInteraction(i)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := srv.WaitResponse(ctx, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+const swimQuestion = "swimming clubs for disabled children"
+
+func TestMoreResultsPagesTheSameMessage(t *testing.T) {
+	srv, _ := startBot(t)
+	first := ask(t, srv, question(swimQuestion))
+	m := first.Message
+	if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, "**1. ") || strings.Contains(m.Embeds[0].Description, "**4. ") {
+		t.Fatalf("first page: %+v", m.Embeds)
+	}
+	if !strings.HasPrefix(m.Embeds[0].Footer.Text, "Passages 1–3 of ") || !strings.Contains(m.Embeds[0].Footer.Text, "not advice") {
+		t.Errorf("footer %q", m.Embeds[0].Footer.Text)
+	}
+	bs := buttons(m)
+	for _, label := range []string{"Helpful (1)", "Not helpful (1)", "Helpful (3)", "Not helpful (3)", "Previous", "More results"} {
+		if _, ok := bs[label]; !ok {
+			t.Errorf("no %q button; have %v", label, bs)
+		}
+	}
+	if !bs["Previous"].Disabled || bs["More results"].Disabled {
+		t.Errorf("on the first page Previous must be off and More results on: %+v %+v", bs["Previous"], bs["More results"])
+	}
+
+	next := click(t, srv, m, bs["More results"].CustomID)
+	if next.CallbackType != discordgo.InteractionResponseUpdateMessage {
+		t.Fatalf("More results must edit the same message, got callback %v", next.CallbackType)
+	}
+	d := next.Message.Embeds[0].Description
+	if !strings.Contains(d, "**4. ") || strings.Contains(d, "**1. ") || !strings.HasPrefix(next.Message.Embeds[0].Footer.Text, "Passages 4–") {
+		t.Errorf("second page:\n%s\nfooter %q", d, next.Message.Embeds[0].Footer.Text)
+	}
+	if _, ok := buttons(next.Message)["Helpful (4)"]; !ok {
+		t.Errorf("second page feedback buttons are not numbered on: %v", buttons(next.Message))
+	}
+	back := click(t, srv, next.Message, buttons(next.Message)["Previous"].CustomID)
+	if !strings.Contains(back.Message.Embeds[0].Description, "**1. ") {
+		t.Errorf("Previous did not go back to the first page")
+	}
+}
+
+func TestButtonsAfterARestart(t *testing.T) {
+	store, err := feedback.Open(filepath.Join(t.TempDir(), "feedback.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv, _ := startBotWith(t, func(c *Config) { c.Feedback = store })
+	m := ask(t, srv, question(swimQuestion)).Message
+	bs := buttons(m)
+
+	// A second bot, as after a restart, with the same feedback file.
+	srv2, _ := startBotWith(t, func(c *Config) { c.Feedback = store })
+	more := click(t, srv2, m, bs["More results"].CustomID)
+	if more.Message.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(more.Message.Content, "that answer has expired") {
+		t.Errorf("More results after a restart: %+v", more.Message)
+	}
+	vote := click(t, srv2, m, bs["Helpful (1)"].CustomID)
+	if vote.Message.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(vote.Message.Content, "Thank you! I've noted that this passage helped") {
+		t.Errorf("feedback after a restart: %+v", vote.Message)
+	}
+}
+
+func TestFeedbackIsOneAnonymousVotePerAnswer(t *testing.T) {
+	store, err := feedback.Open(filepath.Join(t.TempDir(), "feedback.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv, _ := startBotWith(t, func(c *Config) { c.Feedback = store })
+	m := ask(t, srv, question(swimQuestion)).Message
+	bs := buttons(m)
+	pid := strings.Split(bs["Helpful (1)"].CustomID, ":")[2]
+
+	steps := []struct {
+		label, want string
+		helpful     int
+		notHelpful  int
+	}{
+		{"Helpful (1)", "I've noted that this passage helped", 1, 0},
+		{"Helpful (1)", "You've already told me that", 1, 0},
+		{"Not helpful (1)", "didn't help, so the group's moderators can improve", 0, 1},
+	}
+	for _, s := range steps {
+		r := click(t, srv, m, bs[s.label].CustomID)
+		if !strings.Contains(r.Message.Content, s.want) || r.Message.Flags&discordgo.MessageFlagsEphemeral == 0 {
+			t.Errorf("%s: reply %q (flags %d), want %q, only to the voter", s.label, r.Message.Content, r.Message.Flags, s.want)
+		}
+		counts, err := store.Counts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got feedback.Count
+		for _, c := range counts {
+			if c.Passage == pid {
+				got = c
+			}
+		}
+		if got.Helpful != s.helpful || got.NotHelpful != s.notHelpful {
+			t.Errorf("after %s: counts %+v, want %d/%d", s.label, got, s.helpful, s.notHelpful)
+		}
+	}
+}
+
+func TestFeedbackOffSaysSo(t *testing.T) {
+	srv, _ := startBot(t)
+	m := ask(t, srv, question(swimQuestion)).Message
+	r := click(t, srv, m, buttons(m)["Helpful (2)"].CustomID)
+	if !strings.Contains(r.Message.Content, "feedback isn't switched on") {
+		t.Errorf("reply %q", r.Message.Content)
+	}
+}
