@@ -153,3 +153,27 @@ func TestFeedbackOffSaysSo(t *testing.T) {
 		t.Errorf("reply %q", r.Message.Content)
 	}
 }
+
+func TestAnswersStayInTheThread(t *testing.T) {
+	srv, _ := startBot(t)
+	const thread = "3000000000000000777" // a thread is a channel of its own
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	m := srv.UserMessage("<@"+discordtest.BotUserID+"> what are short breaks", true)
+	m.ChannelID = thread
+	srv.SendMessage(m)
+	got, err := srv.WaitChannelMessage(ctx, thread)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Message.Embeds) != 1 || got.Message.Reference == nil || got.Message.Reference.ChannelID != thread {
+		t.Errorf("mention in a thread: %+v", got.Message)
+	}
+	if msgs := srv.ChannelMessages(discordtest.ChannelID); len(msgs) != 0 {
+		t.Errorf("the answer went to the parent channel too: %d messages", len(msgs))
+	}
+
+	// A /ask in a thread needs no test here: its answer is the
+	// interaction's response, which Discord shows where the command was used.
+}
