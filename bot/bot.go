@@ -24,6 +24,8 @@ type Searcher interface {
 	Areas() []string
 	// Info says when the index was built and what it holds, for /about.
 	Info() index.Info
+	// Documents lists an area's documents ("" for all), for /sources.
+	Documents(area string) ([]index.DocumentInfo, error)
 }
 
 // Config holds what the bot needs to connect. The zero value of each
@@ -239,6 +241,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	case cmdAbout:
 		b.replyNow(s, i.Interaction, aboutText(b.cfg.Version, b.searcher.Info()))
 		return
+	case cmdSources:
+		b.listSources(s, i.Interaction, optionString(data, optArea))
+		return
 	default:
 		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help` or `/about`.")
 		return
@@ -294,7 +299,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 // custom ID ("prefix:rest"). Custom IDs carry everything a click needs
 // that is not personal data, so buttons go on working after a restart.
 func (b *Bot) componentHandlers() map[string]func(*discordgo.Session, *discordgo.Interaction, string) {
-	return map[string]func(*discordgo.Session, *discordgo.Interaction, string){}
+	return map[string]func(*discordgo.Session, *discordgo.Interaction, string){
+		sourcesPrefix: b.turnSourcesPage,
+	}
 }
 
 // onComponent routes a button click to its handler.
@@ -324,8 +331,8 @@ func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
 	return b.limits.allow(user, b.cfg.Now())
 }
 
-// suggestAreas answers the area option's autocomplete with the areas
-// matching what has been typed.
+// suggestAreas answers the autocomplete of the area option, of /ask and
+// /sources alike, with the areas matching what has been typed.
 func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
 	typed := ""
 	for _, o := range i.ApplicationCommandData().Options {

@@ -12,7 +12,7 @@
 //	if err != nil { ... }             // a bad token or an area with no documents is explained
 //	err = b.Run(ctx)                  // until ctx ends
 //
-// The bot never reaches into bleve: it needs only the two-method Searcher,
+// The bot never reaches into bleve: it needs only the small Searcher,
 // which *index.Index satisfies. Every message it sends has an empty
 // allowed_mentions, so nothing it quotes or repeats can ping anyone.
 package bot
