@@ -25,6 +25,8 @@ type Searcher interface {
 	Areas() []string
 	// Info says when the index was built and what it holds, for /about.
 	Info() index.Info
+	// Documents lists an area's documents ("" for all), for /sources.
+	Documents(area string) ([]index.DocumentInfo, error)
 }
 
 // Config holds what the bot needs to connect. The zero value of each
@@ -244,8 +246,11 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	case cmdAbout:
 		b.replyNow(s, i.Interaction, aboutText(b.cfg.Version, b.searcher.Info()))
 		return
+	case cmdSources:
+		b.listSources(s, i.Interaction, optionString(data, optArea))
+		return
 	default:
-		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help` or `/about`.")
+		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`.")
 		return
 	}
 	var question, area string
@@ -315,8 +320,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 // that is not personal data, so buttons go on working after a restart.
 func (b *Bot) componentHandlers() map[string]func(*discordgo.Session, *discordgo.Interaction, string) {
 	return map[string]func(*discordgo.Session, *discordgo.Interaction, string){
-		"more": b.onMore,
-		"fb":   b.onFeedback,
+		"more":        b.onMore,
+		"fb":          b.onFeedback,
+		sourcesPrefix: b.turnSourcesPage,
 	}
 }
 
@@ -347,8 +353,8 @@ func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
 	return b.limits.allow(user, b.cfg.Now())
 }
 
-// suggestAreas answers the area option's autocomplete with the areas
-// matching what has been typed.
+// suggestAreas answers the autocomplete of the area option, of /ask and
+// /sources alike, with the areas matching what has been typed.
 func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
 	typed := ""
 	for _, o := range i.ApplicationCommandData().Options {

@@ -113,7 +113,13 @@ func startBot(t *testing.T) (*discordtest.Server, *index.Index) {
 // startBotWith is startBot with settings: set changes the bot's Config.
 func startBotWith(t *testing.T, set func(*Config)) (*discordtest.Server, *index.Index) {
 	t.Helper()
-	c, err := corpus.Load(botCorpus)
+	return startBotOn(t, botCorpus, set)
+}
+
+// startBotOn is startBotWith answering from another corpus.
+func startBotOn(t *testing.T, files fstest.MapFS, set func(*Config)) (*discordtest.Server, *index.Index) {
+	t.Helper()
+	c, err := corpus.Load(files)
 	if err != nil || len(c.Problems) > 0 {
 		t.Fatalf("load: %v %+v", err, c.Problems)
 	}
@@ -220,7 +226,7 @@ func TestAskAnswersWithCitedEmbed(t *testing.T) {
 	for _, c := range cmds {
 		names = append(names, c.Name)
 	}
-	if strings.Join(names, ",") != "ask,help,about" {
+	if strings.Join(names, ",") != "ask,help,about,sources" {
 		t.Fatalf("registered commands = %v", names)
 	}
 	opts := cmds[0].Options
@@ -485,6 +491,9 @@ func (a areasOnly) Search(context.Context, index.Query) (index.Result, error) {
 }
 func (a areasOnly) Areas() []string  { return a }
 func (a areasOnly) Info() index.Info { return index.Info{} }
+func (a areasOnly) Documents(string) ([]index.DocumentInfo, error) {
+	return nil, nil
+}
 
 func TestAreaSettingsAreCheckedAndResolved(t *testing.T) {
 	areas := areasOnly{"England", "North Lincolnshire", "Testshire"}

@@ -13,6 +13,7 @@ const (
 	cmdAsk      = "ask"
 	cmdHelp     = "help"
 	cmdAbout    = "about"
+	cmdSources  = "sources"
 	optQuestion = "question"
 	optArea     = "area"
 	optPrivate  = "private"
@@ -51,6 +52,16 @@ func commands() []*discordgo.ApplicationCommand {
 		},
 		{Name: cmdHelp, Description: "How to ask, examples, what I can and cannot do, and where to get independent advice"},
 		{Name: cmdAbout, Description: "Which version this is, when my documents were indexed, and what they cover"},
+		{
+			Name:        cmdSources,
+			Description: "List the documents I quote from, with their links and dates",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type:         discordgo.ApplicationCommandOptionString,
+				Name:         optArea,
+				Description:  "Only this local area's documents",
+				Autocomplete: true,
+			}},
+		},
 	}
 }
 

@@ -140,7 +140,7 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	if err := idx.SetInternal(glossaryKey, data); err != nil {
 		return fmt.Errorf("record glossary: %w", err)
 	}
-	return nil
+	return storeCatalogue(idx, docs)
 }
 
 // compact merges the index's segments into one. Scoring reads field

@@ -16,7 +16,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // Field names in the index.
 const (

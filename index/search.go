@@ -151,6 +151,7 @@ type Index struct {
 	analyzer  analysis.Analyzer
 	vocab     *vocabulary
 	filler    map[string]bool
+	catalogue []DocumentInfo // every document, in the order Documents lists them
 	dir       string
 }
 
@@ -184,7 +185,12 @@ func Open(dir string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("open index %q: its glossary cannot be read: %w", dir, ErrOldMapping)
 	}
-	ix := &Index{bleve: b, info: info, dir: dir, areas: map[string]string{}, filler: map[string]bool{}}
+	catalogue, err := loadCatalogue(b)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open index %q: its list of documents cannot be read: %w", dir, ErrOldMapping)
+	}
+	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}, filler: map[string]bool{}}
 	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
 	for _, a := range info.Areas {
 		ix.areas[corpus.AreaKey(a.Name)] = a.Name
