@@ -132,14 +132,20 @@ func startBotOn(t *testing.T, files fstest.MapFS, set func(*Config)) (*discordte
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
+	return startBotSearching(t, ix, set), ix
+}
 
+// startBotSearching runs a bot answering from s against a fresh fake
+// Discord until the test ends.
+func startBotSearching(t *testing.T, s Searcher, set func(*Config)) *discordtest.Server {
+	t.Helper()
 	srv := discordtest.NewServer(t)
 	cfg := Config{Token: discordtest.Token, GuildID: discordtest.GuildID, APIURL: srv.APIURL(), Logger: slog.New(slog.DiscardHandler),
 		Now: func() time.Time { return testNow }}
 	if set != nil {
 		set(&cfg)
 	}
-	b, err := New(cfg, ix)
+	b, err := New(cfg, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +166,7 @@ func startBotOn(t *testing.T, files fstest.MapFS, set func(*Config)) (*discordte
 	if _, err := srv.WaitCommands(wait, discordtest.GuildID, 1); err != nil {
 		t.Fatal(err)
 	}
-	return srv, ix
+	return srv
 }
 
 func ask(t *testing.T, srv *discordtest.Server, opts ...discordtest.SlashOption) *discordtest.Response {
@@ -241,9 +247,6 @@ func TestAskAnswersWithCitedEmbed(t *testing.T) {
 	}
 	if resp.Edits != 1 || resp.EditedAt.IsZero() {
 		t.Fatalf("want the deferred reply edited once, got %d edits", resp.Edits)
-	}
-	if resp.CallbackAt.Sub(resp.CallbackAt) > 3*time.Second {
-		t.Errorf("acknowledged too late")
 	}
 	if len(resp.Message.Embeds) != 1 {
 		t.Fatalf("want one embed, got message %+v", resp.Message)

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/feedback"
+	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
 
@@ -176,4 +177,50 @@ func TestAnswersStayInTheThread(t *testing.T) {
 
 	// A /ask in a thread needs no test here: its answer is the
 	// interaction's response, which Discord shows where the command was used.
+}
+
+// gatedSearcher holds every search until the test opens the gate.
+type gatedSearcher struct {
+	Searcher
+	gate chan struct{}
+}
+
+func (g gatedSearcher) Search(ctx context.Context, q index.Query) (index.Result, error) {
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return index.Result{}, ctx.Err()
+	}
+	return g.Searcher.Search(ctx, q)
+}
+
+// The bot must acknowledge within Discord's three seconds however long the
+// search takes: it acknowledges before searching, which this shows without
+// timing anything, by holding the search until the acknowledgement is seen.
+func TestAcknowledgedBeforeTheSearchEnds(t *testing.T) {
+	_, ix := startBot(t)
+	gated := gatedSearcher{Searcher: ix, gate: make(chan struct{})}
+	srv := startBotSearching(t, gated, nil)
+	i := srv.SlashCommand("ask", question("what are short breaks"))
+	srv.SendInteraction(i)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for srv.ResponseTo(i) == nil {
+		select {
+		case <-ctx.Done():
+			t.Fatal("not acknowledged while the search was held")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if r := srv.ResponseTo(i); r.CallbackType != discordgo.InteractionResponseDeferredChannelMessageWithSource || r.Edits != 0 {
+		t.Fatalf("while searching: %+v", r)
+	}
+	close(gated.gate)
+	resp, err := srv.WaitResponse(ctx, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Message.Embeds) != 1 {
+		t.Errorf("no answer after the search: %+v", resp.Message)
+	}
 }
