@@ -180,7 +180,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	// No privileged intents: messages that mention the bot, and direct
 	// messages, carry their text without the Message Content intent.
-	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	// Guilds (not privileged either) keeps servers' roles and channels in
+	// discordgo's state, so a moderator's mentions skip the rate limit.
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	s.ShouldReconnectOnError = true
 
 	runCtx, stop := context.WithCancel(ctx)
@@ -337,10 +339,25 @@ func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction) {
 	b.replyNow(s, i, msgExpired)
 }
 
+// moderatorPermissions are the permissions that exempt someone from the
+// rate limit.
+const moderatorPermissions = discordgo.PermissionManageMessages | discordgo.PermissionManageGuild | discordgo.PermissionAdministrator
+
+// isModerator reports whether a message's author moderates its server,
+// from the roles discordgo's state holds; in a DM, or if the state does
+// not know the server, nobody is.
+func isModerator(s *discordgo.Session, m *discordgo.Message) bool {
+	if m.GuildID == "" || s.State == nil {
+		return false
+	}
+	perms, err := s.State.MessagePermissions(m)
+	return err == nil && perms&moderatorPermissions != 0
+}
+
 // mayAsk applies the rate limit to an interaction's asker; moderators
 // are exempt.
 func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
-	if i.Member != nil && i.Member.Permissions&(discordgo.PermissionManageMessages|discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+	if i.Member != nil && i.Member.Permissions&moderatorPermissions != 0 {
 		return true, 0
 	}
 	user := ""
@@ -409,7 +426,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	case utf8.RuneCountInString(question) > index.MaxQueryRunes:
 		send.Content = fmt.Sprintf(msgTooLong, index.MaxQueryRunes)
 	default:
-		if ok, wait := b.limits.allow(m.Author.ID, b.cfg.Now()); !ok {
+		if ok, wait := b.limits.allow(m.Author.ID, b.cfg.Now()); !ok && !isModerator(s, m.Message) {
 			if !b.limits.shouldWarn(m.Author.ID, b.cfg.Now()) {
 				return
 			}

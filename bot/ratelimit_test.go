@@ -94,8 +94,13 @@ func TestMentionsOverTheLimitGetANotice(t *testing.T) {
 	defer cancel()
 	// Handlers run concurrently, so the two replies may come in either
 	// order; once-a-minute notices are checked in TestLimiterCountsAMinutePerPerson.
+	// A member who is not a moderator (the fake server's default member
+	// owns the server, so another author).
+	parent := &discordgo.User{ID: "4000000000000000021", Username: "parent", Discriminator: "0"}
 	for n := 0; n < 2; n++ {
-		srv.SendMessage(srv.UserMessage("<@"+discordtest.BotUserID+"> short breaks", true))
+		m := srv.UserMessage("<@"+discordtest.BotUserID+"> short breaks", true)
+		m.Author = parent
+		srv.SendMessage(m)
 	}
 	answers, notices := 0, 0
 	for n := 0; n < 2; n++ {
@@ -112,5 +117,24 @@ func TestMentionsOverTheLimitGetANotice(t *testing.T) {
 	}
 	if answers != 1 || notices != 1 {
 		t.Errorf("want one answer and one notice, got %d and %d", answers, notices)
+	}
+}
+
+func TestModeratorsMentionsAreNotLimited(t *testing.T) {
+	srv, _ := startBotWith(t, func(c *Config) { c.RateLimit = 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// The default member owns the fake server, so moderates it.
+	for n := 0; n < 3; n++ {
+		srv.SendMessage(srv.UserMessage("<@"+discordtest.BotUserID+"> short breaks", true))
+	}
+	for n := 0; n < 3; n++ {
+		got, err := srv.WaitChannelMessage(ctx, discordtest.ChannelID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Message.Embeds) != 1 {
+			t.Errorf("a moderator's mention %d was not answered: %q", n+1, got.Message.Content)
+		}
 	}
 }
