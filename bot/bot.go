@@ -53,6 +53,9 @@ type Config struct {
 	// Feedback records Helpful / Not helpful votes; nil turns the buttons'
 	// votes off (they say so). A *feedback.Store.
 	Feedback interface{ Vote(feedback.Vote) error }
+	// ModRoles are role IDs whose members may use the moderators'
+	// commands, besides members with Manage Server. Default: none.
+	ModRoles []string
 	// RateLimit is how many questions one person may ask a minute; server
 	// moderators (Manage Messages or Manage Server) are exempt. Default:
 	// DefaultRateLimit.
@@ -127,6 +130,7 @@ type Bot struct {
 	inFlight sync.WaitGroup
 	limits   *limiter
 	answers  *answerCache
+	modRoles map[string]bool
 	ctx      context.Context // ends when Run is told to stop
 }
 
@@ -162,7 +166,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if err := cfg.checkAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
-	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit), answers: newAnswerCache()}, nil
+	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit), answers: newAnswerCache(), modRoles: roleSet(cfg.ModRoles)}, nil
 }
 
 // Run connects to Discord, registers the commands and answers until ctx
@@ -352,6 +356,14 @@ func isModerator(s *discordgo.Session, m *discordgo.Message) bool {
 	}
 	perms, err := s.State.MessagePermissions(m)
 	return err == nil && perms&moderatorPermissions != 0
+}
+
+func roleSet(ids []string) map[string]bool {
+	out := map[string]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out
 }
 
 // mayAsk applies the rate limit to an interaction's asker; moderators

@@ -1,0 +1,33 @@
+package bot
+
+import (
+	"github.com/bwmarrin/discordgo"
+)
+
+// moderatorCommandPermissions is the default_member_permissions of the
+// moderators' commands: Discord shows them only to members who can manage
+// the server, unless a server admin changes that in Integrations.
+var moderatorCommandPermissions = int64(discordgo.PermissionManageGuild)
+
+// canModerate reports whether the member behind an interaction may use
+// the moderators' commands. Discord's own check can be overridden by a
+// server admin, so the bot checks again: Manage Server (or Administrator),
+// or one of the roles in Config.ModRoles.
+func (b *Bot) canModerate(i *discordgo.Interaction) bool {
+	m := i.Member
+	if m == nil { // a DM: no server to moderate
+		return false
+	}
+	if m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+		return true
+	}
+	for _, r := range m.Roles {
+		if b.modRoles[r] {
+			return true
+		}
+	}
+	return false
+}
+
+// msgNotModerator is the reply to a member who may not use a moderators' command.
+const msgNotModerator = "Sorry, only the group's moderators can do that (Manage Server, or a moderator role set by whoever runs this bot)."
