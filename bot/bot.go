@@ -53,6 +53,10 @@ type Config struct {
 	// Feedback records Helpful / Not helpful votes; nil turns the buttons'
 	// votes off (they say so). A *feedback.Store.
 	Feedback interface{ Vote(feedback.Vote) error }
+	// Reindexer runs /reindex; nil says reindexing from Discord is off.
+	Reindexer Reindexer
+	// Audit records every moderator action; nil records nothing.
+	Audit Auditor
 	// ModRoles are role IDs whose members may use the moderators'
 	// commands, besides members with Manage Server. Default: none.
 	ModRoles []string
@@ -124,14 +128,15 @@ func (c *Config) checkAreas(known []string) error {
 // Bot answers parents' questions in Discord: the /ask command, and
 // messages that mention it or are sent to it directly.
 type Bot struct {
-	cfg      Config
-	searcher Searcher
-	log      *slog.Logger
-	inFlight sync.WaitGroup
-	limits   *limiter
-	answers  *answerCache
-	modRoles map[string]bool
-	ctx      context.Context // ends when Run is told to stop
+	cfg        Config
+	searcher   Searcher
+	log        *slog.Logger
+	inFlight   sync.WaitGroup
+	limits     *limiter
+	answers    *answerCache
+	modRoles   map[string]bool
+	reindexing reindexGuard
+	ctx        context.Context // ends when Run is told to stop
 }
 
 // New checks cfg and returns a Bot that answers from searcher.
@@ -251,6 +256,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		return
 	case cmdAbout:
 		b.replyNow(s, i.Interaction, aboutText(b.cfg.Version, b.searcher.Info()))
+		return
+	case cmdReindex:
+		b.onReindex(s, i.Interaction)
 		return
 	case cmdSources:
 		b.listSources(s, i.Interaction, optionString(data, optArea))
@@ -372,14 +380,7 @@ func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
 	if i.Member != nil && i.Member.Permissions&moderatorPermissions != 0 {
 		return true, 0
 	}
-	user := ""
-	switch {
-	case i.Member != nil && i.Member.User != nil:
-		user = i.Member.User.ID
-	case i.User != nil:
-		user = i.User.ID
-	}
-	return b.limits.allow(user, b.cfg.Now())
+	return b.limits.allow(userID(i), b.cfg.Now())
 }
 
 // suggestAreas answers the autocomplete of the area option, of /ask and

@@ -13,6 +13,7 @@ const (
 	cmdAsk      = "ask"
 	cmdHelp     = "help"
 	cmdAbout    = "about"
+	cmdReindex  = "reindex"
 	cmdSources  = "sources"
 	optQuestion = "question"
 	optArea     = "area"
@@ -62,8 +63,17 @@ func commands() []*discordgo.ApplicationCommand {
 				Autocomplete: true,
 			}},
 		},
+		{
+			Name:                     cmdReindex,
+			Description:              "Moderators: read the documents again and rebuild my index, safely",
+			DefaultMemberPermissions: &moderatorCommandPermissions,
+			Contexts:                 &guildOnly,
+		},
 	}
 }
+
+// guildOnly keeps the moderators' commands out of direct messages.
+var guildOnly = []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 
 // areaChoices are the areas that match what the parent has typed so far:
 // those starting with it first, then those containing it.

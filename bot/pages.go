@@ -153,13 +153,7 @@ func (b *Bot) onFeedback(s *discordgo.Session, i *discordgo.Interaction, rest st
 		b.replyNow(s, i, "Thank you, but feedback isn't switched on for this bot.")
 		return
 	}
-	voter := ""
-	switch {
-	case i.Member != nil && i.Member.User != nil:
-		voter = i.Member.User.ID
-	case i.User != nil:
-		voter = i.User.ID
-	}
+	voter := userID(i)
 	helpful := parts[2] == "y"
 	err := b.cfg.Feedback.Vote(feedback.Vote{Voter: voter, Answer: parts[0], Passage: parts[1], Helpful: helpful})
 	switch {

@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Reindexer rebuilds the index from the corpus (fetching remote sources
+// first when there are any) and swaps it in; the current index answers
+// until the swap, and keeps answering if the build fails.
+type Reindexer interface {
+	Reindex(ctx context.Context, progress func(ReindexProgress)) (ReindexReport, error)
+}
+
+// ReindexProgress is how far a reindex has got.
+type ReindexProgress struct {
+	// Stage is what it is doing: "fetching remote sources", "reading the
+	// corpus", "building the index", "switching to the new index".
+	Stage string
+	// Files, Passages and Errors are counted once the corpus is read.
+	Files, Passages, Errors int
+}
+
+// ReindexReport is what a finished reindex found.
+type ReindexReport struct {
+	Documents, Passages int
+	// Problems are per-file problems, as "path: reason".
+	Problems []string
+	// Fetched says what fetching remote sources did, or "" when there are none.
+	Fetched string
+	Took    time.Duration
+}
+
+// AuditEntry is one moderator action, for the audit log.
+type AuditEntry struct {
+	At     time.Time `json:"at"`
+	Who    string    `json:"who"` // Discord user ID
+	Action string    `json:"action"`
+	Detail string    `json:"detail,omitempty"`
+	Result string    `json:"result"`
+}
+
+// Auditor records moderator actions.
+type Auditor interface {
+	Record(AuditEntry) error
+}
+
+// reindexGuard lets one reindex run at a time, whoever started it.
+type reindexGuard struct {
+	mu      sync.Mutex
+	running bool
+	since   time.Time
+}
+
+func (g *reindexGuard) start(now time.Time) (ok bool, since time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.running {
+		return false, g.since
+	}
+	g.running, g.since = true, now
+	return true, now
+}
+
+func (g *reindexGuard) done() {
+	g.mu.Lock()
+	g.running = false
+	g.mu.Unlock()
+}
+
+// maxProblemsShown bounds the per-file problems a reindex reply lists.
+const maxProblemsShown = 15
+
+// onReindex runs /reindex for a moderator: it acknowledges privately,
+// edits the reply as the reindex goes, and ends with what it found.
+func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
+	who := userID(i)
+	if !b.canModerate(i) {
+		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "refused: not a moderator"})
+		b.replyNow(s, i, msgNotModerator)
+		return
+	}
+	if b.cfg.Reindexer == nil {
+		b.replyNow(s, i, "Reindexing from Discord isn't set up for this bot.")
+		return
+	}
+	ok, since := b.reindexing.start(b.cfg.Now())
+	if !ok {
+		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "refused: one already under way"})
+		b.replyNow(s, i, fmt.Sprintf("A reindex is already under way (started %s ago); I'm answering with the current documents meanwhile.", roughAge(b.cfg.Now().Sub(since))))
+		return
+	}
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	})
+	if err != nil {
+		b.reindexing.done()
+		b.log.Error("acknowledge /reindex", "err", err)
+		return
+	}
+	edit := func(text string) {
+		if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
+			b.log.Error("edit /reindex reply", "err", err)
+		}
+	}
+	edit("Reindexing… I keep answering with the current documents until the new index is ready.")
+	var last string
+	rep, err := b.cfg.Reindexer.Reindex(b.ctx, func(p ReindexProgress) {
+		if line := progressLine(p); line != last {
+			last = line
+			edit(line)
+		}
+	})
+	// Finished: another reindex may start while this one's result is posted.
+	b.reindexing.done()
+	if err != nil {
+		b.log.Error("reindex failed", "err", err)
+		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "failed: " + err.Error()})
+		edit(truncateRunes("The reindex failed, so I'm still answering with the previous documents.\nWhy: "+escapeMarkdown(err.Error()), maxContent))
+		return
+	}
+	b.audit(AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("ok: %d documents, %d passages, %d problems", rep.Documents, rep.Passages, len(rep.Problems))})
+	edit(reindexSummary(rep))
+}
+
+// progressLine is the reply while a reindex runs.
+func progressLine(p ReindexProgress) string {
+	line := "Reindexing: " + p.Stage + "…"
+	if p.Files > 0 {
+		line += fmt.Sprintf("\n%d files read, %d passages, %d errors so far.", p.Files, p.Passages, p.Errors)
+	}
+	return line + "\nI keep answering with the current documents until the new index is ready."
+}
+
+// reindexSummary is the reply when a reindex has finished.
+func reindexSummary(rep ReindexReport) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Done: I'm now answering from %d documents (%d passages). That took %s.", rep.Documents, rep.Passages, rep.Took.Round(100*time.Millisecond))
+	if rep.Fetched != "" {
+		b.WriteString("\nRemote sources: " + escapeMarkdown(rep.Fetched))
+	}
+	if len(rep.Problems) == 0 {
+		b.WriteString("\nEvery file was read without problems.")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "\n%d files had problems (run `sendbot check` on the machine for the full list):", len(rep.Problems))
+	for n, p := range rep.Problems {
+		if n == maxProblemsShown {
+			fmt.Fprintf(&b, "\n…and %d more", len(rep.Problems)-n)
+			break
+		}
+		b.WriteString("\n• " + escapeMarkdown(truncateRunes(p, 200)))
+	}
+	return truncateRunes(b.String(), maxContent)
+}
+
+// roughAge says how long ago, as "40 seconds" or "3 minutes".
+func roughAge(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
+
+// audit writes a moderator action to the audit log, if there is one.
+func (b *Bot) audit(e AuditEntry) {
+	if b.cfg.Audit == nil {
+		return
+	}
+	if e.At.IsZero() {
+		e.At = b.cfg.Now().UTC()
+	}
+	if err := b.cfg.Audit.Record(e); err != nil {
+		b.log.Error("write audit log", "err", err)
+	}
+}
+
+// userID is the Discord ID of whoever made an interaction.
+func userID(i *discordgo.Interaction) string {
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		return i.Member.User.ID
+	case i.User != nil:
+		return i.User.ID
+	}
+	return ""
+}

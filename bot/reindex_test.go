@@ -1,0 +1,174 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+// fakeReindexer reports progress, then waits for the test to let it finish.
+type fakeReindexer struct {
+	release chan struct{}
+	report  ReindexReport
+	err     error
+	calls   int
+	mu      sync.Mutex
+}
+
+func (f *fakeReindexer) Reindex(ctx context.Context, progress func(ReindexProgress)) (ReindexReport, error) {
+	f.mu.Lock()
+	f.calls++
+	f.mu.Unlock()
+	progress(ReindexProgress{Stage: "reading the corpus"})
+	progress(ReindexProgress{Stage: "building the index", Files: 12, Passages: 340, Errors: 1})
+	select {
+	case <-f.release:
+	case <-ctx.Done():
+		return ReindexReport{}, ctx.Err()
+	}
+	return f.report, f.err
+}
+
+// auditLog keeps audit entries in memory.
+type auditLog struct {
+	mu      sync.Mutex
+	entries []AuditEntry
+}
+
+func (a *auditLog) Record(e AuditEntry) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.entries = append(a.entries, e)
+	return nil
+}
+
+func (a *auditLog) all() []AuditEntry {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]AuditEntry(nil), a.entries...)
+}
+
+const moderatorID = "4000000000000000099"
+
+func reindexAs(srv *discordtest.Server, perms int64, roles ...string) *discordgo.Interaction {
+	i := srv.SlashCommand("reindex")
+	i.Member.User.ID = moderatorID
+	i.Member.Permissions = perms
+	i.Member.Roles = roles
+	srv.SendInteraction(i)
+	return i
+}
+
+func TestReindexIsForModeratorsOnly(t *testing.T) {
+	rx := &fakeReindexer{release: make(chan struct{})}
+	close(rx.release)
+	audit := &auditLog{}
+	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer, c.Audit, c.ModRoles = rx, audit, []string{"777"} })
+	for _, c := range srv.Commands(discordtest.GuildID) {
+		if c.Name == "reindex" && (c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != discordgo.PermissionManageGuild) {
+			t.Errorf("/reindex must be registered for Manage Server: %+v", c.DefaultMemberPermissions)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// A member without Manage Server: as if a server admin had let
+	// everyone see the command.
+	i := reindexAs(srv, discordgo.PermissionSendMessages)
+	resp, err := srv.WaitResponse(ctx, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Message.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Message.Content, "only the group's moderators") || rx.calls != 0 {
+		t.Errorf("non-moderator: %+v (reindexed %d times)", resp.Message, rx.calls)
+	}
+	for _, tt := range []struct {
+		name  string
+		perms int64
+		roles []string
+	}{{"manage server", discordgo.PermissionManageGuild, nil}, {"moderator role", 0, []string{"777"}}} {
+		i := reindexAs(srv, tt.perms, tt.roles...)
+		resp, err := srv.WaitResponseEdits(ctx, i, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !strings.HasPrefix(resp.Message.Content, "Done:") {
+			if resp, err = srv.WaitResponseEdits(ctx, i, resp.Edits+1); err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+		}
+	}
+	got := audit.all()
+	if len(got) != 3 || got[0].Who != moderatorID || got[0].Action != "reindex" || !strings.HasPrefix(got[0].Result, "refused") ||
+		!strings.HasPrefix(got[1].Result, "ok:") || got[1].At.IsZero() {
+		t.Errorf("audit log %+v", got)
+	}
+}
+
+func TestReindexShowsProgressAndResult(t *testing.T) {
+	rx := &fakeReindexer{release: make(chan struct{}), report: ReindexReport{Documents: 12, Passages: 340, Took: 1500 * time.Millisecond,
+		Problems: []string{"herefordshire/broken.pdf: PDF is encrypted (password protected)", "notes/**bold**.md: file is empty"}}}
+	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer = rx })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	i := reindexAs(srv, discordgo.PermissionManageGuild)
+	resp, err := srv.WaitResponseEdits(ctx, i, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Message.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Message.Content, "Reindexing: building the index…\n12 files read, 340 passages, 1 errors so far.") ||
+		!strings.Contains(resp.Message.Content, "I keep answering with the current documents") {
+		t.Fatalf("progress: %+v", resp.Message)
+	}
+
+	// A second /reindex while this one runs.
+	second := reindexAs(srv, discordgo.PermissionManageGuild)
+	busy, err := srv.WaitResponse(ctx, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(busy.Message.Content, "A reindex is already under way") || busy.Message.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("second reindex: %+v", busy.Message)
+	}
+
+	close(rx.release)
+	done, err := srv.WaitResponseEdits(ctx, i, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Done: I'm now answering from 12 documents (340 passages). That took 1.5s.", "2 files had problems",
+		`• herefordshire/broken.pdf: PDF is encrypted \(password protected\)`, `notes/\*\*bold\*\*.md`} {
+		if !strings.Contains(done.Message.Content, want) {
+			t.Errorf("result lacks %q:\n%s", want, done.Message.Content)
+		}
+	}
+}
+
+func TestAFailedReindexSaysTheOldDocumentsStay(t *testing.T) {
+	rx := &fakeReindexer{release: make(chan struct{}), err: errors.New("the corpus folder /srv/corpus does not exist")}
+	close(rx.release)
+	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer = rx })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	i := reindexAs(srv, discordgo.PermissionAdministrator)
+	var resp *discordtest.Response
+	var err error
+	for n := 1; resp == nil || !strings.Contains(resp.Message.Content, "failed"); n++ {
+		if resp, err = srv.WaitResponseEdits(ctx, i, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(resp.Message.Content, "still answering with the previous documents") || !strings.Contains(resp.Message.Content, "does not exist") {
+		t.Errorf("failure reply: %q", resp.Message.Content)
+	}
+	// The bot still answers.
+	if a := ask(t, srv, question("what are short breaks")); len(a.Message.Embeds) != 1 {
+		t.Errorf("no answer after a failed reindex")
+	}
+}
