@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/corpus/fetch"
+)
+
+// reloader is the serving index: after a rebuild it opens the new one and
+// swaps it in.
+type reloader interface{ Reload() error }
+
+// errReindexing means a reindex started here is still running.
+var errReindexing = errors.New("a reindex is already under way")
+
+// reindexer is the one safe reindex that /reindex, SIGHUP and the
+// schedule all run: fetch the remote sources (when the corpus lists any),
+// read the corpus, build a new index beside the current one, swap it in.
+// The current index answers throughout, and stays if anything fails.
+type reindexer struct {
+	cfg  config
+	live reloader
+	log  *slog.Logger
+	mu   sync.Mutex
+}
+
+func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgress)) (bot.ReindexReport, error) {
+	if !r.mu.TryLock() {
+		return bot.ReindexReport{}, errReindexing
+	}
+	defer r.mu.Unlock()
+	if progress == nil {
+		progress = func(bot.ReindexProgress) {}
+	}
+	start := time.Now()
+	var rep bot.ReindexReport
+	t, err := locate(r.cfg)
+	if err != nil {
+		return rep, err
+	}
+	if sources, _ := corpus.RemoteSources(t.fsys); len(sources) > 0 {
+		progress(bot.ReindexProgress{Stage: "fetching remote sources"})
+		f := &fetch.Fetcher{Dir: t.fetched, UserAgent: fetch.UserAgent(versionNumber()), Logger: r.log.With("component", "fetch")}
+		fr, err := f.Fetch(ctx, sources)
+		if err != nil {
+			return rep, fmt.Errorf("fetch remote sources: %w", err)
+		}
+		rep.Fetched = fmt.Sprintf("%d fetched, %d not modified, %d failed, %d blocked by robots.txt",
+			fr.Count(fetch.Fetched), fr.Count(fetch.NotModified), fr.Count(fetch.Failed), fr.Count(fetch.Blocked))
+		// The cache may have changed, and with it the fingerprint.
+		if t, err = locate(r.cfg); err != nil {
+			return rep, err
+		}
+	}
+	progress(bot.ReindexProgress{Stage: "reading the corpus and building the index"})
+	c, err := buildIndex(ctx, t, r.log)
+	if c != nil {
+		files := map[string]bool{}
+		for _, d := range c.Documents {
+			files[d.Path] = true
+			rep.Passages += len(d.Passages)
+		}
+		rep.Documents = len(c.Documents)
+		for _, p := range c.Problems {
+			rep.Problems = append(rep.Problems, p.Path+": "+p.Reason)
+		}
+		progress(bot.ReindexProgress{Stage: "switching to the new index", Files: len(files), Passages: rep.Passages, Errors: len(c.Errors())})
+	}
+	if err != nil {
+		return rep, err
+	}
+	if err := r.live.Reload(); err != nil {
+		return rep, fmt.Errorf("the new index was built but could not be opened, so the previous one stays: %w", err)
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// auditFile appends moderator actions to a file, one JSON object a line.
+type auditFile struct {
+	mu   sync.Mutex
+	path string
+}
+
+// openAudit returns the audit log for the configured corpus:
+// audit/<corpus>/audit.log under SENDBOT_DATA.
+func openAudit(cfg config) (*auditFile, error) {
+	t, err := locate(cfg)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := dataPath(cfg, "audit", t.name, "SENDBOT_DATA")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("audit log folder: %w", err)
+	}
+	return &auditFile{path: filepath.Join(dir, "audit.log")}, nil
+}
+
+func (a *auditFile) Record(e bot.AuditEntry) error {
+	line, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f, err := os.OpenFile(a.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
