@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/index"
+)
+
+type countingReloader struct{ n int }
+
+func (c *countingReloader) Reload() error { c.n++; return nil }
+
+func writeCorpus(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, text := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestReindexerBuildsBesideAndSwaps(t *testing.T) {
+	corpusDir := writeCorpus(t, map[string]string{
+		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
+		"testshire/empty.md":  "",
+	})
+	cfg := config{Corpus: corpusDir, DataDir: t.TempDir()}
+	live := &countingReloader{}
+	r := &reindexer{cfg: cfg, live: live, log: slog.New(slog.DiscardHandler)}
+	var stages []string
+	rep, err := r.Reindex(context.Background(), func(p bot.ReindexProgress) { stages = append(stages, p.Stage) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Documents != 1 || rep.Passages != 1 || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "testshire/empty.md: file is empty") || live.n != 1 {
+		t.Errorf("report %+v, reloads %d", rep, live.n)
+	}
+	if strings.Join(stages, " | ") != "reading the corpus and building the index | switching to the new index" {
+		t.Errorf("stages %q", stages)
+	}
+	tgt, _ := locate(cfg)
+	ix, err := index.Open(tgt.dir)
+	if err != nil {
+		t.Fatalf("the new index is not where serve reads it: %v", err)
+	}
+	ix.Close()
+
+	// A corpus that has gone: the build fails and nothing is swapped.
+	os.RemoveAll(corpusDir)
+	if _, err := r.Reindex(context.Background(), nil); err == nil || live.n != 1 {
+		t.Errorf("missing corpus: err %v, reloads %d", err, live.n)
+	}
+}
+
+func TestReindexerRunsOneAtATime(t *testing.T) {
+	r := &reindexer{cfg: config{}, live: &countingReloader{}, log: slog.New(slog.DiscardHandler)}
+	r.mu.Lock()
+	_, err := r.Reindex(context.Background(), nil)
+	r.mu.Unlock()
+	if !errors.Is(err, errReindexing) {
+		t.Errorf("second reindex: %v", err)
+	}
+}
+
+func TestAuditLogAppendsOneLineEachPrivately(t *testing.T) {
+	a, err := openAudit(config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	for _, e := range []bot.AuditEntry{
+		{At: at, Who: "4001", Action: "reindex", Result: "ok: 3 documents"},
+		{At: at.Add(time.Minute), Who: "4002", Action: "reindex", Result: "refused: not a moderator"},
+	} {
+		if err := a.Record(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	info, err := os.Stat(a.path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("audit file %v, mode %v", err, info.Mode())
+	}
+	f, _ := os.Open(a.path)
+	defer f.Close()
+	var got []bot.AuditEntry
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e bot.AuditEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		got = append(got, e)
+	}
+	if len(got) != 2 || got[1].Who != "4002" || !got[0].At.Equal(at) || got[0].Result != "ok: 3 documents" {
+		t.Errorf("audit lines %+v", got)
+	}
+}
