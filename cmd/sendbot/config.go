@@ -65,6 +65,12 @@ type config struct {
 	// LogQuestions is LOG_QUESTIONS: "true" logs each question's text
 	// (personal data, so off by default); "" or "false" does not.
 	LogQuestions string
+	// ModRoles is SENDBOT_MOD_ROLES: comma-separated Discord role IDs
+	// whose members may use the moderators' commands.
+	ModRoles string
+	// ReindexEvery is SENDBOT_REINDEX_EVERY: how often serve reindexes
+	// on its own, e.g. 24h; empty means never.
+	ReindexEvery string
 	// RateLimit is SENDBOT_RATE_LIMIT: questions one person may ask a
 	// minute; empty means bot.DefaultRateLimit.
 	RateLimit string
@@ -99,6 +105,8 @@ func configFromEnv(getenv func(string) string) config {
 
 		LogQuestions: get("LOG_QUESTIONS"),
 		RateLimit:    get("SENDBOT_RATE_LIMIT"),
+		ModRoles:     get("SENDBOT_MOD_ROLES"),
+		ReindexEvery: get("SENDBOT_REINDEX_EVERY"),
 
 		Area:         get("SENDBOT_AREA"),
 		ServerAreas:  get("SENDBOT_SERVER_AREAS"),
@@ -387,4 +395,36 @@ func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.C
 	log.Info("index built", "documents", len(c.Documents), "passages", passages,
 		"skipped", len(c.Problems)-len(c.Errors()), "errors", len(c.Errors()), "took", time.Since(start).Round(time.Millisecond))
 	return c, nil
+}
+
+// modRoles reads SENDBOT_MOD_ROLES: role IDs, comma-separated.
+func (c config) modRoles() ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(c.ModRoles, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Trim(f, "0123456789") != "" || len(f) < 15 {
+			return nil, fmt.Errorf("SENDBOT_MOD_ROLES: %q is not a role ID; write the IDs of the moderator roles, comma-separated (Discord: Server Settings → Roles, right-click a role → Copy Role ID)", f)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// minReindexEvery is the shortest schedule SENDBOT_REINDEX_EVERY allows:
+// remote sources are fetched politely, not hammered.
+const minReindexEvery = 10 * time.Minute
+
+// reindexEvery reads SENDBOT_REINDEX_EVERY: 0 when unset.
+func (c config) reindexEvery() (time.Duration, error) {
+	if c.ReindexEvery == "" || c.ReindexEvery == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.ReindexEvery)
+	if err != nil || d < minReindexEvery {
+		return 0, fmt.Errorf("SENDBOT_REINDEX_EVERY %q: write how often to reindex, at least every %s, such as 24h or 6h30m (or leave it empty for never)", c.ReindexEvery, minReindexEvery)
+	}
+	return d, nil
 }

@@ -89,6 +89,9 @@ func TestServeRefusesBadAreaSettings(t *testing.T) {
 		{"unknown default area", map[string]string{"SENDBOT_AREA": "Narnia"}, []string{`SENDBOT_AREA: there are no documents for the area "Narnia"`}},
 		{"bad rate limit", map[string]string{"SENDBOT_RATE_LIMIT": "lots"}, []string{`SENDBOT_RATE_LIMIT "lots": write how many questions one person may ask a minute`}},
 		{"zero rate limit", map[string]string{"SENDBOT_RATE_LIMIT": "0"}, []string{"a whole number from 1 to 1000"}},
+		{"bad moderator role", map[string]string{"SENDBOT_MOD_ROLES": "123456789012345678,Moderators"}, []string{`SENDBOT_MOD_ROLES: "Moderators" is not a role ID`, "Copy Role ID"}},
+		{"bad schedule", map[string]string{"SENDBOT_REINDEX_EVERY": "daily"}, []string{`SENDBOT_REINDEX_EVERY "daily": write how often to reindex, at least every 10m0s`}},
+		{"too frequent", map[string]string{"SENDBOT_REINDEX_EVERY": "1m"}, []string{"at least every 10m0s"}},
 		{"bad question logging", map[string]string{"LOG_QUESTIONS": "sometimes"}, []string{`LOG_QUESTIONS "sometimes": use true to log parents' questions (personal data) or false`}},
 	}
 	for _, tt := range tests {

@@ -103,6 +103,12 @@ func botSettings(cfg config) (bot.Config, error) {
 		}
 		bc.RateLimit = n
 	}
+	if bc.ModRoles, err = cfg.modRoles(); err != nil {
+		return bc, err
+	}
+	if _, err := cfg.reindexEvery(); err != nil {
+		return bc, err
+	}
 	bc.Version = versionString()
 	return bc, nil
 }
