@@ -14,6 +14,7 @@ import (
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/feedback"
+	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
 )
@@ -57,6 +58,9 @@ type Config struct {
 	Reindexer Reindexer
 	// Audit records every moderator action; nil records nothing.
 	Audit Auditor
+	// Gaps keeps the words of questions declined or marked Not helpful,
+	// for moderators' /gaps; nil turns that off. A *gaps.Store.
+	Gaps GapStore
 	// ModRoles are role IDs whose members may use the moderators'
 	// commands, besides members with Manage Server. Default: none.
 	ModRoles []string
@@ -262,6 +266,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		return
 	case cmdSources:
 		b.listSources(s, i.Interaction, optionString(data, optArea))
+		return
+	case cmdGaps:
+		b.showGaps(s, i.Interaction, data)
 		return
 	default:
 		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`.")
@@ -509,7 +516,10 @@ func (b *Bot) answer(question, area, via string) reply {
 	}
 	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "other_areas", res.OtherAreas,
 		"hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
-	a := &shownAnswer{id: newAnswerID(), res: res, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now}
+	if !res.Answered {
+		b.recordGap(gaps.Declined, question, now)
+	}
+	a := &shownAnswer{id: newAnswerID(), res: res, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now, questionWords: b.questionWords(question)}
 	if res.Answered && len(res.Hits) > 0 {
 		b.answers.put(a)
 	}

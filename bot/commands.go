@@ -69,6 +69,7 @@ func commands() []*discordgo.ApplicationCommand {
 			DefaultMemberPermissions: &moderatorCommandPermissions,
 			Contexts:                 &guildOnly,
 		},
+		gapsCommand(),
 	}
 }
 

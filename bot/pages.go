@@ -28,12 +28,16 @@ const (
 )
 
 // shownAnswer is an answer kept in memory so More results can page
-// through it. It holds the passages found, never the question.
+// through it. It holds the passages found, never the question: when gaps
+// are recorded, only the question's content words, for a Not helpful vote.
 type shownAnswer struct {
 	id      string
 	res     index.Result
 	d       dating
 	created time.Time
+	// questionWords are gaps.Words of the question, until a Not helpful
+	// vote records them; nil when gaps are not recorded.
+	questionWords []string
 }
 
 // answerCache keeps recent answers in memory only: after a restart their
@@ -65,6 +69,21 @@ func (c *answerCache) get(id string, now time.Time) *shownAnswer {
 		return nil
 	}
 	return a
+}
+
+// takeQuestionWords returns an answer's question words and forgets them,
+// so an answer is counted as not helpful once however often it is voted
+// on; nil if the answer has expired.
+func (c *answerCache) takeQuestionWords(id string, now time.Time) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.byID[id]
+	if a == nil || now.Sub(a.created) > answerTTL {
+		return nil
+	}
+	words := a.questionWords
+	a.questionWords = nil
+	return words
 }
 
 // newAnswerID is a random name for an answer, used in its buttons.
@@ -165,6 +184,7 @@ func (b *Bot) onFeedback(s *discordgo.Session, i *discordgo.Interaction, rest st
 	case helpful:
 		b.replyNow(s, i, "Thank you! I've noted that this passage helped. Feedback is anonymous, and you have one vote per answer.")
 	default:
+		b.recordNotHelpful(parts[0])
 		b.replyNow(s, i, "Thank you for saying so. I've noted that this passage didn't help, so the group's moderators can improve my documents. Feedback is anonymous, and you have one vote per answer.")
 	}
 }
