@@ -18,6 +18,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -88,6 +89,11 @@ type config struct {
 	// possibly out of date (SENDBOT_STALE_AFTER), as written: "2y", "18m"
 	// or "90d", read by maxAge; empty means index.DefaultMaxAge.
 	StaleAfter string
+	// GapsKeep is how long the words of declined and not-helpful
+	// questions are kept for /gaps (SENDBOT_GAPS_KEEP), as written: "30d",
+	// "3m", "1y", or "0" for not at all; read by gapsKeep; empty means
+	// defaultGapsKeep.
+	GapsKeep string
 }
 
 func configFromEnv(getenv func(string) string) config {
@@ -112,6 +118,7 @@ func configFromEnv(getenv func(string) string) config {
 		ServerAreas:  get("SENDBOT_SERVER_AREAS"),
 		ChannelAreas: get("SENDBOT_CHANNEL_AREAS"),
 		StaleAfter:   get("SENDBOT_STALE_AFTER"),
+		GapsKeep:     get("SENDBOT_GAPS_KEEP"),
 	}
 }
 
@@ -125,6 +132,45 @@ func (c config) maxAge() (time.Duration, error) {
 		return 0, fmt.Errorf("SENDBOT_STALE_AFTER: %w", err)
 	}
 	return d, nil
+}
+
+// defaultGapsKeep is how long /gaps's words are kept unless
+// SENDBOT_GAPS_KEEP says otherwise.
+const defaultGapsKeep = 30 * 24 * time.Hour
+
+// gapsKeep reads SENDBOT_GAPS_KEEP; 0 turns gap recording off.
+func (c config) gapsKeep() (time.Duration, error) {
+	switch strings.ToLower(c.GapsKeep) {
+	case "":
+		return defaultGapsKeep, nil
+	case "0", "0d", "off", "false", "no":
+		return 0, nil
+	}
+	d, err := index.ParseAge(c.GapsKeep)
+	if err != nil {
+		return 0, fmt.Errorf("SENDBOT_GAPS_KEEP: %w, or 0 to keep nothing", err)
+	}
+	return d, nil
+}
+
+// openGaps opens the file that keeps the words of declined and
+// not-helpful questions for the configured corpus, gaps/<corpus>/gaps.db
+// under SENDBOT_DATA, as openFeedback does for votes. With
+// SENDBOT_GAPS_KEEP=0 it records nothing and deletes that file.
+func openGaps(cfg config) (*gaps.Store, error) {
+	keep, err := cfg.gapsKeep()
+	if err != nil {
+		return nil, err
+	}
+	t, err := locate(cfg)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := dataPath(cfg, "gaps", t.name, "SENDBOT_DATA")
+	if err != nil {
+		return nil, err
+	}
+	return gaps.Open(filepath.Join(dir, "gaps.db"), keep)
 }
 
 // areaMap reads a setting of comma-separated "id=Area Name" pairs, such

@@ -30,6 +30,12 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	gapStore, err := openGaps(cfg)
+	if err != nil {
+		return err
+	}
+	defer gapStore.Close()
+	bc.Gaps = gapStore
 	log, err := newLogger(cfg, env.stderr)
 	if err != nil {
 		return err

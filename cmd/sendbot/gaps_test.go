@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+func TestGapsKeepSetting(t *testing.T) {
+	tests := []struct {
+		value   string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", defaultGapsKeep, ""},
+		{"90d", 90 * 24 * time.Hour, ""},
+		{"1y", 365 * 24 * time.Hour, ""},
+		{"0", 0, ""},
+		{"off", 0, ""},
+		{"30", 0, `SENDBOT_GAPS_KEEP: age "30": write a whole number of years, months or days, such as 2y, 18m or 90d, or 0 to keep nothing`},
+	}
+	for _, tt := range tests {
+		got, err := config{GapsKeep: tt.value}.gapsKeep()
+		if tt.wantErr == "" && (err != nil || got != tt.want) {
+			t.Errorf("gapsKeep(%q) = %v, %v; want %v", tt.value, got, err, tt.want)
+		}
+		if tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr) {
+			t.Errorf("gapsKeep(%q) error = %v, want %q", tt.value, err, tt.wantErr)
+		}
+	}
+
+	c := newCLI(t)
+	c.env["DISCORD_TOKEN"] = discordtest.Token
+	c.env["DISCORD_API_URL"] = "http://127.0.0.1:1/api/v9/" // never reached
+	c.env["SENDBOT_GAPS_KEEP"] = "a month"
+	if _, _, err := c.run("", "serve"); err == nil || !strings.Contains(err.Error(), "SENDBOT_GAPS_KEEP") {
+		t.Errorf("serve with a bad SENDBOT_GAPS_KEEP: %v", err)
+	}
+}
+
+// slash sends a command as a member who can manage the server and
+// returns the reply.
+func slash(t *testing.T, srv *discordtest.Server, name string, opts ...discordtest.SlashOption) *discordgo.Message {
+	t.Helper()
+	i := srv.SlashCommand(name, opts...)
+	i.Member.Permissions |= discordgo.PermissionManageGuild
+	srv.SendInteraction(i)
+	wait, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, err := srv.WaitResponse(wait, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Message
+}
+
+func TestServeKeepsGapsInTheDataFolder(t *testing.T) {
+	data := t.TempDir()
+	srv, _ := startServe(t, map[string]string{"SENDBOT_DATA": data, "SENDBOT_GAPS_KEEP": "7d"})
+	for _, q := range []string{"weather tomorrow", "weather next week"} {
+		slash(t, srv, "ask", discordtest.SlashOption{Name: "question", Value: q})
+	}
+	got := slash(t, srv, "gaps").Content
+	for _, want := range []string{"In the last 7 days: 2 questions I couldn't answer, 0 answers marked not helpful.", "weather (2)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/gaps lacks %q:\n%s", want, got)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "gaps", "default", "gaps.db")); err != nil {
+		t.Errorf("gaps file: %v", err)
+	}
+}
+
+func TestServeWithGapsOffKeepsNoFile(t *testing.T) {
+	data := t.TempDir()
+	srv, _ := startServe(t, map[string]string{"SENDBOT_DATA": data, "SENDBOT_GAPS_KEEP": "0"})
+	slash(t, srv, "ask", discordtest.SlashOption{Name: "question", Value: "weather tomorrow"})
+	if got := slash(t, srv, "gaps").Content; !strings.Contains(got, "Gap recording is off") {
+		t.Errorf("/gaps with SENDBOT_GAPS_KEEP=0: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(data, "gaps", "default", "gaps.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("gaps file with recording off: %v", err)
+	}
+}
