@@ -271,7 +271,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.showGaps(s, i.Interaction, data)
 		return
 	default:
-		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`.")
+		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`; moderators also have `/reindex` and `/gaps`.")
 		return
 	}
 	var question, area string
