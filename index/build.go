@@ -239,6 +239,19 @@ func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.G
 	return swap(dir, fresh, dir+oldInfix+stamp)
 }
 
+// Building reports whether a Rebuild of dir is under way, in this process
+// or another, so a builder can say so before it spends time reading the
+// corpus. It takes the build lock for an instant: call it only where a
+// Rebuild would follow.
+func Building(dir string) bool {
+	unlock, err := lockBuild(filepath.Clean(dir))
+	if err != nil {
+		return errors.Is(err, ErrBuilding)
+	}
+	unlock()
+	return false
+}
+
 // beforeSwap, when set by a test, runs after Rebuild has built the new
 // index and before it moves it into place.
 var beforeSwap func()

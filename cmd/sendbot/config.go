@@ -341,6 +341,10 @@ func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index,
 	if err != nil {
 		return nil, err
 	}
+	// A build killed half-way may have left the index moved aside.
+	if err := index.Recover(t.dir); err != nil {
+		log.Warn("could not tidy up after an interrupted index build", "index", t.dir, "err", err)
+	}
 	ix, err := index.Open(t.dir)
 	var why string
 	switch {
@@ -368,6 +372,9 @@ func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index,
 // buildIndex reads the corpus and builds its index, replacing any index
 // already there only once the new one is complete.
 func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.Corpus, error) {
+	if index.Building(t.dir) {
+		return nil, buildingError(t.dir)
+	}
 	start := time.Now()
 	c, err := readCorpus(t.fsys, t.fetched)
 	if err != nil {
@@ -381,10 +388,19 @@ func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.C
 		return c, fmt.Errorf("the corpus %s has no documents sendbot can read (run sendbot check to see why)", t.name)
 	}
 	g := corpus.BuiltinGlossary().Merge(c.Glossary)
-	if err := index.Rebuild(ctx, t.dir, c.Documents, g, index.Source{Name: t.name, Fingerprint: t.fingerprint}); err != nil {
+	err = index.Rebuild(ctx, t.dir, c.Documents, g, index.Source{Name: t.name, Fingerprint: t.fingerprint})
+	if errors.Is(err, index.ErrBuilding) {
+		return c, buildingError(t.dir)
+	}
+	if err != nil {
 		return c, err
 	}
 	log.Info("index built", "documents", len(c.Documents), "passages", passages,
 		"skipped", len(c.Problems)-len(c.Errors()), "errors", len(c.Errors()), "took", time.Since(start).Round(time.Millisecond))
 	return c, nil
+}
+
+// buildingError says that another sendbot is building the index in dir.
+func buildingError(dir string) error {
+	return fmt.Errorf("%w (%s); wait for it to finish, then try again if you still need to", index.ErrBuilding, dir)
 }
