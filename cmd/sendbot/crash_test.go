@@ -15,7 +15,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/index"
 )
+
+// The bot can answer from an index that /reindex replaces while it runs.
+var _ bot.Searcher = (*index.Live)(nil)
 
 // These tests run the real sendbot binary and kill it with SIGKILL while
 // it builds the index, as a power cut or the OOM killer would, and then
