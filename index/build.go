@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -24,6 +26,9 @@ var (
 	// ErrOldMapping means the index was built by another version of sendbot
 	// and must be rebuilt.
 	ErrOldMapping = errors.New("index was built by a different version of sendbot")
+	// ErrBuilding means another Rebuild of the same index is under way, in
+	// this process or another one.
+	ErrBuilding = errors.New("another sendbot is rebuilding this index")
 )
 
 // batchSize is how many passages go to bleve in one batch.
@@ -200,14 +205,70 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
 // place, so that dir always holds either the old index or the new one,
 // never a half-built one. An index open on the old folder keeps answering
 // until it is closed.
+//
+// Only one Rebuild of a folder runs at a time, across processes: while
+// one runs, another fails at once with an error wrapping ErrBuilding.
+// If the process dies at any moment, either dir or a dir.old-* folder
+// holds a complete index, and Recover puts it back.
 func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) error {
 	dir = filepath.Clean(dir)
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	unlock, err := lockBuild(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// A build that died earlier may have left its work behind.
+	if err := recoverLocked(dir); err != nil {
+		return err
+	}
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
-	fresh := dir + ".building-" + stamp
+	fresh := dir + buildingInfix + stamp
 	if err := Build(ctx, fresh, docs, g, src); err != nil {
 		return err
 	}
-	old := dir + ".old-" + stamp
+	if err := syncTree(fresh); err != nil {
+		os.RemoveAll(fresh)
+		return fmt.Errorf("write new index to disk: %w", err)
+	}
+	if beforeSwap != nil {
+		beforeSwap()
+	}
+	return swap(dir, fresh, dir+oldInfix+stamp)
+}
+
+// Building reports whether a Rebuild of dir is under way, in this process
+// or another, so a builder can say so before it spends time reading the
+// corpus. It takes the build lock for an instant: call it only where a
+// Rebuild would follow.
+func Building(dir string) bool {
+	unlock, err := lockBuild(filepath.Clean(dir))
+	if err != nil {
+		return errors.Is(err, ErrBuilding)
+	}
+	unlock()
+	return false
+}
+
+// beforeSwap, when set by a test, runs after Rebuild has built the new
+// index and before it moves it into place.
+var beforeSwap func()
+
+// Names of the folders a Rebuild leaves beside dir while it runs:
+// dir.building-<stamp> is the new index being written, dir.old-<stamp>
+// the previous index moved aside. The stamp orders them by time.
+const (
+	buildingInfix = ".building-"
+	oldInfix      = ".old-"
+)
+
+// swap moves the complete index in fresh to dir, and the index in dir (if
+// any) aside to old and then away. Each rename is synced before the next
+// step, so that at every instant dir or old holds a complete index.
+func swap(dir, fresh, old string) error {
+	parent := filepath.Dir(dir)
 	hadOld := true
 	if err := os.Rename(dir, old); err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
@@ -216,6 +277,14 @@ func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.G
 		}
 		hadOld = false
 	}
+	// Until the next rename, old holds the only complete index.
+	if err := syncDir(parent); err != nil {
+		if hadOld {
+			os.Rename(old, dir)
+		}
+		os.RemoveAll(fresh)
+		return fmt.Errorf("move old index aside: %w", err)
+	}
 	if err := os.Rename(fresh, dir); err != nil {
 		if hadOld {
 			os.Rename(old, dir)
@@ -223,8 +292,146 @@ func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.G
 		os.RemoveAll(fresh)
 		return fmt.Errorf("move new index into place: %w", err)
 	}
+	if err := syncDir(parent); err != nil {
+		return fmt.Errorf("move new index into place: %w", err)
+	}
 	if hadOld {
 		os.RemoveAll(old)
 	}
 	return nil
+}
+
+// syncTree flushes every file and folder under root to disk, so that a
+// power cut after the rename cannot leave dir naming unwritten files.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return syncDir(path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+}
+
+// Recover puts the index in dir right after a Rebuild was interrupted at
+// any moment (the process killed, the machine stopped): when dir is
+// missing it moves back the newest dir.old-* folder that opens, and when
+// dir is there it removes the leftover dir.building-* and dir.old-*
+// folders. It never removes the only complete index. While a Rebuild of
+// dir is running, in this process or another, Recover does nothing: the
+// folders beside dir are that build's work in progress.
+//
+// Open does not call Recover, so read-only commands never move or remove
+// anything; OpenLive does, and so does Rebuild before it starts.
+func Recover(dir string) error {
+	dir = filepath.Clean(dir)
+	l, err := leftoversOf(dir)
+	if err != nil || (len(l.old) == 0 && len(l.building) == 0) {
+		return err
+	}
+	unlock, err := lockBuild(dir)
+	if errors.Is(err, ErrBuilding) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return recoverLocked(dir)
+}
+
+// recoverLocked is Recover for a caller holding dir's build lock.
+func recoverLocked(dir string) error {
+	l, err := leftoversOf(dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	_, err = os.Lstat(dir)
+	switch {
+	case err == nil:
+		// dir only ever appears complete (it is renamed into place), so
+		// whatever is beside it is either unfinished or already replaced.
+		for _, o := range l.old {
+			errs = append(errs, os.RemoveAll(o))
+		}
+	case errors.Is(err, os.ErrNotExist):
+		// Killed between the two renames of a swap: the index moved aside
+		// is the good one. Old folders that do not open stay until dir
+		// exists again, and are removed then.
+		for _, o := range l.old {
+			if !opens(o) {
+				continue
+			}
+			if err := os.Rename(o, dir); err != nil {
+				return fmt.Errorf("restore index %q from %q: %w", dir, o, err)
+			}
+			if err := syncDir(filepath.Dir(dir)); err != nil {
+				return fmt.Errorf("restore index %q: %w", dir, err)
+			}
+			break
+		}
+	default:
+		return fmt.Errorf("recover index %q: %w", dir, err)
+	}
+	// A building folder may be complete, but nothing says so: the next
+	// build starts again.
+	for _, b := range l.building {
+		errs = append(errs, os.RemoveAll(b))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("recover index %q: remove leftovers: %w", dir, err)
+	}
+	return nil
+}
+
+// opens reports whether the folder holds an index sendbot can search.
+func opens(dir string) bool {
+	ix, err := Open(dir)
+	if err != nil {
+		return false
+	}
+	ix.Close()
+	return true
+}
+
+// leftovers are the folders a Rebuild leaves beside its index while it runs.
+type leftovers struct {
+	building []string
+	old      []string // newest first
+}
+
+func leftoversOf(dir string) (leftovers, error) {
+	var l leftovers
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if errors.Is(err, os.ErrNotExist) {
+		return l, nil
+	}
+	if err != nil {
+		return l, fmt.Errorf("look for unfinished builds of %q: %w", dir, err)
+	}
+	base := filepath.Base(dir)
+	stamps := map[string]int64{}
+	for _, e := range entries {
+		name := e.Name()
+		if stamp, ok := strings.CutPrefix(name, base+buildingInfix); ok && stamp != "" {
+			l.building = append(l.building, filepath.Join(filepath.Dir(dir), name))
+		} else if stamp, ok := strings.CutPrefix(name, base+oldInfix); ok && stamp != "" {
+			path := filepath.Join(filepath.Dir(dir), name)
+			stamps[path], _ = strconv.ParseInt(stamp, 36, 64)
+			l.old = append(l.old, path)
+		}
+	}
+	sort.Slice(l.old, func(i, j int) bool { return stamps[l.old[i]] > stamps[l.old[j]] })
+	return l, nil
 }

@@ -11,6 +11,13 @@
 //	res, err := ix.Search(ctx, index.Query{Text: "how do I ask for an EHC needs assessment", Area: "Herefordshire"})
 //	for _, h := range res.Hits { fmt.Println(h.Title, h.SourceURL, h.Text) }
 //
+// A running bot answers from a Live index, which Reload replaces in one
+// step after Rebuild has built a new index beside the old one:
+//
+//	live, err := index.OpenLive(dir) // Recover first: a build killed half-way is put right
+//	err = index.Rebuild(ctx, dir, docs, g, info) // errors.Is(err, index.ErrBuilding): another sendbot is at it
+//	err = live.Reload() // searches in flight finish on the old index; on error the old one keeps answering
+//
 // The user's words are only ever analysed as plain text: nothing a parent
 // types is parsed as bleve query syntax.
 package index

@@ -41,3 +41,40 @@ func ExampleIndex_Search() {
 	// true School transport https://testshire.example/transport
 	// distance school free
 }
+
+func ExampleLive() {
+	load := func(text string) []corpus.Document {
+		c, _ := corpus.Load(fstest.MapFS{
+			"testshire/transport.md": {Data: []byte("---\ntitle: School transport\nsource_url: https://testshire.example/transport\n---\n# School transport\n\n" + text + "\n")},
+		})
+		return c.Documents
+	}
+	tmp, _ := os.MkdirTemp("", "sendbot-example")
+	defer os.RemoveAll(tmp)
+	dir := filepath.Join(tmp, "index")
+	ctx := context.Background()
+	g := corpus.BuiltinGlossary()
+	if err := index.Rebuild(ctx, dir, load("Children who live beyond walking distance of their nearest suitable school can have free travel."), g, index.Source{Fingerprint: "2024"}); err != nil {
+		panic(err)
+	}
+	live, err := index.OpenLive(dir) // puts right a rebuild that was killed half-way
+	if err != nil {
+		panic(err)
+	}
+	defer live.Close()
+
+	// A moderator asks for the new documents: build beside the index,
+	// swap it into the folder, then into the searches.
+	if err := index.Rebuild(ctx, dir, load("Apply for free school travel by 30 June for a place in September."), g, index.Source{Fingerprint: "2025"}); err != nil {
+		panic(err) // errors.Is(err, index.ErrBuilding) when another sendbot is rebuilding
+	}
+	fmt.Println(live.Changed(), live.Info().Source.Fingerprint)
+	if err := live.Reload(); err != nil {
+		panic(err) // the previous index keeps answering
+	}
+	res, _ := live.Search(ctx, index.Query{Text: "when to apply for school travel?"})
+	fmt.Println(live.Changed(), live.Info().Source.Fingerprint, res.Hits[0].Text)
+	// Output:
+	// true 2024
+	// false 2025 Apply for free school travel by 30 June for a place in September.
+}

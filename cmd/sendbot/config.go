@@ -395,6 +395,10 @@ func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index,
 	if err != nil {
 		return nil, err
 	}
+	// A build killed half-way may have left the index moved aside.
+	if err := index.Recover(t.dir); err != nil {
+		log.Warn("could not tidy up after an interrupted index build", "index", t.dir, "err", err)
+	}
 	ix, err := index.Open(t.dir)
 	var why string
 	switch {
@@ -422,6 +426,9 @@ func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index,
 // buildIndex reads the corpus and builds its index, replacing any index
 // already there only once the new one is complete.
 func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.Corpus, error) {
+	if index.Building(t.dir) {
+		return nil, buildingError(t.dir)
+	}
 	start := time.Now()
 	c, err := readCorpus(t.fsys, t.fetched)
 	if err != nil {
@@ -435,7 +442,11 @@ func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.C
 		return c, fmt.Errorf("the corpus %s has no documents sendbot can read (run sendbot check to see why)", t.name)
 	}
 	g := corpus.BuiltinGlossary().Merge(c.Glossary)
-	if err := index.Rebuild(ctx, t.dir, c.Documents, g, index.Source{Name: t.name, Fingerprint: t.fingerprint}); err != nil {
+	err = index.Rebuild(ctx, t.dir, c.Documents, g, index.Source{Name: t.name, Fingerprint: t.fingerprint})
+	if errors.Is(err, index.ErrBuilding) {
+		return c, buildingError(t.dir)
+	}
+	if err != nil {
 		return c, err
 	}
 	log.Info("index built", "documents", len(c.Documents), "passages", passages,
@@ -473,4 +484,9 @@ func (c config) reindexEvery() (time.Duration, error) {
 		return 0, fmt.Errorf("SENDBOT_REINDEX_EVERY %q: write how often to reindex, at least every %s, such as 24h or 6h30m (or leave it empty for never)", c.ReindexEvery, minReindexEvery)
 	}
 	return d, nil
+}
+
+// buildingError says that another sendbot is building the index in dir.
+func buildingError(dir string) error {
+	return fmt.Errorf("%w (%s); wait for it to finish, then try again if you still need to", index.ErrBuilding, dir)
 }
