@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -235,7 +236,25 @@ func TestLoadEnvPrefersTheEnvironment(t *testing.T) {
 // corpus and all, against the fake Discord server via DISCORD_API_URL.
 // startServe runs `sendbot serve` against a fake Discord with the given
 // extra settings, and returns once the bot has registered its commands.
-func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *bytes.Buffer) {
+// syncBuffer is a log buffer the test can read while serve writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *syncBuffer) {
 	t.Helper()
 	srv := discordtest.NewServer(t)
 	c := newCLI(t)
@@ -245,7 +264,7 @@ func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *byte
 	for k, v := range env {
 		c.env[k] = v
 	}
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {

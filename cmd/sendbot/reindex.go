@@ -86,6 +86,59 @@ func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgre
 	return rep, nil
 }
 
+// watchInterval is how often serve looks whether `sendbot index` has
+// replaced the index folder from outside.
+const watchInterval = 5 * time.Second
+
+// liveIndex is the serving index as watch sees it.
+type liveIndex interface {
+	reloader
+	Changed() bool
+}
+
+// watch runs the scheduled reindex (every > 0), a reindex on each signal
+// from hup, and picks up an index that `sendbot index` rebuilt from the
+// shell, until ctx ends.
+func (r *reindexer) watch(ctx context.Context, live liveIndex, every time.Duration, hup <-chan os.Signal) {
+	poll := time.NewTicker(watchInterval)
+	defer poll.Stop()
+	var schedule <-chan time.Time
+	if every > 0 {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		schedule = t.C
+	}
+	run := func(why string) {
+		r.log.Info("reindexing", "why", why)
+		rep, err := r.Reindex(ctx, nil)
+		if err != nil {
+			r.log.Error("reindex failed; the previous index keeps answering", "why", why, "err", err)
+			return
+		}
+		r.log.Info("reindexed", "why", why, "documents", rep.Documents, "passages", rep.Passages,
+			"problems", len(rep.Problems), "took", rep.Took.Round(time.Millisecond))
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-schedule:
+			run("schedule (SENDBOT_REINDEX_EVERY)")
+		case <-hup:
+			run("SIGHUP")
+		case <-poll.C:
+			if !live.Changed() {
+				continue
+			}
+			if err := live.Reload(); err != nil {
+				r.log.Error("the index was rebuilt from outside but could not be opened; the previous one keeps answering", "err", err)
+				continue
+			}
+			r.log.Info("switched to the index rebuilt from outside (sendbot index)")
+		}
+	}
+}
+
 // auditFile appends moderator actions to a file, one JSON object a line.
 type auditFile struct {
 	mu   sync.Mutex

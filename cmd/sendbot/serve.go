@@ -10,6 +10,7 @@ import (
 
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/feedback"
+	"github.com/sendbot/sendbot/index"
 )
 
 // runServe runs the Discord bot. It checks the token and the settings
@@ -40,14 +41,25 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	// openIndex builds the index if it must; the bot then serves it
+	// through a Live index, which a reindex replaces between searches.
 	ix, err := openIndex(ctx, cfg, log.With("component", "index"))
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	info := ix.Info()
+	ix.Close()
+	t, err := locate(cfg)
+	if err != nil {
+		return err
+	}
+	live, err := index.OpenLive(t.dir)
+	if err != nil {
+		return err
+	}
+	defer live.Close()
+	info := live.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
-	if err := checkBotAreas(&bc, ix.Areas()); err != nil {
+	if err := checkBotAreas(&bc, live.Areas()); err != nil {
 		return err
 	}
 	bc.Token, bc.GuildID, bc.APIURL, bc.Logger = cfg.Token, cfg.GuildID, cfg.APIURL, log
@@ -57,10 +69,18 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	defer votes.Close()
 	bc.Feedback = votes
-	b, err := bot.New(bc, ix)
+	audit, err := openAudit(cfg)
 	if err != nil {
 		return err
 	}
+	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex")}
+	bc.Reindexer, bc.Audit = rx, audit
+	b, err := bot.New(bc, live)
+	if err != nil {
+		return err
+	}
+	every, _ := cfg.reindexEvery() // checked by botSettings
+	go rx.watch(ctx, live, every, hangups(ctx))
 	if err := b.Run(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func logsContain(logs fmt.Stringer, s string) bool { return strings.Contains(logs.String(), s) }
+
+func TestReindexWhileFiftyQuestionsArrive(t *testing.T) {
+	corpusDir := writeCorpus(t, map[string]string{
+		"testshire/breaks.md":   "# Short breaks\n\nShort breaks give disabled children and their families a rest, with clubs and overnight stays.\n",
+		"testshire/plans.md":    "# Plans\n\nThe council writes the education, health and care plan within twenty weeks.\n",
+		"otherton/respite.md":   "# Respite\n\nRespite care in Otherton is arranged by the children's disability team.\n",
+		"otherton/transport.md": "# Transport\n\nChildren who live beyond walking distance of school can have free transport.\n",
+	})
+	srv, logs := startServe(t, map[string]string{"SENDBOT_CORPUS": corpusDir})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	// A new document arrives, then a moderator reindexes while parents ask.
+	os.WriteFile(filepath.Join(corpusDir, "testshire", "swimming.md"), []byte("# Swimming\n\nQuiet swimming sessions for disabled children run on Sundays.\n"), 0o644)
+	ri := srv.SlashCommand("reindex")
+	ri.Member.Permissions = discordgo.PermissionManageGuild
+	var asks []*discordgo.Interaction
+	for n := 0; n < 50; n++ {
+		i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: "short breaks for disabled children"})
+		i.Member.User = &discordgo.User{ID: fmt.Sprintf("40000000000001%04d", n), Username: fmt.Sprintf("parent%d", n)}
+		asks = append(asks, i)
+	}
+	var wg sync.WaitGroup
+	srv.SendInteraction(ri)
+	for _, i := range asks {
+		wg.Add(1)
+		go func(i *discordgo.Interaction) { defer wg.Done(); srv.SendInteraction(i) }(i)
+	}
+	wg.Wait()
+	for n, i := range asks {
+		resp, err := srv.WaitResponse(ctx, i)
+		if err != nil {
+			t.Fatalf("question %d: %v\nlogs:\n%s", n, err, logs.String())
+		}
+		if len(resp.Message.Embeds) != 1 || !strings.Contains(resp.Message.Embeds[0].Description, "Short breaks") {
+			t.Errorf("question %d got %q %+v", n, resp.Message.Content, resp.Message.Embeds)
+		}
+	}
+	waitFor(t, "the reindex to finish", func() bool {
+		r := srv.ResponseTo(ri)
+		return r != nil && r.Message != nil && strings.HasPrefix(r.Message.Content, "Done:")
+	})
+	if r := srv.ResponseTo(ri); !strings.Contains(r.Message.Content, "from 5 documents") {
+		t.Errorf("reindex result: %q", r.Message.Content)
+	}
+	// The new document is answered from.
+	i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: "quiet swimming sessions"})
+	i.Member.User = &discordgo.User{ID: "4000000000000200001", Username: "late"}
+	srv.SendInteraction(i)
+	resp, err := srv.WaitResponse(ctx, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Message.Embeds) != 1 || !strings.Contains(resp.Message.Embeds[0].Description, "Sundays") {
+		t.Errorf("after the reindex: %+v", resp.Message)
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("errors logged:\n%s", logs.String())
+	}
+}
+
+func TestServePicksUpARebuildFromTheShellAndSIGHUP(t *testing.T) {
+	corpusDir := writeCorpus(t, map[string]string{
+		"testshire/breaks.md": "# Short breaks\n\nShort breaks give disabled children and their families a rest.\n",
+	})
+	data := t.TempDir()
+	env := map[string]string{"SENDBOT_CORPUS": corpusDir, "SENDBOT_DATA": data}
+	srv, logs := startServe(t, env)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	askAbout := func(q, want string) {
+		t.Helper()
+		i := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: q})
+		i.Member.Permissions = discordgo.PermissionManageMessages // not rate limited
+		srv.SendInteraction(i)
+		resp, err := srv.WaitResponse(ctx, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Message.Embeds) != 1 || !strings.Contains(resp.Message.Embeds[0].Description, want) {
+			t.Errorf("%q: %q %+v", q, resp.Message.Content, resp.Message.Embeds)
+		}
+	}
+
+	// sendbot index from the shell, while serve runs.
+	os.WriteFile(filepath.Join(corpusDir, "testshire", "swimming.md"), []byte("# Swimming\n\nQuiet swimming sessions run on Sundays.\n"), 0o644)
+	c := newCLI(t)
+	for k, v := range env {
+		c.env[k] = v
+	}
+	if out, errOut, err := c.run("", "index"); err != nil {
+		t.Fatalf("index: %v\n%s%s", err, out, errOut)
+	}
+	waitFor(t, "serve to switch to the rebuilt index", func() bool { return logsContain(logs, "switched to the index rebuilt from outside") })
+	askAbout("quiet swimming sessions", "Sundays")
+
+	// SIGHUP reindexes.
+	os.WriteFile(filepath.Join(corpusDir, "testshire", "drama.md"), []byte("# Drama\n\nA drama club for disabled teenagers meets on Thursdays.\n"), 0o644)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the SIGHUP reindex", func() bool {
+		return logsContain(logs, `msg=reindexed component=reindex why=SIGHUP`) || logsContain(logs, "reindex failed")
+	})
+	if logsContain(logs, "reindex failed") {
+		t.Fatalf("SIGHUP reindex failed:\n%s", logs.String())
+	}
+	askAbout("drama club for teenagers", "Thursdays")
+}
