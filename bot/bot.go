@@ -54,6 +54,12 @@ type Config struct {
 	// Feedback records Helpful / Not helpful votes; nil turns the buttons'
 	// votes off (they say so). A *feedback.Store.
 	Feedback interface{ Vote(feedback.Vote) error }
+	// Uploads keeps documents added with /add-document; nil says adding
+	// documents from Discord is off.
+	Uploads Uploader
+	// MaxUploadBytes is the largest file /add-document takes. Default:
+	// DefaultMaxUploadBytes (10 MiB).
+	MaxUploadBytes int64
 	// Reindexer runs /reindex; nil says reindexing from Discord is off.
 	Reindexer Reindexer
 	// Audit records every moderator action; nil records nothing.
@@ -166,6 +172,9 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = DefaultRateLimit
 	}
@@ -264,6 +273,12 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	case cmdReindex:
 		b.onReindex(s, i.Interaction)
 		return
+	case cmdAdd:
+		b.onAddDocument(s, i.Interaction)
+		return
+	case cmdRemove:
+		b.onRemoveDocument(s, i.Interaction)
+		return
 	case cmdSources:
 		b.listSources(s, i.Interaction, optionString(data, optArea))
 		return
@@ -271,7 +286,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.showGaps(s, i.Interaction, data)
 		return
 	default:
-		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`; moderators also have `/reindex` and `/gaps`.")
+		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`; moderators also have `/reindex`, `/gaps`, `/add-document` and `/remove-document`.")
 		return
 	}
 	var question, area string
@@ -393,15 +408,18 @@ func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
 // suggestAreas answers the autocomplete of the area option, of /ask and
 // /sources alike, with the areas matching what has been typed.
 func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
-	typed := ""
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	for _, o := range i.ApplicationCommandData().Options {
-		if o.Focused && o.Name == optArea {
-			typed = o.StringValue()
+		switch {
+		case o.Focused && o.Name == optArea:
+			choices = areaChoices(b.searcher.Areas(), o.StringValue())
+		case o.Focused && o.Name == optDocument && b.canModerate(i):
+			choices = b.uploadedChoices(o.StringValue())
 		}
 	}
 	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: areaChoices(b.searcher.Areas(), typed)},
+		Data: &discordgo.InteractionResponseData{Choices: choices},
 	})
 	if err != nil {
 		b.log.Error("suggest areas", "err", err)

@@ -10,14 +10,21 @@ import (
 
 // Command and option names.
 const (
-	cmdAsk      = "ask"
-	cmdHelp     = "help"
-	cmdAbout    = "about"
-	cmdReindex  = "reindex"
-	cmdSources  = "sources"
-	optQuestion = "question"
-	optArea     = "area"
-	optPrivate  = "private"
+	cmdAsk       = "ask"
+	cmdHelp      = "help"
+	cmdAbout     = "about"
+	cmdReindex   = "reindex"
+	cmdAdd       = "add-document"
+	cmdRemove    = "remove-document"
+	optFile      = "file"
+	optTitle     = "title"
+	optKind      = "kind"
+	optSourceURL = "source_url"
+	optDocument  = "document"
+	cmdSources   = "sources"
+	optQuestion  = "question"
+	optArea      = "area"
+	optPrivate   = "private"
 )
 
 // maxChoices is Discord's limit on the choices an autocomplete answer offers.
@@ -69,8 +76,41 @@ func commands() []*discordgo.ApplicationCommand {
 			DefaultMemberPermissions: &moderatorCommandPermissions,
 			Contexts:                 &guildOnly,
 		},
+		{
+			Name:                     cmdAdd,
+			Description:              "Moderators: add a document (PDF, Markdown, web page, text or Open Referral feed)",
+			DefaultMemberPermissions: &moderatorCommandPermissions,
+			Contexts:                 &guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionAttachment, Name: optFile, Description: "The file to add", Required: true},
+				{Type: discordgo.ApplicationCommandOptionString, Name: optTitle, Description: "Its title (default: the file's own)", MaxLength: 200},
+				{Type: discordgo.ApplicationCommandOptionString, Name: optArea, Description: "The local area it is about", Autocomplete: true},
+				{Type: discordgo.ApplicationCommandOptionString, Name: optKind, Description: "What sort of document it is", Choices: kindChoices()},
+				{Type: discordgo.ApplicationCommandOptionString, Name: optSourceURL, Description: "Where it is published (https://…)", MaxLength: 500},
+			},
+		},
+		{
+			Name:                     cmdRemove,
+			Description:              "Moderators: take out a document added with /add-document",
+			DefaultMemberPermissions: &moderatorCommandPermissions,
+			Contexts:                 &guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: optDocument, Description: "The document", Required: true, Autocomplete: true},
+			},
+		},
 		gapsCommand(),
 	}
+}
+
+// documentKinds are the kinds /add-document offers.
+var documentKinds = []string{"local-offer", "inspection", "guidance", "news", "service", "minutes", "fact-sheet"}
+
+func kindChoices() []*discordgo.ApplicationCommandOptionChoice {
+	var out []*discordgo.ApplicationCommandOptionChoice
+	for _, k := range documentKinds {
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: k, Value: k})
+	}
+	return out
 }
 
 // guildOnly keeps the moderators' commands out of direct messages.
