@@ -29,6 +29,12 @@ type Meta struct {
 	// an Open Referral UK API base).
 	URL    string `yaml:"url"`
 	Format string `yaml:"format"`
+	// Override, in a sources.yaml entry only, makes the entry's fields win
+	// over the file's own metadata (front matter, a PDF's or a web page's
+	// title), as for a document a moderator added and described. In a
+	// file of many entries (a service directory) only area wins: each
+	// service keeps its own name, link and kind.
+	Override bool `yaml:"override"`
 }
 
 // fill copies into m every field that m leaves empty and other sets.
@@ -42,6 +48,22 @@ func (m *Meta) fill(other Meta) {
 			*f.dst = *f.src
 		}
 	}
+}
+
+// merged is the metadata of an entry whose own is m, given listed from
+// sources.yaml: m's fields first, or listed's when listed says Override.
+func (m Meta) merged(listed Meta, manyEntries bool) Meta {
+	if !listed.Override {
+		m.fill(listed)
+		return m
+	}
+	first := listed
+	if manyEntries {
+		first = Meta{Area: listed.Area}
+	}
+	first.fill(m)
+	first.fill(listed)
+	return first
 }
 
 // ManifestName is the optional metadata file at the root of a corpus.
