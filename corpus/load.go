@@ -199,8 +199,7 @@ func loadFile(fsys fs.FS, p string, listed Meta) ([]Document, []Skip, []Problem)
 // metadata leaves empty from sources.yaml (listed) and the file's place in
 // the corpus. It returns nil when the entry has no text.
 func newDocument(p, format string, e entry, listed Meta) (*Document, *Problem) {
-	meta := e.Meta
-	meta.fill(listed)
+	meta := e.Meta.merged(listed, e.ID != "")
 	doc := &Document{
 		Path:      p,
 		Entry:     e.ID,

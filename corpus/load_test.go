@@ -264,3 +264,45 @@ func problemReasons(c *Corpus) string {
 	}
 	return b.String()
 }
+
+func TestManifestOverrideWinsOverTheFilesOwnMetadata(t *testing.T) {
+	feed := `[{"id": "ts-1", "name": "Testbury Sibling Group", "description": "A monthly group for brothers and sisters of disabled children.", "email": "siblings@example.org"}]`
+	tests := []struct {
+		name     string
+		file     string
+		data     string
+		override bool
+		want     Document // Title, SourceURL, Area, Kind, Publisher
+	}{
+		{"front matter first without override", "testshire/breaks.md", shortBreaksMD, false,
+			Document{Title: "Short breaks in Testshire", SourceURL: "https://example.org/short-breaks", Area: "Otherton", Kind: "local-offer", Publisher: "Testshire Council"}}, // no area of its own
+		{"the entry first with override", "testshire/breaks.md", shortBreaksMD, true,
+			Document{Title: "Moderator's title", SourceURL: "https://example.org/moderator", Area: "Otherton", Kind: "guidance", Publisher: "Testshire Council"}},
+		{"a feed's services keep their own name and kind", "testshire/feed.json", feed, true,
+			Document{Title: "Testbury Sibling Group", SourceURL: "https://example.org/moderator", Area: "Otherton", Kind: "service", Publisher: "added by a moderator"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			manifest := "documents:\n  - path: " + tt.file + `
+    title: "Moderator's title"
+    source_url: https://example.org/moderator
+    area: Otherton
+    kind: guidance
+    publisher: added by a moderator
+    published: unknown
+`
+			if tt.override {
+				manifest += "    override: true\n"
+			}
+			c, err := Load(fstest.MapFS{"sources.yaml": {Data: []byte(manifest)}, tt.file: {Data: []byte(tt.data)}})
+			if err != nil || len(c.Documents) != 1 {
+				t.Fatalf("Load: %v, %d documents, problems %+v", err, len(c.Documents), c.Problems)
+			}
+			d := c.Documents[0]
+			got := Document{Title: d.Title, SourceURL: d.SourceURL, Area: d.Area, Kind: d.Kind, Publisher: d.Publisher}
+			if got.Title != tt.want.Title || got.SourceURL != tt.want.SourceURL || got.Area != tt.want.Area || got.Kind != tt.want.Kind || got.Publisher != tt.want.Publisher {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}

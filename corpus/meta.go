@@ -29,6 +29,13 @@ type Meta struct {
 	// an Open Referral UK API base).
 	URL    string `yaml:"url"`
 	Format string `yaml:"format"`
+	// Override, in a sources.yaml entry only, makes the entry's title,
+	// source_url, area and kind win over the file's own (front matter, a
+	// PDF's or a web page's title), as for a document a moderator added
+	// and described; the other fields still only fill gaps. In a file of
+	// many entries (a service directory) only area wins: each service
+	// keeps its own name, link and kind.
+	Override bool `yaml:"override"`
 }
 
 // fill copies into m every field that m leaves empty and other sets.
@@ -42,6 +49,24 @@ func (m *Meta) fill(other Meta) {
 			*f.dst = *f.src
 		}
 	}
+}
+
+// merged is the metadata of an entry whose own is m, given listed from
+// sources.yaml: m's fields first, except those listed overrides.
+func (m Meta) merged(listed Meta, manyEntries bool) Meta {
+	if listed.Override {
+		over := []struct{ dst, src *string }{{&m.Area, &listed.Area}}
+		if !manyEntries {
+			over = append(over, []struct{ dst, src *string }{{&m.Title, &listed.Title}, {&m.SourceURL, &listed.SourceURL}, {&m.Kind, &listed.Kind}}...)
+		}
+		for _, f := range over {
+			if strings.TrimSpace(*f.src) != "" {
+				*f.dst = *f.src
+			}
+		}
+	}
+	m.fill(listed)
+	return m
 }
 
 // ManifestName is the optional metadata file at the root of a corpus.

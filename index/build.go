@@ -70,16 +70,30 @@ type Info struct {
 // The glossary is kept with the index: searches use it for synonyms,
 // "What is X?" answers and the meanings shown beside quotes. On failure
 // Build removes what it wrote.
-func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) (err error) {
+func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) error {
 	if _, statErr := os.Stat(dir); statErr == nil {
 		return fmt.Errorf("build index: %s already exists", dir)
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
-	idx, err := bleve.New(dir, newMapping())
+	create := func(dir string) (bleve.Index, error) { return bleve.New(dir, newMapping()) }
+	return write(ctx, dir, create, func(idx bleve.Index) error {
+		t := newTally(Info{})
+		if err := indexDocuments(ctx, idx, docs, t); err != nil {
+			return err
+		}
+		return record(idx, t.info(src), g, catalogueOf(docs))
+	})
+}
+
+// write opens the index in dir with open, lets change fill it, then closes
+// and compacts it. On failure it removes dir.
+func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), change func(bleve.Index) error) (err error) {
+	idx, err := open(dir)
 	if err != nil {
-		return fmt.Errorf("create index %q: %w", dir, err)
+		os.RemoveAll(dir)
+		return fmt.Errorf("open index %q to write it: %w", dir, err)
 	}
 	defer func() {
 		if cerr := idx.Close(); err == nil && cerr != nil {
@@ -92,27 +106,79 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 			os.RemoveAll(dir)
 		}
 	}()
+	return change(idx)
+}
 
-	info := Info{MappingVersion: MappingVersion, Source: src, BuiltAt: time.Now().UTC()}
-	areas := map[string]*AreaCount{}
+// tally counts what an index holds, in all and by area, as documents go
+// in and come out, for its Info.
+type tally struct {
+	documents, passages int
+	areas               map[string]*AreaCount // by corpus.AreaKey
+}
+
+// newTally starts from what an existing index recorded (Info{} for a new one).
+func newTally(info Info) *tally {
+	t := &tally{documents: info.Documents, passages: info.Passages, areas: map[string]*AreaCount{}}
+	for _, a := range info.Areas {
+		t.areas[corpus.AreaKey(a.Name)] = &a
+	}
+	return t
+}
+
+func (t *tally) area(name string) *AreaCount {
+	ac := t.areas[corpus.AreaKey(name)]
+	if ac == nil {
+		ac = &AreaCount{Name: name}
+		t.areas[corpus.AreaKey(name)] = ac
+	}
+	return ac
+}
+
+// add counts a document going in, without its passages (see passage).
+func (t *tally) add(d corpus.Document) {
+	t.documents++
+	t.area(d.Area).Documents++
+}
+
+// passage counts one passage of a document in area going in (n = 1) or
+// coming out (n = -1).
+func (t *tally) passage(area string, n int) {
+	t.passages += n
+	t.area(area).Passages += n
+}
+
+// remove counts a document of area coming out, without its passages.
+func (t *tally) remove(area string) {
+	t.documents--
+	t.area(area).Documents--
+}
+
+// info is the Info of an index holding what t counted, built now from src.
+func (t *tally) info(src Source) Info {
+	info := Info{MappingVersion: MappingVersion, Source: src, BuiltAt: time.Now().UTC(), Documents: t.documents, Passages: t.passages}
+	for _, a := range t.areas {
+		if a.Name != "" && a.Documents > 0 {
+			info.Areas = append(info.Areas, *a)
+		}
+	}
+	sort.Slice(info.Areas, func(i, j int) bool { return info.Areas[i].Name < info.Areas[j].Name })
+	return info
+}
+
+// indexDocuments adds the passages of docs to idx, in batches, counting
+// them in t.
+func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document, t *tally) error {
 	batch := idx.NewBatch()
 	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("build index: %w", err)
 		}
-		info.Documents++
-		ac := areas[corpus.AreaKey(d.Area)]
-		if ac == nil {
-			ac = &AreaCount{Name: d.Area}
-			areas[corpus.AreaKey(d.Area)] = ac
-		}
-		ac.Documents++
+		t.add(d)
 		for _, p := range d.Passages {
-			if err := batch.Index(p.ID+"@"+d.Path, passageFields(d, p)); err != nil {
+			if err := batch.Index(passageID(d, p), passageFields(d, p)); err != nil {
 				return fmt.Errorf("index %s: %w", d.Path, err)
 			}
-			info.Passages++
-			ac.Passages++
+			t.passage(d.Area, 1)
 			if batch.Size() >= batchSize {
 				if err := idx.Batch(batch); err != nil {
 					return fmt.Errorf("write index batch: %w", err)
@@ -126,12 +192,15 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 			return fmt.Errorf("write index batch: %w", err)
 		}
 	}
-	for _, a := range areas {
-		if a.Name != "" {
-			info.Areas = append(info.Areas, *a)
-		}
-	}
-	sort.Slice(info.Areas, func(i, j int) bool { return info.Areas[i].Name < info.Areas[j].Name })
+	return nil
+}
+
+// passageID is a passage's ID in the index: unique across the corpus.
+func passageID(d corpus.Document, p corpus.Passage) string { return p.ID + "@" + d.Path }
+
+// record keeps with the index what it is (info), the glossary it answers
+// with and the list of its documents.
+func record(idx bleve.Index, info Info, g corpus.Glossary, catalogue []DocumentInfo) error {
 	data, err := json.Marshal(info)
 	if err != nil {
 		return err
@@ -145,7 +214,7 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	if err := idx.SetInternal(glossaryKey, data); err != nil {
 		return fmt.Errorf("record glossary: %w", err)
 	}
-	return storeCatalogue(idx, docs)
+	return storeCatalogue(idx, catalogue)
 }
 
 // compact merges the index's segments into one. Scoring reads field
@@ -211,6 +280,14 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
 // If the process dies at any moment, either dir or a dir.old-* folder
 // holds a complete index, and Recover puts it back.
 func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) error {
+	return replace(dir, func(fresh string) error { return Build(ctx, fresh, docs, g, src) })
+}
+
+// replace is the safe swap that Rebuild and Update share: under dir's
+// build lock, after putting right an earlier build that died, it has
+// write make a complete index in a new folder beside dir, flushes it to
+// disk and moves it into place. write removes what it wrote on failure.
+func replace(dir string, write func(fresh string) error) error {
 	dir = filepath.Clean(dir)
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("rebuild index: %w", err)
@@ -226,7 +303,7 @@ func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.G
 	}
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	fresh := dir + buildingInfix + stamp
-	if err := Build(ctx, fresh, docs, g, src); err != nil {
+	if err := write(fresh); err != nil {
 		return err
 	}
 	if err := syncTree(fresh); err != nil {

@@ -51,6 +51,12 @@ func catalogueOf(docs []corpus.Document) []DocumentInfo {
 		}
 		out = append(out, DocumentInfo{Title: d.Title, SourceURL: d.SourceURL, Kind: d.Kind, Published: published, Area: d.Area, Path: d.Path})
 	}
+	sortCatalogue(out)
+	return out
+}
+
+// sortCatalogue puts a list of documents in the order Documents returns.
+func sortCatalogue(out []DocumentInfo) {
 	slices.SortStableFunc(out, func(a, b DocumentInfo) int {
 		return cmp.Or(
 			cmp.Compare(corpus.AreaKey(a.Area), corpus.AreaKey(b.Area)),
@@ -60,7 +66,6 @@ func catalogueOf(docs []corpus.Document) []DocumentInfo {
 			cmp.Compare(a.Path, b.Path),
 		)
 	})
-	return out
 }
 
 func boolRank(b bool) int {
@@ -70,9 +75,9 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// storeCatalogue records the list of docs in the index being built.
-func storeCatalogue(idx bleve.Index, docs []corpus.Document) error {
-	data, err := json.Marshal(catalogueOf(docs))
+// storeCatalogue records the list of documents in the index being written.
+func storeCatalogue(idx bleve.Index, catalogue []DocumentInfo) error {
+	data, err := json.Marshal(catalogue)
 	if err != nil {
 		return err
 	}

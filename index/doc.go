@@ -18,6 +18,11 @@
 //	err = index.Rebuild(ctx, dir, docs, g, info) // errors.Is(err, index.ErrBuilding): another sendbot is at it
 //	err = live.Reload() // searches in flight finish on the old index; on error the old one keeps answering
 //
+// Update changes an index in the same safe way without reading the whole
+// corpus again, for a document added or taken out:
+//
+//	err = index.Update(ctx, dir, added, []string{"uploaded/testshire/0a1b2c3d4e5f.pdf"}, g, info)
+//
 // The user's words are only ever analysed as plain text: nothing a parent
 // types is parsed as bleve query syntax.
 package index

@@ -46,8 +46,12 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	uploaded, err := uploadsDir(cfg, name)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	c, err := readCorpus(fsys, fetched)
+	c, err := readCorpus(fsys, fetched, uploaded)
 	if err != nil {
 		return err
 	}

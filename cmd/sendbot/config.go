@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/uploads"
 )
 
 // loadEnv returns a getenv that reads the process environment first and
@@ -89,6 +91,11 @@ type config struct {
 	// possibly out of date (SENDBOT_STALE_AFTER), as written: "2y", "18m"
 	// or "90d", read by maxAge; empty means index.DefaultMaxAge.
 	StaleAfter string
+	// MaxUpload is the largest file /add-document accepts
+	// (SENDBOT_MAX_UPLOAD), as written: bytes, or e.g. "10MB" or "512KB"
+	// (MB meaning 1,048,576 bytes), read by maxUpload; empty means
+	// uploads.DefaultMaxBytes (10 MB).
+	MaxUpload string
 	// GapsKeep is how long the words of declined and not-helpful
 	// questions are kept for /gaps (SENDBOT_GAPS_KEEP), as written: "30d",
 	// "3m", "1y", or "0" for not at all; read by gapsKeep; empty means
@@ -119,6 +126,7 @@ func configFromEnv(getenv func(string) string) config {
 		ChannelAreas: get("SENDBOT_CHANNEL_AREAS"),
 		StaleAfter:   get("SENDBOT_STALE_AFTER"),
 		GapsKeep:     get("SENDBOT_GAPS_KEEP"),
+		MaxUpload:    get("SENDBOT_MAX_UPLOAD"),
 	}
 }
 
@@ -132,6 +140,30 @@ func (c config) maxAge() (time.Duration, error) {
 		return 0, fmt.Errorf("SENDBOT_STALE_AFTER: %w", err)
 	}
 	return d, nil
+}
+
+// maxUpload reads SENDBOT_MAX_UPLOAD: the largest file /add-document
+// accepts, up to corpus.MaxFileBytes (the largest file sendbot reads).
+func (c config) maxUpload() (int64, error) {
+	if c.MaxUpload == "" {
+		return uploads.DefaultMaxBytes, nil
+	}
+	s := strings.ToLower(strings.ReplaceAll(c.MaxUpload, " ", ""))
+	unit := int64(1)
+	for _, u := range []struct {
+		suffix string
+		bytes  int64
+	}{{"mib", 1 << 20}, {"mb", 1 << 20}, {"m", 1 << 20}, {"kib", 1 << 10}, {"kb", 1 << 10}, {"k", 1 << 10}, {"b", 1}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, unit = n, u.bytes
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > corpus.MaxFileBytes/unit {
+		return 0, fmt.Errorf("SENDBOT_MAX_UPLOAD %q: write the largest file /add-document accepts, such as 10MB, 512KB or a number of bytes, at most %dMB", c.MaxUpload, corpus.MaxFileBytes>>20)
+	}
+	return n * unit, nil
 }
 
 // defaultGapsKeep is how long /gaps's words are kept unless
@@ -301,6 +333,13 @@ func fetchDir(cfg config, corpusName string) (string, error) {
 	return dataPath(cfg, "fetched", corpusName, "SENDBOT_FETCH_DIR")
 }
 
+// uploadsDir is where the documents moderators add from Discord are kept
+// for the configured corpus: never in the corpus folder itself, which
+// may be read-only (or built into the binary).
+func uploadsDir(cfg config, corpusName string) (string, error) {
+	return dataPath(cfg, "uploads", corpusName, "SENDBOT_DATA")
+}
+
 // dataPath is a folder for the corpus under the data folder: kind/default
 // for the built-in corpus, else kind/<folder name>-<hash of its path>.
 // override names the setting that would put it elsewhere.
@@ -326,18 +365,27 @@ func dataPath(cfg config, kind, corpusName, override string) (string, error) {
 const fetchedPrefix = "fetched"
 
 // readCorpus loads the corpus and, when `sendbot fetch` has filled the
-// fetch cache, the fetched documents too, under "fetched/".
-func readCorpus(fsys fs.FS, fetched string) (*corpus.Corpus, error) {
+// fetch cache, the fetched documents too, under "fetched/"; and the
+// documents moderators added from Discord, under "uploaded/".
+func readCorpus(fsys fs.FS, fetched, uploaded string) (*corpus.Corpus, error) {
 	c, err := corpus.Load(fsys)
-	if err != nil || !isDir(fetched) {
+	if err != nil {
 		return c, err
 	}
-	fc, err := corpus.Load(os.DirFS(fetched))
-	if err != nil {
-		c.Problems = append(c.Problems, corpus.Problem{Path: fetchedPrefix, Reason: "cannot read the fetch cache " + fetched + ": " + err.Error(), Err: err})
-		return c, nil
+	for _, extra := range []struct{ dir, prefix, what string }{
+		{fetched, fetchedPrefix, "the fetch cache"},
+		{uploaded, uploads.Prefix, "the documents added from Discord"},
+	} {
+		if !isDir(extra.dir) {
+			continue
+		}
+		ec, err := corpus.Load(os.DirFS(extra.dir))
+		if err != nil {
+			c.Problems = append(c.Problems, corpus.Problem{Path: extra.prefix, Reason: "cannot read " + extra.what + " in " + extra.dir + ": " + err.Error(), Err: err})
+			continue
+		}
+		c.Merge(ec, extra.prefix)
 	}
-	c.Merge(fc, fetchedPrefix)
 	return c, nil
 }
 
@@ -351,13 +399,16 @@ type indexTarget struct {
 	fsys        fs.FS
 	name        string // the corpus folder, or "embedded default"
 	fetched     string // the fetch cache, read when it exists
+	uploaded    string // the documents added from Discord, read when the folder exists
 	dir         string
 	fingerprint string
 }
 
-// locate finds the configured corpus, its fetch cache, its index folder
-// and the fingerprint of both corpus and cache, so that a fetch that
-// changes the cache makes the index out of date.
+// locate finds the configured corpus, its fetch cache, its uploads, its
+// index folder and the fingerprint of all three, so that a fetch that
+// changes the cache makes the index out of date, and a restart picks up
+// documents added from Discord (which Update recorded, so it does not
+// rebuild for them).
 func locate(cfg config) (indexTarget, error) {
 	fsys, name, err := corpusSource(cfg)
 	if err != nil {
@@ -371,20 +422,27 @@ func locate(cfg config) (indexTarget, error) {
 	if err != nil {
 		return indexTarget{}, err
 	}
+	uploaded, err := uploadsDir(cfg, name)
+	if err != nil {
+		return indexTarget{}, err
+	}
 	fp, err := corpus.Fingerprint(fsys)
 	if err != nil {
 		return indexTarget{}, err
 	}
-	if isDir(fetched) {
-		ffp, err := corpus.Fingerprint(os.DirFS(fetched))
+	for _, extra := range []struct{ dir, prefix string }{{fetched, fetchedPrefix}, {uploaded, uploads.Prefix}} {
+		if !isDir(extra.dir) {
+			continue
+		}
+		efp, err := corpus.Fingerprint(os.DirFS(extra.dir))
 		if err != nil {
 			return indexTarget{}, err
 		}
-		fp += "+" + fetchedPrefix + ":" + ffp
+		fp += "+" + extra.prefix + ":" + efp
 	}
 	// The built-in glossary is part of what the index holds.
 	fp += "+glossary:" + corpus.BuiltinGlossaryVersion()
-	return indexTarget{fsys: fsys, name: name, fetched: fetched, dir: dir, fingerprint: fp}, nil
+	return indexTarget{fsys: fsys, name: name, fetched: fetched, uploaded: uploaded, dir: dir, fingerprint: fp}, nil
 }
 
 // openIndex opens the index of the configured corpus, building it first
@@ -430,7 +488,7 @@ func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.C
 		return nil, buildingError(t.dir)
 	}
 	start := time.Now()
-	c, err := readCorpus(t.fsys, t.fetched)
+	c, err := readCorpus(t.fsys, t.fetched, t.uploaded)
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func writePassages(cfg config, path string) error {
 	if err != nil {
 		return err
 	}
-	c, err := readCorpus(t.fsys, t.fetched)
+	c, err := readCorpus(t.fsys, t.fetched, t.uploaded)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,416 @@
+package uploads
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index"
+)
+
+// base is the corpus the index starts from: one area, Testshire.
+var base = fstest.MapFS{
+	"testshire/assessment.md": {Data: []byte(`---
+title: Asking for an EHC needs assessment in Testshire
+source_url: https://testshire.example/ehc
+kind: local-offer
+---
+# Asking for an EHC needs assessment in Testshire
+
+A parent can write to the council's SEN team to request an education, health and care needs assessment. The council must tell you within six weeks whether it will assess your child.
+`)},
+	"otherton/waits.md": {Data: []byte("# Otherton waiting times\n\nChildren in Otherton wait a long time for an autism assessment on the umbrella pathway.\n")},
+}
+
+// Fixtures in the formats Add takes, about the fictional Testshire.
+var (
+	markdownFile = []byte(`---
+title: Hydrotherapy in Testshire
+---
+# Hydrotherapy in Testshire
+
+The warm water pool at the Testshire children's centre runs hydrotherapy sessions for children with physical disabilities on weekday mornings.
+`)
+	textFile = []byte("Testshire toy library\n\nThe Testshire toy library lends sensory toys and switch-adapted toys to families of disabled children, free of charge, for four weeks at a time.\n")
+	htmlFile = []byte(`<!doctype html><html><head><title>Testshire sibling group</title></head><body><main><h1>Testshire sibling group</h1>
+<p>A monthly group in Testbury for the brothers and sisters of disabled children, with games, crafts and time to talk to others who understand.</p></main></body></html>`)
+	feedFile = []byte(`[{"id": "ts-1", "name": "Testshire Trampoline Club", "description": "Rebound therapy sessions on a trampoline for children with additional needs, on Saturday mornings in Testbury.", "email": "trampoline@example.org"},
+{"id": "ts-2", "name": "Test", "description": "Test entry, please ignore.", "email": "x@example.org"},
+{"id": "ts-3", "name": "Testshire Swimming Club", "description": "Quiet swimming sessions for autistic children, with a changing room of their own.", "email": "swim@example.org"}]`)
+)
+
+func pdfFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "corpus", "testdata", "pdf", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// fixture is a store over an index of base, and the folders they live in.
+type fixture struct {
+	store   *Store
+	dir     string // the uploads folder
+	index   string
+	reloads int
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	root := t.TempDir()
+	f := &fixture{dir: filepath.Join(root, "uploads"), index: filepath.Join(root, "index")}
+	c, err := corpus.Load(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := index.Rebuild(context.Background(), f.index, c.Documents, corpus.BuiltinGlossary(), f.source(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.store, err = Open(Config{
+		Dir: f.dir, Index: f.index,
+		Target: func() (corpus.Glossary, index.Source, error) { return corpus.BuiltinGlossary(), f.source(t), nil },
+		Areas:  func() []string { return []string{"Otherton", "Testshire"} },
+		Reload: func() error { f.reloads++; return nil },
+		Now:    func() time.Time { return time.Date(2025, 7, 4, 10, 0, f.reloads, 0, time.UTC) },
+		// Small, so the size limit is quick to test.
+		MaxBytes: 1 << 20,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// source fingerprints the uploads folder, as locate does in cmd.
+func (f *fixture) source(t *testing.T) index.Source {
+	fp := "base"
+	if _, err := os.Stat(f.dir); err == nil {
+		ufp, err := corpus.Fingerprint(os.DirFS(f.dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp += "+" + ufp
+	}
+	return index.Source{Name: "test", Fingerprint: fp}
+}
+
+// titles searches the index for q and returns the titles of the hits.
+func (f *fixture) titles(t *testing.T, q string) []string {
+	t.Helper()
+	ix, err := index.Open(f.index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(context.Background(), index.Query{Text: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		if h.Kind != index.KindGlossary {
+			out = append(out, h.Title)
+		}
+	}
+	return out
+}
+
+var savedName = regexp.MustCompile(`^[a-z0-9-]+/[0-9a-f]{12}\.(pdf|md|html|txt|json)$`)
+
+// files lists the files in the uploads folder, apart from sources.yaml
+// and the list, and fails on any not named as Add names them.
+func (f *fixture) files(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(f.dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(f.dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == corpus.ManifestName || rel == stateName {
+			return nil
+		}
+		if !savedName.MatchString(rel) {
+			t.Errorf("a file not named by Add: %q", rel)
+		}
+		out = append(out, rel)
+		return nil
+	})
+	return out
+}
+
+func TestAddAcceptsEachFormatAndRemoveTakesItOut(t *testing.T) {
+	tests := []struct {
+		name     string
+		upload   bot.Upload
+		question string
+		want     bot.UploadResult // Title, Area, Format, Documents
+	}{
+		{"markdown", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "testshire"},
+			"hydrotherapy warm water pool", bot.UploadResult{Title: "Hydrotherapy in Testshire", Area: "Testshire", Format: "markdown", Documents: 1}},
+		{"plain text, the title option wins", bot.Upload{Filename: "toys.TXT", Data: textFile, Area: "Testshire", Title: "Toy library"},
+			"sensory toys to borrow", bot.UploadResult{Title: "Toy library", Area: "Testshire", Format: "text", Documents: 1}},
+		{"web page", bot.Upload{Filename: "siblings.htm", Data: htmlFile, Area: "Otherton", Kind: "local-offer", SourceURL: "https://testshire.example/siblings"},
+			"group for brothers and sisters", bot.UploadResult{Title: "Testshire sibling group", Area: "Otherton", Format: "html", Documents: 1}},
+		{"service feed", bot.Upload{Filename: "services.json", Data: feedFile, Area: "Testshire"},
+			"trampoline rebound therapy", bot.UploadResult{Title: "2 services", Area: "Testshire", Format: "oruk", Documents: 2}},
+		{"PDF, a new area", bot.Upload{Filename: "guide.pdf", Data: pdfFile(t, "testshire-guide.pdf"), Area: "Newtown on Sea"},
+			"short breaks guide for families", bot.UploadResult{Title: "Short breaks in Testshire: a guide for families", Area: "Newtown on Sea", Format: "pdf", Documents: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			ctx := context.Background()
+			if slices.Contains(f.titles(t, tt.question), tt.want.Title) {
+				t.Fatal("found before it was added")
+			}
+			res, err := f.store.Add(ctx, tt.upload)
+			if err != nil {
+				t.Fatalf("Add: %v", err)
+			}
+			if res.Title != tt.want.Title || res.Area != tt.want.Area || res.Format != tt.want.Format || res.Documents != tt.want.Documents || res.Passages == 0 {
+				t.Errorf("Add returned %+v, want %+v", res, tt.want)
+			}
+			found := f.titles(t, tt.question)
+			if tt.want.Documents == 1 && !slices.Contains(found, tt.want.Title) {
+				t.Errorf("after Add, %q found %q", tt.question, found)
+			}
+			if tt.want.Documents > 1 && !slices.Contains(found, "Testshire Trampoline Club") {
+				t.Errorf("after Add, %q found %q", tt.question, found)
+			}
+			if files := f.files(t); len(files) != 1 {
+				t.Errorf("files after Add: %q", files)
+			}
+			if f.reloads != 1 {
+				t.Errorf("reloaded %d times", f.reloads)
+			}
+			if got := f.store.Uploaded(); len(got) != 1 || got[0].ID != res.ID || got[0].Title != res.Title {
+				t.Errorf("Uploaded() = %+v", got)
+			}
+			sameAsFullRebuild(t, f)
+
+			removed, err := f.store.Remove(ctx, strings.ToUpper(res.ID))
+			if err != nil {
+				t.Fatalf("Remove: %v", err)
+			}
+			if removed.ID != res.ID || removed.Title != res.Title || removed.Passages != res.Passages {
+				t.Errorf("Remove returned %+v, want what Add did: %+v", removed, res)
+			}
+			if found := f.titles(t, tt.question); slices.Contains(found, tt.want.Title) || slices.Contains(found, "Testshire Trampoline Club") {
+				t.Errorf("after Remove, %q still found %q", tt.question, found)
+			}
+			if files := f.files(t); len(files) != 0 || len(f.store.Uploaded()) != 0 {
+				t.Errorf("after Remove: files %q, listed %+v", files, f.store.Uploaded())
+			}
+			sameAsFullRebuild(t, f)
+		})
+	}
+}
+
+// sameAsFullRebuild checks that a full rebuild of base and the uploads
+// folder, read as cmd's readCorpus reads it, gives the index Add and
+// Remove made: the same documents, passages and counts.
+func sameAsFullRebuild(t *testing.T, f *fixture) {
+	t.Helper()
+	c, err := corpus.Load(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(f.dir); err == nil {
+		uc, err := corpus.Load(os.DirFS(f.dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Merge(uc, Prefix)
+	}
+	dir := filepath.Join(t.TempDir(), "full")
+	if err := index.Rebuild(context.Background(), dir, c.Documents, corpus.BuiltinGlossary(), f.source(t)); err != nil {
+		t.Fatal(err)
+	}
+	full, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.Close()
+	updated, err := index.Open(f.index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer updated.Close()
+	a, b := full.Info(), updated.Info()
+	a.BuiltAt = b.BuiltAt
+	if !equalJSON(a, b) {
+		t.Errorf("full rebuild %+v\nupdated      %+v", a, b)
+	}
+	da, _ := full.Documents("")
+	db, _ := updated.Documents("")
+	if !slices.Equal(da, db) {
+		t.Errorf("full rebuild lists %+v\nupdated lists %+v", da, db)
+	}
+}
+
+func equalJSON(a, b index.Info) bool {
+	return a.Documents == b.Documents && a.Passages == b.Passages && slices.Equal(a.Areas, b.Areas) && a.Source == b.Source
+}
+
+func TestAddRefuses(t *testing.T) {
+	tests := []struct {
+		name   string
+		upload bot.Upload
+		want   string // in the refusal
+	}{
+		{"a Word file", bot.Upload{Filename: "plan.docx", Data: []byte("PK..."), Area: "Testshire"}, "sendbot reads PDF (.pdf), Markdown (.md), web pages (.html, .htm), plain text (.txt) and Open Referral UK service feeds (.json); this file is .docx"},
+		{"a CSV", bot.Upload{Filename: "directory.csv", Data: []byte("name\nClub\n"), Area: "Testshire"}, "this file is .csv"},
+		{"no extension", bot.Upload{Filename: "README", Data: textFile, Area: "Testshire"}, "this file has no extension"},
+		{"an odd extension is not echoed", bot.Upload{Filename: "x.<@everyone>", Data: textFile, Area: "Testshire"}, "this file is not one of them"},
+		{"empty", bot.Upload{Filename: "empty.txt", Data: []byte(" \n\t"), Area: "Testshire"}, "The file is empty."},
+		{"too big", bot.Upload{Filename: "big.txt", Data: []byte(strings.Repeat("Testshire ", 120000)), Area: "Testshire"}, "The file is 1.1 MB; the largest sendbot accepts is 1 MB."},
+		{"a scanned PDF", bot.Upload{Filename: "scan.pdf", Data: pdfFile(t, "no-text-layer.pdf"), Area: "Testshire"}, "sendbot could not read any text in this file: PDF has no text layer"},
+		{"a password-protected PDF", bot.Upload{Filename: "locked.pdf", Data: pdfFile(t, "encrypted-rc4.pdf"), Area: "Testshire"}, "sendbot could not read any text in this file: "},
+		{"binary named .md", bot.Upload{Filename: "x.md", Data: []byte("# A\x00\x01\x02"), Area: "Testshire"}, "binary data"},
+		{"front matter only", bot.Upload{Filename: "x.md", Data: []byte("---\ntitle: Nothing\n---\n"), Area: "Testshire"}, "sendbot could not read any text in this file"},
+		{"no area", bot.Upload{Filename: "hydro.md", Data: markdownFile}, "Choose an area for this document with the area option (the areas are Otherton, Testshire)."},
+		{"an area that looks like a typo", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshrie"}, `There is no area "Testshrie" yet; did you mean Testshire?`},
+		{"an area that is not a place name", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "../../etc"}, "An area is a place name"},
+		{"a source_url that is not a web address", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", SourceURL: "javascript:alert(1)"}, "source_url must be the web address"},
+		{"a bad kind", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", Kind: "local offer!"}, "A kind is one word"},
+		{"a title too long", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", Title: strings.Repeat("t", 201)}, "The title is longer than 200 characters"},
+		{"no title anywhere", bot.Upload{Filename: "notes.txt", Data: []byte("the pool is open on mondays and the café is shut for the summer, so bring a drink with you."), Area: "Testshire"}, "give it one with the title option"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			_, err := f.store.Add(context.Background(), tt.upload)
+			var r *Refusal
+			if !errors.As(err, &r) {
+				t.Fatalf("Add: %v, want a refusal saying %q", err, tt.want)
+			}
+			if !strings.Contains(r.Error(), tt.want) {
+				t.Errorf("refusal %q\nshould say %q", r, tt.want)
+			}
+			if files := f.files(t); len(files) != 0 || len(f.store.Uploaded()) != 0 || f.reloads != 0 {
+				t.Errorf("a refused file left files %q, listed %+v, %d reloads", files, f.store.Uploaded(), f.reloads)
+			}
+			if entries, _ := os.ReadDir(f.dir); len(entries) > 0 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("a refused file left %q in the uploads folder", names)
+			}
+		})
+	}
+}
+
+func TestHostileFileNamesAreHarmless(t *testing.T) {
+	names := []string{
+		"../../etc/passwd.md",
+		`..\..\windows\system32\hydro.md`,
+		"/etc/hydro.md",
+		"CON.md",
+		"nul\x00hidden.md",
+		strings.Repeat("a", 300) + ".md",
+		".md",
+		"hydro.MD",
+		"hydro.md\n.txt.md",
+	}
+	for _, name := range names {
+		t.Run(strings.ToValidUTF8(name[:min(len(name), 30)], "?"), func(t *testing.T) {
+			f := newFixture(t)
+			root := filepath.Dir(f.dir)
+			res, err := f.store.Add(context.Background(), bot.Upload{Filename: name, Data: markdownFile, Area: "Testshire"})
+			if err != nil {
+				t.Fatalf("Add: %v", err)
+			}
+			if files := f.files(t); len(files) != 1 || files[0] != "testshire/"+res.ID+".md" {
+				t.Errorf("saved as %q, want testshire/%s.md", files, res.ID)
+			}
+			// Nothing was written outside the uploads folder but the index.
+			entries, _ := os.ReadDir(root)
+			for _, e := range entries {
+				if n := e.Name(); n != "uploads" && !strings.HasPrefix(n, "index") {
+					t.Errorf("wrote %q beside the uploads folder", n)
+				}
+			}
+			if res.Title != "Hydrotherapy in Testshire" {
+				t.Errorf("title %q", res.Title)
+			}
+		})
+	}
+}
+
+func TestRemoveAnUnknownIDSaysWhichThereAre(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.store.Remove(ctx, "0123456789ab")
+	if err == nil || err.Error() != "No documents have been added from Discord, so there is nothing to remove." {
+		t.Errorf("Remove with none added: %v", err)
+	}
+	res, err := f.store.Add(ctx, bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", By: "123456789012345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"0123456789ab", "../" + res.ID, ""} {
+		_, err = f.store.Remove(ctx, id)
+		var r *Refusal
+		if !errors.As(err, &r) || !strings.Contains(r.Error(), res.ID+" (Hydrotherapy in Testshire, Testshire)") {
+			t.Errorf("Remove(%q): %v, want a refusal listing %s", id, err, res.ID)
+		}
+	}
+	if len(f.files(t)) != 1 {
+		t.Error("a refused Remove removed a file")
+	}
+}
+
+func TestUploadedNewestFirstAndKeptAcrossOpen(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var ids []string
+	for _, u := range []bot.Upload{
+		{Filename: "hydro.md", Data: markdownFile, Area: "Testshire"},
+		{Filename: "toys.txt", Data: textFile, Area: "Testshire"},
+		{Filename: "siblings.html", Data: htmlFile, Area: "Otherton"},
+	} {
+		res, err := f.store.Add(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append([]string{res.ID}, ids...)
+	}
+	// A restart: the folder is read again, and a stray file is tidied away.
+	os.WriteFile(filepath.Join(f.dir, "testshire", "stray.md"), markdownFile, 0o644)
+	before, _ := os.ReadFile(filepath.Join(f.dir, corpus.ManifestName))
+	st, err := Open(f.store.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range st.Uploaded() {
+		got = append(got, d.ID)
+	}
+	if !slices.Equal(got, ids) {
+		t.Errorf("Uploaded() = %q, want newest first %q", got, ids)
+	}
+	if _, err := os.Stat(filepath.Join(f.dir, "testshire", "stray.md")); err == nil {
+		t.Error("Open left a file it does not list")
+	}
+	after, _ := os.ReadFile(filepath.Join(f.dir, corpus.ManifestName))
+	if string(before) != string(after) || !strings.Contains(string(after), "override: true") || !strings.Contains(string(after), "publisher: added by a moderator") {
+		t.Errorf("sources.yaml changed on Open or lacks the generated fields:\n%s", after)
+	}
+	state, _ := os.ReadFile(filepath.Join(f.dir, stateName))
+	if strings.Contains(string(after), "123456789012345678") || !strings.Contains(string(state), `"added_at"`) {
+		t.Errorf("who added a document belongs in the list, not sources.yaml:\n%s", state)
+	}
+}
