@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,4 +139,74 @@ func TestServePicksUpARebuildFromTheShellAndSIGHUP(t *testing.T) {
 		t.Fatalf("SIGHUP reindex failed:\n%s", logs.String())
 	}
 	askAbout("drama club for teenagers", "Thursdays")
+}
+
+func TestAddAndRemoveADocumentFromDiscord(t *testing.T) {
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("# Kite club\n\nThe Testshire kite flying club for disabled children meets on Saturdays at the common.\n"))
+	}))
+	defer files.Close()
+	corpusDir := writeCorpus(t, map[string]string{
+		"testshire/breaks.md": "# Short breaks\n\nShort breaks give disabled children and their families a rest.\n",
+	})
+	data := t.TempDir()
+	srv, logs := startServe(t, map[string]string{"SENDBOT_CORPUS": corpusDir, "SENDBOT_DATA": data})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	moderator := func(i *discordgo.Interaction) *discordgo.Interaction {
+		i.Member.Permissions = discordgo.PermissionManageGuild
+		srv.SendInteraction(i)
+		return i
+	}
+	ask := func(q string) *discordgo.Message {
+		t.Helper()
+		i := moderator(srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: q}))
+		resp, err := srv.WaitResponse(ctx, i)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, logs.String())
+		}
+		return resp.Message
+	}
+
+	add := srv.SlashCommand("add-document", discordtest.SlashOption{Name: "file", Value: "5000000000000000001"},
+		discordtest.SlashOption{Name: "area", Value: "testshire"}, discordtest.SlashOption{Name: "title", Value: "Kite club"})
+	d := add.Data.(discordgo.ApplicationCommandInteractionData)
+	d.Options[0].Type = discordgo.ApplicationCommandOptionAttachment
+	d.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{
+		"5000000000000000001": {ID: "5000000000000000001", Filename: "../../kites.md", Size: 90, URL: files.URL + "/attachments/1/2/kites.md"}}}
+	add.Data = d
+	resp, err := srv.WaitResponse(ctx, moderator(add))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	if !strings.Contains(resp.Message.Content, "Added **Kite club** (Testshire, markdown)") {
+		t.Fatalf("add: %q\n%s", resp.Message.Content, logs.String())
+	}
+	if m := ask("kite flying club"); len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, "Saturdays") {
+		t.Errorf("after adding: %q %+v", m.Content, m.Embeds)
+	}
+	// Nothing from the file's name reached the disk.
+	filepath.WalkDir(data, func(p string, _ os.DirEntry, _ error) error {
+		if strings.Contains(p, "kites") {
+			t.Errorf("the attachment's name reached the disk: %s", p)
+		}
+		return nil
+	})
+	id := resp.Message.Content[strings.Index(resp.Message.Content, "`")+1:]
+	id = id[:strings.Index(id, "`")]
+	rm := moderator(srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: id}))
+	if resp, err = srv.WaitResponse(ctx, rm); err != nil || !strings.Contains(resp.Message.Content, "Removed **Kite club**") {
+		t.Fatalf("remove: %v %q", err, resp.Message.Content)
+	}
+	if m := ask("kite flying club"); len(m.Embeds) != 0 {
+		t.Errorf("still answered after removing: %+v", m.Embeds[0].Description)
+	}
+	a, err := openAudit(config{Corpus: corpusDir, DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit, err := os.ReadFile(a.path)
+	if err != nil || !strings.Contains(string(audit), `"action":"add-document"`) || !strings.Contains(string(audit), `"action":"remove-document"`) {
+		t.Errorf("audit log: %v\n%s", err, audit)
+	}
 }

@@ -75,6 +75,14 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex")}
 	bc.Reindexer, bc.Audit = rx, audit
+	added, err := openUploads(cfg, live)
+	if err != nil {
+		return err
+	}
+	bc.Uploads = added
+	if bc.MaxUploadBytes, err = cfg.maxUpload(); err != nil {
+		return err
+	}
 	b, err := bot.New(bc, live)
 	if err != nil {
 		return err
@@ -133,6 +141,9 @@ func botSettings(cfg config) (bot.Config, error) {
 		return bc, err
 	}
 	if _, err := cfg.reindexEvery(); err != nil {
+		return bc, err
+	}
+	if _, err := cfg.maxUpload(); err != nil {
 		return bc, err
 	}
 	bc.Version = versionString()
