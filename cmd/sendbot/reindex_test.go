@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -109,5 +111,41 @@ func TestAuditLogAppendsOneLineEachPrivately(t *testing.T) {
 	}
 	if len(got) != 2 || got[1].Who != "4002" || !got[0].At.Equal(at) || got[0].Result != "ok: 3 documents" {
 		t.Errorf("audit lines %+v", got)
+	}
+}
+
+// fakeLive is a serving index that counts reloads and can be marked changed.
+type fakeLive struct {
+	mu      sync.Mutex
+	reloads int
+	changed bool
+}
+
+func (f *fakeLive) Reload() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reloads++
+	f.changed = false
+	return nil
+}
+func (f *fakeLive) Changed() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.changed }
+func (f *fakeLive) count() int    { f.mu.Lock(); defer f.mu.Unlock(); return f.reloads }
+
+func TestWatchReindexesOnScheduleAndSignal(t *testing.T) {
+	corpusDir := writeCorpus(t, map[string]string{"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n"})
+	live := &fakeLive{}
+	var logs syncBuffer
+	r := &reindexer{cfg: config{Corpus: corpusDir, DataDir: t.TempDir()}, live: live, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hup := make(chan os.Signal, 1)
+	go r.watch(ctx, live, 30*time.Millisecond, hup)
+	waitFor(t, "a scheduled reindex", func() bool {
+		return strings.Contains(logs.String(), "why=\"schedule (SENDBOT_REINDEX_EVERY)\"") && live.count() >= 1
+	})
+	hup <- syscall.SIGHUP
+	waitFor(t, "a reindex on SIGHUP", func() bool { return strings.Contains(logs.String(), "why=SIGHUP") })
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("errors:\n%s", logs.String())
 	}
 }
