@@ -31,7 +31,11 @@ type reindexer struct {
 	cfg  config
 	live reloader
 	log  *slog.Logger
-	mu   sync.Mutex
+	mu   sync.Mutex // one reindex at a time
+	// corpus, when set, is held while reading the corpus and building, so
+	// a document added from Discord meanwhile is not read half-way and
+	// then lost by the swap (see serialUploads).
+	corpus *sync.Mutex
 }
 
 func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgress)) (bot.ReindexReport, error) {
@@ -39,6 +43,10 @@ func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgre
 		return bot.ReindexReport{}, errReindexing
 	}
 	defer r.mu.Unlock()
+	if r.corpus != nil {
+		r.corpus.Lock()
+		defer r.corpus.Unlock()
+	}
 	if progress == nil {
 		progress = func(bot.ReindexProgress) {}
 	}
@@ -137,6 +145,25 @@ func (r *reindexer) watch(ctx context.Context, live liveIndex, every time.Durati
 			r.log.Info("switched to the index rebuilt from outside (sendbot index)")
 		}
 	}
+}
+
+// serialUploads adds and removes documents only while no reindex is
+// reading the corpus, so the two never overlap.
+type serialUploads struct {
+	bot.Uploader
+	corpus *sync.Mutex
+}
+
+func (s serialUploads) Add(ctx context.Context, u bot.Upload) (bot.UploadResult, error) {
+	s.corpus.Lock()
+	defer s.corpus.Unlock()
+	return s.Uploader.Add(ctx, u)
+}
+
+func (s serialUploads) Remove(ctx context.Context, id string) (bot.UploadResult, error) {
+	s.corpus.Lock()
+	defer s.corpus.Unlock()
+	return s.Uploader.Remove(ctx, id)
 }
 
 // auditFile appends moderator actions to a file, one JSON object a line.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/feedback"
@@ -73,13 +74,14 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex")}
+	var corpusMu sync.Mutex
+	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex"), corpus: &corpusMu}
 	bc.Reindexer, bc.Audit = rx, audit
 	added, err := openUploads(cfg, live)
 	if err != nil {
 		return err
 	}
-	bc.Uploads = added
+	bc.Uploads = serialUploads{Uploader: added, corpus: &corpusMu}
 	if bc.MaxUploadBytes, err = cfg.maxUpload(); err != nil {
 		return err
 	}
