@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,7 +122,7 @@ func TestAreaOptionIsAutocompleted(t *testing.T) {
 func TestQuestionsAreLoggedOnlyWhenAskedTo(t *testing.T) {
 	const q = "what are short breaks for families"
 	for _, on := range []bool{false, true} {
-		var logs bytes.Buffer
+		var logs lockedBuffer
 		srv, _ := startBotWith(t, func(c *Config) {
 			c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			c.LogQuestions = on
@@ -131,4 +132,22 @@ func TestQuestionsAreLoggedOnlyWhenAskedTo(t *testing.T) {
 			t.Errorf("LogQuestions=%v: question in logs = %v\n%s", on, got, logs.String())
 		}
 	}
+}
+
+// lockedBuffer is a log the test reads while the bot writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
