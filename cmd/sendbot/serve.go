@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -70,19 +71,8 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	defer votes.Close()
 	bc.Feedback = votes
-	audit, err := openAudit(cfg)
+	rx, err := moderation(cfg, &bc, live, log)
 	if err != nil {
-		return err
-	}
-	var corpusMu sync.Mutex
-	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex"), corpus: &corpusMu}
-	bc.Reindexer, bc.Audit = rx, audit
-	added, err := openUploads(cfg, live)
-	if err != nil {
-		return err
-	}
-	bc.Uploads = serialUploads{Uploader: added, corpus: &corpusMu}
-	if bc.MaxUploadBytes, err = cfg.maxUpload(); err != nil {
 		return err
 	}
 	b, err := bot.New(bc, live)
@@ -95,6 +85,26 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// moderation sets up what the moderators' commands use: the audit log,
+// the reindexer (also run by SIGHUP and the schedule) and the store of
+// documents added from Discord, which never runs while a reindex reads
+// the corpus.
+func moderation(cfg config, bc *bot.Config, live *index.Live, log *slog.Logger) (*reindexer, error) {
+	audit, err := openAudit(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var corpusMu sync.Mutex
+	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex"), corpus: &corpusMu}
+	added, err := openUploads(cfg, live)
+	if err != nil {
+		return nil, err
+	}
+	bc.Reindexer, bc.Audit = rx, audit
+	bc.Uploads = serialUploads{Uploader: added, corpus: &corpusMu}
+	return rx, nil
 }
 
 // openFeedback opens the file that keeps Helpful / Not helpful votes for
@@ -145,7 +155,7 @@ func botSettings(cfg config) (bot.Config, error) {
 	if _, err := cfg.reindexEvery(); err != nil {
 		return bc, err
 	}
-	if _, err := cfg.maxUpload(); err != nil {
+	if bc.MaxUploadBytes, err = cfg.maxUpload(); err != nil {
 		return bc, err
 	}
 	bc.Version = versionString()
