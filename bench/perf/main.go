@@ -1,0 +1,718 @@
+// Command perf measures sendbot's index at the sizes a regional or national
+// deployment reaches, side by side with SQLite FTS5, and writes
+// bench/RESULTS.md (issue 7).
+//
+//	go run ./bench/perf -passages 10000,100000
+//
+// It generates a deterministic synthetic corpus (fixed seed) from the words
+// of ../shared/corpus: word and heading bigrams, never whole sentences, in
+// Markdown files spread over twenty fictional areas and a few national
+// files. For each size it then
+//
+//   - builds the index with the bot's own code (corpus.Load, index.Rebuild
+//     with the built-in glossary) and times it;
+//   - runs a fixed set of parent-style questions through index.Live.Search,
+//     the path the bot takes (area filter, synonyms, highlighting);
+//   - runs the sendbot binary on that index: `search --json` under
+//     /usr/bin/time for the peak RSS with the index open, and `ask` for
+//     the cold start (process start to first answer, index already built);
+//   - builds SQLite FTS5 on the same passages and runs the same questions
+//     (bench/perf/fts5.py, which reuses bench/fts5/compare.py).
+//
+// It also runs `sendbot eval` on ../shared so the recall sits next to the
+// timings. It needs python3 and /usr/bin/time; without ../shared/corpus it
+// says so and stops.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index"
+)
+
+// areas is how many fictional areas the passages are spread over;
+// perFile is how many passages (one per section) each Markdown file holds.
+const (
+	areas   = 20
+	perFile = 300
+)
+
+// question is one of the fixed parent-style questions.
+type question struct {
+	Text string `json:"text"`
+	Area string `json:"area"`
+}
+
+// questions are asked of both engines at every size, in this order. About
+// a third name an area, as a server with a default area would.
+var questions = []question{
+	{"how do i get an ehcp", ""},
+	{"autism assessment waiting time", "Area 03"},
+	{"short breaks for disabled children", ""},
+	{"what is the local offer", "Area 07"},
+	{"how do I ask for an EHC needs assessment?", ""},
+	{"my child is not getting the support in their plan", "Area 12"},
+	{"school transport for a child with SEND", ""},
+	{"speech and language therapy referral", "Area 01"},
+	{"can I appeal to the tribunal about the school named", ""},
+	{"annual review of an education health and care plan", ""},
+	{"who is the SENCO and what do they do", "Area 15"},
+	{"personal budget for my son", ""},
+	{"mental health support for young people CAMHS", "Area 20"},
+	{"preparing for adulthood after 16", ""},
+	{"help with behaviour at school exclusion", "Area 09"},
+	{"occupational therapy sensory needs", ""},
+	{"what does SEN support mean in a mainstream school", ""},
+	{"respite care for parents of disabled children", "Area 05"},
+	{"how long does the council have to decide", ""},
+	{"special school places and admissions", ""},
+	{"ADHD diagnosis for my daughter", "Area 11"},
+	{"parent carer forum near me", ""},
+	{"independent advice and support service SENDIASS", ""},
+	{"mediation before an appeal", "Area 18"},
+	{"home to school travel assistance eligibility", ""},
+	{"funding for a teaching assistant in the classroom", ""},
+	{"early years support for a child under five", "Area 02"},
+	{"what happens at an inspection of SEND services", ""},
+	{"disability living allowance for children", ""},
+	{"my child refuses to go to school anxiety", "Area 14"},
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "perf:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command-line flags.
+type options struct {
+	sizes     []int
+	shared    string
+	rounds    int
+	seed      uint64
+	out       string
+	work      string
+	keep      bool
+	skipCLI   bool
+	questions string
+}
+
+func parseOptions() (options, error) {
+	var o options
+	sizes := flag.String("passages", "10000,100000", "comma-separated corpus sizes, in passages (1000000 is supported)")
+	flag.StringVar(&o.shared, "shared", "../shared", "the shared test data folder (its corpus/ gives the vocabulary)")
+	flag.IntVar(&o.rounds, "rounds", 20, "how many times each question is asked of each engine")
+	flag.Uint64Var(&o.seed, "seed", 7, "seed of the synthetic corpus")
+	flag.StringVar(&o.out, "out", "bench/RESULTS.md", "where to write the results")
+	flag.StringVar(&o.work, "work", "", "work folder (default: a new temporary folder, removed at the end)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the work folder")
+	flag.BoolVar(&o.skipCLI, "skip-cli", false, "skip the RSS and cold-start runs of the sendbot binary")
+	flag.Parse()
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 100 {
+			return o, fmt.Errorf("-passages: %q is not a size of at least 100", s)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	o.questions = filepath.Join(o.shared, "eval", "dev-questions.jsonl")
+	return o, nil
+}
+
+func run() error {
+	o, err := parseOptions()
+	if err != nil {
+		return err
+	}
+	corpusDir := filepath.Join(o.shared, "corpus")
+	if _, err := os.Stat(corpusDir); err != nil {
+		fmt.Fprintf(os.Stderr, "perf: skipped: no corpus at %s to take the vocabulary from (%v)\n", corpusDir, err)
+		return nil
+	}
+	work := o.work
+	if work == "" {
+		if work, err = os.MkdirTemp("", "sendbot-perf-"); err != nil {
+			return err
+		}
+		if !o.keep {
+			defer os.RemoveAll(work)
+		}
+	}
+	real, err := corpus.Load(os.DirFS(corpusDir))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", corpusDir, err)
+	}
+	v := learn(real.Documents)
+	fmt.Fprintf(os.Stderr, "vocabulary: %d words from %d documents\n", len(v.text.next), len(real.Documents))
+
+	exe := filepath.Join(work, "sendbot")
+	if !o.skipCLI {
+		if out, err := exec.Command("go", "build", "-o", exe, "./cmd/sendbot").CombinedOutput(); err != nil {
+			return fmt.Errorf("build sendbot: %v\n%s", err, out)
+		}
+	}
+	recall, err := evalRecall(o, work)
+	if err != nil {
+		return err
+	}
+	var rows []row
+	for _, n := range o.sizes {
+		r, err := measure(o, v, work, exe, n)
+		if err != nil {
+			return fmt.Errorf("%d passages: %w", n, err)
+		}
+		rows = append(rows, r)
+		fmt.Fprintf(os.Stderr, "%+v\n", r)
+	}
+	return writeResults(o, rows, recall)
+}
+
+// row is the measurements at one corpus size.
+type row struct {
+	Asked, Passages, Documents int
+	LoadS, BuildS              float64
+	IndexBytes                 int64
+	P50, P95, P99              time.Duration
+	Unanswered                 int
+	FTSBuildS                  float64
+	FTSBytes                   int64
+	FTSP50, FTSP95, FTSP99     time.Duration
+	FTSEmpty                   int
+	RSSKiB                     int64
+	ColdStart                  time.Duration
+}
+
+func measure(o options, v *vocabulary, work, exe string, n int) (row, error) {
+	r := row{Asked: n}
+	dir := filepath.Join(work, fmt.Sprintf("corpus-%d", n))
+	fmt.Fprintf(os.Stderr, "%d passages: writing %s\n", n, dir)
+	if err := os.RemoveAll(dir); err != nil {
+		return r, err
+	}
+	if err := generate(dir, v, n, o.seed); err != nil {
+		return r, err
+	}
+
+	// Build, as `sendbot index` does: read the corpus, then Rebuild.
+	runtime.GC()
+	start := time.Now()
+	fsys := os.DirFS(dir)
+	c, err := corpus.Load(fsys)
+	if err != nil {
+		return r, err
+	}
+	r.LoadS = time.Since(start).Seconds()
+	for _, d := range c.Documents {
+		r.Passages += len(d.Passages)
+	}
+	r.Documents = len(c.Documents)
+	src, err := cliSource(dir, fsys)
+	if err != nil {
+		return r, err
+	}
+	idxDir := filepath.Join(work, fmt.Sprintf("index-%d", n))
+	g := corpus.BuiltinGlossary().Merge(c.Glossary)
+	fmt.Fprintf(os.Stderr, "%d passages: building the index (%d passages read in %.1f s)\n", n, r.Passages, r.LoadS)
+	start = time.Now()
+	if err := index.Rebuild(context.Background(), idxDir, c.Documents, g, src); err != nil {
+		return r, err
+	}
+	r.BuildS = time.Since(start).Seconds()
+	if r.IndexBytes, err = du(idxDir); err != nil {
+		return r, err
+	}
+	passagesFile := filepath.Join(work, fmt.Sprintf("passages-%d.jsonl", n))
+	if err := writePassages(passagesFile, c.Documents); err != nil {
+		return r, err
+	}
+	c = nil
+	runtime.GC()
+
+	// Search through Live, as the bot does.
+	fmt.Fprintf(os.Stderr, "%d passages: searching\n", n)
+	live, err := index.OpenLive(idxDir)
+	if err != nil {
+		return r, err
+	}
+	ctx := context.Background()
+	var lat []time.Duration
+	for round := -1; round < o.rounds; round++ { // round -1 warms up
+		for _, q := range questions {
+			t := time.Now()
+			res, err := live.Search(ctx, index.Query{Text: q.Text, Area: q.Area, Now: t})
+			d := time.Since(t)
+			if err != nil {
+				live.Close()
+				return r, fmt.Errorf("search %q: %w", q.Text, err)
+			}
+			if round < 0 {
+				continue
+			}
+			lat = append(lat, d)
+			if len(res.Hits) == 0 {
+				r.Unanswered++
+			}
+		}
+	}
+	live.Close()
+	r.P50, r.P95, r.P99 = percentiles(lat)
+
+	fmt.Fprintf(os.Stderr, "%d passages: FTS5\n", n)
+	if err := fts5(o, work, passagesFile, &r); err != nil {
+		return r, err
+	}
+	if !o.skipCLI {
+		fmt.Fprintf(os.Stderr, "%d passages: sendbot binary (RSS, cold start)\n", n)
+		if err := cli(o, work, exe, dir, idxDir, &r); err != nil {
+			return r, err
+		}
+	}
+	os.Remove(passagesFile)
+	return r, nil
+}
+
+// cliSource is the Source the sendbot binary expects of an index of dir
+// (cmd/sendbot locate: the corpus fingerprint and the built-in glossary's
+// version; there are no fetched or uploaded documents), so that the binary
+// opens the index built here instead of building its own. If that ever
+// drifts, cli notices the binary rebuilding and fails.
+func cliSource(dir string, fsys fs.FS) (index.Source, error) {
+	fp, err := corpus.Fingerprint(fsys)
+	if err != nil {
+		return index.Source{}, err
+	}
+	return index.Source{Name: dir, Fingerprint: fp + "+glossary:" + corpus.BuiltinGlossaryVersion()}, nil
+}
+
+// cli runs the sendbot binary on the built index: `search --json` with
+// every question under /usr/bin/time for the peak RSS, and `ask` three
+// times for the cold start (the median is kept).
+func cli(o options, work, exe, corpusDir, idxDir string, r *row) error {
+	env := append(os.Environ(), "SENDBOT_DATA="+filepath.Join(work, "data"), "SENDBOT_AREA=")
+	var stdin bytes.Buffer
+	for range 3 {
+		for _, q := range questions {
+			stdin.WriteString(q.Text + "\n")
+		}
+	}
+	cmd := exec.Command("/usr/bin/time", "-f", "maxrss=%M", exe, "search", "--json", "--corpus", corpusDir, "--index", idxDir)
+	cmd.Env = env
+	cmd.Stdin = &stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("sendbot search: %v\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "building the index") {
+		return errors.New("the sendbot binary rebuilt the index instead of opening it: cliSource no longer matches cmd/sendbot's fingerprint")
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "maxrss="); ok {
+			r.RSSKiB, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	if r.RSSKiB == 0 {
+		return fmt.Errorf("no peak RSS in /usr/bin/time's output:\n%s", stderr.String())
+	}
+	var starts []time.Duration
+	for range 3 {
+		cmd := exec.Command(exe, "ask", "--corpus", corpusDir, "--index", idxDir, questions[0].Text)
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		t := time.Now()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("sendbot ask: %v\n%s", err, out.String())
+		}
+		starts = append(starts, time.Since(t))
+		if strings.Contains(out.String(), "building the index") {
+			return errors.New("sendbot ask rebuilt the index instead of opening it")
+		}
+	}
+	slices.Sort(starts)
+	r.ColdStart = starts[1]
+	return nil
+}
+
+// fts5Report is what bench/perf/fts5.py prints.
+type fts5Report struct {
+	Passages  int       `json:"passages"`
+	BuildS    float64   `json:"build_seconds"`
+	SizeBytes int64     `json:"size_bytes"`
+	Latencies []float64 `json:"latencies_seconds"`
+	Empty     int       `json:"empty"`
+}
+
+func fts5(o options, work, passagesFile string, r *row) error {
+	qfile := filepath.Join(work, "questions.json")
+	data, _ := json.Marshal(questions)
+	if err := os.WriteFile(qfile, data, 0o644); err != nil {
+		return err
+	}
+	db := filepath.Join(work, "fts5.db")
+	defer os.Remove(db)
+	cmd := exec.Command("python3", "bench/perf/fts5.py", "--passages", passagesFile,
+		"--queries", qfile, "--rounds", strconv.Itoa(o.rounds), "--db", db)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("fts5.py: %v\n%s", err, stderr.String())
+	}
+	var rep fts5Report
+	if err := json.Unmarshal(out, &rep); err != nil {
+		return fmt.Errorf("fts5.py output: %w", err)
+	}
+	if rep.Passages != r.Passages {
+		return fmt.Errorf("fts5.py indexed %d passages, sendbot %d", rep.Passages, r.Passages)
+	}
+	lat := make([]time.Duration, len(rep.Latencies))
+	for i, s := range rep.Latencies {
+		lat[i] = time.Duration(s * float64(time.Second))
+	}
+	r.FTSBuildS, r.FTSBytes, r.FTSEmpty = rep.BuildS, rep.SizeBytes, rep.Empty/o.rounds
+	r.FTSP50, r.FTSP95, r.FTSP99 = percentiles(lat)
+	return nil
+}
+
+// evalRecall runs `sendbot eval` on the shared corpus and questions and
+// returns its recall@3, with a data folder of its own so that it does not
+// touch the index cache of any other sendbot.
+func evalRecall(o options, work string) (float64, error) {
+	cmd := exec.Command("go", "run", "./cmd/sendbot", "eval", "--corpus", filepath.Join(o.shared, "corpus"),
+		"--questions", o.questions, "--json")
+	cmd.Env = append(os.Environ(), "SENDBOT_DATA="+filepath.Join(work, "eval-data"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("sendbot eval: %v\n%s", err, stderr.String())
+	}
+	var rep struct {
+		Recall3 float64 `json:"recall_at_3"`
+	}
+	if err := json.Unmarshal(out, &rep); err != nil {
+		return 0, fmt.Errorf("sendbot eval output: %w", err)
+	}
+	return rep.Recall3, nil
+}
+
+// writePassages writes the passages as bench/fts5/compare.py reads them.
+func writePassages(path string, docs []corpus.Document) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			if err := enc.Encode(map[string]any{"id": p.ID + "@" + d.Path, "title": d.Title, "section": p.Section,
+				"text": p.Text, "area": d.Area, "national": corpus.IsNational(d.Area)}); err != nil {
+				f.Close()
+				return err
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func percentiles(d []time.Duration) (p50, p95, p99 time.Duration) {
+	if len(d) == 0 {
+		return
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	at := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
+	return at(0.50), at(0.95), at(0.99)
+}
+
+func du(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		info, err := e.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	return n, err
+}
+
+// chain is a bigram model: for each word, the words seen after it, as
+// often as they were seen. "" starts and ends a run.
+type chain struct{ next map[string][]string }
+
+func (c *chain) learn(words []string) {
+	prev := ""
+	for _, w := range words {
+		c.next[prev] = append(c.next[prev], w)
+		prev = w
+	}
+	c.next[prev] = append(c.next[prev], "")
+}
+
+// say walks the chain from the start for between lo and hi words,
+// restarting when it reaches an end.
+func (c *chain) say(rng *rand.Rand, lo, hi int) []string {
+	n := lo + rng.IntN(hi-lo+1)
+	out := make([]string, 0, n)
+	prev := ""
+	for len(out) < n {
+		options := c.next[prev]
+		w := options[rng.IntN(len(options))]
+		if w == "" {
+			prev = ""
+			continue
+		}
+		out = append(out, w)
+		prev = w
+	}
+	return out
+}
+
+// vocabulary is what the generator learnt from the real corpus: sentences
+// of passage text, headings and titles, each as a bigram chain.
+type vocabulary struct{ text, heading, title chain }
+
+func learn(docs []corpus.Document) *vocabulary {
+	v := &vocabulary{chain{map[string][]string{}}, chain{map[string][]string{}}, chain{map[string][]string{}}}
+	for _, d := range docs {
+		v.title.learn(words(d.Title))
+		for _, p := range d.Passages {
+			if i := strings.LastIndex(p.Section, corpus.SectionSeparator); i >= 0 {
+				v.heading.learn(words(p.Section[i+len(corpus.SectionSeparator):]))
+			} else if p.Section != "" {
+				v.heading.learn(words(p.Section))
+			}
+			for _, s := range strings.Split(p.Text, ". ") {
+				if w := words(s); len(w) > 2 {
+					v.text.learn(w)
+				}
+			}
+		}
+	}
+	for _, c := range []*chain{&v.text, &v.heading, &v.title} {
+		if len(c.next[""]) == 0 {
+			c.learn([]string{"support"})
+		}
+	}
+	return v
+}
+
+// words splits s into words of letters and digits (with inner
+// apostrophes and hyphens), keeping their case.
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-'
+	})
+}
+
+// generate writes n passages as Markdown files under dir: one file in
+// areas+1 to a national folder, the rest spread over the areas, perFile
+// sections a file, each section one passage of 60 to 140 words.
+func generate(dir string, v *vocabulary, n int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, uint64(n)))
+	// At least one file per area and a national one, so small sizes
+	// still hold every area the questions name.
+	files := max((n+perFile-1)/perFile, areas+2)
+	each := (n + files - 1) / files
+	left := n
+	for f := range files {
+		area, folder := "England", "england"
+		if f%(areas+1) != areas { // one file in areas+1 is national
+			a := f - f/(areas+1)
+			area, folder = fmt.Sprintf("Area %02d", a%areas+1), fmt.Sprintf("area-%02d", a%areas+1)
+		}
+		title := sentence(v.title.say(rng, 3, 8), false)
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: %s\nsource_url: https://example.org/%s/doc-%06d\npublisher: Synthetic (bench/perf)\n"+
+			"published: unknown\narea: %s\nkind: local-offer\nlicence: synthetic\n---\n# %s\n\n", title, folder, f, area, title)
+		for range min(each, left) {
+			fmt.Fprintf(&b, "## %s\n\n", sentence(v.heading.say(rng, 2, 6), false))
+			words := 0
+			for words < 60 {
+				s := v.text.say(rng, 8, 24)
+				words += len(s)
+				b.WriteString(sentence(s, true) + " ")
+			}
+			b.WriteString("\n\n")
+			left--
+		}
+		path := filepath.Join(dir, folder, fmt.Sprintf("doc-%06d.md", f))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sentence joins words with a capital first letter, and a full stop when stop.
+func sentence(w []string, stop bool) string {
+	s := strings.Join(w, " ")
+	if s != "" {
+		r := []rune(s)
+		r[0] = unicode.ToUpper(r[0])
+		s = string(r)
+	}
+	if stop {
+		s += "."
+	}
+	return s
+}
+
+func writeResults(o options, rows []row, recall float64) error {
+	var b strings.Builder
+	b.WriteString("# sendbot performance\n\n")
+	b.WriteString("Written by `go run ./bench/perf -passages " + joinSizes(o.sizes) + "` (issue 7); do not edit by hand.\n\n")
+	fmt.Fprintf(&b, "Run on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	b.WriteString("## Machine\n\n")
+	fmt.Fprintf(&b, "- CPU: %s, %d cores (`nproc`)\n", cpuModel(), nproc())
+	fmt.Fprintf(&b, "- Memory: %s\n", memTotal())
+	fmt.Fprintf(&b, "- Go: %s; Python %s (SQLite %s)\n\n", goVersion(), pythonVersion(), sqliteVersion())
+	b.WriteString("## Corpus and method\n\n")
+	fmt.Fprintf(&b, "Synthetic Markdown corpus, seed %d: bigram chains of the words, headings and titles of ../shared/corpus; "+
+		"%d passages a file, spread over %d fictional areas (\"Area 01\"…) with one file in %d national (England). "+
+		"%d parent-style questions (a third with an area), each asked %d times after one warm-up round, "+
+		"through `index.Live.Search` (area filter, synonyms, highlighting) and through FTS5 (bm25 with sendbot's field weights, "+
+		"porter unicode61, the OR query and area-or-national filter of bench/fts5/compare.py, first 3 rows). "+
+		"Build = `index.Rebuild` with the built-in glossary (reading the files is shown apart). "+
+		"RSS = peak resident memory (`/usr/bin/time`) of `sendbot search --json` answering every question three times with the index open "+
+		"(serve needs Discord; this is the same index, opened the same way). "+
+		"Cold start = median of three `sendbot ask` runs, process start to exit after the first answer, index already built, files in the page cache.\n\n",
+		o.seed, perFile, areas, areas+1, len(questions), o.rounds)
+	fmt.Fprintf(&b, "Eval on ../shared (`sendbot eval --questions %s`): **recall@3 %.3f**.\n\n", filepath.Base(o.questions), recall)
+	b.WriteString("## Results\n\n")
+	b.WriteString("| passages | read s | build s | passages/s | index size | p50 | p95 | p99 | no hits | FTS5 build s | FTS5 size | FTS5 p50 | FTS5 p95 | FTS5 p99 | FTS5 p50 ÷ sendbot p50 | RSS | cold start |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %.0f | %s | %s | %s | %s | %d/%d | %.1f | %s | %s | %s | %s | %.2f× | %s | %s |\n",
+			r.Passages, r.LoadS, r.BuildS, float64(r.Passages)/r.BuildS, mib(r.IndexBytes),
+			ms(r.P50), ms(r.P95), ms(r.P99), r.Unanswered/o.rounds, len(questions),
+			r.FTSBuildS, mib(r.FTSBytes), ms(r.FTSP50), ms(r.FTSP95), ms(r.FTSP99),
+			float64(r.FTSP50)/float64(r.P50), rss(r.RSSKiB), ms(r.ColdStart))
+	}
+	b.WriteString("\n\"no hits\" counts the questions sendbot returned no passage for (it declines when too few of the question's words match); " +
+		"FTS5, which cannot decline, returned no row for " + rowsFTSEmpty(rows) + ".\n")
+	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Print(b.String())
+	return nil
+}
+
+func rowsFTSEmpty(rows []row) string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, fmt.Sprintf("%d of the questions at %d passages", r.FTSEmpty, r.Passages))
+	}
+	return strings.Join(out, ", ")
+}
+
+func joinSizes(s []int) string {
+	var parts []string
+	for _, n := range s {
+		parts = append(parts, strconv.Itoa(n))
+	}
+	return strings.Join(parts, ",")
+}
+
+func ms(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
+
+func rss(kib int64) string {
+	if kib == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kib)/1024)
+}
+
+func cpuModel() string {
+	data, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+func nproc() int {
+	out, err := exec.Command("nproc").Output()
+	if n, err2 := strconv.Atoi(strings.TrimSpace(string(out))); err == nil && err2 == nil {
+		return n
+	}
+	return runtime.NumCPU()
+}
+
+func memTotal() string {
+	data, _ := os.ReadFile("/proc/meminfo")
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(v)
+			if kib, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+				return fmt.Sprintf("%.1f GiB", float64(kib)/(1<<20))
+			}
+		}
+	}
+	return "unknown"
+}
+
+func goVersion() string {
+	out, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		return runtime.Version()
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func pythonVersion() string {
+	out, err := exec.Command("python3", "-c", "import platform; print(platform.python_version())").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func sqliteVersion() string {
+	out, err := exec.Command("python3", "-c", "import sqlite3; print(sqlite3.sqlite_version)").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
