@@ -54,9 +54,7 @@ const (
 
 // showGaps answers /gaps [days], to moderators only and privately.
 func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
-	if !b.canModerate(i) {
-		b.audit(AuditEntry{Who: userID(i), Action: cmdGaps, Result: "refused: not a moderator"})
-		b.replyNow(s, i, msgNotModerator)
+	if !b.moderatorOnly(s, i, cmdGaps) {
 		return
 	}
 	if b.cfg.Gaps == nil || b.cfg.Gaps.Keep() <= 0 {

@@ -31,3 +31,36 @@ func (b *Bot) canModerate(i *discordgo.Interaction) bool {
 
 // msgNotModerator is the reply to a member who may not use a moderators' command.
 const msgNotModerator = "Sorry, only the group's moderators can do that (Manage Server, or a moderator role set by whoever runs this bot)."
+
+// moderatorOnly refuses, kindly and privately, a member who may not use a
+// moderators' command, and audits the attempt; it reports whether to go on.
+func (b *Bot) moderatorOnly(s *discordgo.Session, i *discordgo.Interaction, action string) bool {
+	if b.canModerate(i) {
+		return true
+	}
+	b.audit(AuditEntry{Who: userID(i), Action: action, Result: "refused: not a moderator"})
+	b.replyNow(s, i, msgNotModerator)
+	return false
+}
+
+// deferPrivately acknowledges a moderator's command with a reply only they
+// see, to be filled in with editReply; it reports whether that worked.
+func (b *Bot) deferPrivately(s *discordgo.Session, i *discordgo.Interaction, what string) bool {
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	})
+	if err != nil {
+		b.log.Error("acknowledge "+what, "err", err)
+		return false
+	}
+	return true
+}
+
+// editReply replaces the text of an interaction's reply.
+func (b *Bot) editReply(s *discordgo.Session, i *discordgo.Interaction, what, text string) {
+	text = truncateRunes(text, maxContent)
+	if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
+		b.log.Error("edit "+what+" reply", "err", err)
+	}
+}

@@ -80,9 +80,7 @@ const maxProblemsShown = 15
 // edits the reply as the reindex goes, and ends with what it found.
 func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.canModerate(i) {
-		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "refused: not a moderator"})
-		b.replyNow(s, i, msgNotModerator)
+	if !b.moderatorOnly(s, i, "reindex") {
 		return
 	}
 	if b.cfg.Reindexer == nil {
@@ -95,20 +93,11 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 		b.replyNow(s, i, fmt.Sprintf("A reindex is already under way (started %s ago); I'm answering with the current documents meanwhile.", roughAge(b.cfg.Now().Sub(since))))
 		return
 	}
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	})
-	if err != nil {
+	if !b.deferPrivately(s, i, "/reindex") {
 		b.reindexing.done()
-		b.log.Error("acknowledge /reindex", "err", err)
 		return
 	}
-	edit := func(text string) {
-		if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
-			b.log.Error("edit /reindex reply", "err", err)
-		}
-	}
+	edit := func(text string) { b.editReply(s, i, "/reindex", text) }
 	edit("Reindexing… I keep answering with the current documents until the new index is ready.")
 	var last string
 	rep, err := b.cfg.Reindexer.Reindex(b.ctx, func(p ReindexProgress) {
@@ -122,7 +111,7 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	if err != nil {
 		b.log.Error("reindex failed", "err", err)
 		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "failed: " + err.Error()})
-		edit(truncateRunes("The reindex failed, so I'm still answering with the previous documents.\nWhy: "+escapeMarkdown(err.Error()), maxContent))
+		edit("The reindex failed, so I'm still answering with the previous documents.\nWhy: " + escapeMarkdown(err.Error()))
 		return
 	}
 	b.audit(AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("ok: %d documents, %d passages, %d problems", rep.Documents, rep.Passages, len(rep.Problems))})

@@ -127,9 +127,7 @@ func formatBytes(n int64) string {
 // onAddDocument runs /add-document for a moderator.
 func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.canModerate(i) {
-		b.audit(AuditEntry{Who: who, Action: "add-document", Result: "refused: not a moderator"})
-		b.replyNow(s, i, msgNotModerator)
+	if !b.moderatorOnly(s, i, "add-document") {
 		return
 	}
 	if b.cfg.Uploads == nil {
@@ -166,19 +164,10 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 		b.replyNow(s, i, fmt.Sprintf("That file is %s; the most I take is %s. Try a smaller copy, or only the pages that matter.", formatBytes(int64(att.Size)), formatBytes(max)))
 		return
 	}
-	if err := s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	}); err != nil {
-		b.log.Error("acknowledge /add-document", "err", err)
+	if !b.deferPrivately(s, i, "/add-document") {
 		return
 	}
-	reply := func(text string) {
-		text = truncateRunes(text, maxContent)
-		if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
-			b.log.Error("edit /add-document reply", "err", err)
-		}
-	}
+	reply := func(text string) { b.editReply(s, i, "/add-document", text) }
 	var err error
 	if u.Data, err = b.download(b.ctx, att.URL, max); err != nil {
 		b.audit(AuditEntry{Who: who, Action: "add-document", Detail: att.Filename, Result: "refused: " + err.Error()})
@@ -218,9 +207,7 @@ func addedMessage(r UploadResult) string {
 // onRemoveDocument runs /remove-document for a moderator.
 func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.canModerate(i) {
-		b.audit(AuditEntry{Who: who, Action: "remove-document", Result: "refused: not a moderator"})
-		b.replyNow(s, i, msgNotModerator)
+	if !b.moderatorOnly(s, i, "remove-document") {
 		return
 	}
 	if b.cfg.Uploads == nil {
@@ -233,11 +220,7 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 			id = strings.TrimSpace(o.StringValue())
 		}
 	}
-	if err := s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	}); err != nil {
-		b.log.Error("acknowledge /remove-document", "err", err)
+	if !b.deferPrivately(s, i, "/remove-document") {
 		return
 	}
 	text := ""
@@ -249,10 +232,7 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 		b.audit(AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok"})
 		text = fmt.Sprintf("Removed **%s** (%s). I no longer quote it.", escapeMarkdown(truncateRunes(res.Title, 200)), escapeMarkdown(res.Area))
 	}
-	text = truncateRunes(text, maxContent)
-	if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
-		b.log.Error("edit /remove-document reply", "err", err)
-	}
+	b.editReply(s, i, "/remove-document", text)
 }
 
 // uploadedChoices offers the uploaded documents matching what is typed.
