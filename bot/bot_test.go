@@ -171,15 +171,7 @@ func startBotSearching(t *testing.T, s Searcher, set func(*Config)) *discordtest
 
 func ask(t *testing.T, srv *discordtest.Server, opts ...discordtest.SlashOption) *discordtest.Response {
 	t.Helper()
-	i := srv.SlashCommand("ask", opts...)
-	srv.SendInteraction(i)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := srv.WaitResponse(ctx, i)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return respond(t, srv, srv.SlashCommand("ask", opts...), 0)
 }
 
 // askOrError asks and returns what the asker sees: the answer, an

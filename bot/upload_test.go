@@ -96,7 +96,8 @@ func addDocument(srv *discordtest.Server, perms int64, att *discordgo.MessageAtt
 	return i
 }
 
-// finalReply waits for a deferred reply's last edit, or an immediate reply.
+// finalReply waits for a sent interaction's reply: an immediate one, or
+// the edit of a deferred one.
 func finalReply(t *testing.T, srv *discordtest.Server, i *discordgo.Interaction) *discordgo.Message {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
