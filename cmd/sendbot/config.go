@@ -189,20 +189,16 @@ func (c config) gapsKeep() (time.Duration, error) {
 // not-helpful questions for the configured corpus, gaps/<corpus>/gaps.db
 // under SENDBOT_DATA, as openFeedback does for votes. With
 // SENDBOT_GAPS_KEEP=0 it records nothing and deletes that file.
-func openGaps(cfg config) (*gaps.Store, error) {
+func openGaps(cfg config, t indexTarget) (*gaps.Store, error) {
 	keep, err := cfg.gapsKeep()
 	if err != nil {
 		return nil, err
 	}
-	t, err := locate(cfg)
+	path, err := t.dataFile(cfg, "gaps", "gaps.db")
 	if err != nil {
 		return nil, err
 	}
-	dir, err := dataPath(cfg, "gaps", t.name, "SENDBOT_DATA")
-	if err != nil {
-		return nil, err
-	}
-	return gaps.Open(filepath.Join(dir, "gaps.db"), keep)
+	return gaps.Open(path, keep)
 }
 
 // areaMap reads a setting of comma-separated "id=Area Name" pairs, such
@@ -394,6 +390,16 @@ func isDir(path string) bool {
 	return path != "" && err == nil && info.IsDir()
 }
 
+// dataFile is where a file about this corpus is kept under SENDBOT_DATA:
+// kind/<corpus>/name, as feedback/<corpus>/feedback.db.
+func (t indexTarget) dataFile(cfg config, kind, name string) (string, error) {
+	dir, err := dataPath(cfg, kind, t.name, "SENDBOT_DATA")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name), nil
+}
+
 // indexTarget is a corpus and the folder its index lives in.
 type indexTarget struct {
 	fsys        fs.FS
@@ -453,6 +459,11 @@ func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index,
 	if err != nil {
 		return nil, err
 	}
+	return openTarget(ctx, t, log)
+}
+
+// openTarget is openIndex for a corpus already located.
+func openTarget(ctx context.Context, t indexTarget, log *slog.Logger) (*index.Index, error) {
 	// A build killed half-way may have left the index moved aside.
 	if err := index.Recover(t.dir); err != nil {
 		log.Warn("could not tidy up after an interrupted index build", "index", t.dir, "err", err)

@@ -201,7 +201,12 @@ func TestAddAndRemoveADocumentFromDiscord(t *testing.T) {
 	if m := ask("kite flying club"); len(m.Embeds) != 0 {
 		t.Errorf("still answered after removing: %+v", m.Embeds[0].Description)
 	}
-	a, err := openAudit(config{Corpus: corpusDir, DataDir: data})
+	cfg := config{Corpus: corpusDir, DataDir: data}
+	tgt, err := locate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openAudit(cfg, tgt)
 	if err != nil {
 		t.Fatal(err)
 	}

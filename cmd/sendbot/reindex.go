@@ -174,19 +174,15 @@ type auditFile struct {
 
 // openAudit returns the audit log for the configured corpus:
 // audit/<corpus>/audit.log under SENDBOT_DATA.
-func openAudit(cfg config) (*auditFile, error) {
-	t, err := locate(cfg)
+func openAudit(cfg config, t indexTarget) (*auditFile, error) {
+	path, err := t.dataFile(cfg, "audit", "audit.log")
 	if err != nil {
 		return nil, err
 	}
-	dir, err := dataPath(cfg, "audit", t.name, "SENDBOT_DATA")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("audit log folder: %w", err)
 	}
-	return &auditFile{path: filepath.Join(dir, "audit.log")}, nil
+	return &auditFile{path: path}, nil
 }
 
 func (a *auditFile) Record(e bot.AuditEntry) error {

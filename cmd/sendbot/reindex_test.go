@@ -81,7 +81,12 @@ func TestReindexerRunsOneAtATime(t *testing.T) {
 }
 
 func TestAuditLogAppendsOneLineEachPrivately(t *testing.T) {
-	a, err := openAudit(config{DataDir: t.TempDir()})
+	cfg := config{DataDir: t.TempDir()}
+	tgt, err := locate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openAudit(cfg, tgt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,7 +32,12 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	gapStore, err := openGaps(cfg)
+	// Locating fingerprints the whole corpus: do it once, for everything.
+	t, err := locate(cfg)
+	if err != nil {
+		return err
+	}
+	gapStore, err := openGaps(cfg, t)
 	if err != nil {
 		return err
 	}
@@ -45,15 +49,11 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	// openIndex builds the index if it must; the bot then serves it
 	// through a Live index, which a reindex replaces between searches.
-	ix, err := openIndex(ctx, cfg, log.With("component", "index"))
+	ix, err := openTarget(ctx, t, log.With("component", "index"))
 	if err != nil {
 		return err
 	}
 	ix.Close()
-	t, err := locate(cfg)
-	if err != nil {
-		return err
-	}
 	live, err := index.OpenLive(t.dir)
 	if err != nil {
 		return err
@@ -65,13 +65,13 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	bc.Token, bc.GuildID, bc.APIURL, bc.Logger = cfg.Token, cfg.GuildID, cfg.APIURL, log
-	votes, err := openFeedback(cfg)
+	votes, err := openFeedback(cfg, t)
 	if err != nil {
 		return err
 	}
 	defer votes.Close()
 	bc.Feedback = votes
-	rx, err := moderation(cfg, &bc, live, log)
+	rx, err := moderation(cfg, t, &bc, live, log)
 	if err != nil {
 		return err
 	}
@@ -91,14 +91,14 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 // the reindexer (also run by SIGHUP and the schedule) and the store of
 // documents added from Discord, which never runs while a reindex reads
 // the corpus.
-func moderation(cfg config, bc *bot.Config, live *index.Live, log *slog.Logger) (*reindexer, error) {
-	audit, err := openAudit(cfg)
+func moderation(cfg config, t indexTarget, bc *bot.Config, live *index.Live, log *slog.Logger) (*reindexer, error) {
+	audit, err := openAudit(cfg, t)
 	if err != nil {
 		return nil, err
 	}
 	var corpusMu sync.Mutex
 	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex"), corpus: &corpusMu}
-	added, err := openUploads(cfg, live)
+	added, err := openUploads(cfg, t, live)
 	if err != nil {
 		return nil, err
 	}
@@ -109,16 +109,12 @@ func moderation(cfg config, bc *bot.Config, live *index.Live, log *slog.Logger) 
 
 // openFeedback opens the file that keeps Helpful / Not helpful votes for
 // the configured corpus: feedback/<corpus>/feedback.db under SENDBOT_DATA.
-func openFeedback(cfg config) (*feedback.Store, error) {
-	t, err := locate(cfg)
+func openFeedback(cfg config, t indexTarget) (*feedback.Store, error) {
+	path, err := t.dataFile(cfg, "feedback", "feedback.db")
 	if err != nil {
 		return nil, err
 	}
-	dir, err := dataPath(cfg, "feedback", t.name, "SENDBOT_DATA")
-	if err != nil {
-		return nil, err
-	}
-	return feedback.Open(filepath.Join(dir, "feedback.db"))
+	return feedback.Open(path)
 }
 
 // botSettings reads the bot's area and staleness settings.

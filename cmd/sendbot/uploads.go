@@ -22,12 +22,8 @@ type uploadsIndex interface {
 // Discord (/add-document) for the configured corpus: uploads/<corpus>
 // under SENDBOT_DATA, indexed into the configured index, which live
 // serves. serve sets it as the bot's Uploads.
-func openUploads(cfg config, live uploadsIndex) (*uploads.Store, error) {
+func openUploads(cfg config, t indexTarget, live uploadsIndex) (*uploads.Store, error) {
 	maxBytes, err := cfg.maxUpload()
-	if err != nil {
-		return nil, err
-	}
-	t, err := locate(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func TestUploadsSurviveARestartAndAFullRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer live.Close()
-	st, err := openUploads(cfg, live)
+	st, err := openUploads(cfg, tgt, live)
 	if err != nil {
 		t.Fatal(err)
 	}
