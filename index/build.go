@@ -388,15 +388,7 @@ func syncTree(root string) error {
 		if d.IsDir() {
 			return syncDir(path)
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		return syncFile(path)
 	})
 }
 
@@ -511,4 +503,17 @@ func leftoversOf(dir string) (leftovers, error) {
 	}
 	sort.Slice(l.old, func(i, j int) bool { return stamps[l.old[i]] > stamps[l.old[j]] })
 	return l, nil
+}
+
+// syncFile flushes one file's contents to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

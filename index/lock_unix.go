@@ -43,14 +43,4 @@ func lockBuild(dir string) (unlock func(), err error) {
 
 // syncDir makes the renames in a folder durable: after it returns, a
 // power cut cannot undo them.
-func syncDir(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+func syncDir(path string) error { return syncFile(path) }
