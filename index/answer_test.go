@@ -40,6 +40,8 @@ var answerCorpus = fstest.MapFS{
 		"# The law on plans\n\nThe EHCP must describe the child's needs and the support to meet them.\n"),
 }
 
+// buildAnswerIndex builds a real index of files with glossary g in a
+// temporary folder and opens it until the test ends.
 func buildAnswerIndex(t *testing.T, files fstest.MapFS, g corpus.Glossary) *Index {
 	t.Helper()
 	c, err := corpus.Load(files)
@@ -50,7 +52,7 @@ func buildAnswerIndex(t *testing.T, files fstest.MapFS, g corpus.Glossary) *Inde
 		t.Fatalf("corpus problems: %+v", c.Problems)
 	}
 	dir := filepath.Join(t.TempDir(), "index")
-	if err := Build(context.Background(), dir, c.Documents, g, Source{Name: "test"}); err != nil {
+	if err := Build(context.Background(), dir, c.Documents, g, Source{Name: "test", Fingerprint: "abc"}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := Open(dir)

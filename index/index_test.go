@@ -48,25 +48,10 @@ Children in Otherton wait more than two years for an autism assessment on the um
 `)},
 }
 
+// buildTestIndex indexes testCorpus with the built-in glossary.
 func buildTestIndex(t *testing.T) *Index {
 	t.Helper()
-	c, err := corpus.Load(testCorpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(c.Problems) > 0 {
-		t.Fatalf("test corpus problems: %+v", c.Problems)
-	}
-	dir := filepath.Join(t.TempDir(), "index")
-	if err := Build(context.Background(), dir, c.Documents, corpus.BuiltinGlossary(), Source{Name: "test", Fingerprint: "abc"}); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
+	return buildAnswerIndex(t, testCorpus, corpus.BuiltinGlossary())
 }
 
 func TestSearchFindsAndCites(t *testing.T) {
