@@ -407,14 +407,7 @@ func TestChannelAndServerAreasAreUsedUnlessTheAskerChooses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			i := srv.SlashCommand("ask", append([]discordtest.SlashOption{question(respite)}, tt.opts...)...)
 			i.ChannelID = tt.channel
-			srv.SendInteraction(i)
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			resp, err := srv.WaitResponse(ctx, i)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := resp.Message
+			m := respond(t, srv, i, 0).Message
 			if m.Content != tt.content {
 				t.Errorf("content = %q, want %q", m.Content, tt.content)
 			}

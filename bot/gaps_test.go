@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -48,13 +47,7 @@ func runGaps(t *testing.T, srv *discordtest.Server, member func(*discordgo.Membe
 	if member != nil {
 		member(i.Member)
 	}
-	srv.SendInteraction(i)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := srv.WaitResponse(ctx, i)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := respond(t, srv, i, 0)
 	if resp.Message.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Errorf("/gaps reply is public: %q", resp.Message.Content)
 	}

@@ -33,15 +33,7 @@ func buttons(m *discordgo.Message) map[string]discordgo.Button {
 
 func click(t *testing.T, srv *discordtest.Server, m *discordgo.Message, customID string) *discordtest.Response {
 	t.Helper()
-	i := srv.ComponentInteraction(m, customID)
-	srv.SendInteraction(i)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := srv.WaitResponse(ctx, i)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return respond(t, srv, srv.ComponentInteraction(m, customID), 0)
 }
 
 const swimQuestion = "swimming clubs for disabled children"

@@ -55,14 +55,7 @@ func TestRateLimitIsKindAndSparesModerators(t *testing.T) {
 		i := srv.SlashCommand("ask", question("what are short breaks"))
 		i.Member.User.ID = user
 		i.Member.Permissions = perms
-		srv.SendInteraction(i)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		resp, err := srv.WaitResponse(ctx, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
+		return respond(t, srv, i, 0)
 	}
 	for n := 1; n <= 2; n++ {
 		if r := askAs("4000000000000000011", 0); r.CallbackType != discordgo.InteractionResponseDeferredChannelMessageWithSource {
