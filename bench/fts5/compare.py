@@ -185,13 +185,14 @@ def read_passages(path):
     return passages
 
 
-def build_fts5(passages):
-    """Build an in-memory FTS5 index of the passages and return the connection.
+def build_fts5(passages, db_path=":memory:"):
+    """Build an FTS5 index of the passages (in memory, or in the file
+    db_path) and return the connection.
 
     The area column holds the area key (see area_key), so filtering is an
     exact comparison; national is 1 for England-wide passages.
     """
-    db = sqlite3.connect(":memory:")
+    db = sqlite3.connect(db_path)
     db.execute(
         "CREATE VIRTUAL TABLE p USING fts5(title, section, text, "
         "id UNINDEXED, area UNINDEXED, national UNINDEXED, tokenize='porter unicode61')"

@@ -13,7 +13,6 @@ tokenizer, column weights, stop words and OR query, and the area filter
 import argparse
 import json
 import os
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -29,20 +28,7 @@ def build(passages_path, db_path):
     if os.path.exists(db_path):
         os.remove(db_path)
     start = time.perf_counter()
-    db = sqlite3.connect(db_path)
-    db.execute(
-        "CREATE VIRTUAL TABLE p USING fts5(title, section, text, "
-        "id UNINDEXED, area UNINDEXED, national UNINDEXED, tokenize='porter unicode61')"
-    )
-    db.executemany(
-        "INSERT INTO p (title, section, text, id, area, national) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (p.get("title") or "", p.get("section") or "", p["text"], p.get("id") or "",
-             compare.area_key(p.get("area")), 1 if p.get("national") else 0)
-            for p in passages
-        ),
-    )
-    db.commit()
+    db = compare.build_fts5(passages, db_path)
     return db, time.perf_counter() - start, len(passages)
 
 
