@@ -378,7 +378,7 @@ func (ix *Index) weigh(ctx context.Context, p *plan) {
 			*c = concept{asked: asked, alts: []alt{{terms: []string{fixed}, boost: 1}}}
 		}
 		c.corrected = fixed
-		// The stem for now; Search shows the word as a quoted passage writes it.
+		// To is the index term; Search shows it as a quoted passage writes it.
 		p.corrections = append(p.corrections, Correction{From: asked, To: fixed})
 		ix.weighConcept(c, df)
 	}

@@ -352,40 +352,27 @@ func definitionHit(t *term) Hit {
 }
 
 // shownCorrections gives each correction the word as the documents write
-// it, taken from a shown passage that uses it, rather than its stem.
+// it, taken from a shown passage that uses it, rather than the index term
+// (the stem) it was planned with. Each passage is analysed once.
 func (ix *Index) shownCorrections(p plan, hits []Hit) []Correction {
-	var out []Correction
-	for i, c := range p.corrections {
-		word := c.To
-		for _, h := range hits {
-			for _, t := range tokenize(ix.analyzer, h.Text) {
-				if t.term == p.correctedTerm(i) {
-					word = strings.ToLower(h.Text[t.start:t.end])
-					break
+	out := append([]Correction(nil), p.corrections...)
+	found := make([]bool, len(out))
+	left := len(out)
+	for _, h := range hits {
+		if left == 0 {
+			break
+		}
+		for _, t := range tokenize(ix.analyzer, h.Text) {
+			for k, c := range p.corrections {
+				if !found[k] && t.term == c.To {
+					out[k].To = strings.ToLower(h.Text[t.start:t.end])
+					found[k] = true
+					left--
 				}
 			}
-			if word != c.To {
-				break
-			}
 		}
-		out = append(out, Correction{From: c.From, To: word})
 	}
 	return out
-}
-
-// correctedTerm is the index term the i-th correction searched for.
-func (p plan) correctedTerm(i int) string {
-	n := 0
-	for _, c := range p.concepts {
-		if c.corrected == "" {
-			continue
-		}
-		if n == i {
-			return c.corrected
-		}
-		n++
-	}
-	return ""
 }
 
 // candidate is one passage bleve found, with what sendbot ranks it by.
