@@ -351,26 +351,22 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	}
 }
 
-// componentHandlers answer button clicks, by the prefix of the button's
-// custom ID ("prefix:rest"). Custom IDs carry everything a click needs
-// that is not personal data, so buttons go on working after a restart.
-func (b *Bot) componentHandlers() map[string]func(*discordgo.Session, *discordgo.Interaction, string) {
-	return map[string]func(*discordgo.Session, *discordgo.Interaction, string){
-		"more":        b.onMore,
-		"fb":          b.onFeedback,
-		sourcesPrefix: b.turnSourcesPage,
-	}
-}
-
-// onComponent routes a button click to its handler.
+// onComponent answers a button click, routed by the prefix of the
+// button's custom ID ("prefix:rest"). Custom IDs carry everything a click
+// needs that is not personal data, so buttons go on working after a
+// restart; one the bot no longer knows is answered as expired.
 func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction) {
-	id := i.MessageComponentData().CustomID
-	prefix, rest, _ := strings.Cut(id, ":")
-	if h := b.componentHandlers()[prefix]; h != nil {
-		h(s, i, rest)
-		return
+	prefix, rest, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
+	switch prefix {
+	case "more":
+		b.onMore(s, i, rest)
+	case "fb":
+		b.onFeedback(s, i, rest)
+	case sourcesPrefix:
+		b.turnSourcesPage(s, i, rest)
+	default:
+		b.replyNow(s, i, msgExpired)
 	}
-	b.replyNow(s, i, msgExpired)
 }
 
 // moderatorPermissions are the permissions that exempt someone from the
