@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +155,54 @@ func TestWatchReindexesOnScheduleAndSignal(t *testing.T) {
 	waitFor(t, "a reindex on SIGHUP", func() bool { return strings.Contains(logs.String(), "why=SIGHUP") })
 	if strings.Contains(logs.String(), "level=ERROR") {
 		t.Errorf("errors:\n%s", logs.String())
+	}
+}
+
+// A reindex fetches the remote sources sources.yaml lists before it
+// reads the corpus, so a page changed on the web is in the new index.
+func TestReindexerFetchesRemoteSourcesFirst(t *testing.T) {
+	page := "Travel to school in Testshire\n\nChildren who live beyond walking distance of school get free travel.\n"
+	var mu sync.Mutex
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/transport" {
+			http.NotFound(w, r)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, page)
+	}))
+	defer site.Close()
+	corpusDir := writeCorpus(t, map[string]string{
+		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
+		"sources.yaml":        "documents:\n  - url: " + site.URL + "/transport\n    title: Travel to school in Testshire\n    area: Testshire\n",
+	})
+	cfg := config{Corpus: corpusDir, DataDir: t.TempDir()}
+	r := &reindexer{cfg: cfg, live: &countingReloader{}, log: slog.New(slog.DiscardHandler)}
+	var stages []string
+	rep, err := r.Reindex(context.Background(), func(p bot.ReindexProgress) { stages = append(stages, p.Stage) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Fetched != "1 fetched, 0 not modified, 0 failed, 0 blocked by robots.txt" || rep.Documents != 2 || stages[0] != "fetching remote sources" {
+		t.Errorf("first reindex: %+v, stages %q", rep, stages)
+	}
+
+	mu.Lock()
+	page = "Travel to school in Testshire\n\nThe travel team now answers within ten school days.\n"
+	mu.Unlock()
+	if _, err := r.Reindex(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	tgt, _ := locate(cfg)
+	ix, err := index.Open(tgt.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(context.Background(), index.Query{Text: "travel team answers within ten school days"})
+	if err != nil || !res.Answered || !strings.Contains(res.Hits[0].Text, "ten school days") || res.Hits[0].SourceURL != site.URL+"/transport" {
+		t.Errorf("after the page changed: %v %+v", err, res.Hits)
 	}
 }
