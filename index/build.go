@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -32,7 +33,7 @@ var (
 )
 
 // batchSize is how many passages go to bleve in one batch.
-const batchSize = 500
+const batchSize = 5000
 
 // metaKey is where an index keeps its Info, in bleve's internal storage;
 // glossaryKey is where it keeps the glossary it was built with.
@@ -167,33 +168,79 @@ func (t *tally) info(src Source) Info {
 
 // indexDocuments adds the passages of docs to idx, in batches, counting
 // them in t.
+//
+// Two batches are written at once: bleve analyses a batch's passages on
+// every core but then builds its segment on one, so a second batch keeps
+// the other core busy meanwhile.
 func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document, t *tally) error {
-	batch := idx.NewBatch()
-	for _, d := range docs {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("build index: %w", err)
-		}
-		t.add(d)
-		for _, p := range d.Passages {
-			if err := batch.Index(passageID(d, p), passageFields(d, p)); err != nil {
-				return fmt.Errorf("index %s: %w", d.Path, err)
-			}
-			t.passage(d.Area, 1)
-			if batch.Size() >= batchSize {
-				if err := idx.Batch(batch); err != nil {
-					return fmt.Errorf("write index batch: %w", err)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *bleve.Batch)
+	errs := make(chan error, batchWriters)
+	var wg sync.WaitGroup
+	for range batchWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				if err := idx.Batch(b); err != nil {
+					errs <- fmt.Errorf("write index batch: %w", err)
+					cancel()
+					return
 				}
-				batch.Reset()
+			}
+		}()
+	}
+	err := func() error {
+		defer close(batches)
+		batch := idx.NewBatch()
+		send := func() error {
+			select {
+			case batches <- batch:
+				batch = idx.NewBatch()
+				return nil
+			case <-ctx.Done():
+				return nil // the writer's error, or the caller's, is reported below
 			}
 		}
-	}
-	if batch.Size() > 0 {
-		if err := idx.Batch(batch); err != nil {
-			return fmt.Errorf("write index batch: %w", err)
+		for _, d := range docs {
+			if ctx.Err() != nil {
+				return nil
+			}
+			t.add(d)
+			for _, p := range d.Passages {
+				if err := batch.Index(passageID(d, p), passageFields(d, p)); err != nil {
+					return fmt.Errorf("index %s: %w", d.Path, err)
+				}
+				t.passage(d.Area, 1)
+				if batch.Size() >= batchSize {
+					if err := send(); err != nil {
+						return err
+					}
+				}
+			}
 		}
+		if batch.Size() > 0 {
+			return send()
+		}
+		return nil
+	}()
+	wg.Wait()
+	close(errs)
+	if err != nil {
+		return err
+	}
+	if err := <-errs; err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("build index: %w", err)
 	}
 	return nil
 }
+
+// batchWriters is how many batches are written at once.
+const batchWriters = 2
 
 // passageID is a passage's ID in the index: unique across the corpus.
 func passageID(d corpus.Document, p corpus.Passage) string { return p.ID + "@" + d.Path }

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -216,4 +217,41 @@ func contains(list []string, want string) bool {
 		}
 	}
 	return false
+}
+
+// TestBuildWritesEveryBatch builds a corpus of several batches, which are
+// written two at a time, and finds passages from the first and the last.
+func TestBuildWritesEveryBatch(t *testing.T) {
+	n := batchSize*2 + batchSize/2
+	var docs []corpus.Document
+	for i := 0; i < n/100; i++ {
+		d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: fmt.Sprintf("Leaflet %d", i), Area: "Testshire", Kind: "local-offer"}
+		for j := range 100 {
+			d.Passages = append(d.Passages, corpus.Passage{ID: fmt.Sprintf("p%d", j), Text: fmt.Sprintf("Passage %d of leaflet %d about short breaks.", j, i)})
+		}
+		docs = append(docs, d)
+	}
+	docs[0].Passages[0].Text = "Kestrel club runs on Saturdays."
+	docs[len(docs)-1].Passages[99].Text = "Osprey group meets after school."
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(t.Context(), dir, docs, corpus.BuiltinGlossary(), Source{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := ix.Info().Passages; got != n {
+		t.Errorf("Info().Passages = %d, want %d", got, n)
+	}
+	if count, err := ix.bleve.DocCount(); err != nil || count != uint64(n) {
+		t.Errorf("index holds %d passages (%v), want %d", count, err, n)
+	}
+	for _, q := range []string{"kestrel club", "osprey group"} {
+		res, err := ix.Search(t.Context(), Query{Text: q})
+		if err != nil || len(res.Hits) == 0 || !strings.Contains(strings.ToLower(res.Hits[0].Text), q) {
+			t.Errorf("%q: %+v, %v", q, res.Hits, err)
+		}
+	}
 }
