@@ -51,3 +51,22 @@ func countPaths(ps []Problem) int {
 	}
 	return len(paths)
 }
+
+// FuzzInlineText checks that inlineText, which skips the Markdown
+// expressions for text without markup, reads every text as running them
+// would.
+func FuzzInlineText(f *testing.F) {
+	for _, s := range []string{
+		"plain words only", "**bold** and _em_", "a [link](https://x.example) b",
+		"<b>tag</b>", "`code`", `esc\*aped`, "fish &amp; chips", "snake_case_word",
+		"![img](a.png) text", "<https://x.example>", "  spaced\tout  ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Join(strings.Fields(stripInline(s)), " ")
+		if got := inlineText(s); got != want {
+			t.Errorf("inlineText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
