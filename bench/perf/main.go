@@ -19,6 +19,10 @@
 //   - builds SQLite FTS5 on the same passages and runs the same questions
 //     (bench/perf/fts5.py, which reuses bench/fts5/compare.py).
 //
+// Then it rebuilds ../shared/corpus a few times while two askers put the
+// shared eval questions to the open index without pause, and reports how
+// long answers took during the rebuilds (-rebuilds; 0 skips it).
+//
 // It also runs `sendbot eval` on ../shared so the recall sits next to the
 // timings. It needs python3 and /usr/bin/time; without ../shared/corpus it
 // says so and stops.
@@ -114,6 +118,7 @@ type options struct {
 	keep      bool
 	skipCLI   bool
 	questions string
+	rebuilds  int
 }
 
 func parseOptions() (options, error) {
@@ -125,6 +130,7 @@ func parseOptions() (options, error) {
 	flag.StringVar(&o.out, "out", "bench/RESULTS.md", "where to write the results")
 	flag.StringVar(&o.work, "work", "", "work folder (default: a new temporary folder, removed at the end)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder")
+	flag.IntVar(&o.rebuilds, "rebuilds", 5, "how many times the shared corpus is rebuilt while questions are answered (0 skips it)")
 	flag.BoolVar(&o.skipCLI, "skip-cli", false, "skip the RSS and cold-start runs of the sendbot binary")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {
@@ -183,7 +189,16 @@ func run() error {
 		rows = append(rows, r)
 		fmt.Fprintf(os.Stderr, "%+v\n", r)
 	}
-	return writeResults(o, rows, recall)
+	var re *reindexRow
+	if o.rebuilds > 0 {
+		fmt.Fprintf(os.Stderr, "reindex: rebuilding ../shared/corpus %d times while answering\n", o.rebuilds)
+		r, err := reindexCost(o, work, o.rebuilds, 2)
+		if err != nil {
+			return fmt.Errorf("reindex while answering: %w", err)
+		}
+		re = &r
+	}
+	return writeResults(o, rows, recall, re)
 }
 
 // row is the measurements at one corpus size.
@@ -590,7 +605,7 @@ func sentence(w []string, stop bool) string {
 	return s
 }
 
-func writeResults(o options, rows []row, recall float64) error {
+func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 	var b strings.Builder
 	b.WriteString("# sendbot performance\n\n")
 	b.WriteString("Written by `go run ./bench/perf -passages " + joinSizes(o.sizes) + "` (issue 7); do not edit by hand.\n\n")
@@ -623,6 +638,9 @@ func writeResults(o options, rows []row, recall float64) error {
 	}
 	b.WriteString("\n\"no hits\" counts the questions sendbot returned no passage for (it declines when too few of the question's words match); " +
 		"FTS5, which cannot decline, returned no row for " + rowsFTSEmpty(rows) + ".\n")
+	if re != nil {
+		writeReindex(&b, re)
+	}
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
