@@ -194,13 +194,11 @@ func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document
 	err := func() error {
 		defer close(batches)
 		batch := idx.NewBatch()
-		send := func() error {
+		send := func() {
 			select {
 			case batches <- batch:
 				batch = idx.NewBatch()
-				return nil
-			case <-ctx.Done():
-				return nil // the writer's error, or the caller's, is reported below
+			case <-ctx.Done(): // the writer's error, or the caller's, is reported below
 			}
 		}
 		for _, d := range docs {
@@ -214,14 +212,12 @@ func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document
 				}
 				t.passage(d.Area, 1)
 				if batch.Size() >= batchSize {
-					if err := send(); err != nil {
-						return err
-					}
+					send()
 				}
 			}
 		}
 		if batch.Size() > 0 {
-			return send()
+			send()
 		}
 		return nil
 	}()
