@@ -195,6 +195,24 @@ func decodeIdentify(d json.RawMessage) (discordgo.Identify, error) {
 	return id, nil
 }
 
+// admit checks an IDENTIFY or RESUME as Discord does, closing the
+// connection with Discord's close code when the payload did not decode
+// (err), the connection already has a session, or the token is wrong.
+// It reports whether the handshake may go on.
+func (c *gwConn) admit(err error, already bool, token string) bool {
+	switch {
+	case err != nil:
+		c.closeWith(closeDecodeError, "Error while decoding payload.")
+	case already:
+		c.closeWith(closeAlreadyAuthenticated, "Already authenticated.")
+	case !validGatewayToken(token):
+		c.closeWith(closeAuthenticationFailed, "Authentication failed.")
+	default:
+		return true
+	}
+	return false
+}
+
 // identify handles op 2.
 func (c *gwConn) identify(d json.RawMessage) bool {
 	s := c.s
@@ -207,15 +225,7 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	already := c.sess != nil
 	s.notifyLocked()
 	s.mu.Unlock()
-	switch {
-	case err != nil:
-		c.closeWith(closeDecodeError, "Error while decoding payload.")
-		return false
-	case already:
-		c.closeWith(closeAlreadyAuthenticated, "Already authenticated.")
-		return false
-	case !validGatewayToken(id.Token):
-		c.closeWith(closeAuthenticationFailed, "Authentication failed.")
+	if !c.admit(err, already, id.Token) {
 		return false
 	}
 
@@ -276,17 +286,10 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 	already := c.sess != nil
 	sess := s.sessions[p.SessionID]
 	s.mu.Unlock()
-	switch {
-	case err != nil:
-		c.closeWith(closeDecodeError, "Error while decoding payload.")
+	if !c.admit(err, already, p.Token) {
 		return false
-	case already:
-		c.closeWith(closeAlreadyAuthenticated, "Already authenticated.")
-		return false
-	case !validGatewayToken(p.Token):
-		c.closeWith(closeAuthenticationFailed, "Authentication failed.")
-		return false
-	case sess == nil:
+	}
+	if sess == nil {
 		// Unknown session: not resumable, the client must IDENTIFY.
 		return c.send(opInvalidSession, json.RawMessage("false")) == nil
 	}
