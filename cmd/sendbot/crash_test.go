@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -325,23 +324,6 @@ func leftovers(dir string) []string {
 	b, _ := filepath.Glob(dir + ".building-*")
 	o, _ := filepath.Glob(dir + ".old-*")
 	return append(b, o...)
-}
-
-// buildSendbot builds the sendbot binary into a temporary folder.
-func buildSendbot(t *testing.T) string {
-	t.Helper()
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		if goTool, err = exec.LookPath("go"); err != nil {
-			t.Skip("no go tool to build sendbot with")
-		}
-	}
-	bin := filepath.Join(t.TempDir(), "sendbot")
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // writeBigCorpus writes n made-up activity club pages and one page that
