@@ -32,6 +32,24 @@ type Searcher interface {
 
 // Config holds what the bot needs to connect. The zero value of each
 // optional field gives the default named in its comment.
+// Monitor is told what the bot does (see Config.Monitor).
+type Monitor interface {
+	// Question is one question searched: answered, declined (neither)
+	// or failed (refused or an error), and the time to its answer.
+	Question(answered, failed bool, took time.Duration)
+	// Vote is one Helpful (true) or Not helpful (false) vote recorded.
+	Vote(helpful bool)
+	// Gateway is the Discord gateway session becoming ready (true) or
+	// dropping (false).
+	Gateway(up bool)
+}
+
+type noMonitor struct{}
+
+func (noMonitor) Question(bool, bool, time.Duration) {}
+func (noMonitor) Vote(bool)                          {}
+func (noMonitor) Gateway(bool)                       {}
+
 type Config struct {
 	// Token is the bot token from the Discord developer portal, without
 	// the "Bot " prefix. Required.
@@ -76,6 +94,11 @@ type Config struct {
 	RateLimit int
 	// SearchTimeout bounds one search. Default: 10 seconds.
 	SearchTimeout time.Duration
+	// Monitor is told each question's outcome and how long it took, each
+	// vote and each gateway connection and drop, for /healthz and
+	// /metrics; never a question's text. nil tells nothing. A
+	// *health.Monitor.
+	Monitor Monitor
 	// ShutdownTimeout bounds how long Run waits, after its context ends,
 	// for answers in flight. Default: 10 seconds.
 	ShutdownTimeout time.Duration
@@ -181,6 +204,9 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if strings.TrimSpace(cfg.Version) == "" {
 		cfg.Version = "unknown"
 	}
+	if cfg.Monitor == nil {
+		cfg.Monitor = noMonitor{}
+	}
 	if err := cfg.checkAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
@@ -212,6 +238,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.ctx = runCtx
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
+	s.AddHandler(func(*discordgo.Session, *discordgo.Ready) { b.cfg.Monitor.Gateway(true) })
+	s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.cfg.Monitor.Gateway(true) })
+	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.cfg.Monitor.Gateway(false) })
 
 	if err := s.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w (if this says 4004 or 401, DISCORD_TOKEN is wrong: reset it in the developer portal)", err)
@@ -510,6 +539,7 @@ type reply struct {
 // passages for More results. It logs counts and timings, and the question
 // only when LogQuestions is set.
 func (b *Bot) answer(question, area, via string) reply {
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.SearchTimeout)
 	defer cancel()
 	now := b.cfg.Now()
@@ -526,6 +556,7 @@ func (b *Bot) answer(question, area, via string) reply {
 		} else {
 			b.log.Error("search failed", "via", via, "err", err)
 		}
+		b.cfg.Monitor.Question(false, true, time.Since(start))
 		return reply{content: errorReply(err, b.searcher.Areas()), failed: true}
 	}
 	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "other_areas", res.OtherAreas,
@@ -539,6 +570,7 @@ func (b *Bot) answer(question, area, via string) reply {
 	}
 	var r reply
 	r.content, r.embeds, r.components = a.render(0, b.searcher.Areas())
+	b.cfg.Monitor.Question(res.Answered, false, time.Since(start))
 	return r
 }
 

@@ -182,8 +182,10 @@ func (b *Bot) onFeedback(s *discordgo.Session, i *discordgo.Interaction, rest st
 		b.log.Error("record feedback", "err", err)
 		b.replyNow(s, i, "Sorry, I couldn't record that just now. Please try again later.")
 	case helpful:
+		b.cfg.Monitor.Vote(true)
 		b.replyNow(s, i, "Thank you! I've noted that this passage helped. Feedback is anonymous, and you have one vote per answer.")
 	default:
+		b.cfg.Monitor.Vote(false)
 		b.recordNotHelpful(parts[0])
 		b.replyNow(s, i, "Thank you for saying so. I've noted that this passage didn't help, so the group's moderators can improve my documents. Feedback is anonymous, and you have one vote per answer.")
 	}
