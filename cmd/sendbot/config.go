@@ -63,6 +63,10 @@ type config struct {
 	GuildID string // DISCORD_GUILD_ID
 	APIURL  string // DISCORD_API_URL
 
+	// HTTPAddr is SENDBOT_HTTP_ADDR: where serve answers /healthz and
+	// /metrics; empty turns them off.
+	HTTPAddr string
+
 	LogLevel  string // LOG_LEVEL: debug, info (default), warn, error
 	LogFormat string // LOG_FORMAT: text (default) or json
 	// LogQuestions is LOG_QUESTIONS: "true" logs each question's text
@@ -115,6 +119,7 @@ func configFromEnv(getenv func(string) string) config {
 		APIURL:    get("DISCORD_API_URL"),
 		LogLevel:  get("LOG_LEVEL"),
 		LogFormat: get("LOG_FORMAT"),
+		HTTPAddr:  get("SENDBOT_HTTP_ADDR"),
 
 		LogQuestions: get("LOG_QUESTIONS"),
 		RateLimit:    get("SENDBOT_RATE_LIMIT"),

@@ -14,6 +14,7 @@ import (
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/corpus/fetch"
+	"github.com/sendbot/sendbot/health"
 )
 
 // reloader is the serving index: after a rebuild it opens the new one and
@@ -36,9 +37,11 @@ type reindexer struct {
 	// a document added from Discord meanwhile is not read half-way and
 	// then lost by the swap (see serialUploads).
 	corpus *sync.Mutex
+	// monitor counts each reindex and its time; nil counts nothing.
+	monitor *health.Monitor
 }
 
-func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgress)) (bot.ReindexReport, error) {
+func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgress)) (rep bot.ReindexReport, err error) {
 	if !r.mu.TryLock() {
 		return bot.ReindexReport{}, errReindexing
 	}
@@ -51,7 +54,7 @@ func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgre
 		progress = func(bot.ReindexProgress) {}
 	}
 	start := time.Now()
-	var rep bot.ReindexReport
+	defer func() { r.monitor.Reindexed(time.Since(start), err) }()
 	t, err := locate(r.cfg)
 	if err != nil {
 		return rep, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/feedback"
+	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -74,6 +76,13 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	rx, err := moderation(cfg, t, &bc, live, log)
 	if err != nil {
 		return err
+	}
+	if cfg.HTTPAddr != "" {
+		mon, err := serveHealth(ctx, cfg.HTTPAddr, live, log)
+		if err != nil {
+			return err
+		}
+		bc.Monitor, rx.monitor = mon, mon
 	}
 	b, err := bot.New(bc, live)
 	if err != nil {
@@ -183,4 +192,26 @@ func checkBotAreas(bc *bot.Config, known []string) error {
 		}
 	}
 	return nil
+}
+
+// serveHealth answers /healthz and /metrics on addr until ctx ends. It
+// fails at once when addr cannot be listened on, so a mistake stops serve
+// before it connects.
+func serveHealth(ctx context.Context, addr string, live *index.Live, log *slog.Logger) (*health.Monitor, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("SENDBOT_HTTP_ADDR %q: %w (use host:port, such as 127.0.0.1:8089)", addr, err)
+	}
+	mon := health.New(func() health.IndexState {
+		info := live.Info()
+		// An open index always records when it was built.
+		return health.IndexState{Open: !info.BuiltAt.IsZero(), Documents: info.Documents, Passages: info.Passages, BuiltAt: info.BuiltAt}
+	})
+	go func() {
+		if err := mon.Serve(ctx, ln); err != nil {
+			log.Error("health and metrics stopped", "err", err)
+		}
+	}()
+	log.Info("health and metrics", "healthz", "http://"+ln.Addr().String()+"/healthz", "metrics", "http://"+ln.Addr().String()+"/metrics")
+	return mon, nil
 }

@@ -1,0 +1,81 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/sendbot/sendbot/internal/discordtest"
+)
+
+// freeAddr is a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestServeAnswersHealthAndMetrics runs serve with SENDBOT_HTTP_ADDR set:
+// /healthz says it is ready with the built-in corpus's index open, and
+// /metrics counts a reindex that SIGHUP starts.
+func TestServeAnswersHealthAndMetrics(t *testing.T) {
+	addr := freeAddr(t)
+	_, logs := startServe(t, map[string]string{"SENDBOT_HTTP_ADDR": addr, "SENDBOT_DATA": t.TempDir()})
+	base := "http://" + addr
+	code, body := httpGet(t, base+"/healthz")
+	if code != http.StatusOK {
+		t.Fatalf("/healthz: HTTP %d\n%s\nlogs:\n%s", code, body, logs.String())
+	}
+	for _, want := range []string{`"ready": true`, `"gateway": "connected"`, `"open": true`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/healthz lacks %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, `"documents": 0`) {
+		t.Errorf("/healthz shows no documents:\n%s", body)
+	}
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the SIGHUP reindex to be counted", func() bool {
+		_, m := httpGet(t, base+"/metrics")
+		return strings.Contains(m, `sendbot_reindex_total{result="ok"} 1`+"\n")
+	})
+	if _, m := httpGet(t, base+"/metrics"); !strings.Contains(m, "sendbot_reindex_seconds_count 1\n") {
+		t.Errorf("/metrics does not time the reindex:\n%s", m)
+	}
+}
+
+func TestServeRefusesABadHTTPAddress(t *testing.T) {
+	c := newCLI(t)
+	c.env["DISCORD_TOKEN"] = discordtest.Token
+	c.env["SENDBOT_DATA"] = t.TempDir()
+	c.env["SENDBOT_HTTP_ADDR"] = "localhost:notaport"
+	_, _, err := c.run("", "serve")
+	if err == nil || !strings.Contains(err.Error(), `SENDBOT_HTTP_ADDR "localhost:notaport"`) || !strings.Contains(err.Error(), "127.0.0.1:8089") {
+		t.Errorf("serve with a bad SENDBOT_HTTP_ADDR: %v", err)
+	}
+}
