@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
 
@@ -57,6 +58,12 @@ func TestServeAnswersHealthAndMetrics(t *testing.T) {
 		t.Errorf("/healthz shows no documents:\n%s", body)
 	}
 
+	hc := newCLI(t)
+	hc.env["SENDBOT_HTTP_ADDR"] = addr
+	if out, _, err := hc.run("", "healthcheck"); err != nil || !strings.HasPrefix(out, "ready: gateway connected") {
+		t.Errorf("healthcheck of a ready serve: %q %v", out, err)
+	}
+
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
@@ -77,5 +84,28 @@ func TestServeRefusesABadHTTPAddress(t *testing.T) {
 	_, _, err := c.run("", "serve")
 	if err == nil || !strings.Contains(err.Error(), `SENDBOT_HTTP_ADDR "localhost:notaport"`) || !strings.Contains(err.Error(), "127.0.0.1:8089") {
 		t.Errorf("serve with a bad SENDBOT_HTTP_ADDR: %v", err)
+	}
+}
+
+func TestHealthcheckSaysWhatIsWrong(t *testing.T) {
+	c := newCLI(t)
+	if _, _, err := c.run("", "healthcheck"); err == nil || !strings.Contains(err.Error(), "SENDBOT_HTTP_ADDR is not set") {
+		t.Errorf("no address: %v", err)
+	}
+	c.env["SENDBOT_HTTP_ADDR"] = freeAddr(t)
+	if _, _, err := c.run("", "healthcheck"); err == nil || !strings.Contains(err.Error(), "is sendbot serve running?") {
+		t.Errorf("nothing listening: %v", err)
+	}
+	// A serve whose gateway is down answers 503 with its problems.
+	mon := health.New(func() health.IndexState { return health.IndexState{Open: true, Documents: 3} })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go http.Serve(ln, mon.Handler())
+	defer ln.Close()
+	c.env["SENDBOT_HTTP_ADDR"] = ln.Addr().String()
+	if _, _, err := c.run("", "healthcheck"); err == nil || !strings.Contains(err.Error(), "not ready: not connected to the Discord gateway") {
+		t.Errorf("gateway down: %v", err)
 	}
 }

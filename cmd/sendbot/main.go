@@ -59,6 +59,8 @@ Usage:
   sendbot eval --questions FILE.jsonl    score answers against known good ones
                                          (recall@1/3/5, MRR, no-answer accuracy)
   sendbot serve                          run the Discord bot
+  sendbot healthcheck                    ask a running serve's /healthz
+                                         (SENDBOT_HTTP_ADDR); exit 0 when ready
   sendbot version                        show the version
 
 Settings come from the environment and from a .env file in the current
@@ -91,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runFetch(ctx, env, rest)
 	case "serve":
 		return runServe(ctx, env, rest)
+	case "healthcheck":
+		return runHealthcheck(ctx, env, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, versionString())
 		return nil
