@@ -85,7 +85,7 @@ func New(index func() IndexState) *Monitor {
 	age := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "sendbot_index_age_seconds",
 		Help: "Time since the index being searched was built.",
-	}, func() float64 { return m.indexAge().Seconds() })
+	}, func() float64 { return m.ageOf(m.index()).Seconds() })
 	for _, label := range []string{"answered", "declined", "failed"} {
 		m.questions.WithLabelValues(label)
 	}
@@ -108,8 +108,8 @@ func boolFloat(b bool) float64 {
 	return 0
 }
 
-func (m *Monitor) indexAge() time.Duration {
-	st := m.index()
+// ageOf is how long ago the index in st was built, 0 when none is open.
+func (m *Monitor) ageOf(st IndexState) time.Duration {
 	if !st.Open || st.BuiltAt.IsZero() {
 		return 0
 	}
@@ -210,7 +210,7 @@ func (m *Monitor) Status() Status {
 		if !st.BuiltAt.IsZero() {
 			s.Index.BuiltAt = st.BuiltAt.UTC().Format(time.RFC3339)
 		}
-		s.Index.AgeSeconds = int64(m.indexAge().Seconds())
+		s.Index.AgeSeconds = int64(m.ageOf(st).Seconds())
 	} else {
 		s.Problems = append(s.Problems, "no index open")
 	}
