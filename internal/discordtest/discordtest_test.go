@@ -524,6 +524,7 @@ func TestReconnect(t *testing.T) {
 		wantResume   bool
 		wantIdentify bool
 	}{
+		// A resumed session gets the events it missed, as on Discord.
 		{name: "dropped connection", disrupt: (*Server).DropConnections, wantResume: true},
 		{name: "op 7 reconnect", disrupt: (*Server).SendReconnect, wantResume: true},
 		{name: "op 9 invalid session", disrupt: func(s *Server) { s.SendInvalidSession(false) }, wantIdentify: true},
@@ -556,6 +557,11 @@ func TestReconnect(t *testing.T) {
 
 			identifies, resumes := s.Identifies(), s.Resumes()
 			tc.disrupt(s)
+			var away *discordgo.Interaction
+			if tc.wantResume {
+				away = s.SlashCommand("ping")
+				s.SendInteraction(away) // while the client is away
+			}
 			if err := s.WaitFor(ctx, func() bool { return s.Identifies()+s.Resumes() > identifies+resumes }); err != nil {
 				t.Fatalf("client did not come back: %v", err)
 			}
@@ -567,6 +573,11 @@ func TestReconnect(t *testing.T) {
 			}
 			if got := s.Identifies() > identifies; got != tc.wantIdentify {
 				t.Errorf("identified again = %v, want %v", got, tc.wantIdentify)
+			}
+			if away != nil {
+				if _, err := s.WaitResponse(ctx, away); err != nil {
+					t.Errorf("the interaction sent while the client was away was not replayed: %v", err)
+				}
 			}
 
 			// ...and after it.

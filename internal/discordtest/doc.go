@@ -57,8 +57,9 @@
 //     are checked against Discord's limits (2000 characters of content, 10
 //     embeds, embed field limits, no empty messages) and rejected with
 //     Discord's error codes.
-//   - Events dispatched while no client is connected are lost (nothing is
-//     replayed on RESUME); use WaitConnected after injecting a failure.
+//   - As on Discord, events dispatched while a session's connection is
+//     down are replayed when the client RESUMEs; a session closed with
+//     code 1000/1001 or invalidated (op 9, not resumable) gets nothing.
 //   - Every REST request needs "Authorization: Bot " + Token; it is
 //     recorded (see Requests) whatever the outcome.
 package discordtest

@@ -39,10 +39,32 @@ const (
 // cannot block the Server.
 const writeTimeout = 5 * time.Second
 
+// maxMissed bounds the events a session keeps for replay while no
+// connection carries it.
+const maxMissed = 1000
+
 // gwSession is a gateway session (created by READY, continued by RESUME).
 type gwSession struct {
 	id  string
 	seq atomic.Int64 // last sequence number sent in this session
+
+	// missed holds events dispatched while the session had no ready
+	// connection; RESUME replays them, as Discord does. Guarded by s.mu.
+	missed []missedEvent
+}
+
+// missedEvent is a dispatch waiting for its session to resume.
+type missedEvent struct {
+	t string
+	d json.RawMessage
+}
+
+// missLocked keeps an event for sess to replay on RESUME.
+func (sess *gwSession) missLocked(t string, d json.RawMessage) {
+	if len(sess.missed) >= maxMissed {
+		sess.missed = sess.missed[1:]
+	}
+	sess.missed = append(sess.missed, missedEvent{t, d})
 }
 
 // gwConn is one gateway websocket connection.
@@ -113,6 +135,15 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
+			// Closing with 1000 or 1001 ends the session, as on Discord;
+			// other closes and network failures leave it resumable.
+			if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
+				s.mu.Lock()
+				if c.sess != nil {
+					delete(s.sessions, c.sess.id)
+				}
+				s.mu.Unlock()
+			}
 			return
 		}
 		if !c.handle(data) {
@@ -310,18 +341,36 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 		_ = o.ws.Close()
 	}
 
-	// Nothing is replayed: events dispatched while disconnected are lost.
-	if c.dispatch(sess, "RESUMED", json.RawMessage("{}")) != nil {
-		return false
-	}
+	// Replay what the session missed, then take new dispatches. Events
+	// dispatched during the replay join the queue, so the loop ends only
+	// when the queue is empty and the connection is marked ready in the
+	// same critical section.
 	s.mu.Lock()
-	if !c.closed {
-		c.sess = sess
-		c.ready = true
-	}
-	s.notifyLocked()
+	c.sess = sess
 	s.mu.Unlock()
-	return true
+	for {
+		s.mu.Lock()
+		missed := sess.missed
+		sess.missed = nil
+		if len(missed) == 0 {
+			if !c.closed {
+				c.ready = true
+			}
+			s.notifyLocked()
+			s.mu.Unlock()
+			break
+		}
+		s.mu.Unlock()
+		for i, e := range missed {
+			if c.dispatch(sess, e.t, e.d) != nil {
+				s.mu.Lock()
+				sess.missed = append(missed[i:], sess.missed...)
+				s.mu.Unlock()
+				return false
+			}
+		}
+	}
+	return c.dispatch(sess, "RESUMED", json.RawMessage("{}")) == nil
 }
 
 // send writes a non-dispatch payload.
@@ -384,25 +433,48 @@ func (s *Server) readyConns() []*gwConn {
 // data to every connected, READY client, with that session's next sequence
 // number. data may be any JSON-marshalable value or a json.RawMessage;
 // *discordgo.Message and *discordgo.Interaction are encoded with their
-// message components (which discordgo's own marshalling drops). Events sent
-// while no client is connected are lost, as after a resume nothing is
-// replayed.
+// message components (which discordgo's own marshalling drops). As on
+// Discord, a session whose connection is down keeps the events it misses
+// and gets them on RESUME; a session that was closed (code 1000 or 1001)
+// or invalidated gets nothing, and an event with no session is lost.
 func (s *Server) Dispatch(eventType string, data any) {
 	d, err := encodeEvent(data)
 	if err != nil {
 		s.t.Errorf("discordtest: Dispatch %s: encoding payload: %v", eventType, err)
 		return
 	}
-	conns := s.readyConns()
-	if len(conns) == 0 {
-		s.logf("Dispatch %s: no connected gateway client, event dropped", eventType)
+	type delivery struct {
+		c    *gwConn
+		sess *gwSession
 	}
-	for _, c := range conns {
-		s.mu.Lock()
-		sess := c.sess
-		s.mu.Unlock()
-		if sess != nil {
-			_ = c.dispatch(sess, eventType, d)
+	var out []delivery
+	s.mu.Lock()
+	live := make(map[*gwSession]*gwConn)
+	for c := range s.conns {
+		if c.ready && c.sess != nil && !c.closed {
+			live[c.sess] = c
+		}
+	}
+	for _, sess := range s.sessions {
+		if c := live[sess]; c != nil {
+			out = append(out, delivery{c, sess})
+		} else {
+			sess.missLocked(eventType, d)
+		}
+	}
+	lost := len(s.sessions) == 0
+	s.mu.Unlock()
+	if lost {
+		s.logf("Dispatch %s: no gateway session, event dropped", eventType)
+	}
+	for _, o := range out {
+		if o.c.dispatch(o.sess, eventType, d) != nil {
+			// The connection failed under us: keep the event for RESUME.
+			s.mu.Lock()
+			if s.sessions[o.sess.id] == o.sess {
+				o.sess.missLocked(eventType, d)
+			}
+			s.mu.Unlock()
 		}
 	}
 }
