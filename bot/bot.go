@@ -232,6 +232,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	// discordgo's state, so a moderator's mentions skip the rate limit.
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	s.ShouldReconnectOnError = true
+	// A 429 is waited out (its retry_after) and the request sent again.
+	s.ShouldRetryOnRateLimit = true
 
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -246,10 +248,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("connect to Discord: %w (if this says 4004 or 401, DISCORD_TOKEN is wrong: reset it in the developer portal)", err)
 	}
 	defer s.Close()
-	appID := s.State.User.ID
+	// A READY after a reconnect rewrites the state under its lock.
+	s.State.RLock()
+	appID, username := s.State.User.ID, s.State.User.Username
 	if s.State.Application != nil && s.State.Application.ID != "" {
 		appID = s.State.Application.ID
 	}
+	s.State.RUnlock()
 	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands()); err != nil {
 		return fmt.Errorf("register slash commands: %w", err)
 	}
@@ -257,7 +262,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.GuildID != "" {
 		scope = "in server " + b.cfg.GuildID
 	}
-	b.log.Info("connected to Discord", "user", s.State.User.Username, "commands", scope)
+	b.log.Info("connected to Discord", "user", username, "commands", scope)
 
 	<-ctx.Done()
 	stop()
@@ -466,12 +471,26 @@ func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content s
 	}
 }
 
+// selfID is the bot's user ID, read under the state's lock: a READY after
+// a reconnect may be rewriting it.
+func selfID(s *discordgo.Session) string {
+	if s.State == nil {
+		return ""
+	}
+	s.State.RLock()
+	defer s.State.RUnlock()
+	if s.State.User == nil {
+		return ""
+	}
+	return s.State.User.ID
+}
+
 // onMessage answers a message that mentions the bot, or any direct message.
 func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
-	if m.Author == nil || m.Author.Bot || s.State == nil || s.State.User == nil {
+	me := selfID(s)
+	if m.Author == nil || m.Author.Bot || me == "" {
 		return
 	}
-	me := s.State.User.ID
 	direct := m.GuildID == ""
 	if !direct && !mentions(m.Message, me) {
 		return
