@@ -24,13 +24,14 @@ const (
 // Replies for questions that cannot be searched. They are kind, short and
 // never show internal error text.
 const (
-	msgEmpty    = "Please type a question after the command, for example: *How do I ask for an EHC needs assessment?*"
-	msgNoWords  = "I couldn't find any words to search for in that. Try a question in words, for example: *What are short breaks?*"
-	msgTooLong  = "That question is a bit long for me. Please ask about one thing, in fewer than %d characters."
-	msgBroken   = "Sorry, something went wrong while I was searching. Please try again in a minute."
-	msgTimeout  = "Sorry, that search took too long. Please try again, perhaps with fewer words."
-	msgExpired  = "Sorry, that answer has expired, so its buttons no longer work. Please ask again with `/ask`."
-	msgMentionQ = "Hello! Mention me with a question, for example: *@sendbot how do I ask for an EHC needs assessment?* You can also use the `/ask` command."
+	msgEmpty      = "Please type a question after the command, for example: *How do I ask for an EHC needs assessment?*"
+	msgNoWords    = "I couldn't find any words to search for in that. Try a question in words, for example: *What are short breaks?*"
+	msgTooLong    = "That question is a bit long for me. Please ask about one thing, in fewer than %d characters."
+	msgBroken     = "Sorry, something went wrong while I was searching. Please try again in a minute."
+	msgRestarting = "Sorry, I'm restarting, so I couldn't answer that. Please ask again in a minute."
+	msgTimeout    = "Sorry, that search took too long. Please try again, perhaps with fewer words."
+	msgExpired    = "Sorry, that answer has expired, so its buttons no longer work. Please ask again with `/ask`."
+	msgMentionQ   = "Hello! Mention me with a question, for example: *@sendbot how do I ask for an EHC needs assessment?* You can also use the `/ask` command."
 )
 
 // Limits Discord puts on a message, in characters.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -164,7 +163,7 @@ type Bot struct {
 	cfg        Config
 	searcher   Searcher
 	log        *slog.Logger
-	inFlight   sync.WaitGroup
+	inFlight   work
 	limits     *limiter
 	answers    *answerCache
 	modRoles   map[string]bool
@@ -235,7 +234,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	// A 429 is waited out (its retry_after) and the request sent again.
 	s.ShouldRetryOnRateLimit = true
 
-	runCtx, stop := context.WithCancel(ctx)
+	// Searches outlive ctx by up to ShutdownTimeout: see the end of Run.
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stop()
 	b.ctx = runCtx
 	s.AddHandler(b.onInteraction)
@@ -265,16 +265,38 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("connected to Discord", "user", username, "commands", scope)
 
 	<-ctx.Done()
-	stop()
-	done := make(chan struct{})
-	go func() { b.inFlight.Wait(); close(done) }()
+	// New questions now get "I'm restarting, ask again"; those in flight
+	// have ShutdownTimeout to finish. Past it their searches are cut
+	// short, and each asker is told to ask again: nobody is left waiting.
+	b.log.Info("stopping: finishing the answers in flight")
+	done := b.inFlight.close()
 	select {
 	case <-done:
 	case <-time.After(b.cfg.ShutdownTimeout):
-		b.log.Warn("stopped before every answer in flight was sent")
+		b.log.Warn("answers still in flight at the shutdown deadline: their askers are told to ask again")
+		stop()
+		select {
+		case <-done:
+		case <-time.After(restartNoticeTimeout):
+			b.log.Warn("stopped before every asker was told")
+		}
 	}
+	stop()
 	b.log.Info("disconnecting from Discord")
 	return nil
+}
+
+// restartNoticeTimeout bounds how long a shutdown waits, past
+// ShutdownTimeout, for the askers whose searches it cut short to be told.
+const restartNoticeTimeout = 3 * time.Second
+
+// refuseWhileStopping tells someone who used the bot as it shuts down to
+// try again in a minute, so that nothing they sent goes unanswered.
+func (b *Bot) refuseWhileStopping(s *discordgo.Session, i *discordgo.Interaction) {
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return // suggestions: Discord shows none
+	}
+	b.replyNow(s, i, msgRestarting)
 }
 
 // onInteraction answers /ask: it acknowledges at once (Discord allows three
@@ -286,15 +308,21 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.suggestAreas(s, i.Interaction)
 		return
 	case discordgo.InteractionMessageComponent:
-		b.inFlight.Add(1)
-		defer b.inFlight.Done()
+		if !b.inFlight.begin() {
+			b.refuseWhileStopping(s, i.Interaction)
+			return
+		}
+		defer b.inFlight.end()
 		b.onComponent(s, i.Interaction)
 		return
 	default:
 		return
 	}
-	b.inFlight.Add(1)
-	defer b.inFlight.Done()
+	if !b.inFlight.begin() {
+		b.refuseWhileStopping(s, i.Interaction)
+		return
+	}
+	defer b.inFlight.end()
 	data := i.ApplicationCommandData()
 	switch data.Name {
 	case cmdAsk:
@@ -495,13 +523,19 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	if !direct && !mentions(m.Message, me) {
 		return
 	}
-	b.inFlight.Add(1)
-	defer b.inFlight.Done()
 	question := stripMentions(m.Content, me)
 	send := &discordgo.MessageSend{
 		Reference:       m.Reference(),
 		AllowedMentions: noMentions(),
 	}
+	if !b.inFlight.begin() {
+		send.Content = msgRestarting
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
+			b.log.Error("send restarting notice", "err", err)
+		}
+		return
+	}
+	defer b.inFlight.end()
 	switch {
 	case question == "":
 		send.Content = msgMentionQ
@@ -567,7 +601,13 @@ func (b *Bot) answer(question, area, via string) reply {
 	}
 	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, K: maxPassages, Now: now})
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		switch {
+		case b.ctx.Err() != nil:
+			// The shutdown deadline passed before the search ended.
+			b.log.Info("question not searched", "via", via, "reason", "shutting down")
+			b.cfg.Monitor.Question(false, true, time.Since(start))
+			return reply{content: msgRestarting, failed: true}
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 			err = errTimeout
 		}
 		if reason := reasonOf(err); reason != "" {

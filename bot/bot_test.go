@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -119,6 +120,14 @@ func startBotWith(t *testing.T, set func(*Config)) (*discordtest.Server, *index.
 // startBotOn is startBotWith answering from another corpus.
 func startBotOn(t *testing.T, files fstest.MapFS, set func(*Config)) (*discordtest.Server, *index.Index) {
 	t.Helper()
+	ix := openTestIndex(t, files)
+	return startBotSearching(t, ix, set), ix
+}
+
+// openTestIndex builds a real index of files and opens it until the test
+// ends.
+func openTestIndex(t *testing.T, files fstest.MapFS) *index.Index {
+	t.Helper()
 	c, err := corpus.Load(files)
 	if err != nil || len(c.Problems) > 0 {
 		t.Fatalf("load: %v %+v", err, c.Problems)
@@ -132,12 +141,33 @@ func startBotOn(t *testing.T, files fstest.MapFS, set func(*Config)) (*discordte
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	return startBotSearching(t, ix, set), ix
+	return ix
 }
 
 // startBotSearching runs a bot answering from s against a fresh fake
 // Discord until the test ends.
 func startBotSearching(t *testing.T, s Searcher, set func(*Config)) *discordtest.Server {
+	t.Helper()
+	r := runBot(t, s, set)
+	t.Cleanup(func() { // runs before the server closes
+		if err := r.stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	return r.srv
+}
+
+// runningBot is a bot running against a fake Discord.
+type runningBot struct {
+	srv  *discordtest.Server
+	b    *Bot
+	stop func() error // ends Run's context and waits for it to return
+}
+
+// runBot starts a bot answering from s against a fresh fake Discord and
+// waits until it is connected with its commands registered. The caller
+// stops it; the server closes when the test ends.
+func runBot(t *testing.T, s Searcher, set func(*Config)) runningBot {
 	t.Helper()
 	srv := discordtest.NewServer(t)
 	cfg := Config{Token: discordtest.Token, GuildID: discordtest.GuildID, APIURL: srv.APIURL(), Logger: slog.New(slog.DiscardHandler),
@@ -152,12 +182,12 @@ func startBotSearching(t *testing.T, s Searcher, set func(*Config)) *discordtest
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
-	t.Cleanup(func() { // runs before the server closes
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() { cancel(); runErr = <-done })
+		return runErr
+	}
 	wait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelWait()
 	if err := srv.WaitReady(wait); err != nil {
@@ -166,7 +196,7 @@ func startBotSearching(t *testing.T, s Searcher, set func(*Config)) *discordtest
 	if _, err := srv.WaitCommands(wait, discordtest.GuildID, 1); err != nil {
 		t.Fatal(err)
 	}
-	return srv
+	return runningBot{srv: srv, b: b, stop: stop}
 }
 
 func ask(t *testing.T, srv *discordtest.Server, opts ...discordtest.SlashOption) *discordtest.Response {
