@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,25 @@ func loadEnv(path string, lookup func(string) (string, bool)) (func(string) stri
 		}
 		return vars[key]
 	}, nil
+}
+
+// envFileWarning says what to do when the .env file at path holds a
+// Discord token that other users of the computer can read, or "".
+// Windows keeps no such permission bits.
+func envFileWarning(path string) string {
+	if runtime.GOOS == "windows" {
+		return ""
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	vars, err := godotenv.Read(path)
+	if err != nil || strings.TrimSpace(vars["DISCORD_TOKEN"]) == "" {
+		return ""
+	}
+	return fmt.Sprintf("warning: %s holds your Discord token and other users of this computer can read it (permissions %s). Fix it with: chmod 600 %s",
+		path, st.Mode().Perm(), path)
 }
 
 // config is every setting, from the environment, overridden by flags.

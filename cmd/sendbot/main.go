@@ -17,6 +17,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if w := envFileWarning(".env"); w != "" {
+		fmt.Fprintln(os.Stderr, "sendbot:", w)
+	}
 	getenv, err := loadEnv(".env", os.LookupEnv)
 	if err == nil {
 		err = run(ctx, os.Args[1:], getenv, os.Stdin, os.Stdout, os.Stderr)

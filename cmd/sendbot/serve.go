@@ -89,10 +89,21 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	every, _ := cfg.reindexEvery() // checked by botSettings
-	go rx.watch(ctx, live, every, hangups(ctx))
-	if err := b.Run(ctx); err != nil {
+	// A reindex in progress stops with serve, before the index closes: the
+	// one in use stays whole, and the next start picks up from it.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		rx.watch(watchCtx, live, every, hangups(watchCtx))
+	}()
+	err = b.Run(ctx)
+	stopWatching()
+	<-watched
+	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	log.Info("stopped")
 	return nil
 }
 
