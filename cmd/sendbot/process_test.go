@@ -30,7 +30,7 @@ type serveProcess struct {
 // startServeProcess starts bin serve with env (and nothing of the test's
 // own SENDBOT_, DISCORD_ or LOG_ settings) in dir, and waits until its
 // commands are registered.
-func startServeProcess(t *testing.T, bin, dir string, srv *discordtest.Server, env ...string) *serveProcess {
+func startServeProcess(t testing.TB, bin, dir string, srv *discordtest.Server, env ...string) *serveProcess {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir = dir
@@ -63,7 +63,7 @@ func startServeProcess(t *testing.T, bin, dir string, srv *discordtest.Server, e
 
 // terminate sends SIGTERM, as systemd and docker stop do, and returns how
 // the process ended.
-func (p *serveProcess) terminate(t *testing.T) error {
+func (p *serveProcess) terminate(t testing.TB) error {
 	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

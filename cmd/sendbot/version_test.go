@@ -30,7 +30,7 @@ func TestVersionShowsWhatTheBuildStamped(t *testing.T) {
 
 // buildSendbot builds the sendbot binary into a temporary folder, with
 // any extra go build flags.
-func buildSendbot(t *testing.T, flags ...string) string {
+func buildSendbot(t testing.TB, flags ...string) string {
 	t.Helper()
 	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goTool); err != nil {
