@@ -64,6 +64,8 @@ Usage:
   sendbot serve                          run the Discord bot
   sendbot healthcheck                    ask a running serve's /healthz
                                          (SENDBOT_HTTP_ADDR); exit 0 when ready
+  sendbot doctor                         check a deployment (token, Discord, clock,
+                                         corpus, index, disk) and say what to fix
   sendbot version                        show the version
 
 Settings come from the environment and from a .env file in the current
@@ -98,6 +100,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, env, rest)
 	case "healthcheck":
 		return runHealthcheck(ctx, env, rest)
+	case "doctor":
+		return runDoctor(ctx, env, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, versionString())
 		return nil
