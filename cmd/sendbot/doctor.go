@@ -65,7 +65,8 @@ func (d *doctor) note(what, detail string, args ...any) {
 
 // runDoctor checks a deployment the way serve would use it — settings,
 // token, Discord, clock, corpus, index, disk — and says what to fix.
-// It changes nothing, and it can run beside a running serve.
+// It changes nothing (one empty file is made and removed to test
+// writing), and it can run beside a running serve.
 func runDoctor(ctx context.Context, env appEnv, args []string) error {
 	cfg := configFromEnv(env.getenv)
 	fs := newFlags("doctor", &cfg, env.stderr)
@@ -267,14 +268,16 @@ func (d *doctor) checkIndex(t indexTarget) {
 
 // checkDisk checks that the disk holding the index has room for a
 // reindex, which writes a new index beside the one in use, and that the
-// data folder can be written.
+// data folder (or, before the first run, the folder it will be made in)
+// can be written.
 func (d *doctor) checkDisk(t indexTarget) {
+	// Nothing is created: run as root beside a service, a folder made
+	// here would belong to root. The nearest folder that exists is tried.
 	parent := filepath.Dir(t.dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		d.fix("disk", "cannot create the data folder %s: %v; set SENDBOT_DATA to a folder sendbot can write", parent, err)
-		return
+	for !isDir(parent) && filepath.Dir(parent) != parent {
+		parent = filepath.Dir(parent)
 	}
-	probe, err := os.CreateTemp(parent, ".doctor-*")
+	probe, err := os.CreateTemp(parent, ".sendbot-doctor-*")
 	if err != nil {
 		d.fix("disk", "cannot write in %s: %v; give the user running sendbot write access, or set SENDBOT_DATA", parent, err)
 		return

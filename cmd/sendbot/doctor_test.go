@@ -116,6 +116,11 @@ func TestDoctorSaysWhatToFix(t *testing.T) {
 			if strings.Contains(out, tokenParts()[1]) {
 				t.Errorf("doctor showed the token:\n%s", out)
 			}
+			// Run as root beside a service, a folder doctor made would
+			// belong to root: it makes none.
+			if _, err := os.Stat(filepath.Join(c.env["SENDBOT_DATA"], "indexes")); err == nil && tt.name != "index damaged" {
+				t.Error("doctor created the index folder")
+			}
 		})
 	}
 }
