@@ -17,7 +17,8 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if w := envFileWarning(".env"); w != "" {
+	// doctor shows this among its own checks.
+	if w := envFileWarning(".env"); w != "" && (len(os.Args) < 2 || os.Args[1] != "doctor") {
 		fmt.Fprintln(os.Stderr, "sendbot:", w)
 	}
 	getenv, err := loadEnv(".env", os.LookupEnv)
