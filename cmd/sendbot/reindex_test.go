@@ -145,9 +145,12 @@ func TestWatchReindexesOnScheduleAndSignal(t *testing.T) {
 	var logs syncBuffer
 	r := &reindexer{cfg: config{Corpus: corpusDir, DataDir: t.TempDir()}, live: live, log: slog.New(slog.NewTextHandler(&logs, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	hup := make(chan os.Signal, 1)
-	go r.watch(ctx, live, 30*time.Millisecond, hup)
+	watched := make(chan struct{})
+	go func() { defer close(watched); r.watch(ctx, live, 30*time.Millisecond, hup) }()
+	// A reindex still writing when the test ends would race the removal
+	// of its temporary folder.
+	defer func() { cancel(); <-watched }()
 	waitFor(t, "a scheduled reindex", func() bool {
 		return strings.Contains(logs.String(), "why=\"schedule (SENDBOT_REINDEX_EVERY)\"") && live.count() >= 1
 	})
