@@ -247,7 +247,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := s.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w (if this says 4004 or 401, DISCORD_TOKEN is wrong: reset it in the developer portal)", err)
 	}
-	defer s.Close()
+	defer func() {
+		// discordgo's heartbeat can see the socket Close shuts and start a
+		// reconnect loop that outlives the session: stop it first.
+		s.ShouldReconnectOnError = false
+		s.Close()
+	}()
 	// A READY after a reconnect rewrites the state under its lock.
 	s.State.RLock()
 	appID, username := s.State.User.ID, s.State.User.Username

@@ -38,7 +38,13 @@ func newSession(t *testing.T, s *Server) *discordgo.Session {
 		t.Fatal(err)
 	}
 	dg.SyncEvents = true
-	t.Cleanup(func() { _ = dg.Close() })
+	t.Cleanup(func() {
+		// Otherwise a heartbeat failing on the socket Close shuts starts
+		// a reconnect loop that outlives the test and finds the next
+		// test's server through discordgo's global endpoints.
+		dg.ShouldReconnectOnError = false
+		_ = dg.Close()
+	})
 	return dg
 }
 
