@@ -318,6 +318,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 			return
 		}
 		defer b.inFlight.end()
+		defer b.survive(b.tellInteraction(s, i.Interaction))
 		b.onComponent(s, i.Interaction)
 		return
 	default:
@@ -328,6 +329,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		return
 	}
 	defer b.inFlight.end()
+	defer b.survive(b.tellInteraction(s, i.Interaction))
 	data := i.ApplicationCommandData()
 	switch data.Name {
 	case cmdAsk:
@@ -541,6 +543,12 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	defer b.inFlight.end()
+	defer b.survive(func(text string) {
+		send.Content, send.Embeds, send.Components = text, nil, nil
+		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
+			b.log.Error("send error reply to mention", "err", err)
+		}
+	})
 	switch {
 	case question == "":
 		send.Content = msgMentionQ
