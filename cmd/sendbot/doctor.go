@@ -25,7 +25,7 @@ import (
 // Message History (1<<16, which replies to a message need) and Send
 // Messages in Threads (1<<38). Nothing else: no administrator, no
 // managing messages or members.
-const Permissions = 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
+const Permissions int64 = 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<38
 
 // inviteURL is the address that adds the bot to a server with the
 // scopes and permissions it needs.
