@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
 )
@@ -291,10 +292,10 @@ func (d *doctor) checkDisk(t indexTarget) {
 	}
 	need := uint64(dirSize(t.dir)) + reindexSpare
 	if free < need {
-		d.fix("disk", "%s has %s free; a reindex needs about %s (a second copy of the index while it builds). Free some space or move SENDBOT_DATA", parent, mib(free), mib(need))
+		d.fix("disk", "%s has %s free; a reindex needs about %s (a second copy of the index while it builds). Free some space or move SENDBOT_DATA", parent, fetch.Size(int64(free)), fetch.Size(int64(need)))
 		return
 	}
-	d.ok("disk", "%s free in %s (a reindex needs about %s)", mib(free), parent, mib(need))
+	d.ok("disk", "%s free in %s (a reindex needs about %s)", fetch.Size(int64(free)), parent, fetch.Size(int64(need)))
 }
 
 // dirSize is the total size of the files under dir (0 if it is absent).
@@ -309,11 +310,4 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
-}
-
-func mib(n uint64) string {
-	if n >= 10<<30 {
-		return fmt.Sprintf("%.0f GiB", float64(n)/(1<<30))
-	}
-	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
 }

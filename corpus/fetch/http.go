@@ -325,14 +325,17 @@ func statusText(code int) string {
 	return fmt.Sprint(code)
 }
 
-// Size is a byte count as people read it: "812 bytes", "12 KiB", "32 MiB".
-// Reports and the fetch command use it, so sizes read the same everywhere.
+// Size is a byte count as people read it: "812 bytes", "12 KiB", "32 MiB",
+// "66 GiB". Reports, the fetch command and doctor use it, so sizes read
+// the same everywhere.
 func Size(n int64) string {
 	switch {
 	case n < 1<<10:
 		return fmt.Sprintf("%d bytes", n)
 	case n < 1<<20:
 		return fmt.Sprintf("%d KiB", (n+1<<9)>>10)
+	case n < 1<<30:
+		return fmt.Sprintf("%.3g MiB", float64(n)/(1<<20))
 	}
-	return fmt.Sprintf("%.3g MiB", float64(n)/(1<<20))
+	return fmt.Sprintf("%.3g GiB", float64(n)/(1<<30))
 }
