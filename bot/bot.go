@@ -286,7 +286,6 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.log.Warn("stopped before every asker was told")
 		}
 	}
-	stop()
 	b.log.Info("disconnecting from Discord")
 	return nil
 }
@@ -535,20 +534,19 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		Reference:       m.Reference(),
 		AllowedMentions: noMentions(),
 	}
-	if !b.inFlight.begin() {
-		send.Content = msgRestarting
+	// tell replies with text alone: "restarting", or "something went wrong".
+	tell := func(text string) {
+		send.Content, send.Embeds, send.Components = text, nil, nil
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
-			b.log.Error("send restarting notice", "err", err)
+			b.log.Error("send notice to mention", "err", err)
 		}
+	}
+	if !b.inFlight.begin() {
+		tell(msgRestarting)
 		return
 	}
 	defer b.inFlight.end()
-	defer b.survive(func(text string) {
-		send.Content, send.Embeds, send.Components = text, nil, nil
-		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
-			b.log.Error("send error reply to mention", "err", err)
-		}
-	})
+	defer b.survive(tell)
 	switch {
 	case question == "":
 		send.Content = msgMentionQ
