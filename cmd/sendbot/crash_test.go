@@ -199,13 +199,20 @@ type sendbotRunner struct {
 }
 
 func (sb sendbotRunner) env() []string {
+	return append(hostEnv(), "SENDBOT_DATA="+sb.data)
+}
+
+// hostEnv is the test's environment without sendbot's own settings
+// (SENDBOT_, DISCORD_, LOG_), so a sendbot it starts sees only what the
+// test gives it.
+func hostEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SENDBOT_") && !strings.HasPrefix(kv, "DISCORD_") && !strings.HasPrefix(kv, "LOG_") {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "SENDBOT_DATA="+sb.data)
+	return env
 }
 
 // run runs sendbot to the end and returns its standard output and error together.

@@ -34,12 +34,7 @@ func startServeProcess(t testing.TB, bin, dir string, srv *discordtest.Server, e
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SENDBOT_") && !strings.HasPrefix(kv, "DISCORD_") && !strings.HasPrefix(kv, "LOG_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(hostEnv(), env...)
 	p := &serveProcess{cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
