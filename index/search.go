@@ -153,6 +153,7 @@ type Index struct {
 	filler    map[string]bool
 	catalogue []DocumentInfo // every document, in the order Documents lists them
 	dir       string
+	signs     signpostCache
 }
 
 // Open opens the index in dir. It returns an error wrapping ErrNoIndex when

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -26,10 +27,38 @@ var signpostKinds = []struct {
 	{"Independent SEND advice (SENDIASS)", []string{"SENDIASS", "IASS", "information, advice and support service", "independent advice and support"}},
 }
 
+// signpostCache keeps each area's signposts once found: an open Index
+// never changes, and they are the same for every question the bot
+// declines in that area.
+type signpostCache struct {
+	mu     sync.Mutex
+	byArea map[string][]Signpost
+}
+
 // signposts finds, for an area ("" for national documents), the document
 // that is its Local Offer and the one about its independent advice
-// service, preferring documents whose title says so.
+// service, preferring documents whose title says so. Each area's are
+// looked up once per open index.
 func (ix *Index) signposts(ctx context.Context, areaKey string) []Signpost {
+	ix.signs.mu.Lock()
+	out, ok := ix.signs.byArea[areaKey]
+	ix.signs.mu.Unlock()
+	if !ok {
+		out = ix.findSignposts(ctx, areaKey)
+		if ctx.Err() != nil {
+			return out // perhaps incomplete: not kept
+		}
+		ix.signs.mu.Lock()
+		if ix.signs.byArea == nil {
+			ix.signs.byArea = map[string][]Signpost{}
+		}
+		ix.signs.byArea[areaKey] = out
+		ix.signs.mu.Unlock()
+	}
+	return append([]Signpost(nil), out...)
+}
+
+func (ix *Index) findSignposts(ctx context.Context, areaKey string) []Signpost {
 	var out []Signpost
 	for _, kind := range signpostKinds {
 		phrases := kind.phrases
