@@ -78,7 +78,9 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
-	create := func(dir string) (bleve.Index, error) { return bleve.New(dir, newMapping()) }
+	create := func(dir string) (bleve.Index, error) {
+		return bleve.New(dir, newMapping(commonWords(textAnalyzer(), docs)))
+	}
 	return write(ctx, dir, create, func(idx bleve.Index) error {
 		t := newTally(Info{})
 		if err := indexDocuments(ctx, idx, docs, t); err != nil {

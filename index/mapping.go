@@ -2,6 +2,7 @@ package index
 
 import (
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	regexpfilter "github.com/blevesearch/bleve/v2/analysis/char/regexp"
@@ -16,7 +17,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 5
+const MappingVersion = 6
 
 // Field names in the index.
 const (
@@ -52,7 +53,9 @@ const analyzer = "sendbot_en"
 // "kooth com"; a dot and a space are one byte each, so offsets hold.
 const dotsBetweenLetters = "sendbot_dots"
 
-func addAnalyzer(im *mapping.IndexMappingImpl) error {
+// addAnalyzer adds the analyzers; common are the words the text field
+// makes pairs of.
+func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 	if err := im.AddCustomCharFilter(dotsBetweenLetters, map[string]any{
 		"type":    regexpfilter.Name,
 		"regexp":  `\.(\p{L})`,
@@ -60,15 +63,35 @@ func addAnalyzer(im *mapping.IndexMappingImpl) error {
 	}); err != nil {
 		return err
 	}
-	return im.AddCustomAnalyzer(analyzer, map[string]any{
+	if err := im.AddCustomAnalyzer(analyzer, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []any{dotsBetweenLetters},
 		"tokenizer":     unicode.Name,
 		"token_filters": []any{en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+	}); err != nil {
+		return err
+	}
+	words := make([]any, len(common))
+	for i, w := range common {
+		words[i] = w
+	}
+	if err := im.AddCustomTokenFilter(pairsFilter, map[string]any{"type": pairsFilter, "words": words}); err != nil {
+		return err
+	}
+	return im.AddCustomAnalyzer(textAnalyzerName, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []any{dotsBetweenLetters},
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, pairsFilter},
 	})
 }
 
-func newMapping() mapping.IndexMapping {
+// textAnalyzer is the analyzer of the text field, made without an index.
+func textAnalyzer() analysis.Analyzer { return newMapping(nil).AnalyzerNamed(analyzer) }
+
+// newMapping is the mapping of an index whose text field pairs the
+// common words.
+func newMapping(common []string) mapping.IndexMapping {
 	searchable := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
@@ -98,7 +121,9 @@ func newMapping() mapping.IndexMapping {
 	page.IncludeInAll = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldText, searchable())
+	text := searchable()
+	text.Analyzer = textAnalyzerName // with the pairs of common words
+	doc.AddFieldMappingsAt(fieldText, text)
 	doc.AddFieldMappingsAt(fieldTitle, searchable())
 	doc.AddFieldMappingsAt(fieldSection, searchable())
 	doc.AddFieldMappingsAt(fieldArea, storedOnly())
@@ -112,7 +137,7 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldScope, exact(false))
 
 	im := bleve.NewIndexMapping()
-	if err := addAnalyzer(im); err != nil {
+	if err := addAnalyzer(im, common); err != nil {
 		panic("index: analyzer: " + err.Error()) // fixed configuration; a test builds it
 	}
 	im.DefaultMapping = doc

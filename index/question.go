@@ -471,6 +471,9 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked, s
 			if err != nil || e == nil {
 				break
 			}
+			if isPair(e.Term) {
+				continue
+			}
 			// The fuzzy dictionary does not count uses; docFreq does.
 			uses := ix.docFreq(ctx, r, e.Term)
 			if uses < minCorrectionUses {
@@ -521,9 +524,16 @@ func (ix *Index) query(p plan) query.Query {
 					parts = append(parts, tq)
 					continue
 				}
-				// A phrase scores as the sum of its words; divided by
-				// their number, "education, health and care plan"
-				// counts as one concept, as its acronym does.
+				// A phrase scores as the sum of its words (or of its
+				// pairs); divided by their number, "education, health
+				// and care plan" counts as one concept, as its acronym
+				// does.
+				if f.name == fieldText {
+					if pairs, ok := ix.pairsOf(a.phrase); ok {
+						parts = append(parts, pairsQuery(pairs, f.boost*a.boost/float64(len(pairs))))
+						continue
+					}
+				}
 				pq := bleve.NewMatchPhraseQuery(a.phrase)
 				pq.SetField(f.name)
 				pq.Analyzer = analyzer
@@ -533,6 +543,10 @@ func (ix *Index) query(p plan) query.Query {
 		}
 	}
 	for _, pair := range p.pairs {
+		if pairs, ok := ix.pairsOf(pair); ok {
+			parts = append(parts, pairsQuery(pairs, pairBoost))
+			continue
+		}
 		pq := bleve.NewMatchPhraseQuery(pair)
 		pq.SetField(fieldText)
 		pq.Analyzer = analyzer
@@ -540,6 +554,22 @@ func (ix *Index) query(p plan) query.Query {
 		parts = append(parts, pq)
 	}
 	return bleve.NewDisjunctionQuery(parts...)
+}
+
+// pairsQuery finds the passages that have all of pairs, each pair
+// scoring as a word with this boost.
+func pairsQuery(pairs []string, boost float64) query.Query {
+	qs := make([]query.Query, len(pairs))
+	for i, t := range pairs {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(fieldText)
+		tq.SetBoost(boost)
+		qs[i] = tq
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewConjunctionQuery(qs...)
 }
 
 // pairBoost is how much two of the question's words side by side count,

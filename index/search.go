@@ -149,6 +149,7 @@ type Index struct {
 	areas     map[string]string // area key -> shown name
 	areaTerms map[string][]string
 	analyzer  analysis.Analyzer
+	pairs     pairFilter // the text field's, to search for pairs
 	vocab     *vocabulary
 	filler    map[string]bool
 	catalogue []DocumentInfo // every document, in the order Documents lists them
@@ -193,6 +194,7 @@ func Open(dir string) (*Index, error) {
 	}
 	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}, filler: map[string]bool{}}
 	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
+	ix.pairs = pairFilterOf(b.Mapping().AnalyzerNamed(textAnalyzerName))
 	for _, a := range info.Areas {
 		ix.areas[corpus.AreaKey(a.Name)] = a.Name
 	}
@@ -403,6 +405,17 @@ func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candid
 		matched := map[string]bool{}
 		for field, byTerm := range dm.Locations {
 			for t, locs := range byTerm {
+				if field == fieldText && isPair(t) {
+					// A glossary name of common words matched as pairs:
+					// its words are matched, and shown where the pair is.
+					for _, w := range pairWords(t) {
+						matched[w] = true
+					}
+					for _, l := range locs {
+						c.spans = append(c.spans, ix.wordSpans(str(fieldText), int(l.Start), int(l.End))...)
+					}
+					continue
+				}
 				matched[t] = true
 				if field != fieldText {
 					continue
@@ -421,8 +434,34 @@ func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candid
 		if total > 0 {
 			c.coverage = covered / total
 		}
+		c.spans = uniqueSpans(c.spans)
 		c.explains = ix.explains(p, lastHeading(str(fieldSection)), str(fieldText))
 		out = append(out, c)
+	}
+	return out
+}
+
+// wordSpans are the spans of the words of text[start:end].
+func (ix *Index) wordSpans(text string, start, end int) []Span {
+	if start < 0 || end > len(text) || start >= end {
+		return nil
+	}
+	var out []Span
+	for _, t := range tokenize(ix.analyzer, text[start:end]) {
+		out = append(out, Span{Start: start + t.start, End: start + t.end})
+	}
+	return out
+}
+
+// uniqueSpans drops repeated spans: a word found both alone and in a pair.
+func uniqueSpans(spans []Span) []Span {
+	seen := make(map[Span]bool, len(spans))
+	out := spans[:0]
+	for _, s := range spans {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
 	}
 	return out
 }
