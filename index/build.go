@@ -301,6 +301,7 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
 	}
 	return map[string]any{
 		fieldText:      p.Text,
+		fieldPairs:     p.Text,
 		fieldTitle:     d.Title,
 		fieldSection:   p.Section,
 		fieldArea:      d.Area,

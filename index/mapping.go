@@ -17,7 +17,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 6
+const MappingVersion = 7
 
 // Field names in the index.
 const (
@@ -53,7 +53,7 @@ const analyzer = "sendbot_en"
 // "kooth com"; a dot and a space are one byte each, so offsets hold.
 const dotsBetweenLetters = "sendbot_dots"
 
-// addAnalyzer adds the analyzers; common are the words the text field
+// addAnalyzer adds the analyzers; common are the words the pairs field
 // makes pairs of.
 func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 	if err := im.AddCustomCharFilter(dotsBetweenLetters, map[string]any{
@@ -78,7 +78,7 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 	if err := im.AddCustomTokenFilter(pairsFilter, map[string]any{"type": pairsFilter, "words": words}); err != nil {
 		return err
 	}
-	return im.AddCustomAnalyzer(textAnalyzerName, map[string]any{
+	return im.AddCustomAnalyzer(pairsAnalyzer, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []any{dotsBetweenLetters},
 		"tokenizer":     unicode.Name,
@@ -89,7 +89,7 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 // textAnalyzer is the analyzer of the text field, made without an index.
 func textAnalyzer() analysis.Analyzer { return newMapping(nil).AnalyzerNamed(analyzer) }
 
-// newMapping is the mapping of an index whose text field pairs the
+// newMapping is the mapping of an index whose pairs field pairs the
 // common words.
 func newMapping(common []string) mapping.IndexMapping {
 	searchable := func() *mapping.FieldMapping {
@@ -121,9 +121,15 @@ func newMapping(common []string) mapping.IndexMapping {
 	page.IncludeInAll = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	text := searchable()
-	text.Analyzer = textAnalyzerName // with the pairs of common words
-	doc.AddFieldMappingsAt(fieldText, text)
+	doc.AddFieldMappingsAt(fieldText, searchable())
+	// The pairs are found and scored; their locations say which words of
+	// a glossary name a passage has, and where.
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = pairsAnalyzer
+	pairs.Store = false
+	pairs.IncludeTermVectors = true
+	pairs.IncludeInAll = false
+	doc.AddFieldMappingsAt(fieldPairs, pairs)
 	doc.AddFieldMappingsAt(fieldTitle, searchable())
 	doc.AddFieldMappingsAt(fieldSection, searchable())
 	doc.AddFieldMappingsAt(fieldArea, storedOnly())

@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"sort"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -11,8 +10,8 @@ import (
 	"github.com/sendbot/sendbot/corpus"
 )
 
-// The text field holds, besides its words, every two neighbouring words as
-// one term ("mental health") when both are common words, so that a phrase of
+// The pairs field holds every two neighbouring words of a passage's text
+// as one term ("mental health") when both are common words, so that a phrase of
 // common words (a question's neighbouring words, a glossary name) is found
 // by looking up a few rare terms instead of by reading the positions of
 // words that most passages use: that was most of the time of a search.
@@ -24,8 +23,11 @@ import (
 // "advic _ support" and only a passage that says it with one word between
 // has it, as a phrase query would require.
 const (
-	textAnalyzerName = "sendbot_text"
-	pairsFilter      = "sendbot_pairs"
+	// The pairs have a field of their own, so that the text field's
+	// lengths, which its words' scores depend on, do not count them.
+	fieldPairs    = "pairs"
+	pairsAnalyzer = "sendbot_pairs"
+	pairsFilter   = "sendbot_pairs"
 	// maxPairGap is the most positions apart two neighbouring terms may be
 	// to make a pair: two stop words between them.
 	maxPairGap = 3
@@ -49,20 +51,16 @@ func init() {
 	})
 }
 
-// pairFilter adds to a stream of index terms the pairs of common words,
-// each at the position of its first word.
+// pairFilter turns a stream of index terms into the pairs of common
+// words, each at the position of its first word.
 type pairFilter struct {
 	common map[string]bool
 }
 
 func (f pairFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	out := make(analysis.TokenStream, 0, 2*len(in))
-	for i, a := range in {
-		out = append(out, a)
-		if i+1 == len(in) {
-			break
-		}
-		b := in[i+1]
+	var out analysis.TokenStream
+	for i := 0; i+1 < len(in); i++ {
+		a, b := in[i], in[i+1]
 		term, ok := f.pair(a.Term, b.Term, b.Position-a.Position)
 		if !ok {
 			continue
@@ -92,9 +90,6 @@ func (f pairFilter) pair(a, b []byte, gap int) ([]byte, bool) {
 	t = append(t, ' ')
 	return append(t, b...), true
 }
-
-// isPair reports whether an index term is a pair.
-func isPair(term string) bool { return strings.IndexByte(term, ' ') >= 0 }
 
 // pairWords are the index terms a pair is made of.
 func pairWords(pair string) []string {
@@ -129,7 +124,7 @@ func (ix *Index) pairsOf(phrase string) ([]string, bool) {
 	return out, true
 }
 
-// pairFilterOf finds the pairs filter of the text field's analyzer.
+// pairFilterOf finds the pairs filter of the pairs field's analyzer.
 func pairFilterOf(a analysis.Analyzer) pairFilter {
 	if d, ok := a.(*analysis.DefaultAnalyzer); ok {
 		for _, f := range d.TokenFilters {

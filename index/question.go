@@ -471,9 +471,6 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked, s
 			if err != nil || e == nil {
 				break
 			}
-			if isPair(e.Term) {
-				continue
-			}
 			// The fuzzy dictionary does not count uses; docFreq does.
 			uses := ix.docFreq(ctx, r, e.Term)
 			if uses < minCorrectionUses {
@@ -562,7 +559,7 @@ func pairsQuery(pairs []string, boost float64) query.Query {
 	qs := make([]query.Query, len(pairs))
 	for i, t := range pairs {
 		tq := bleve.NewTermQuery(t)
-		tq.SetField(fieldText)
+		tq.SetField(fieldPairs)
 		tq.SetBoost(boost)
 		qs[i] = tq
 	}

@@ -149,7 +149,7 @@ type Index struct {
 	areas     map[string]string // area key -> shown name
 	areaTerms map[string][]string
 	analyzer  analysis.Analyzer
-	pairs     pairFilter // the text field's, to search for pairs
+	pairs     pairFilter // the pairs field's, to search it
 	vocab     *vocabulary
 	filler    map[string]bool
 	catalogue []DocumentInfo // every document, in the order Documents lists them
@@ -194,7 +194,7 @@ func Open(dir string) (*Index, error) {
 	}
 	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}, filler: map[string]bool{}}
 	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
-	ix.pairs = pairFilterOf(b.Mapping().AnalyzerNamed(textAnalyzerName))
+	ix.pairs = pairFilterOf(b.Mapping().AnalyzerNamed(pairsAnalyzer))
 	for _, a := range info.Areas {
 		ix.areas[corpus.AreaKey(a.Name)] = a.Name
 	}
@@ -405,7 +405,7 @@ func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candid
 		matched := map[string]bool{}
 		for field, byTerm := range dm.Locations {
 			for t, locs := range byTerm {
-				if field == fieldText && isPair(t) {
+				if field == fieldPairs {
 					// A glossary name of common words matched as pairs:
 					// its words are matched, and shown where the pair is.
 					for _, w := range pairWords(t) {
