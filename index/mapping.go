@@ -141,6 +141,9 @@ func newMapping(common []string) mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldPath, exact(true))
 	doc.AddFieldMappingsAt(fieldPage, page)
 	doc.AddFieldMappingsAt(fieldScope, exact(false))
+	// Every search names its fields: no "_all" field, which bleve would
+	// otherwise build for every passage.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im := bleve.NewIndexMapping()
 	if err := addAnalyzer(im, common); err != nil {
