@@ -17,7 +17,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 7
+const MappingVersion = 8
 
 // Field names in the index.
 const (
@@ -49,6 +49,19 @@ var storedFields = []string{fieldText, fieldTitle, fieldSection, fieldArea, fiel
 // "www.example.org" are found by their words.
 const analyzer = "sendbot_en"
 
+// textIndexAnalyzer is sendbot_en for the text field, as it builds the
+// index; queries use sendbot_en.
+const textIndexAnalyzer = "sendbot_text"
+
+// The parts of sendbot_en.
+const (
+	unicodeTokenizer = unicode.Name
+	enPossessive     = en.PossessiveName
+	enLowercase      = lowercase.Name
+	enStop           = en.StopName
+	enPorter         = porter.Name
+)
+
 // dotsBetweenLetters is the char filter that turns "kooth.com" into
 // "kooth com"; a dot and a space are one byte each, so offsets hold.
 const dotsBetweenLetters = "sendbot_dots"
@@ -66,8 +79,8 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 	if err := im.AddCustomAnalyzer(analyzer, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []any{dotsBetweenLetters},
-		"tokenizer":     unicode.Name,
-		"token_filters": []any{en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+		"tokenizer":     unicodeTokenizer,
+		"token_filters": []any{enPossessive, enLowercase, enStop, enPorter},
 	}); err != nil {
 		return err
 	}
@@ -78,12 +91,11 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 	if err := im.AddCustomTokenFilter(pairsFilter, map[string]any{"type": pairsFilter, "words": words}); err != nil {
 		return err
 	}
-	return im.AddCustomAnalyzer(pairsAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"char_filters":  []any{dotsBetweenLetters},
-		"tokenizer":     unicode.Name,
-		"token_filters": []any{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, pairsFilter},
-	})
+	// The text and pairs fields analyse a passage's text once between them.
+	if err := im.AddCustomAnalyzer(textIndexAnalyzer, map[string]any{"type": sharedAnalyzerType}); err != nil {
+		return err
+	}
+	return im.AddCustomAnalyzer(pairsAnalyzer, map[string]any{"type": sharedAnalyzerType, "pairs": pairsFilter})
 }
 
 // textAnalyzer is the analyzer of the text field, made without an index.
@@ -121,7 +133,9 @@ func newMapping(common []string) mapping.IndexMapping {
 	page.IncludeInAll = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldText, searchable())
+	text := searchable()
+	text.Analyzer = textIndexAnalyzer
+	doc.AddFieldMappingsAt(fieldText, text)
 	// The pairs are found and scored; their locations say which words of
 	// a glossary name a passage has, and where.
 	pairs := bleve.NewTextFieldMapping()

@@ -126,12 +126,8 @@ func (ix *Index) pairsOf(phrase string) ([]string, bool) {
 
 // pairFilterOf finds the pairs filter of the pairs field's analyzer.
 func pairFilterOf(a analysis.Analyzer) pairFilter {
-	if d, ok := a.(*analysis.DefaultAnalyzer); ok {
-		for _, f := range d.TokenFilters {
-			if p, ok := f.(pairFilter); ok {
-				return p
-			}
-		}
+	if s, ok := a.(*sharedAnalyzer); ok && s.pairs != nil {
+		return *s.pairs
 	}
 	return pairFilter{}
 }
