@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -267,6 +269,12 @@ func record(idx bleve.Index, info Info, g corpus.Glossary, catalogue []DocumentI
 // timing, so without this two builds of the same corpus could rank a
 // near tie differently; with it, the same corpus always gives the same
 // answers.
+//
+// A forced merge is one round of bleve's merge planner, which can leave
+// several segments: at 100,000 passages one round left two of 50,000,
+// and the second copy of the data looked like a leftover. So compact
+// merges until one is left, waits until bleve has saved that, and then
+// removes the files of the segments merged away.
 func compact(ctx context.Context, dir string) error {
 	idx, err := bleve.Open(dir)
 	if err != nil {
@@ -275,14 +283,119 @@ func compact(ctx context.Context, dir string) error {
 	adv, err := idx.Advanced()
 	if err == nil {
 		if s, ok := adv.(*scorch.Scorch); ok {
-			err = s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions)
+			err = mergeToOne(ctx, s)
 		}
 	}
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = dropUnusedSegments(dir)
+	}
 	if err != nil {
 		return fmt.Errorf("compact index %q: %w", dir, err)
+	}
+	return nil
+}
+
+// mergeToOne merges s's segments until there is one, and returns once
+// bleve has saved it.
+func mergeToOne(ctx context.Context, s *scorch.Scorch) error {
+	for n := math.MaxInt; ; {
+		segs, err := segmentCount(s)
+		if err != nil {
+			return err
+		}
+		if segs <= 1 {
+			break
+		}
+		if segs >= n {
+			return fmt.Errorf("merging left %d segments, as before", segs)
+		}
+		n = segs
+		if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	stats, ok := s.Stats().(*scorch.Stats)
+	if !ok {
+		return nil
+	}
+	for atomic.LoadUint64(&stats.LastPersistedEpoch) < atomic.LoadUint64(&stats.CurRootEpoch) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// segmentCount is how many segments s's current snapshot has.
+func segmentCount(s *scorch.Scorch) (int, error) {
+	r, err := s.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return 0, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
+	}
+	return len(snap.Segments()), nil
+}
+
+// dropUnusedSegments removes the segment files of dir's closed index that
+// its saved snapshot no longer uses. bleve deletes them in the background
+// while an index is open, and closing it can come first: after a build,
+// the segments merged into one stayed beside it, doubling the index's size
+// on disk. The snapshot is read back from disk, so only files that a
+// reopened index would not read are removed.
+func dropUnusedSegments(dir string) error {
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return err
+	}
+	used := map[string]bool{}
+	err = func() error {
+		adv, err := idx.Advanced()
+		if err != nil {
+			return err
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		snap, ok := r.(*scorch.IndexSnapshot)
+		if !ok {
+			return fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
+		}
+		for _, s := range snap.Segments() {
+			used[fmt.Sprintf("%012x.zap", s.Id())] = true
+		}
+		return nil
+	}()
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	store := filepath.Join(dir, "store")
+	files, err := os.ReadDir(store)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if filepath.Ext(f.Name()) == ".zap" && !used[f.Name()] {
+			if err := os.Remove(filepath.Join(store, f.Name())); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

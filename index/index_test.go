@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/sendbot/sendbot/corpus"
 )
@@ -221,6 +222,61 @@ func contains(list []string, want string) bool {
 
 // TestBuildWritesEveryBatch builds a corpus of several batches, which are
 // written two at a time, and finds passages from the first and the last.
+// TestCompactLeavesOneSegment writes an index in many small batches, as a
+// large build does, and checks that compacting it leaves one segment and
+// no other segment file on disk: once, one round of merging left two
+// halves of a 100,000-passage index, doubling its size on disk.
+func TestCompactLeavesOneSegment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := bleve.New(dir, newMapping(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const batches, per = 40, 50
+	for i := range batches {
+		b := idx.NewBatch()
+		for j := range per {
+			d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: "Leaflet", Area: "Testshire"}
+			p := corpus.Passage{ID: fmt.Sprintf("p%d", j), Text: fmt.Sprintf("Passage %d of leaflet %d about short breaks.", j, i)}
+			if err := b.Index(passageID(d, p), passageFields(d, p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := compact(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if err != nil || len(files) != 1 {
+		t.Errorf("segment files on disk after compacting: %d %v, want 1", len(files), err)
+	}
+	idx, err = bleve.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		t.Fatalf("index is a %T", adv)
+	}
+	if n, err := segmentCount(s); err != nil || n != 1 {
+		t.Errorf("segments after compacting: %d %v, want 1", n, err)
+	}
+	if n, err := idx.DocCount(); err != nil || n != batches*per {
+		t.Errorf("passages after compacting: %d %v, want %d", n, err, batches*per)
+	}
+}
+
 func TestBuildWritesEveryBatch(t *testing.T) {
 	n := batchSize*2 + batchSize/2
 	var docs []corpus.Document
