@@ -110,6 +110,7 @@ func newMapping(common []string) mapping.IndexMapping {
 		f.Store = true
 		f.IncludeTermVectors = true // locations, for the window and the bold words
 		f.IncludeInAll = false
+		f.DocValues = false
 		return f
 	}
 	exact := func(store bool) *mapping.FieldMapping {
@@ -118,6 +119,7 @@ func newMapping(common []string) mapping.IndexMapping {
 		f.Store = store
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
+		f.DocValues = false
 		return f
 	}
 	storedOnly := func() *mapping.FieldMapping {
@@ -126,11 +128,13 @@ func newMapping(common []string) mapping.IndexMapping {
 		f.Store = true
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
+		f.DocValues = false
 		return f
 	}
 	page := bleve.NewNumericFieldMapping()
 	page.Index = false
 	page.IncludeInAll = false
+	page.DocValues = false
 
 	doc := bleve.NewDocumentStaticMapping()
 	text := searchable()
@@ -143,6 +147,7 @@ func newMapping(common []string) mapping.IndexMapping {
 	pairs.Store = false
 	pairs.IncludeTermVectors = true
 	pairs.IncludeInAll = false
+	pairs.DocValues = false
 	doc.AddFieldMappingsAt(fieldPairs, pairs)
 	doc.AddFieldMappingsAt(fieldTitle, searchable())
 	doc.AddFieldMappingsAt(fieldSection, searchable())
