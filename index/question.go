@@ -63,18 +63,25 @@ type plan struct {
 // idioms are question phrases whose key word is not what the answer says:
 // "how long did it take" is answered by "three weeks", "how far" by a
 // distance in miles. The key word's concept also takes these words, and
-// the phrase's other words (take, took) are dropped.
+// the phrase's other words (take, took) are dropped. Where the key word
+// itself would mislead ("can the council say no?" is not about what the
+// council says), it becomes another word.
 var idioms = []struct {
-	phrase string   // as the question writes it
-	key    string   // the word of the phrase that becomes the concept
-	drop   []string // words that say nothing once the phrase is read
-	also   []string // words an answer uses
+	phrase  string   // as the question writes it
+	key     string   // the word of the phrase that becomes the concept
+	drop    []string // words that say nothing once the phrase is read
+	also    []string // words an answer uses
+	becomes string   // the word the key word stands for, if not itself
 }{
-	{"how long", "long", []string{"take", "takes", "took", "taking"}, []string{"weeks", "months", "years", "days", "time"}},
-	{"how far", "far", nil, []string{"distance", "miles"}},
-	{"how much", "much", []string{"cost", "costs"}, []string{"cost", "costs", "pay", "price", "fee", "charge", "free"}},
-	{"how old", "old", nil, []string{"age", "aged"}},
-	{"what age", "age", nil, []string{"aged", "old", "years"}},
+	{"how long", "long", []string{"take", "takes", "took", "taking"}, []string{"weeks", "months", "years", "days", "time"}, ""},
+	{"how far", "far", nil, []string{"distance", "miles"}, ""},
+	{"how much", "much", []string{"cost", "costs"}, []string{"cost", "costs", "pay", "price", "fee", "charge", "free"}, ""},
+	{"how old", "old", nil, []string{"age", "aged"}, ""},
+	{"what age", "age", nil, []string{"aged", "old", "years"}, ""},
+	// "Can the council say no?": documents say refuse, refusal.
+	{"say no", "say", nil, []string{"decline"}, "refuse"},
+	{"says no", "says", nil, []string{"decline"}, "refuse"},
+	{"said no", "said", nil, []string{"decline"}, "refuse"},
 }
 
 // fillerWords are words of a question that say nothing about its subject.
@@ -158,8 +165,11 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 		}
 	}
 
-	idiomAlts := ix.readIdioms(text, &toks)
+	idiomAlts, rewritten := ix.readIdioms(text, &toks)
 	for i := 0; i+1 < len(toks); i++ {
+		if rewritten[toks[i].start] || rewritten[toks[i+1].start] {
+			continue // the words as written are not what is meant
+		}
 		p.pairs = append(p.pairs, text[toks[i].start:toks[i+1].end])
 	}
 	matches := ix.vocab.find(toks, text, false)
@@ -225,16 +235,29 @@ func (ix *Index) plan(ctx context.Context, text string) plan {
 }
 
 // readIdioms finds the idioms in a question, drops their empty words from
-// toks, and returns the words each idiom's key word also stands for.
-func (ix *Index) readIdioms(text string, toks *[]token) map[string][]string {
+// toks, turns key words into the words they stand for, and returns the
+// words each idiom's key word also stands for, and where (by start in
+// text) the words it turned are.
+func (ix *Index) readIdioms(text string, toks *[]token) (map[string][]string, map[int]bool) {
 	lower := " " + strings.Join(strings.Fields(strings.ToLower(text)), " ") + " "
 	out := map[string][]string{}
 	drop := map[string]bool{}
+	rewritten := map[int]bool{}
 	for _, id := range idioms {
 		if !strings.Contains(lower, " "+id.phrase+" ") {
 			continue
 		}
 		key := ix.stem(id.key)
+		if id.becomes != "" {
+			to := ix.stem(id.becomes)
+			for i, t := range *toks {
+				if t.term == key {
+					(*toks)[i].term = to
+					rewritten[t.start] = true
+				}
+			}
+			key = to
+		}
 		for _, w := range id.also {
 			out[key] = append(out[key], ix.stem(w))
 		}
@@ -251,7 +274,7 @@ func (ix *Index) readIdioms(text string, toks *[]token) map[string][]string {
 		}
 		*toks = kept
 	}
-	return out
+	return out, rewritten
 }
 
 // stem is a single word's index term, or "" for a stop word.
