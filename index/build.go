@@ -351,8 +351,8 @@ func segmentCount(s *scorch.Scorch) (int, error) {
 // dropUnusedSegments removes the segment files of dir's closed index that
 // its saved snapshot no longer uses. bleve deletes them in the background
 // while an index is open, and closing it can come first: after a build,
-// the segments merged into one stayed beside it, doubling the index's size
-// on disk. The snapshot is read back from disk, so only files that a
+// segments already merged away could stay beside the merged one, up to
+// doubling the index's size on disk. The snapshot is read back from disk, so only files that a
 // reopened index would not read are removed.
 func dropUnusedSegments(dir string) error {
 	idx, err := bleve.Open(dir)
