@@ -313,7 +313,7 @@ func mergeToOne(ctx context.Context, s *scorch.Scorch) error {
 			return fmt.Errorf("merging left %d segments, as before", segs)
 		}
 		n = segs
-		if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		if err := s.ForceMerge(ctx, &oneMerge); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
@@ -333,6 +333,17 @@ func mergeToOne(ctx context.Context, s *scorch.Scorch) error {
 	}
 	return nil
 }
+
+// oneMerge is bleve's plan for merging to one segment, made to merge all
+// segments in one merge: bleve's own merges at most ten at once, so it
+// took two rounds, writing most of the index twice. Measured compacting
+// 100,000 passages (11 segments): 3.3 s in two rounds, 2.2–2.6 s in one;
+// 1,000,000 (21 segments): 35.3 s in two rounds, 31.4 s in one.
+var oneMerge = func() mergeplan.MergePlanOptions {
+	o := mergeplan.SingleSegmentMergePlanOptions
+	o.SegmentsPerMergeTask = 1 << 16
+	return o
+}()
 
 // segmentCount is how many segments s's current snapshot has.
 func segmentCount(s *scorch.Scorch) (int, error) {
