@@ -19,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sendbot/sendbot/corpus"
 )
@@ -302,10 +303,11 @@ func compact(ctx context.Context, dir string) error {
 // bleve has saved it.
 func mergeToOne(ctx context.Context, s *scorch.Scorch) error {
 	for n := math.MaxInt; ; {
-		segs, err := segmentCount(s)
+		files, err := segmentFiles(s)
 		if err != nil {
 			return err
 		}
+		segs := len(files)
 		if segs <= 1 {
 			break
 		}
@@ -345,51 +347,41 @@ var oneMerge = func() mergeplan.MergePlanOptions {
 	return o
 }()
 
-// segmentCount is how many segments s's current snapshot has.
-func segmentCount(s *scorch.Scorch) (int, error) {
-	r, err := s.Reader()
+// segmentFiles are the names of the segment files that ix's current
+// snapshot reads.
+func segmentFiles(ix bleveindex.Index) (map[string]bool, error) {
+	r, err := ix.Reader()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer r.Close()
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return 0, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
+		return nil, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
 	}
-	return len(snap.Segments()), nil
+	out := map[string]bool{}
+	for _, s := range snap.Segments() {
+		out[fmt.Sprintf("%012x.zap", s.Id())] = true
+	}
+	return out, nil
 }
 
 // dropUnusedSegments removes the segment files of dir's closed index that
 // its saved snapshot no longer uses. bleve deletes them in the background
 // while an index is open, and closing it can come first: after a build,
 // segments already merged away could stay beside the merged one, up to
-// doubling the index's size on disk. The snapshot is read back from disk, so only files that a
-// reopened index would not read are removed.
+// doubling the index's size on disk. The snapshot is read back from disk,
+// so only files that a reopened index would not read are removed.
 func dropUnusedSegments(dir string) error {
 	idx, err := bleve.Open(dir)
 	if err != nil {
 		return err
 	}
-	used := map[string]bool{}
-	err = func() error {
-		adv, err := idx.Advanced()
-		if err != nil {
-			return err
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		snap, ok := r.(*scorch.IndexSnapshot)
-		if !ok {
-			return fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
-		}
-		for _, s := range snap.Segments() {
-			used[fmt.Sprintf("%012x.zap", s.Id())] = true
-		}
-		return nil
-	}()
+	var used map[string]bool
+	adv, err := idx.Advanced()
+	if err == nil {
+		used, err = segmentFiles(adv)
+	}
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}

@@ -269,8 +269,8 @@ func TestCompactLeavesOneSegment(t *testing.T) {
 	if !ok {
 		t.Fatalf("index is a %T", adv)
 	}
-	if n, err := segmentCount(s); err != nil || n != 1 {
-		t.Errorf("segments after compacting: %d %v, want 1", n, err)
+	if files, err := segmentFiles(s); err != nil || len(files) != 1 {
+		t.Errorf("segments after compacting: %d %v, want 1", len(files), err)
 	}
 	if n, err := idx.DocCount(); err != nil || n != batches*per {
 		t.Errorf("passages after compacting: %d %v, want %d", n, err, batches*per)

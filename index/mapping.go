@@ -80,15 +80,11 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 		"type":          custom.Name,
 		"char_filters":  []any{dotsBetweenLetters},
 		"tokenizer":     unicodeTokenizer,
-		"token_filters": []any{enPossessive, enLowercase, enStop, enPorter},
+		"token_filters": anys(enFilters),
 	}); err != nil {
 		return err
 	}
-	words := make([]any, len(common))
-	for i, w := range common {
-		words[i] = w
-	}
-	if err := im.AddCustomTokenFilter(pairsFilter, map[string]any{"type": pairsFilter, "words": words}); err != nil {
+	if err := im.AddCustomTokenFilter(pairsFilter, map[string]any{"type": pairsFilter, "words": anys(common)}); err != nil {
 		return err
 	}
 	// The text and pairs fields analyse a passage's text once between them.
@@ -96,6 +92,15 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 		return err
 	}
 	return im.AddCustomAnalyzer(pairsAnalyzer, map[string]any{"type": sharedAnalyzerType, "pairs": pairsFilter})
+}
+
+// anys is ss as the []any that bleve's analysis config lists.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // textAnalyzer is the analyzer of the text field, made without an index.
@@ -142,12 +147,9 @@ func newMapping(common []string) mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldText, text)
 	// The pairs are found and scored; their locations say which words of
 	// a glossary name a passage has, and where.
-	pairs := bleve.NewTextFieldMapping()
+	pairs := searchable()
 	pairs.Analyzer = pairsAnalyzer
 	pairs.Store = false
-	pairs.IncludeTermVectors = true
-	pairs.IncludeInAll = false
-	pairs.DocValues = false
 	doc.AddFieldMappingsAt(fieldPairs, pairs)
 	doc.AddFieldMappingsAt(fieldTitle, searchable())
 	doc.AddFieldMappingsAt(fieldSection, searchable())
