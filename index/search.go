@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -155,6 +157,11 @@ type Index struct {
 	catalogue []DocumentInfo // every document, in the order Documents lists them
 	dir       string
 	signs     signpostCache
+	// parts are where each part of a search starts, after the first
+	// (see partsFor); nil for one search.
+	parts      []uint64
+	holdsFloor bool // see heapFloor
+	closeOnce  sync.Once
 }
 
 // Open opens the index in dir. It returns an error wrapping ErrNoIndex when
@@ -193,6 +200,16 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("open index %q: its list of documents cannot be read: %w", dir, ErrOldMapping)
 	}
 	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}, filler: map[string]bool{}}
+	docs, err := b.DocCount()
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	ix.parts = partsFor(docs, runtime.GOMAXPROCS(0))
+	if ix.parts != nil {
+		holdHeapFloor()
+		ix.holdsFloor = true
+	}
 	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
 	ix.pairs = pairFilterOf(b.Mapping().AnalyzerNamed(pairsAnalyzer))
 	for _, a := range info.Areas {
@@ -221,7 +238,14 @@ func (ix *Index) Areas() []string {
 }
 
 // Close closes the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Close() error {
+	ix.closeOnce.Do(func() {
+		if ix.holdsFloor {
+			releaseHeapFloor()
+		}
+	})
+	return ix.bleve.Close()
+}
 
 // Search finds the passages that best answer q.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
@@ -313,7 +337,7 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	req := bleve.NewSearchRequestOptions(q, candidates, 0, false)
 	req.Fields = storedFields
 	req.IncludeLocations = true
-	sr, err := ix.bleve.SearchInContext(ctx, req)
+	sr, err := ix.searchBleve(ctx, req)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}

@@ -1,0 +1,212 @@
+package index
+
+import (
+	"context"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// A search of a large index runs in parts, one per core, each over its own
+// range of passages, and the parts' best passages are merged. bleve runs
+// a search on one core; most of its time is spent walking the postings of
+// words many passages use, and each part walks a share of them.
+//
+// Every part scores with the whole index's statistics, so a passage scores
+// as it would in one search (bar the last bit of a sum: bleve adds up a
+// passage's matching words in the order its search met them). Ties go to
+// the earlier part, as one search gives them to the earlier passage.
+const (
+	// minPartPassages is the fewest passages a part has. Each part pays
+	// for its own searchers and its own best hits' fields and locations;
+	// parts are measured at 100,000 passages and more, not below.
+	minPartPassages = 50_000
+	// maxParts caps the parts of one search.
+	maxParts = 4
+)
+
+// partsFor splits passages 0…docs-1 into parts for procs cores. It returns
+// the first passage of each part after the first; nil means one search.
+func partsFor(docs uint64, procs int) []uint64 {
+	n := min(uint64(procs), maxParts, docs/minPartPassages)
+	if n < 2 {
+		return nil
+	}
+	starts := make([]uint64, 0, n-1)
+	for i := uint64(1); i < n; i++ {
+		starts = append(starts, docs*i/n)
+	}
+	return starts
+}
+
+// searchBleve runs req on the index, in parts when the index is large
+// enough (see partsFor).
+func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if len(ix.parts) == 0 {
+		return ix.bleve.SearchInContext(ctx, req)
+	}
+	n := len(ix.parts) + 1
+	results := make([]*bleve.SearchResult, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		r := docRange{q: req.Query}
+		if i > 0 {
+			r.lo = ix.parts[i-1]
+		}
+		if i < n-1 {
+			r.hi = ix.parts[i]
+		}
+		part := *req
+		part.Query = r
+		wg.Go(func() { results[i], errs[i] = ix.bleve.SearchInContext(ctx, &part) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return mergeParts(results, req.Size), nil
+}
+
+// mergeParts merges the parts' hits, each best first, into the best size:
+// by score, and on a tie the earlier part's first.
+func mergeParts(results []*bleve.SearchResult, size int) *bleve.SearchResult {
+	out := *results[0]
+	out.Hits = make(search.DocumentMatchCollection, 0, size)
+	heads := make([]search.DocumentMatchCollection, len(results))
+	for i, r := range results {
+		heads[i] = r.Hits
+		if i > 0 {
+			out.Total += r.Total
+			out.MaxScore = max(out.MaxScore, r.MaxScore)
+		}
+	}
+	for len(out.Hits) < size {
+		best := -1
+		for i, h := range heads {
+			if len(h) > 0 && (best < 0 || h[0].Score > heads[best][0].Score) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		out.Hits = append(out.Hits, heads[best][0])
+		heads[best] = heads[best][1:]
+	}
+	return &out
+}
+
+// docRange matches what q matches among the passages numbered from lo up
+// to, not including, hi (0: to the end), with q's scores. The numbers are
+// bleve's internal ones; in an index of one segment they run from 0 in
+// the order the passages went in.
+type docRange struct {
+	q      query.Query
+	lo, hi uint64
+}
+
+// Searcher is q's searcher, started at lo and stopped at hi.
+func (r docRange) Searcher(ctx context.Context, i bleveindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	s, err := r.q.Searcher(ctx, i, m, o)
+	if err != nil {
+		return nil, err
+	}
+	rs := &rangeSearcher{Searcher: s, lo: bleveindex.NewIndexInternalID(nil, r.lo)}
+	if r.hi > 0 {
+		rs.hi = bleveindex.NewIndexInternalID(nil, r.hi)
+	}
+	return rs, nil
+}
+
+// rangeSearcher is a searcher limited to the passages from lo up to hi
+// (nil: to the end).
+type rangeSearcher struct {
+	search.Searcher
+	lo, hi  bleveindex.IndexInternalID
+	started bool // the first call jumps to lo
+	done    bool // a match at or past hi was seen
+}
+
+func (s *rangeSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if !s.started && s.lo.Value() > 0 {
+		return s.Advance(ctx, s.lo)
+	}
+	s.started = true
+	if s.done {
+		return nil, nil
+	}
+	dm, err := s.Searcher.Next(ctx)
+	return s.within(ctx, dm, err)
+}
+
+func (s *rangeSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	s.started = true
+	if s.done {
+		return nil, nil
+	}
+	if id.Compare(s.lo) < 0 {
+		id = s.lo
+	}
+	dm, err := s.Searcher.Advance(ctx, id)
+	return s.within(ctx, dm, err)
+}
+
+// within passes on a match before hi, and ends the range at any other.
+func (s *rangeSearcher) within(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	if err != nil || dm == nil {
+		return dm, err
+	}
+	if s.hi != nil && dm.IndexInternalID.Compare(s.hi) >= 0 {
+		s.done = true
+		ctx.DocumentMatchPool.Put(dm)
+		return nil, nil
+	}
+	return dm, nil
+}
+
+// heapFloor is how much the Go heap may grow between collections, at
+// least, while an index searched in parts is open.
+//
+// A search allocates a few MiB, so without a floor nearly every search of
+// a large index starts a collection. A search in parts keeps every core
+// busy, and the collector then takes its time from the search instead of
+// from an idle core: at 100,000 passages on two cores the floor takes p99
+// from about 30 ms to about 22 (bench/RESULTS.md has the figures).
+//
+// The floor is a block that is never written and holds no pointers: the
+// collector does not scan it and the system never gives it memory, but
+// the collector counts it, so garbage can reach about this size, and take
+// memory, before a collection.
+const heapFloor = 64 << 20
+
+// floor is the block, kept while any index searched in parts is open.
+var floor struct {
+	sync.Mutex
+	open  int
+	block []byte
+}
+
+func holdHeapFloor() {
+	floor.Lock()
+	defer floor.Unlock()
+	if floor.open == 0 {
+		floor.block = make([]byte, heapFloor)
+	}
+	floor.open++
+}
+
+func releaseHeapFloor() {
+	floor.Lock()
+	defer floor.Unlock()
+	floor.open--
+	if floor.open == 0 {
+		floor.block = nil
+	}
+}

@@ -1,0 +1,190 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/sendbot/sendbot/corpus"
+)
+
+func TestPartsFor(t *testing.T) {
+	tests := []struct {
+		name  string
+		docs  uint64
+		procs int
+		want  []uint64
+	}{
+		{"small index: one search", minPartPassages*2 - 1, 8, nil},
+		{"one core: one search", 1_000_000, 1, nil},
+		{"two cores, two halves", 100_000, 2, []uint64{50_000}},
+		{"no part under the minimum", 150_000, 8, []uint64{50_000, 100_000}},
+		{"at most maxParts", 1_000_000, 16, []uint64{250_000, 500_000, 750_000}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := partsFor(tt.docs, tt.procs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("partsFor(%d, %d) = %v, want %v", tt.docs, tt.procs, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPartsFindTheSameAnswers asks every question of the built-in eval of
+// the built-in corpus twice, as one search and in three parts, and wants
+// the same candidates and the same answers shown.
+func TestPartsFindTheSameAnswers(t *testing.T) {
+	c, err := corpus.Load(corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, c.Documents, corpus.BuiltinGlossary(), Source{Name: "default"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs, err := ix.bleve.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.parts != nil {
+		t.Fatalf("an index of %d passages is searched in parts %v", docs, ix.parts)
+	}
+	// Uneven parts, and one that starts past the last passage.
+	parts := []uint64{docs / 5, docs / 2, docs + 10}
+
+	questions := defaultQuestions(t)
+	searched := 0
+	for _, q := range questions {
+		p := ix.plan(context.Background(), q.Question)
+		if len(p.concepts) == 0 {
+			continue
+		}
+		searched++
+		req := bleve.NewSearchRequestOptions(ix.query(p), candidates, 0, false)
+		req.Fields = storedFields
+		req.IncludeLocations = true
+		ix.parts = nil
+		one, err := ix.searchBleve(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.parts = parts
+		split, err := ix.searchBleve(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(split.Hits) != len(one.Hits) || split.Total != one.Total {
+			t.Errorf("%s: %d candidates of %d in parts, %d of %d in one search", q.ID, len(split.Hits), split.Total, len(one.Hits), one.Total)
+			continue
+		}
+		for i, h := range one.Hits {
+			s := split.Hits[i]
+			// Scores may differ in the last bit: bleve sums a passage's
+			// words in the order its search met them.
+			if math.Abs(h.Score-s.Score) > 1e-12*h.Score {
+				t.Errorf("%s #%d: score %v in one search, %v in parts", q.ID, i, h.Score, s.Score)
+			}
+			if h.ID != s.ID {
+				t.Errorf("%s #%d: %s in one search, %s in parts", q.ID, i, h.ID, s.ID)
+			}
+			if !reflect.DeepEqual(h.Locations, s.Locations) {
+				t.Errorf("%s #%d: the matched words differ", q.ID, i)
+			}
+		}
+
+		ix.parts = nil
+		want, err := ix.Search(context.Background(), Query{Text: q.Question, Area: q.Area, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.parts = parts
+		got, err := ix.Search(context.Background(), Query{Text: q.Question, Area: q.Area, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shown(got) != shown(want) {
+			t.Errorf("%s %q: in parts shows\n%s\none search shows\n%s", q.ID, q.Question, shown(got), shown(want))
+		}
+	}
+	if searched < len(questions)*3/4 {
+		t.Errorf("only %d of %d questions had words to search for", searched, len(questions))
+	}
+}
+
+// shown is what a parent sees of a result: whether it answers, and each
+// passage's source and text.
+func shown(r Result) string {
+	var b strings.Builder
+	if !r.Answered {
+		b.WriteString("(declined)\n")
+	}
+	for _, h := range r.Hits {
+		b.WriteString(h.Title + " | " + h.Section + " | " + h.Text + "\n")
+	}
+	return b.String()
+}
+
+type evalQuestion struct {
+	ID       string `json:"id"`
+	Question string `json:"q"`
+	Area     string `json:"area"`
+}
+
+// defaultQuestions reads the eval's questions about the built-in corpus.
+func defaultQuestions(t *testing.T) []evalQuestion {
+	t.Helper()
+	f, err := os.Open("../eval/testdata/default-questions.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []evalQuestion
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		var q evalQuestion
+		if err := json.Unmarshal([]byte(line), &q); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, q)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 20 {
+		t.Fatalf("%d questions in the built-in eval", len(out))
+	}
+	return out
+}
+
+func TestHeapFloorLastsWhileAnIndexInPartsIsOpen(t *testing.T) {
+	holdHeapFloor() // the index being searched
+	holdHeapFloor() // the next one, opened by a reload before the swap
+	if len(floor.block) != heapFloor {
+		t.Fatalf("floor of %d bytes with two indexes open", len(floor.block))
+	}
+	releaseHeapFloor()
+	if len(floor.block) != heapFloor {
+		t.Fatalf("floor of %d bytes with one index still open", len(floor.block))
+	}
+	releaseHeapFloor()
+	if floor.block != nil || floor.open != 0 {
+		t.Fatalf("floor of %d bytes (%d open) with no index open", len(floor.block), floor.open)
+	}
+}
