@@ -51,8 +51,14 @@ func buildAnswerIndex(t *testing.T, files fstest.MapFS, g corpus.Glossary) *Inde
 	if len(c.Problems) > 0 {
 		t.Fatalf("corpus problems: %+v", c.Problems)
 	}
+	return buildAndOpen(t, c.Documents, g)
+}
+
+// buildAndOpen builds an index of docs with glossary g and opens it.
+func buildAndOpen(t *testing.T, docs []corpus.Document, g corpus.Glossary) *Index {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "index")
-	if err := Build(context.Background(), dir, c.Documents, g, Source{Name: "test", Fingerprint: "abc"}); err != nil {
+	if err := Build(context.Background(), dir, docs, g, Source{Name: "test", Fingerprint: "abc"}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := Open(dir)

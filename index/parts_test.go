@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -48,7 +47,7 @@ func TestPartsFindTheSameAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := buildAndOpen(t, c)
+	ix := buildAndOpen(t, c.Documents, corpus.BuiltinGlossary().Merge(c.Glossary))
 	docs, err := ix.bleve.DocCount()
 	if err != nil {
 		t.Fatal(err)
@@ -75,25 +74,11 @@ func TestPartsFindTheSameAnswersAtScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := buildAndOpen(t, c)
+	ix := buildAndOpen(t, c.Documents, corpus.BuiltinGlossary().Merge(c.Glossary))
 	if ix.parts == nil {
 		t.Skipf("an index of %d passages on %d cores is searched as one", ix.info.Passages, runtime.GOMAXPROCS(0))
 	}
 	sameAnswersInParts(t, ix, ix.parts, false)
-}
-
-func buildAndOpen(t *testing.T, c *corpus.Corpus) *Index {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "index")
-	if err := Build(context.Background(), dir, c.Documents, corpus.BuiltinGlossary().Merge(c.Glossary), Source{Name: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
 }
 
 // sameAnswersInParts asks the built-in eval's questions of ix as one
