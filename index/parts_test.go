@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -101,9 +100,7 @@ func sameAnswersInParts(t *testing.T, ix *Index, parts []uint64, strict bool) {
 		if _, ok := ix.areas[corpus.AreaKey(area)]; !ok {
 			area = "" // an area of the built-in corpus, asked of another
 		}
-		req := bleve.NewSearchRequestOptions(ix.query(p), candidates, 0, false)
-		req.Fields = storedFields
-		req.IncludeLocations = true
+		req := candidateRequest(ix.query(p))
 		ix.parts = nil
 		one, err := ix.searchBleve(context.Background(), req)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -334,10 +335,7 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 		national.SetField(fieldScope)
 		q = bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(area, national))
 	}
-	req := bleve.NewSearchRequestOptions(q, candidates, 0, false)
-	req.Fields = storedFields
-	req.IncludeLocations = true
-	sr, err := ix.searchBleve(ctx, req)
+	sr, err := ix.searchBleve(ctx, candidateRequest(q))
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
@@ -350,6 +348,15 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	// mention at all, and the best passage covers most of that.
 	res.Answered = p.knownShare() > minKnown && len(res.Hits) > 0 && res.Hits[0].Coverage >= minCoverage
 	return res, nil
+}
+
+// candidateRequest asks bleve for the candidates matching q: the best
+// ones, with their stored fields and where their matched words are.
+func candidateRequest(q query.Query) *bleve.SearchRequest {
+	req := bleve.NewSearchRequestOptions(q, candidates, 0, false)
+	req.Fields = storedFields
+	req.IncludeLocations = true
+	return req
 }
 
 // minKnown is the share of a question's concepts the documents must use
