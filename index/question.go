@@ -525,12 +525,13 @@ var searchFields = []struct {
 	boost float64
 }{{fieldText, 1}, {fieldSection, 0.6}, {fieldTitle, 0.4}}
 
-// query builds the bleve query for a plan's concepts: any name of any
-// concept, in any searchable field. The words are already analysed, so
-// single words are matched as terms and phrases as analysed phrases;
-// nothing the parent typed is read as query syntax.
-func (ix *Index) query(p plan) query.Query {
-	var parts []query.Query
+// query builds the query for a plan's concepts: any name of any concept,
+// in any searchable field, as a bestQuery for the best candidates. The
+// words are already analysed, so single words are matched as terms and
+// phrases as analysed phrases; nothing the parent typed is read as query
+// syntax.
+func (ix *Index) query(p plan) bestQuery {
+	var clauses []clause
 	for _, c := range p.concepts {
 		if !c.known {
 			continue
@@ -538,10 +539,7 @@ func (ix *Index) query(p plan) query.Query {
 		for _, a := range c.alts {
 			for _, f := range searchFields {
 				if len(a.terms) == 1 {
-					tq := bleve.NewTermQuery(a.terms[0])
-					tq.SetField(f.name)
-					tq.SetBoost(f.boost * a.boost)
-					parts = append(parts, tq)
+					clauses = append(clauses, termClause(f.name, a.terms[0], f.boost*a.boost))
 					continue
 				}
 				// A phrase scores as the sum of its words (or of its
@@ -550,46 +548,54 @@ func (ix *Index) query(p plan) query.Query {
 				// does.
 				if f.name == fieldText {
 					if pairs, ok := ix.pairsOf(a.phrase); ok {
-						parts = append(parts, pairsQuery(pairs, f.boost*a.boost/float64(len(pairs))))
+						clauses = append(clauses, pairsClause(pairs, f.boost*a.boost/float64(len(pairs))))
 						continue
 					}
 				}
-				pq := bleve.NewMatchPhraseQuery(a.phrase)
-				pq.SetField(f.name)
-				pq.Analyzer = analyzer
-				pq.SetBoost(f.boost * a.boost / float64(len(a.terms)))
-				parts = append(parts, pq)
+				clauses = append(clauses, ix.phraseClause(f.name, a.phrase, f.boost*a.boost/float64(len(a.terms))))
 			}
 		}
 	}
 	for _, pair := range p.pairs {
 		if pairs, ok := ix.pairsOf(pair); ok {
-			parts = append(parts, pairsQuery(pairs, pairBoost))
+			clauses = append(clauses, pairsClause(pairs, pairBoost))
 			continue
 		}
-		pq := bleve.NewMatchPhraseQuery(pair)
-		pq.SetField(fieldText)
-		pq.Analyzer = analyzer
-		pq.SetBoost(pairBoost)
-		parts = append(parts, pq)
+		clauses = append(clauses, ix.phraseClause(fieldText, pair, pairBoost))
 	}
-	return bleve.NewDisjunctionQuery(parts...)
+	return bestQuery{clauses: clauses, k: candidates}
 }
 
-// pairsQuery finds the passages that have all of pairs, each pair
+// phraseClause finds phrase in field, analysed as the index analyses it.
+// bleve scores a phrase as the sum of its words' scores, each with the
+// phrase's boost, so those words bound it.
+func (ix *Index) phraseClause(field, phrase string, boost float64) clause {
+	pq := bleve.NewMatchPhraseQuery(phrase)
+	pq.SetField(field)
+	pq.Analyzer = analyzer
+	pq.SetBoost(boost)
+	c := clause{q: pq}
+	for _, t := range ix.analyzer.Analyze([]byte(phrase)) {
+		c.leaves = append(c.leaves, leaf{field, string(t.Term), boost})
+	}
+	return c
+}
+
+// pairsClause finds the passages that have all of pairs, each pair
 // scoring as a word with this boost.
-func pairsQuery(pairs []string, boost float64) query.Query {
+func pairsClause(pairs []string, boost float64) clause {
+	if len(pairs) == 1 {
+		return termClause(fieldPairs, pairs[0], boost)
+	}
+	c := clause{}
 	qs := make([]query.Query, len(pairs))
 	for i, t := range pairs {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(fieldPairs)
-		tq.SetBoost(boost)
-		qs[i] = tq
+		tc := termClause(fieldPairs, t, boost)
+		qs[i] = tc.q
+		c.leaves = append(c.leaves, tc.leaves...)
 	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return bleve.NewConjunctionQuery(qs...)
+	c.q = bleve.NewConjunctionQuery(qs...)
+	return c
 }
 
 // pairBoost is how much two of the question's words side by side count,

@@ -329,11 +329,7 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	}
 	q := ix.query(p)
 	if areaKey != "" {
-		area := bleve.NewTermQuery(areaKey)
-		area.SetField(fieldAreaKey)
-		national := bleve.NewTermQuery(scopeNational)
-		national.SetField(fieldScope)
-		q = bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(area, national))
+		q.must = inArea(areaKey)
 	}
 	sr, err := ix.searchBleve(ctx, candidateRequest(q))
 	if err != nil {
@@ -348,6 +344,16 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	// mention at all, and the best passage covers most of that.
 	res.Answered = p.knownShare() > minKnown && len(res.Hits) > 0 && res.Hits[0].Coverage >= minCoverage
 	return res, nil
+}
+
+// inArea matches the passages of one area and the national ones.
+func inArea(areaKey string) *clause {
+	area := termClause(fieldAreaKey, areaKey, 1)
+	national := termClause(fieldScope, scopeNational, 1)
+	return &clause{
+		q:      bleve.NewDisjunctionQuery(area.q, national.q),
+		leaves: append(area.leaves, national.leaves...),
+	}
 }
 
 // candidateRequest asks bleve for the candidates matching q: the best

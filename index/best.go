@@ -1,0 +1,587 @@
+package index
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// A question is a disjunction of many clauses: each of its words in each
+// searchable field, their synonyms, and its pairs of words. bleve walks
+// every posting of every clause, and a question with common words ("plan",
+// "school", "support") spends most of its time on passages that cannot be
+// among the best few. bestQuery finds the same best passages without
+// walking all of them (the MaxScore method): each clause has a ceiling, the
+// most it can add to any passage's score, known before the search; once
+// the searcher has found k passages, a passage that only the clauses with
+// the lowest ceilings match cannot beat the k-th best, so only the other
+// clauses' postings are walked, and the low ones are looked up only for
+// passages that could still be among the best.
+//
+// Scores are bleve's own: each clause is bleve's searcher, the clauses'
+// scores are summed and scaled by the share of clauses matched, as bleve's
+// disjunction does, and must's score is added, as bleve's conjunction
+// does. Only the last bit of a sum can differ, because the clauses are
+// summed in the query's order rather than the order bleve met them.
+
+// bestQuery matches what any of its clauses match, and, when must is set,
+// only passages must matches too. Its searcher returns every passage that
+// can be among the best k; the rest it may skip.
+type bestQuery struct {
+	clauses []clause
+	must    *clause
+	k       int
+}
+
+// clause is one query of a bestQuery, with the terms that bound its score.
+type clause struct {
+	q query.Query
+	// leaves are the terms whose scores the clause's score is at most the
+	// sum of: one for a term query, each pair of a conjunction of pairs.
+	// Nil means the score has no known bound (a phrase): the clause is
+	// always walked.
+	leaves []leaf
+}
+
+// leaf is a term query's field, term and boost.
+type leaf struct {
+	field, term string
+	boost       float64
+}
+
+// termClause is a term query in field, with its ceiling.
+func termClause(field, term string, boost float64) clause {
+	tq := bleve.NewTermQuery(term)
+	tq.SetField(field)
+	tq.SetBoost(boost)
+	return clause{q: tq, leaves: []leaf{{field, term, boost}}}
+}
+
+// plain is the bleve query bestQuery finds the best of: a disjunction of
+// the clauses, in a conjunction with must when it is set.
+func (b bestQuery) plain() query.Query {
+	qs := make([]query.Query, len(b.clauses))
+	for i, c := range b.clauses {
+		qs[i] = c.q
+	}
+	var q query.Query = bleve.NewDisjunctionQuery(qs...)
+	if b.must != nil {
+		q = bleve.NewConjunctionQuery(q, b.must.q)
+	}
+	return q
+}
+
+// ceilingMargin keeps a ceiling above a score whose floating-point sums
+// round differently.
+const ceilingMargin = 1 + 1e-9
+
+// Searcher builds the clauses' searchers and sets their query norm as
+// bleve's disjunction (or conjunction, with must) would.
+func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	s := &bestSearcher{k: b.k, n: float64(len(b.clauses))}
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	// Ceilings are known only for BM25: tf-idf's grow with a word's count.
+	bm25 := false
+	if model, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok {
+		bm25 = model() == bleveindex.BM25Scoring
+	}
+	tf := map[string]float64{}
+	build := func(c clause, order int) (*bestClause, error) {
+		cs, err := c.q.Searcher(ctx, r, m, o)
+		if err != nil {
+			return nil, err
+		}
+		bc := &bestClause{s: cs, order: order, base: math.Inf(1)}
+		if c.leaves != nil && bm25 {
+			bc.base = 0
+			for _, l := range c.leaves {
+				idf, err := termIDF(ctx, r, docs, l.field, l.term)
+				if err != nil {
+					cs.Close()
+					return nil, err
+				}
+				if _, ok := tf[l.field]; !ok {
+					tf[l.field] = tfCeiling(r, docs, l.field)
+				}
+				// bleve scores a term queryWeight × idf × the tf part,
+				// with queryWeight = boost × idf × the query norm.
+				bc.base += l.boost * idf * idf * tf[l.field]
+			}
+			bc.base *= ceilingMargin
+		}
+		return bc, nil
+	}
+	for i, c := range b.clauses {
+		bc, err := build(c, i)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.clauses = append(s.clauses, bc)
+	}
+	if b.must != nil {
+		if s.must, err = build(*b.must, len(b.clauses)); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
+	return s, nil
+}
+
+// tfCeiling is the most the term-frequency part of bleve's BM25 score,
+// tf×k1 / (tf + k1×(1−b+b×len/avg)), can be for any term in field, or
+// +Inf when bleve does not score the field by BM25.
+//
+// tf is the square root of the term's count in the passage's field, which
+// is at most the field's length len, so the part is at most
+// √len×k1 / (√len + k1×(1−b+b×len/avg)), which is largest at
+// √len = √(avg×(1−b)/b), or at len = 1 when that is less. avg is what
+// bleve takes for the field's average length: its distinct terms over
+// the passages, rounded up.
+func tfCeiling(r bleveindex.IndexReader, docs uint64, field string) float64 {
+	k1, b := search.BM25_k1, search.BM25_b
+	br, ok := r.(bleveindex.BM25Reader)
+	if !ok || docs == 0 {
+		return math.Inf(1)
+	}
+	distinct, err := br.FieldCardinality(field)
+	if err != nil {
+		return math.Inf(1)
+	}
+	avg := math.Ceil(float64(distinct) / float64(docs))
+	if avg == 0 {
+		return math.Inf(1) // bleve falls back to tf-idf
+	}
+	s := math.Max(1, math.Sqrt(avg*(1-b)/b))
+	return s * k1 / (s + k1*(1-b+b*s*s/avg))
+}
+
+// termIDF is the inverse document frequency bleve's BM25 gives term in
+// field.
+func termIDF(ctx context.Context, r bleveindex.IndexReader, docs uint64, field, term string) (float64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	df := float64(tfr.Count())
+	return math.Log(1 + (float64(docs)-df+0.5)/(df+0.5)), nil
+}
+
+// bestClause is a clause's searcher and where it is.
+type bestClause struct {
+	s     search.Searcher
+	order int     // the clause's place in the query
+	pos   int     // its place in bestSearcher.clauses, once started
+	base  float64 // the ceiling before the query norm; +Inf for none
+	bound float64 // the most the clause adds to a passage's score
+	curr  *search.DocumentMatch
+	id    uint64 // curr's passage
+	// started is set once the searcher has been asked for a match; done
+	// once it has no more.
+	started, done bool
+}
+
+// docNum is a passage's number, from bleve's internal ID: in a scorch
+// index, the big-endian number of the passage among all segments'.
+func docNum(id bleveindex.IndexInternalID) uint64 { return binary.BigEndian.Uint64(id) }
+
+// move puts the clause on its next match (next) or its first at or after
+// id (advance), handing its current match back to the pool.
+func (c *bestClause) move(ctx *search.SearchContext, to *uint64) error {
+	if c.done {
+		return nil
+	}
+	if c.curr != nil {
+		ctx.DocumentMatchPool.Put(c.curr)
+		c.curr = nil
+	}
+	var dm *search.DocumentMatch
+	var err error
+	if to == nil {
+		dm, err = c.s.Next(ctx)
+	} else {
+		dm, err = c.s.Advance(ctx, bleveindex.NewIndexInternalID(nil, *to))
+	}
+	c.started = true
+	if err != nil {
+		return err
+	}
+	if dm == nil {
+		c.done = true
+		return nil
+	}
+	c.curr, c.id = dm, docNum(dm.IndexInternalID)
+	return nil
+}
+
+// at puts the clause on passage d if it matches it, and reports whether
+// it does. A clause already past d is left where it is.
+func (c *bestClause) at(ctx *search.SearchContext, d uint64) (bool, error) {
+	if c.done {
+		return false, nil
+	}
+	if !c.started || c.curr == nil || c.id < d {
+		if err := c.move(ctx, &d); err != nil {
+			return false, err
+		}
+	}
+	return c.curr != nil && c.id == d, nil
+}
+
+// bestSearcher is bestQuery's searcher.
+type bestSearcher struct {
+	clauses []*bestClause // lowest ceiling first, once started
+	must    *bestClause
+	n       float64 // how many clauses, for the share matched
+	k       int
+	// ceilings[i] is the sum of the ceilings of clauses[:i].
+	ceilings []float64
+	// clauses[walked:] are walked; the rest are looked up.
+	walked int
+	// queue holds the walked clauses that have a current match, lowest
+	// passage first.
+	queue []*bestClause
+	// best holds the k best scores returned, lowest first; floor is the
+	// lowest once there are k, which a passage must reach to be returned.
+	best    []float64
+	floor   float64
+	started bool
+	// walkedHere are the walked clauses that match the passage in hand;
+	// matched are those and the looked-up clauses that match it.
+	walkedHere, matched []*bestClause
+}
+
+// start sorts the clauses by ceiling and puts every clause on its first
+// match (at or after from, when set).
+func (s *bestSearcher) start(ctx *search.SearchContext, from *uint64) error {
+	s.started = true
+	slices.SortStableFunc(s.clauses, func(a, b *bestClause) int {
+		switch {
+		case a.bound < b.bound:
+			return -1
+		case a.bound > b.bound:
+			return 1
+		}
+		return 0
+	})
+	s.ceilings = make([]float64, len(s.clauses)+1)
+	for i, c := range s.clauses {
+		c.pos = i
+		s.ceilings[i+1] = s.ceilings[i] + c.bound
+	}
+	for _, c := range s.clauses {
+		if err := c.move(ctx, from); err != nil {
+			return err
+		}
+		if c.curr != nil {
+			s.push(c)
+		}
+	}
+	return nil
+}
+
+// ceiling is the most a passage can score when its matched clauses add up
+// to sum, count of them, and it may match the clauses[:lookup] too.
+func (s *bestSearcher) ceiling(sum float64, count, lookup int, must float64) float64 {
+	return (sum+s.ceilings[lookup])*float64(count+lookup)/s.n + must
+}
+
+func (s *bestSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if !s.started {
+		if err := s.start(ctx, nil); err != nil {
+			return nil, err
+		}
+	}
+	for len(s.queue) > 0 {
+		d := s.queue[0].id
+		mustScore := 0.0
+		if s.must != nil {
+			// Only passages must matches count: the walked clauses
+			// jump to the next of them, as bleve's conjunction does.
+			if _, err := s.must.at(ctx, d); err != nil || s.must.done {
+				return nil, err
+			}
+			if s.must.id > d {
+				if err := s.skipTo(ctx, s.must.id); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			mustScore = s.must.curr.Score
+		}
+		s.walkedHere = s.walkedHere[:0]
+		sum := 0.0
+		for len(s.queue) > 0 && s.queue[0].id == d {
+			c := s.pop()
+			s.walkedHere = append(s.walkedHere, c)
+			sum += c.curr.Score
+		}
+		s.matched = append(s.matched[:0], s.walkedHere...)
+		keep, err := s.lookUp(ctx, d, sum, mustScore)
+		if err != nil {
+			return nil, err
+		}
+		var rv *search.DocumentMatch
+		if keep {
+			rv = s.score(ctx, mustScore)
+		}
+		// The walked clauses that matched move on; the looked-up ones
+		// move when next looked up.
+		for _, c := range s.walkedHere {
+			if err := c.move(ctx, nil); err != nil {
+				return nil, err
+			}
+			if c.curr != nil && c.pos >= s.walked {
+				s.push(c)
+			}
+		}
+		if rv != nil {
+			s.returned(rv.Score)
+			return rv, nil
+		}
+	}
+	return nil, nil
+}
+
+// lookUp decides whether passage d, matched by s.matched so far with
+// scores adding to sum, and by must with mustScore, can be among the best:
+// the looked-up clauses, highest ceiling first, are added while it still
+// can.
+func (s *bestSearcher) lookUp(ctx *search.SearchContext, d uint64, sum, mustScore float64) (bool, error) {
+	for i := s.walked; i > 0; i-- {
+		if s.ceiling(sum, len(s.matched), i, mustScore) < s.floor {
+			return false, nil
+		}
+		c := s.clauses[i-1]
+		ok, err := c.at(ctx, d)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			s.matched = append(s.matched, c)
+			sum += c.curr.Score
+		}
+	}
+	return true, nil
+}
+
+// skipTo moves the walked clauses on to passage to or after.
+func (s *bestSearcher) skipTo(ctx *search.SearchContext, to uint64) error {
+	for len(s.queue) > 0 && s.queue[0].id < to {
+		c := s.pop()
+		if err := c.move(ctx, &to); err != nil {
+			return err
+		}
+		if c.curr != nil {
+			s.push(c)
+		}
+	}
+	return nil
+}
+
+// score scores the passage s.matched (and must) match as bleve would, and
+// returns the first clause's match as the passage's, with every matched
+// clause's locations. The other matches go back to the pool, and no
+// clause holds a match any more.
+func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *search.DocumentMatch {
+	m := s.matched
+	slices.SortFunc(m, func(a, b *bestClause) int { return a.order - b.order })
+	sum := 0.0
+	for _, c := range m {
+		sum += c.curr.Score
+	}
+	rv := m[0].curr
+	rv.Score = sum * (float64(len(m)) / s.n)
+	others := make([]*search.DocumentMatch, 0, len(m))
+	for _, c := range m[1:] {
+		others = append(others, c.curr)
+	}
+	if s.must != nil {
+		rv.Score += mustScore
+		others = append(others, s.must.curr)
+	}
+	rv.FieldTermLocations = search.MergeFieldTermLocations(rv.FieldTermLocations, others)
+	m[0].curr = nil
+	for _, c := range m[1:] {
+		release(ctx, c)
+	}
+	if s.must != nil {
+		release(ctx, s.must)
+	}
+	return rv
+}
+
+// release hands a clause's match back to the pool. The clause stays on its
+// passage: its next move goes on from there.
+func release(ctx *search.SearchContext, c *bestClause) {
+	if c.curr != nil {
+		ctx.DocumentMatchPool.Put(c.curr)
+		c.curr = nil
+	}
+}
+
+// returned counts a passage's score among the best k, and walks fewer
+// clauses when the k-th best score rises.
+func (s *bestSearcher) returned(score float64) {
+	if s.k <= 0 {
+		return
+	}
+	if len(s.best) < s.k {
+		s.best = append(s.best, score)
+		if len(s.best) < s.k {
+			return
+		}
+		slices.Sort(s.best)
+	} else if score > s.best[0] {
+		i, _ := slices.BinarySearch(s.best[1:], score)
+		copy(s.best, s.best[1:i+1])
+		s.best[i] = score
+	} else {
+		return
+	}
+	s.floor = s.best[0]
+	walked := s.walked
+	mustCeiling := 0.0
+	if s.must != nil {
+		mustCeiling = s.must.bound
+	}
+	for walked < len(s.clauses) && s.ceiling(0, 0, walked+1, mustCeiling) < s.floor {
+		walked++
+	}
+	if walked != s.walked {
+		s.walked = walked
+		s.queue = s.queue[:0]
+		for _, c := range s.clauses[walked:] {
+			if c.curr != nil {
+				s.push(c)
+			}
+		}
+	}
+}
+
+func (s *bestSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	to := docNum(id)
+	if !s.started {
+		if err := s.start(ctx, &to); err != nil {
+			return nil, err
+		}
+		return s.Next(ctx)
+	}
+	if err := s.skipTo(ctx, to); err != nil {
+		return nil, err
+	}
+	return s.Next(ctx)
+}
+
+func (s *bestSearcher) Weight() float64 {
+	w := 0.0
+	for _, c := range s.clauses {
+		w += c.s.Weight()
+	}
+	if s.must != nil {
+		w += s.must.s.Weight()
+	}
+	return w
+}
+
+func (s *bestSearcher) SetQueryNorm(qnorm float64) {
+	for _, c := range s.all() {
+		c.s.SetQueryNorm(qnorm)
+		c.bound = c.base * qnorm
+	}
+}
+
+func (s *bestSearcher) all() []*bestClause {
+	if s.must != nil {
+		return append(slices.Clip(s.clauses), s.must)
+	}
+	return s.clauses
+}
+
+func (s *bestSearcher) Size() int {
+	n := 0
+	for _, c := range s.all() {
+		n += c.s.Size()
+	}
+	return n
+}
+
+func (s *bestSearcher) Count() uint64 {
+	var n uint64
+	for _, c := range s.clauses {
+		n += c.s.Count()
+	}
+	return n
+}
+
+func (s *bestSearcher) Min() int { return 0 }
+
+func (s *bestSearcher) DocumentMatchPoolSize() int {
+	n := 1
+	for _, c := range s.all() {
+		n += 1 + c.s.DocumentMatchPoolSize()
+	}
+	return n
+}
+
+func (s *bestSearcher) Close() error {
+	var first error
+	for _, c := range s.all() {
+		if err := c.s.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// The queue is a binary heap of clauses by current passage.
+
+func (s *bestSearcher) push(c *bestClause) {
+	s.queue = append(s.queue, c)
+	i := len(s.queue) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if s.queue[p].id <= s.queue[i].id {
+			break
+		}
+		s.queue[p], s.queue[i] = s.queue[i], s.queue[p]
+		i = p
+	}
+}
+
+func (s *bestSearcher) pop() *bestClause {
+	q := s.queue
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q = q[:last]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(q) && q[l].id < q[m].id {
+			m = l
+		}
+		if r < len(q) && q[r].id < q[m].id {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	s.queue = q
+	return top
+}
