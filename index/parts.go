@@ -63,6 +63,7 @@ func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bl
 		}
 		part := *req
 		part.Query = r
+		part.Fields = nil // loaded below, for the merged best only
 		wg.Go(func() { results[i], errs[i] = ix.bleve.SearchInContext(ctx, &part) })
 	}
 	wg.Wait()
@@ -71,7 +72,20 @@ func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bl
 			return nil, err
 		}
 	}
-	return mergeParts(results, req.Size), nil
+	merged := mergeParts(results, req.Size)
+	if len(req.Fields) > 0 {
+		r, err := ix.reader()
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		for _, h := range merged.Hits {
+			if err, _ := bleve.LoadAndHighlightFields(h, req, "", r, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return merged, nil
 }
 
 // mergeParts merges the parts' hits, each best first, into the best size:
