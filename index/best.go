@@ -44,8 +44,8 @@ type bestQuery struct {
 type clause struct {
 	q query.Query
 	// leaves are the terms whose scores the clause's score is at most the
-	// sum of: one for a term query, each pair of a conjunction of pairs.
-	// Nil means the score has no known bound (a phrase): the clause is
+	// sum of: one for a term query, each pair of a conjunction of pairs,
+	// each word of a phrase. Nil means no known bound: the clause is
 	// always walked.
 	leaves []leaf
 }
@@ -56,7 +56,7 @@ type leaf struct {
 	boost       float64
 }
 
-// termClause is a term query in field, with its ceiling.
+// termClause is a term query in field, bounded by its term.
 func termClause(field, term string, boost float64) clause {
 	tq := bleve.NewTermQuery(term)
 	tq.SetField(field)
