@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/binary"
 	"math"
 	"slices"
 
@@ -187,15 +186,11 @@ type bestClause struct {
 	base  float64 // the ceiling before the query norm; +Inf for none
 	bound float64 // the most the clause adds to a passage's score
 	curr  *search.DocumentMatch
-	id    uint64 // curr's passage
+	id    uint64 // curr's passage: bleve's internal ID as a number
 	// started is set once the searcher has been asked for a match; done
 	// once it has no more.
 	started, done bool
 }
-
-// docNum is a passage's number, from bleve's internal ID: in a scorch
-// index, the big-endian number of the passage among all segments'.
-func docNum(id bleveindex.IndexInternalID) uint64 { return binary.BigEndian.Uint64(id) }
 
 // move puts the clause on its next match (next) or its first at or after
 // id (advance), handing its current match back to the pool.
@@ -222,7 +217,7 @@ func (c *bestClause) move(ctx *search.SearchContext, to *uint64) error {
 		c.done = true
 		return nil
 	}
-	c.curr, c.id = dm, docNum(dm.IndexInternalID)
+	c.curr, c.id = dm, dm.IndexInternalID.Value()
 	return nil
 }
 
@@ -472,7 +467,7 @@ func (s *bestSearcher) returned(score float64) {
 }
 
 func (s *bestSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
-	to := docNum(id)
+	to := id.Value()
 	if !s.started {
 		if err := s.start(ctx, &to); err != nil {
 			return nil, err
