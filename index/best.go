@@ -174,8 +174,13 @@ func termIDF(ctx context.Context, r bleveindex.IndexReader, docs uint64, field, 
 		return 0, err
 	}
 	defer tfr.Close()
-	df := float64(tfr.Count())
-	return math.Log(1 + (float64(docs)-df+0.5)/(df+0.5)), nil
+	return bm25IDF(float64(docs), float64(tfr.Count())), nil
+}
+
+// bm25IDF is bleve's BM25 inverse document frequency of a word df of docs
+// passages use.
+func bm25IDF(docs, df float64) float64 {
+	return math.Log(1 + (docs-df+0.5)/(df+0.5))
 }
 
 // bestClause is a clause's searcher and where it is.

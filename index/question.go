@@ -421,7 +421,7 @@ func (ix *Index) weighConcept(c *concept, df func(string) float64) {
 				known = false
 				break
 			}
-			w = math.Max(w, math.Log(1+(n-d+0.5)/(d+0.5)))
+			w = math.Max(w, bm25IDF(n, d))
 		}
 		if known {
 			c.known, c.weight = true, w
