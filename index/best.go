@@ -192,9 +192,7 @@ type bestClause struct {
 	bound float64 // the most the clause adds to a passage's score
 	curr  *search.DocumentMatch
 	id    uint64 // curr's passage: bleve's internal ID as a number
-	// started is set once the searcher has been asked for a match; done
-	// once it has no more.
-	started, done bool
+	done  bool   // the searcher has no more matches
 }
 
 // move puts the clause on its next match (next) or its first at or after
@@ -214,7 +212,6 @@ func (c *bestClause) move(ctx *search.SearchContext, to *uint64) error {
 	} else {
 		dm, err = c.s.Advance(ctx, bleveindex.NewIndexInternalID(nil, *to))
 	}
-	c.started = true
 	if err != nil {
 		return err
 	}
@@ -232,7 +229,7 @@ func (c *bestClause) at(ctx *search.SearchContext, d uint64) (bool, error) {
 	if c.done {
 		return false, nil
 	}
-	if !c.started || c.curr == nil || c.id < d {
+	if c.curr == nil || c.id < d {
 		if err := c.move(ctx, &d); err != nil {
 			return false, err
 		}
