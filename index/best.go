@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -264,15 +265,7 @@ type bestSearcher struct {
 // match (at or after from, when set).
 func (s *bestSearcher) start(ctx *search.SearchContext, from *uint64) error {
 	s.started = true
-	slices.SortStableFunc(s.clauses, func(a, b *bestClause) int {
-		switch {
-		case a.bound < b.bound:
-			return -1
-		case a.bound > b.bound:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(s.clauses, func(a, b *bestClause) int { return cmp.Compare(a.bound, b.bound) })
 	s.ceilings = make([]float64, len(s.clauses)+1)
 	for i, c := range s.clauses {
 		c.pos = i
