@@ -259,6 +259,7 @@ type bestSearcher struct {
 	// walkedHere are the walked clauses that match the passage in hand;
 	// matched are those and the looked-up clauses that match it.
 	walkedHere, matched []*bestClause
+	others              []*search.DocumentMatch // score's, kept to reuse
 }
 
 // start sorts the clauses by ceiling and puts every clause on its first
@@ -394,15 +395,15 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 	}
 	rv := m[0].curr
 	rv.Score = sum * (float64(len(m)) / s.n)
-	others := make([]*search.DocumentMatch, 0, len(m))
+	s.others = s.others[:0]
 	for _, c := range m[1:] {
-		others = append(others, c.curr)
+		s.others = append(s.others, c.curr)
 	}
 	if s.must != nil {
 		rv.Score += mustScore
-		others = append(others, s.must.curr)
+		s.others = append(s.others, s.must.curr)
 	}
-	rv.FieldTermLocations = search.MergeFieldTermLocations(rv.FieldTermLocations, others)
+	rv.FieldTermLocations = search.MergeFieldTermLocations(rv.FieldTermLocations, s.others)
 	m[0].curr = nil
 	for _, c := range m[1:] {
 		release(ctx, c)
