@@ -82,10 +82,8 @@ func TestSameAnswersAtScale(t *testing.T) {
 }
 
 // sameAnswersInParts asks the built-in eval's questions of ix as one
-// search and in parts, and wants the same candidates and answers shown.
-// Scores may differ in the last bit (bleve sums a passage's words in the
-// order its search met them), so unless strict, candidates whose scores
-// are that close may swap places.
+// search and in parts, and wants the same candidates (see sameCandidates
+// for strict) and the same answers shown.
 func sameAnswersInParts(t *testing.T, ix *Index, parts []uint64, strict bool) {
 	t.Helper()
 	defer func(saved []uint64) { ix.parts = saved }(ix.parts)
