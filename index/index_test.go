@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -220,20 +221,15 @@ func contains(list []string, want string) bool {
 	return false
 }
 
-// TestBuildWritesEveryBatch builds a corpus of several batches, which are
-// written two at a time, and finds passages from the first and the last.
-// TestCompactLeavesOneSegment writes an index in many small batches, as a
-// large build does, and checks that compacting it leaves one segment and
-// no other segment file on disk: once, one round of merging left two
-// halves of a 100,000-passage index, doubling its size on disk.
-func TestCompactLeavesOneSegment(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	idx, err := bleve.New(dir, newMapping(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const batches, per = 40, 50
-	for i := range batches {
+// manyBatches is how many batches writeInBatches writes, and per how many
+// passages each holds.
+const manyBatches, per = 40, 50
+
+// writeInBatches writes manyBatches small batches to idx, as a large build
+// does, and closes it.
+func writeInBatches(t *testing.T, idx bleve.Index) {
+	t.Helper()
+	for i := range manyBatches {
 		b := idx.NewBatch()
 		for j := range per {
 			d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: "Leaflet", Area: "Testshire"}
@@ -249,6 +245,49 @@ func TestCompactLeavesOneSegment(t *testing.T) {
 	if err := idx.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestWritingDoesNotMergeInTheBackground writes an index in many small
+// batches with the configuration Build and Update write with, and wants
+// bleve to have planned no merge of segment files meanwhile: compact
+// merges them all at the end, so a merge before it writes the same
+// passages twice. bleve's default plans merges once a tier has ten
+// segments; this writes forty.
+func TestWritingDoesNotMergeInTheBackground(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := bleve.NewUsing(dir, newMapping(nil), scorch.Name, scorch.Name, writeConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		t.Fatalf("index is a %T", adv)
+	}
+	stats := s.Stats().(*scorch.Stats)
+	writeInBatches(t, idx)
+	if planned := atomic.LoadUint64(&stats.TotFileMergePlan); planned == 0 {
+		t.Fatal("bleve's merger never looked at the index: the test shows nothing")
+	}
+	if tasks := atomic.LoadUint64(&stats.TotFileMergePlanTasks); tasks != 0 {
+		t.Errorf("bleve planned %d merges while the batches went in, want none", tasks)
+	}
+}
+
+// TestCompactLeavesOneSegment writes an index in many small batches, as a
+// large build does, and checks that compacting it leaves one segment and
+// no other segment file on disk: once, one round of merging left two
+// halves of a 100,000-passage index, doubling its size on disk.
+func TestCompactLeavesOneSegment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := bleve.New(dir, newMapping(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeInBatches(t, idx)
 	if err := compact(t.Context(), dir); err != nil {
 		t.Fatal(err)
 	}
@@ -272,11 +311,13 @@ func TestCompactLeavesOneSegment(t *testing.T) {
 	if files, err := segmentFiles(s); err != nil || len(files) != 1 {
 		t.Errorf("segments after compacting: %d %v, want 1", len(files), err)
 	}
-	if n, err := idx.DocCount(); err != nil || n != batches*per {
-		t.Errorf("passages after compacting: %d %v, want %d", n, err, batches*per)
+	if n, err := idx.DocCount(); err != nil || n != manyBatches*per {
+		t.Errorf("passages after compacting: %d %v, want %d", n, err, manyBatches*per)
 	}
 }
 
+// TestBuildWritesEveryBatch builds a corpus of several batches, which are
+// written two at a time, and finds passages from the first and the last.
 func TestBuildWritesEveryBatch(t *testing.T) {
 	n := batchSize*2 + batchSize/2
 	var docs []corpus.Document
