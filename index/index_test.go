@@ -247,6 +247,20 @@ func writeInBatches(t *testing.T, idx bleve.Index) {
 	}
 }
 
+// scorchOf is idx's scorch index, for its segments and statistics.
+func scorchOf(t *testing.T, idx bleve.Index) *scorch.Scorch {
+	t.Helper()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		t.Fatalf("index is a %T", adv)
+	}
+	return s
+}
+
 // TestWritingDoesNotMergeInTheBackground writes an index in many small
 // batches with the configuration Build and Update write with, and wants
 // bleve to have planned no merge of segment files meanwhile: compact
@@ -259,15 +273,7 @@ func TestWritingDoesNotMergeInTheBackground(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, ok := adv.(*scorch.Scorch)
-	if !ok {
-		t.Fatalf("index is a %T", adv)
-	}
-	stats := s.Stats().(*scorch.Stats)
+	stats := scorchOf(t, idx).Stats().(*scorch.Stats)
 	writeInBatches(t, idx)
 	if planned := atomic.LoadUint64(&stats.TotFileMergePlan); planned == 0 {
 		t.Fatal("bleve's merger never looked at the index: the test shows nothing")
@@ -300,15 +306,7 @@ func TestCompactLeavesOneSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, ok := adv.(*scorch.Scorch)
-	if !ok {
-		t.Fatalf("index is a %T", adv)
-	}
-	if files, err := segmentFiles(s); err != nil || len(files) != 1 {
+	if files, err := segmentFiles(scorchOf(t, idx)); err != nil || len(files) != 1 {
 		t.Errorf("segments after compacting: %d %v, want 1", len(files), err)
 	}
 	if n, err := idx.DocCount(); err != nil || n != manyBatches*per {
