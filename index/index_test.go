@@ -284,12 +284,13 @@ func TestWritingDoesNotMergeInTheBackground(t *testing.T) {
 }
 
 // TestCompactLeavesOneSegment writes an index in many small batches, as a
-// large build does, and checks that compacting it leaves one segment and
-// no other segment file on disk: once, one round of merging left two
-// halves of a 100,000-passage index, doubling its size on disk.
+// large build does and with its configuration, so that compact finds all
+// forty segments unmerged, and checks that compacting it leaves one
+// segment and no other segment file on disk: once, one round of merging
+// left two halves of a 100,000-passage index, doubling its size on disk.
 func TestCompactLeavesOneSegment(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
-	idx, err := bleve.New(dir, newMapping(nil))
+	idx, err := bleve.NewUsing(dir, newMapping(nil), scorch.Name, scorch.Name, writeConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
