@@ -258,13 +258,11 @@ func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document
 // bleve keeps this configuration with the index, so an Update of it does
 // not merge in the background either, and compact merges it at the end;
 // a searched index is opened read-only and never merges.
+//
+// bleve reads these over its default plan, so only what differs is given.
 var writeConfig = map[string]any{"scorchMergePlanOptions": map[string]any{
-	"MaxSegmentsPerTier":   1000,
-	"FloorSegmentSize":     1,
-	"SegmentsPerMergeTask": mergeplan.DefaultMergePlanOptions.SegmentsPerMergeTask,
-	"MaxSegmentSize":       mergeplan.DefaultMergePlanOptions.MaxSegmentSize,
-	"TierGrowth":           mergeplan.DefaultMergePlanOptions.TierGrowth,
-	"ReclaimDeletesWeight": mergeplan.DefaultMergePlanOptions.ReclaimDeletesWeight,
+	"MaxSegmentsPerTier": 1000,
+	"FloorSegmentSize":   1,
 }}
 
 // batchWriters is how many batches are written at once.
