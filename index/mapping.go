@@ -3,13 +3,11 @@ package index
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	regexpfilter "github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
@@ -46,7 +44,8 @@ var storedFields = []string{fieldText, fieldTitle, fieldSection, fieldArea, fiel
 // analyzer is the analysis used for the passage text and for queries:
 // bleve's English analyzer (possessives, lower case, stop words, Porter
 // stems) after splitting words joined by a dot, so that "Kooth.com" and
-// "www.example.org" are found by their words.
+// "www.example.org" are found by their words. It is made by enWords
+// (words.go), which gives what bleve's own parts would, faster.
 const analyzer = "sendbot_en"
 
 // textIndexAnalyzer is sendbot_en for the text field, as it builds the
@@ -55,11 +54,10 @@ const textIndexAnalyzer = "sendbot_text"
 
 // The parts of sendbot_en.
 const (
-	unicodeTokenizer = unicode.Name
-	enPossessive     = en.PossessiveName
-	enLowercase      = lowercase.Name
-	enStop           = en.StopName
-	enPorter         = porter.Name
+	enPossessive = en.PossessiveName
+	enLowercase  = lowercase.Name
+	enStop       = en.StopName
+	enPorter     = porter.Name
 )
 
 // dotsBetweenLetters is the char filter that turns "kooth.com" into
@@ -76,12 +74,7 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 	}); err != nil {
 		return err
 	}
-	if err := im.AddCustomAnalyzer(analyzer, map[string]any{
-		"type":          custom.Name,
-		"char_filters":  []any{dotsBetweenLetters},
-		"tokenizer":     unicodeTokenizer,
-		"token_filters": anys(enFilters),
-	}); err != nil {
+	if err := im.AddCustomAnalyzer(analyzer, map[string]any{"type": enAnalyzerType}); err != nil {
 		return err
 	}
 	if err := im.AddCustomTokenFilter(pairsFilter, map[string]any{"type": pairsFilter, "words": anys(common)}); err != nil {

@@ -16,27 +16,11 @@ import (
 // the other. Config: "pairs", the name of a pairs filter to apply after.
 const sharedAnalyzerType = "sendbot_shared"
 
-// enFilters are the token filters of sendbot_en, after its char filter
-// and tokenizer.
-var enFilters = []string{enPossessive, enLowercase, enStop, enPorter}
-
 func init() {
 	registry.RegisterAnalyzer(sharedAnalyzerType, func(config map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-		cf, err := cache.CharFilterNamed(dotsBetweenLetters)
+		inner, err := newEnWords(cache)
 		if err != nil {
 			return nil, err
-		}
-		tok, err := cache.TokenizerNamed(unicodeTokenizer)
-		if err != nil {
-			return nil, err
-		}
-		inner := &analysis.DefaultAnalyzer{CharFilters: []analysis.CharFilter{cf}, Tokenizer: tok}
-		for _, name := range enFilters {
-			f, err := cache.TokenFilterNamed(name)
-			if err != nil {
-				return nil, err
-			}
-			inner.TokenFilters = append(inner.TokenFilters, f)
 		}
 		a := &sharedAnalyzer{inner: inner}
 		if name, _ := config["pairs"].(string); name != "" {
