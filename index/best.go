@@ -65,11 +65,15 @@ func termClause(field, term string, boost float64) clause {
 }
 
 // plain is the bleve query bestQuery finds the best of: a disjunction of
-// the clauses, in a conjunction with must when it is set.
+// the clauses, in a conjunction with must when it is set, each phrase as
+// bleve's own phrase query, so that tests compare with bleve alone.
 func (b bestQuery) plain() query.Query {
 	qs := make([]query.Query, len(b.clauses))
 	for i, c := range b.clauses {
 		qs[i] = c.q
+		if p, ok := c.q.(phraseQuery); ok {
+			qs[i] = p.bleveQuery()
+		}
 	}
 	var q query.Query = bleve.NewDisjunctionQuery(qs...)
 	if b.must != nil {

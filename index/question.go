@@ -570,14 +570,13 @@ func (ix *Index) query(p plan) bestQuery {
 // bleve scores a phrase as the sum of its words' scores, each with the
 // phrase's boost, so those words bound it.
 func (ix *Index) phraseClause(field, phrase string, boost float64) clause {
-	pq := bleve.NewMatchPhraseQuery(phrase)
-	pq.SetField(field)
-	pq.Analyzer = analyzer
-	pq.SetBoost(boost)
-	c := clause{q: pq}
+	var c clause
+	var words []wordAt
 	for _, t := range ix.analyzer.Analyze([]byte(phrase)) {
 		c.leaves = append(c.leaves, leaf{field, string(t.Term), boost})
+		words = append(words, wordAt{string(t.Term), t.Position})
 	}
+	c.q = newPhraseQuery(field, phrase, boost, words)
 	return c
 }
 
