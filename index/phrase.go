@@ -26,22 +26,10 @@ import (
 // with this one.
 type phraseQuery struct {
 	field, phrase string
-	// words are the phrase's analysed words; offsets, each one's position
-	// after the first's (a stop word leaves a gap).
-	words   []string
-	offsets []uint64
-	boost   float64
-}
-
-// newPhraseQuery is phrase in field, whose analysed words are words: as
-// sendbot_en analyses it, the analyzer bleveQuery names.
-func newPhraseQuery(field, phrase string, boost float64, words []wordAt) phraseQuery {
-	q := phraseQuery{field: field, phrase: phrase, boost: boost}
-	for _, w := range words {
-		q.words = append(q.words, w.term)
-		q.offsets = append(q.offsets, uint64(w.pos-words[0].pos))
-	}
-	return q
+	// words are the phrase's words as sendbot_en analyses it (the analyzer
+	// bleveQuery names), with their positions: a stop word leaves a gap.
+	words []wordAt
+	boost float64
 }
 
 // wordAt is an analysed word and its position.
@@ -63,8 +51,8 @@ func (q phraseQuery) bleveQuery() query.Query {
 func (q phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
 	// Two words at one position, or out of order, are not a phrase this
 	// searcher knows: bleve's own searcher takes it.
-	for i := 1; i < len(q.offsets); i++ {
-		if q.offsets[i] <= q.offsets[i-1] {
+	for i := 1; i < len(q.words); i++ {
+		if q.words[i].pos <= q.words[i-1].pos {
 			return q.bleveQuery().Searcher(ctx, r, m, o)
 		}
 	}
@@ -79,7 +67,7 @@ func (q phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 		}
 	}
 	for _, w := range q.words {
-		s, err := searcher.NewTermSearcher(ctx, r, w, q.field, q.boost, o)
+		s, err := searcher.NewTermSearcher(ctx, r, w.term, q.field, q.boost, o)
 		if err != nil {
 			closeAll()
 			return nil, err
@@ -163,7 +151,7 @@ func (s *phraseSearcher) inRow(dm *search.DocumentMatch) bool {
 			continue
 		}
 		for i, w := range s.q.words {
-			if ftls[j].Term == w {
+			if ftls[j].Term == w.term {
 				s.at[i] = append(s.at[i], j)
 			}
 		}
@@ -181,7 +169,7 @@ first:
 	for _, j := range s.at[0] {
 		start := ftls[j].Location.Pos
 		for i := 1; i < len(s.at); i++ {
-			want := start + s.q.offsets[i]
+			want := start + uint64(s.q.words[i].pos-s.q.words[0].pos)
 			for next[i] < len(s.at[i]) && ftls[s.at[i][next[i]]].Location.Pos < want {
 				next[i]++
 			}
@@ -189,9 +177,9 @@ first:
 				continue first
 			}
 		}
-		s.found = append(s.found, phraseLocation(s.q.field, s.q.words[0], ftls[j]))
+		s.found = append(s.found, phraseLocation(s.q.field, s.q.words[0].term, ftls[j]))
 		for i := 1; i < len(s.at); i++ {
-			s.found = append(s.found, phraseLocation(s.q.field, s.q.words[i], ftls[s.at[i][next[i]]]))
+			s.found = append(s.found, phraseLocation(s.q.field, s.q.words[i].term, ftls[s.at[i][next[i]]]))
 		}
 	}
 	dm.FieldTermLocations = append(ftls[:0], s.found...)

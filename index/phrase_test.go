@@ -118,7 +118,7 @@ func passageTexts(t *testing.T, ix *Index) []string {
 // could.
 func TestPhraseWithWordsAtOnePositionIsBleves(t *testing.T) {
 	ix := builtinIndex(t)
-	p := newPhraseQuery(fieldText, "local offer", 1, []wordAt{{"local", 1}, {"offer", 1}})
+	p := phraseQuery{field: fieldText, phrase: "local offer", words: []wordAt{{"local", 1}, {"offer", 1}}, boost: 1}
 	r, err := ix.reader()
 	if err != nil {
 		t.Fatal(err)

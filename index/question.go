@@ -576,7 +576,7 @@ func (ix *Index) phraseClause(field, phrase string, boost float64) clause {
 		c.leaves = append(c.leaves, leaf{field, string(t.Term), boost})
 		words = append(words, wordAt{string(t.Term), t.Position})
 	}
-	c.q = newPhraseQuery(field, phrase, boost, words)
+	c.q = phraseQuery{field: field, phrase: phrase, words: words, boost: boost}
 	return c
 }
 
