@@ -169,13 +169,13 @@ func tokenizeWords(input []byte) analysis.TokenStream {
 				i++ // a joiner or quote with no word before it
 				continue
 			}
-			start, letters := i, false
+			// seen is every class in the word; a joiner's neighbours are
+			// already in it.
+			start, seen := i, uint8(0)
 			for i < end {
 				c := asciiClass[input[i]]
-				if c == letter {
-					letters = true
-				}
 				if inWord(c) {
+					seen |= c
 					i++
 					continue
 				}
@@ -192,7 +192,7 @@ func tokenizeWords(input []byte) analysis.TokenStream {
 				break
 			}
 			t := analysis.Token{Term: input[start:i], Start: start, End: i, Position: pos, Type: analysis.AlphaNumeric}
-			if !letters && hasDigit(t.Term) {
+			if seen&letter == 0 && seen&digit != 0 {
 				t.Type = analysis.Numeric
 			}
 			pos++
@@ -238,12 +238,3 @@ var asciiClass = func() (c [256]uint8) {
 }()
 
 func inWord(c uint8) bool { return c&(letter|digit|underscore) != 0 }
-
-func hasDigit(b []byte) bool {
-	for _, c := range b {
-		if asciiClass[c] == digit {
-			return true
-		}
-	}
-	return false
-}
