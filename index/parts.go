@@ -44,48 +44,54 @@ func partsFor(docs uint64, procs int) []uint64 {
 }
 
 // searchBleve runs req on the index, in parts when the index is large
-// enough (see partsFor).
+// enough (see partsFor), and loads the stored fields of the hits it
+// returns (see loadStored).
 func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	bare := *req
+	bare.Fields = nil // loaded below, for the best only
+	var res *bleve.SearchResult
 	if len(ix.parts) == 0 {
-		return ix.bleve.SearchInContext(ctx, req)
-	}
-	n := len(ix.parts) + 1
-	results := make([]*bleve.SearchResult, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		r := docRange{q: req.Query}
-		if i > 0 {
-			r.lo = ix.parts[i-1]
-		}
-		if i < n-1 {
-			r.hi = ix.parts[i]
-		}
-		part := *req
-		part.Query = r
-		part.Fields = nil // loaded below, for the merged best only
-		wg.Go(func() { results[i], errs[i] = ix.bleve.SearchInContext(ctx, &part) })
-	}
-	wg.Wait()
-	for _, err := range errs {
+		r, err := ix.bleve.SearchInContext(ctx, &bare)
 		if err != nil {
 			return nil, err
 		}
+		res = r
+	} else {
+		n := len(ix.parts) + 1
+		results := make([]*bleve.SearchResult, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			r := docRange{q: req.Query}
+			if i > 0 {
+				r.lo = ix.parts[i-1]
+			}
+			if i < n-1 {
+				r.hi = ix.parts[i]
+			}
+			part := bare
+			part.Query = r
+			wg.Go(func() { results[i], errs[i] = ix.bleve.SearchInContext(ctx, &part) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
+		}
+		res = mergeParts(results, req.Size)
 	}
-	merged := mergeParts(results, req.Size)
 	if len(req.Fields) > 0 {
 		r, err := ix.reader()
 		if err != nil {
 			return nil, err
 		}
 		defer r.Close()
-		for _, h := range merged.Hits {
-			if err, _ := bleve.LoadAndHighlightFields(h, req, "", r, nil); err != nil {
-				return nil, err
-			}
+		if err := loadStored(r, res.Hits, req); err != nil {
+			return nil, err
 		}
 	}
-	return merged, nil
+	return res, nil
 }
 
 // mergeParts merges the parts' hits, each best first, into the best size:
