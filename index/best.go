@@ -48,6 +48,11 @@ type clause struct {
 	// each word of a phrase. Nil means no known bound: the clause is
 	// always walked.
 	leaves []leaf
+	// bare is set when a passage the clause matches has every one of its
+	// leaves and nothing else of it is needed: a term query, or a
+	// conjunction of them. Its searcher then reads no locations (see
+	// bareMatch).
+	bare bool
 }
 
 // leaf is a term query's field, term and boost.
@@ -61,8 +66,24 @@ func termClause(field, term string, boost float64) clause {
 	tq := bleve.NewTermQuery(term)
 	tq.SetField(field)
 	tq.SetBoost(boost)
-	return clause{q: tq, leaves: []leaf{{field, term, boost}}}
+	return clause{q: tq, leaves: []leaf{{field, term, boost}}, bare: true}
 }
+
+// A bare clause is searched without the locations of its terms: reading
+// them was a sixth of a search, for the postings of common words that
+// every question has. Where a bare clause matches, the passage's match
+// gets one bareMatch location for each of its terms instead, so that it
+// still says which words matched in which field, as bleve's would; the
+// shown passage's words are found in its text again (see spans).
+// Phrases keep their locations: which of a word's places make the phrase
+// is known only from them.
+
+// bareMatch is the location a bare clause gives each of its terms. Word
+// positions start at 1, so no location bleve reads has position 0.
+var bareMatch = search.Location{}
+
+// isBareMatch reports whether l is a bare clause's placeholder.
+func isBareMatch(l *search.Location) bool { return l.Pos == 0 }
 
 // plain is the bleve query bestQuery finds the best of: a disjunction of
 // the clauses, in a conjunction with must when it is set, each phrase as
@@ -101,11 +122,18 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 	}
 	tf := map[string]float64{}
 	build := func(c clause, order int) (*bestClause, error) {
-		cs, err := c.q.Searcher(ctx, r, m, o)
+		co := o
+		if c.bare && o.IncludeTermVectors {
+			co.IncludeTermVectors = false
+		}
+		cs, err := c.q.Searcher(ctx, r, m, co)
 		if err != nil {
 			return nil, err
 		}
 		bc := &bestClause{s: cs, order: order, base: math.Inf(1)}
+		if c.bare && o.IncludeTermVectors {
+			bc.located = c.leaves
+		}
 		if c.leaves != nil && bm25 {
 			bc.base = 0
 			for _, l := range c.leaves {
@@ -195,9 +223,12 @@ type bestClause struct {
 	pos   int     // its place in bestSearcher.clauses, once started
 	base  float64 // the ceiling before the query norm; +Inf for none
 	bound float64 // the most the clause adds to a passage's score
-	curr  *search.DocumentMatch
-	id    uint64 // curr's passage: bleve's internal ID as a number
-	done  bool   // the searcher has no more matches
+	// located are the terms a match of a bare clause is given a bareMatch
+	// location of, when the search wants locations.
+	located []leaf
+	curr    *search.DocumentMatch
+	id      uint64 // curr's passage: bleve's internal ID as a number
+	done    bool   // the searcher has no more matches
 }
 
 // move puts the clause on its next match (next) or its first at or after
@@ -408,6 +439,11 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 		s.others = append(s.others, s.must.curr)
 	}
 	rv.FieldTermLocations = search.MergeFieldTermLocations(rv.FieldTermLocations, s.others)
+	for _, c := range m {
+		for _, l := range c.located {
+			rv.FieldTermLocations = append(rv.FieldTermLocations, search.FieldTermLocation{Field: l.field, Term: l.term, Location: bareMatch})
+		}
+	}
 	m[0].curr = nil
 	for _, c := range m[1:] {
 		release(ctx, c)

@@ -47,7 +47,7 @@ func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 				label := fmt.Sprintf("%s in %q, best %d", q.ID, area, k)
 				want := searchK(t, ix, b.plain(), k)
 				got := searchK(t, ix, b, k)
-				sameCandidates(t, label, want, got, strict)
+				sameCandidates(t, ix, label, want, got, strict)
 				searches++
 				skipped += want.Total - got.Total
 			}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -111,7 +112,7 @@ func sameAnswersInParts(t *testing.T, ix *Index, parts []uint64, strict bool) {
 			t.Fatal(err)
 		}
 		compared += len(one.Hits)
-		sameCandidates(t, q.ID+" in parts", one, split, strict)
+		sameCandidates(t, ix, q.ID+" in parts", one, split, strict)
 
 		ix.parts = nil
 		want, err := ix.Search(context.Background(), Query{Text: q.Question, Area: area, Now: now})
@@ -134,12 +135,14 @@ func sameAnswersInParts(t *testing.T, ix *Index, parts []uint64, strict bool) {
 }
 
 // sameCandidates compares got's candidates with want's: the same
-// passages in the same order, with the same scores and matched words.
+// passages in the same order, with the same scores, matched words and
+// words shown in bold (bare clauses locate nothing, so the words are
+// compared as the bot reads them: see matchesOf and spans).
 // Scores may differ in the last bit (bleve sums a passage's words in the
 // order its search met them), so unless strict, candidates whose scores
 // are that close may swap places, and one tied with the last may be left
 // out for another.
-func sameCandidates(t *testing.T, label string, want, got *bleve.SearchResult, strict bool) {
+func sameCandidates(t *testing.T, ix *Index, label string, want, got *bleve.SearchResult, strict bool) {
 	t.Helper()
 	if len(got.Hits) != len(want.Hits) {
 		t.Errorf("%s: %d candidates, want %d", label, len(got.Hits), len(want.Hits))
@@ -166,8 +169,15 @@ func sameCandidates(t *testing.T, label string, want, got *bleve.SearchResult, s
 			t.Errorf("%s #%d: %s (score %v) is not found", label, i, h.ID, h.Score)
 		case g != nil && h.ID != got.Hits[i].ID && !close(h.Score, g.Score):
 			t.Errorf("%s #%d: %s scores %v, want %v", label, i, h.ID, g.Score, h.Score)
-		case g != nil && !reflect.DeepEqual(h.Locations, g.Locations):
-			t.Errorf("%s #%d: the matched words differ", label, i)
+		case g != nil:
+			wm, gm := ix.matchesOf(h), ix.matchesOf(g)
+			if !reflect.DeepEqual(wm.terms, gm.terms) {
+				t.Errorf("%s #%d: matched %v, want %v", label, i, keys(gm.terms), keys(wm.terms))
+			}
+			text, _ := h.Fields[fieldText].(string)
+			if ws, gs := ix.spans(wm, text), ix.spans(gm, text); !reflect.DeepEqual(ws, gs) {
+				t.Errorf("%s #%d: words matched at %v, want %v", label, i, gs, ws)
+			}
 		}
 	}
 }
@@ -235,4 +245,14 @@ func TestHeapFloorLastsWhileAnIndexInPartsIsOpen(t *testing.T) {
 	if floor.block != nil || floor.open != 0 {
 		t.Fatalf("floor of %d bytes (%d open) with no index open", len(floor.block), floor.open)
 	}
+}
+
+// keys are a set's members, in order.
+func keys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

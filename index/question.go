@@ -586,7 +586,7 @@ func pairsClause(pairs []string, boost float64) clause {
 	if len(pairs) == 1 {
 		return termClause(fieldPairs, pairs[0], boost)
 	}
-	c := clause{}
+	c := clause{bare: true}
 	qs := make([]query.Query, len(pairs))
 	for i, t := range pairs {
 		tc := termClause(fieldPairs, t, boost)

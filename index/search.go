@@ -422,7 +422,7 @@ type candidate struct {
 	service  bool   // a service to contact, rather than a report or page
 	coverage float64
 	score    float64 // bleve's score, adjusted for coverage and date
-	spans    []Span
+	matches  matches
 	// explains is set when the passage's heading asks what the question
 	// asks ("What is mediation?").
 	explains bool
@@ -439,42 +439,101 @@ func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candid
 	for _, dm := range dms {
 		str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 		c := candidate{dm: dm, doc: str(fieldPath) + "|" + str(fieldTitle), service: str(fieldKind) == "service"}
-		matched := map[string]bool{}
-		for field, byTerm := range dm.Locations {
-			for t, locs := range byTerm {
-				if field == fieldPairs {
-					// A glossary name of common words matched as pairs:
-					// its words are matched, and shown where the pair is.
-					for _, w := range pairWords(t) {
-						matched[w] = true
-					}
-					for _, l := range locs {
-						c.spans = append(c.spans, ix.wordSpans(str(fieldText), int(l.Start), int(l.End))...)
-					}
-					continue
-				}
-				matched[t] = true
-				if field != fieldText {
-					continue
-				}
-				for _, l := range locs {
-					c.spans = append(c.spans, Span{Start: int(l.Start), End: int(l.End)})
-				}
-			}
-		}
+		c.matches = ix.matchesOf(dm)
 		covered := 0.0
 		for _, con := range p.concepts {
-			if con.known && !con.optional && con.matchedBy(matched) {
+			if con.known && !con.optional && con.matchedBy(c.matches.terms) {
 				covered += con.weight
 			}
 		}
 		if total > 0 {
 			c.coverage = covered / total
 		}
-		c.spans = uniqueSpans(c.spans)
 		c.explains = ix.explains(p, lastHeading(str(fieldSection)), str(fieldText))
 		out = append(out, c)
 	}
+	return out
+}
+
+// matches are what of the question a passage matched, from its bleve
+// match's locations.
+type matches struct {
+	// terms are the index terms it matched, in any field; a pair of
+	// common words matched counts as its two words.
+	terms map[string]bool
+	// located are the words of its text that bleve located, for the
+	// phrases.
+	located []Span
+	// textTerms and pairs were matched by bare clauses, which locate
+	// nothing: wherever the text has them is a match (see spans).
+	textTerms, pairs map[string]bool
+}
+
+// matchesOf reads what dm matched from its locations.
+func (ix *Index) matchesOf(dm *search.DocumentMatch) matches {
+	m := matches{terms: map[string]bool{}}
+	text, _ := dm.Fields[fieldText].(string)
+	bare := func(set *map[string]bool, t string) {
+		if *set == nil {
+			*set = map[string]bool{}
+		}
+		(*set)[t] = true
+	}
+	for field, byTerm := range dm.Locations {
+		for t, locs := range byTerm {
+			if field == fieldPairs {
+				for _, w := range pairWords(t) {
+					m.terms[w] = true
+				}
+			} else {
+				m.terms[t] = true
+			}
+			if field != fieldText && field != fieldPairs {
+				continue
+			}
+			for _, l := range locs {
+				switch {
+				case isBareMatch(l) && field == fieldPairs:
+					bare(&m.pairs, t)
+				case isBareMatch(l):
+					bare(&m.textTerms, t)
+				case field == fieldPairs:
+					// A glossary name of common words matched as pairs:
+					// its words are shown where the pair is.
+					m.located = append(m.located, ix.wordSpans(text, int(l.Start), int(l.End))...)
+				default:
+					m.located = append(m.located, Span{Start: int(l.Start), End: int(l.End)})
+				}
+			}
+		}
+	}
+	return m
+}
+
+// spans are the matched words of text, the passage m is of, in order:
+// those bleve located, and every place the text has a word or a pair of
+// words that a bare clause matched. A term query's locations are every
+// place its field has the term, so these are the spans bleve would have
+// located. The text is analysed only when a bare clause matched.
+func (ix *Index) spans(m matches, text string) []Span {
+	out := append([]Span(nil), m.located...)
+	if len(m.textTerms) > 0 || len(m.pairs) > 0 {
+		toks := ix.analyzer.Analyze([]byte(text))
+		for _, t := range toks {
+			if m.textTerms[string(t.Term)] {
+				out = append(out, Span{Start: t.Start, End: t.End})
+			}
+		}
+		if len(m.pairs) > 0 {
+			for _, p := range ix.pairs.Filter(toks) {
+				if m.pairs[string(p.Term)] {
+					out = append(out, ix.wordSpans(text, p.Start, p.End)...)
+				}
+			}
+		}
+	}
+	out = uniqueSpans(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
 }
 
@@ -549,9 +608,7 @@ func (ix *Index) hit(c candidate) Hit {
 	if p, ok := dm.Fields[fieldPage].(float64); ok {
 		h.Page = int(p)
 	}
-	spans := append([]Span(nil), c.spans...)
-	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
-	h.Text, h.Matches = window(str(fieldText), spans, MaxShownRunes)
+	h.Text, h.Matches = window(str(fieldText), ix.spans(c.matches, str(fieldText)), MaxShownRunes)
 	h.Jargon = ix.vocab.jargon(ix.analyzer, h.Text)
 	return h
 }
