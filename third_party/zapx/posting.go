@@ -644,11 +644,17 @@ func (i *PostingsIterator) nextDocNumAtOrAfter(atOrAfter uint64) (uint64, bool, 
 	}
 
 	n := i.Actual.Next()
-	allN := i.all.Next()
 	nChunk := n / uint32(i.postings.chunkSize)
 
 	// when allN becomes >= to here, then allN is in the same chunk as nChunk.
 	allNReachesNChunk := nChunk * uint32(i.postings.chunkSize)
+
+	// sendbot: the freq-norm reader reads n's chunk from its start, so the
+	// postings of the chunks before it need not be walked one by one.
+	if i.all.PeekNext() < allNReachesNChunk {
+		i.all.AdvanceIfNeeded(allNReachesNChunk)
+	}
+	allN := i.all.Next()
 
 	// n is the next actual hit (excluding some postings), and
 	// allN is the next hit in the full postings, and
@@ -747,6 +753,17 @@ func (i *PostingsIterator) nextDocNumAtOrAfterClean(
 
 	if i.postings != nil && i.postings.chunkSize == 0 {
 		return 0, false, ErrChunkSizeZero
+	}
+
+	// sendbot: the freq-norm reader reads a chunk from its start, so the
+	// postings of the chunks before atOrAfter's need not be walked one by
+	// one: jump to the first posting at or after the start of its chunk.
+	// A reader already in that chunk is left where it is.
+	if chunkStart := atOrAfter / i.postings.chunkSize * i.postings.chunkSize; uint64(i.Actual.PeekNext()) < chunkStart {
+		i.Actual.AdvanceIfNeeded(uint32(chunkStart))
+		if !i.Actual.HasNext() {
+			return 0, false, nil // couldn't find anything
+		}
 	}
 
 	// freq-norm's needed, so maintain freq-norm chunk reader
