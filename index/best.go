@@ -132,7 +132,7 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 		}
 		bc := &bestClause{s: cs, order: order, base: math.Inf(1)}
 		if c.bare && o.IncludeTermVectors {
-			bc.located = c.leaves
+			bc.bareTerms = c.leaves
 		}
 		if c.leaves != nil && bm25 {
 			bc.base = 0
@@ -223,12 +223,12 @@ type bestClause struct {
 	pos   int     // its place in bestSearcher.clauses, once started
 	base  float64 // the ceiling before the query norm; +Inf for none
 	bound float64 // the most the clause adds to a passage's score
-	// located are the terms a match of a bare clause is given a bareMatch
-	// location of, when the search wants locations.
-	located []leaf
-	curr    *search.DocumentMatch
-	id      uint64 // curr's passage: bleve's internal ID as a number
-	done    bool   // the searcher has no more matches
+	// bareTerms are the terms a match of a bare clause is given a
+	// bareMatch location of, when the search wants locations.
+	bareTerms []leaf
+	curr      *search.DocumentMatch
+	id        uint64 // curr's passage: bleve's internal ID as a number
+	done      bool   // the searcher has no more matches
 }
 
 // move puts the clause on its next match (next) or its first at or after
@@ -440,7 +440,7 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 	}
 	rv.FieldTermLocations = search.MergeFieldTermLocations(rv.FieldTermLocations, s.others)
 	for _, c := range m {
-		for _, l := range c.located {
+		for _, l := range c.bareTerms {
 			rv.FieldTermLocations = append(rv.FieldTermLocations, search.FieldTermLocation{Field: l.field, Term: l.term, Location: bareMatch})
 		}
 	}

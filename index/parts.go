@@ -47,11 +47,11 @@ func partsFor(docs uint64, procs int) []uint64 {
 // enough (see partsFor), and loads the stored fields of the hits it
 // returns (see loadStored).
 func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	bare := *req
-	bare.Fields = nil // loaded below, for the best only
+	noFields := *req
+	noFields.Fields = nil // loaded below, for the best only
 	var res *bleve.SearchResult
 	if len(ix.parts) == 0 {
-		r, err := ix.bleve.SearchInContext(ctx, &bare)
+		r, err := ix.bleve.SearchInContext(ctx, &noFields)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +69,7 @@ func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bl
 			if i < n-1 {
 				r.hi = ix.parts[i]
 			}
-			part := bare
+			part := noFields
 			part.Query = r
 			wg.Go(func() { results[i], errs[i] = ix.bleve.SearchInContext(ctx, &part) })
 		}

@@ -498,8 +498,8 @@ func (ix *Index) matchesOf(dm *search.DocumentMatch) matches {
 				case isBareMatch(l):
 					bare(&m.textTerms, t)
 				case field == fieldPairs:
-					// A glossary name of common words matched as pairs:
-					// its words are shown where the pair is.
+					// A pair bleve's own search located (the tests
+					// compare with it): its words are shown where it is.
 					m.located = append(m.located, ix.wordSpans(text, int(l.Start), int(l.End))...)
 				default:
 					m.located = append(m.located, Span{Start: int(l.Start), End: int(l.End)})
