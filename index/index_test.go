@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sendbot/sendbot/corpus"
 )
@@ -245,6 +246,21 @@ func writeInBatches(t *testing.T, idx bleve.Index) {
 	if err := idx.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// readerOf is a reader of idx's current snapshot, closed when the test ends.
+func readerOf(t *testing.T, idx bleve.Index) bleveindex.IndexReader {
+	t.Helper()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
 }
 
 // scorchOf is idx's scorch index, for its segments and statistics.

@@ -65,6 +65,20 @@ func postingsText(i int) string {
 
 var postingsWords = []string{"vell", "dax", "mox", "burg", "flen", "quib", "zork"}
 
+// postingsLayouts are the indexes the postings tests read: one segment,
+// as every built index is, and several with passages deleted, whole
+// chunks of them and the one passage with "zork" included.
+var postingsLayouts = []struct {
+	name  string
+	batch int
+	del   func(int) bool
+}{
+	{"one segment", postingsPassages, nil},
+	{"segments with deletions", 1500, func(i int) bool {
+		return (i >= 200 && i < 1400) || (i >= 3000 && i < 4500 && i%5 == 0) || i == 4321
+	}},
+}
+
 // posting is one passage's entry in a term's postings.
 type posting struct {
 	id      string // the passage's ID
@@ -164,26 +178,9 @@ func read(t *testing.T, r bleveindex.IndexReader, tfd *bleveindex.TermFieldDoc) 
 // of the live ones; with and without locations, as phrases and bare
 // clauses read them.
 func TestAdvanceFindsWhatWalkingFinds(t *testing.T) {
-	deleted := func(i int) bool { return (i >= 200 && i < 1400) || (i >= 3000 && i < 4500 && i%5 == 0) || i == 4321 }
-	for _, c := range []struct {
-		name  string
-		batch int
-		del   func(int) bool
-	}{
-		{"one segment", postingsPassages, nil},
-		{"segments with deletions", 1500, deleted},
-	} {
+	for _, c := range postingsLayouts {
 		t.Run(c.name, func(t *testing.T) {
-			idx := postingsIndex(t, c.batch, c.del)
-			adv, err := idx.Advanced()
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := adv.Reader()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
+			r := readerOf(t, postingsIndex(t, c.batch, c.del))
 			for _, word := range postingsWords {
 				term := string(textAnalyzer().Analyze([]byte(word))[0].Term)
 				want := wantPostings(term, c.del)
@@ -315,15 +312,7 @@ func jumpPostings(t *testing.T, r bleveindex.IndexReader, term string, locations
 // locations.
 func TestConjunctionsFindWhatTheyFoundBefore(t *testing.T) {
 	defer func(saved bool) { scorch.OptimizeConjunction = saved }(scorch.OptimizeConjunction)
-	deleted := func(i int) bool { return (i >= 200 && i < 1400) || i%11 == 0 }
-	for _, c := range []struct {
-		name  string
-		batch int
-		del   func(int) bool
-	}{
-		{"one segment", postingsPassages, nil},
-		{"segments with deletions", 1500, deleted},
-	} {
+	for _, c := range postingsLayouts {
 		t.Run(c.name, func(t *testing.T) {
 			idx := postingsIndex(t, c.batch, c.del)
 			compared := 0

@@ -55,15 +55,7 @@ func TestLoadStoredIsBlevesLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := readerOf(t, idx)
 	if n := len(r.(*scorch.IndexSnapshot).Segments()); n < 2 {
 		t.Fatalf("the index has %d segment, want several: the test shows nothing", n)
 	}
