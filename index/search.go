@@ -471,14 +471,8 @@ type matches struct {
 
 // matchesOf reads what dm matched from its locations.
 func (ix *Index) matchesOf(dm *search.DocumentMatch) matches {
-	m := matches{terms: map[string]bool{}}
+	m := matches{terms: map[string]bool{}, textTerms: map[string]bool{}, pairs: map[string]bool{}}
 	text, _ := dm.Fields[fieldText].(string)
-	bare := func(set *map[string]bool, t string) {
-		if *set == nil {
-			*set = map[string]bool{}
-		}
-		(*set)[t] = true
-	}
 	for field, byTerm := range dm.Locations {
 		for t, locs := range byTerm {
 			if field == fieldPairs {
@@ -494,9 +488,9 @@ func (ix *Index) matchesOf(dm *search.DocumentMatch) matches {
 			for _, l := range locs {
 				switch {
 				case isBareMatch(l) && field == fieldPairs:
-					bare(&m.pairs, t)
+					m.pairs[t] = true
 				case isBareMatch(l):
-					bare(&m.textTerms, t)
+					m.textTerms[t] = true
 				case field == fieldPairs:
 					// A pair bleve's own search located (the tests
 					// compare with it): its words are shown where it is.
