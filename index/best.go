@@ -38,6 +38,12 @@ type bestQuery struct {
 	clauses []clause
 	must    *clause
 	k       int
+	// uses are how many passages use each leaf's term in its field, when
+	// known before the search (see leafUses); the searcher looks up the
+	// rest. A search in parts builds one searcher per part, and a word is
+	// often a leaf of several clauses: counted once, they are not
+	// counted again by every part and every clause.
+	uses map[leaf]uint64
 }
 
 // clause is one query of a bestQuery, with the terms that bound its score.
@@ -103,6 +109,14 @@ func (b bestQuery) plain() query.Query {
 	return q
 }
 
+// all are b's clauses and must, when set.
+func (b bestQuery) all() []clause {
+	if b.must != nil {
+		return append(slices.Clip(b.clauses), *b.must)
+	}
+	return b.clauses
+}
+
 // ceilingMargin keeps a ceiling above a score whose floating-point sums
 // round differently.
 const ceilingMargin = 1 + 1e-9
@@ -137,11 +151,14 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 		if c.leaves != nil && bm25 {
 			bc.base = 0
 			for _, l := range c.leaves {
-				idf, err := termIDF(ctx, r, docs, l.field, l.term)
-				if err != nil {
-					cs.Close()
-					return nil, err
+				n, ok := b.uses[leaf{field: l.field, term: l.term}]
+				if !ok {
+					if n, err = termUses(ctx, r, l.field, l.term); err != nil {
+						cs.Close()
+						return nil, err
+					}
 				}
+				idf := bm25IDF(float64(docs), float64(n))
 				if _, ok := tf[l.field]; !ok {
 					tf[l.field] = tfCeiling(r, docs, l.field)
 				}
@@ -199,15 +216,35 @@ func tfCeiling(r bleveindex.IndexReader, docs uint64, field string) float64 {
 	return s * k1 / (s + k1*(1-b+b*s*s/avg))
 }
 
-// termIDF is the inverse document frequency bleve's BM25 gives term in
-// field.
-func termIDF(ctx context.Context, r bleveindex.IndexReader, docs uint64, field, term string) (float64, error) {
+// termUses is how many passages use term in field: the count bleve's BM25
+// takes its inverse document frequency from.
+func termUses(ctx context.Context, r bleveindex.IndexReader, field, term string) (uint64, error) {
 	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return 0, err
 	}
 	defer tfr.Close()
-	return bm25IDF(float64(docs), float64(tfr.Count())), nil
+	return tfr.Count(), nil
+}
+
+// leafUses counts, once each, the passages that use the terms of b's
+// leaves, for b.uses. r must read the index b is searched in.
+func leafUses(ctx context.Context, r bleveindex.IndexReader, b bestQuery) (map[leaf]uint64, error) {
+	uses := map[leaf]uint64{}
+	for _, c := range b.all() {
+		for _, l := range c.leaves {
+			k := leaf{field: l.field, term: l.term}
+			if _, ok := uses[k]; ok {
+				continue
+			}
+			n, err := termUses(ctx, r, l.field, l.term)
+			if err != nil {
+				return nil, err
+			}
+			uses[k] = n
+		}
+	}
+	return uses, nil
 }
 
 // bm25IDF is bleve's BM25 inverse document frequency of a word df of docs

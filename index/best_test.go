@@ -44,6 +44,9 @@ func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 				if area != "" {
 					b.must = inArea(area)
 				}
+				if err := ix.countUses(context.Background(), &b); err != nil {
+					t.Fatal(err)
+				}
 				label := fmt.Sprintf("%s in %q, best %d", q.ID, area, k)
 				want := searchK(t, ix, b.plain(), k)
 				got := searchK(t, ix, b, k)
@@ -105,7 +108,8 @@ func searchK(t *testing.T, ix *Index, q query.Query, k int) *bleve.SearchResult 
 // built-in eval, everywhere and in each area, over the whole built-in
 // corpus, and wants no passage to score more than the clause's ceiling.
 // A ceiling below a score would drop a passage that belongs among the
-// best.
+// best. The ceilings are the search's: from the uses counted before it
+// (countUses), which must give the ceilings counting in the searcher does.
 func TestCeilingsBoundEveryScore(t *testing.T) {
 	ix := builtinIndex(t)
 	r, err := ix.reader()
@@ -124,11 +128,24 @@ func TestCeilingsBoundEveryScore(t *testing.T) {
 			if area != "" {
 				b.must = inArea(area)
 			}
+			uncounted, err := b.Searcher(bm25(), r, ix.bleve.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.countUses(context.Background(), &b); err != nil {
+				t.Fatal(err)
+			}
 			s, err := b.Searcher(bm25(), r, ix.bleve.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			bs := s.(*bestSearcher)
+			for i, c := range uncounted.(*bestSearcher).all() {
+				if got := bs.all()[i].bound; got != c.bound {
+					t.Errorf("%s in %q: clause %d's ceiling is %v from the uses counted first, %v counted by the searcher", q.ID, area, c.order, got, c.bound)
+				}
+			}
+			uncounted.Close()
 			ctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(bs.DocumentMatchPoolSize(), 0)}
 			for _, c := range bs.all() {
 				for {

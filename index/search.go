@@ -331,6 +331,9 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	if areaKey != "" {
 		q.must = inArea(areaKey)
 	}
+	if err := ix.countUses(ctx, &q); err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
 	sr, err := ix.searchBleve(ctx, candidateRequest(q))
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
@@ -344,6 +347,17 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	// mention at all, and the best passage covers most of that.
 	res.Answered = p.knownShare() > minKnown && len(res.Hits) > 0 && res.Hits[0].Coverage >= minCoverage
 	return res, nil
+}
+
+// countUses sets q.uses from the index.
+func (ix *Index) countUses(ctx context.Context, q *bestQuery) error {
+	r, err := ix.reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	q.uses, err = leafUses(ctx, r, *q)
+	return err
 }
 
 // inArea matches the passages of one area and the national ones.
