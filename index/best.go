@@ -264,8 +264,9 @@ type bestClause struct {
 	// bareMatch location of, when the search wants locations.
 	bareTerms []leaf
 	curr      *search.DocumentMatch
-	id        uint64 // curr's passage: bleve's internal ID as a number
-	done      bool   // the searcher has no more matches
+	id        uint64                     // curr's passage: bleve's internal ID as a number
+	to        bleveindex.IndexInternalID // move's, reused
+	done      bool                       // the searcher has no more matches
 }
 
 // move puts the clause on its next match (next) or its first at or after
@@ -283,7 +284,10 @@ func (c *bestClause) move(ctx *search.SearchContext, to *uint64) error {
 	if to == nil {
 		dm, err = c.s.Next(ctx)
 	} else {
-		dm, err = c.s.Advance(ctx, bleveindex.NewIndexInternalID(nil, *to))
+		// bleve's searchers read the ID they are advanced to and keep
+		// none of it, so one buffer does for every advance.
+		c.to = bleveindex.NewIndexInternalID(c.to, *to)
+		dm, err = c.s.Advance(ctx, c.to)
 	}
 	if err != nil {
 		return err
