@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A question is a disjunction of many clauses: each of its words in each
@@ -135,16 +136,26 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 		bm25 = model() == bleveindex.BM25Scoring
 	}
 	tf := map[string]float64{}
+	dicts := map[string][]segment.TermDictionary{} // by field, for newTermSearcher
 	build := func(c clause, order int) (*bestClause, error) {
 		co := o
 		if c.bare && o.IncludeTermVectors {
 			co.IncludeTermVectors = false
 		}
-		cs, err := c.q.Searcher(ctx, r, m, co)
-		if err != nil {
-			return nil, err
+		var ts *termSearcher
+		if tq, ok := c.q.(*query.TermQuery); ok && c.bare {
+			ts, err = newTermSearcher(ctx, r, dicts, tq.FieldVal, tq.Term, tq.BoostVal.Value(), co)
+			if err != nil {
+				return nil, err
+			}
 		}
-		bc := &bestClause{s: cs, order: order, base: math.Inf(1)}
+		var cs search.Searcher = ts
+		if ts == nil {
+			if cs, err = c.q.Searcher(ctx, r, m, co); err != nil {
+				return nil, err
+			}
+		}
+		bc := &bestClause{s: cs, term: ts, order: order, base: math.Inf(1)}
 		if c.bare && o.IncludeTermVectors {
 			bc.bareTerms = c.leaves
 		}
@@ -263,10 +274,18 @@ type bestClause struct {
 	// bareTerms are the terms a match of a bare clause is given a
 	// bareMatch location of, when the search wants locations.
 	bareTerms []leaf
-	curr      *search.DocumentMatch
-	id        uint64                     // curr's passage: bleve's internal ID as a number
-	to        bleveindex.IndexInternalID // move's, reused
-	done      bool                       // the searcher has no more matches
+	// term is s when it is sendbot's own term searcher, which the clause
+	// walks without document matches (see termSearcher).
+	term *termSearcher
+	// on is set while the clause is on a match: passage id, scoring
+	// score. A clause walked through s also holds the match as curr,
+	// until it is handed back to the pool.
+	on    bool
+	id    uint64
+	score float64
+	curr  *search.DocumentMatch
+	to    bleveindex.IndexInternalID // move's, reused
+	done  bool                       // the searcher has no more matches
 }
 
 // move puts the clause on its next match (next) or its first at or after
@@ -275,10 +294,15 @@ func (c *bestClause) move(ctx *search.SearchContext, to *uint64) error {
 	if c.done {
 		return nil
 	}
-	if c.curr != nil {
-		ctx.DocumentMatchPool.Put(c.curr)
-		c.curr = nil
+	if c.term != nil {
+		on, err := c.term.move(to)
+		if err != nil {
+			return err
+		}
+		c.on, c.done, c.id, c.score = on, !on, c.term.id, c.term.score
+		return nil
 	}
+	release(ctx, c)
 	var dm *search.DocumentMatch
 	var err error
 	if to == nil {
@@ -296,7 +320,7 @@ func (c *bestClause) move(ctx *search.SearchContext, to *uint64) error {
 		c.done = true
 		return nil
 	}
-	c.curr, c.id = dm, dm.IndexInternalID.Value()
+	c.curr, c.on, c.id, c.score = dm, true, dm.IndexInternalID.Value(), dm.Score
 	return nil
 }
 
@@ -306,12 +330,12 @@ func (c *bestClause) at(ctx *search.SearchContext, d uint64) (bool, error) {
 	if c.done {
 		return false, nil
 	}
-	if c.curr == nil || c.id < d {
+	if !c.on || c.id < d {
 		if err := c.move(ctx, &d); err != nil {
 			return false, err
 		}
 	}
-	return c.curr != nil && c.id == d, nil
+	return c.on && c.id == d, nil
 }
 
 // bestSearcher is bestQuery's searcher.
@@ -352,7 +376,7 @@ func (s *bestSearcher) start(ctx *search.SearchContext, from *uint64) error {
 		if err := c.move(ctx, from); err != nil {
 			return err
 		}
-		if c.curr != nil {
+		if c.on {
 			s.push(c)
 		}
 	}
@@ -386,14 +410,14 @@ func (s *bestSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 				}
 				continue
 			}
-			mustScore = s.must.curr.Score
+			mustScore = s.must.score
 		}
 		s.walkedHere = s.walkedHere[:0]
 		sum := 0.0
 		for len(s.queue) > 0 && s.queue[0].id == d {
 			c := s.pop()
 			s.walkedHere = append(s.walkedHere, c)
-			sum += c.curr.Score
+			sum += c.score
 		}
 		s.matched = append(s.matched[:0], s.walkedHere...)
 		keep, err := s.lookUp(ctx, d, sum, mustScore)
@@ -410,7 +434,7 @@ func (s *bestSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 			if err := c.move(ctx, nil); err != nil {
 				return nil, err
 			}
-			if c.curr != nil && c.pos >= s.walked {
+			if c.on && c.pos >= s.walked {
 				s.push(c)
 			}
 		}
@@ -438,7 +462,7 @@ func (s *bestSearcher) lookUp(ctx *search.SearchContext, d uint64, sum, mustScor
 		}
 		if ok {
 			s.matched = append(s.matched, c)
-			sum += c.curr.Score
+			sum += c.score
 		}
 	}
 	return true, nil
@@ -451,7 +475,7 @@ func (s *bestSearcher) skipTo(ctx *search.SearchContext, to uint64) error {
 		if err := c.move(ctx, &to); err != nil {
 			return err
 		}
-		if c.curr != nil {
+		if c.on {
 			s.push(c)
 		}
 	}
@@ -459,25 +483,35 @@ func (s *bestSearcher) skipTo(ctx *search.SearchContext, to uint64) error {
 }
 
 // score scores the passage s.matched (and must) match as bleve would, and
-// returns the first clause's match as the passage's, with every matched
-// clause's locations. The other matches go back to the pool, and no
-// clause holds a match any more.
+// returns the first clause's match as the passage's (or a new one, when
+// the first is walked without matches), with every matched clause's
+// locations. The other matches go back to the pool, and no clause holds
+// a match any more.
 func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *search.DocumentMatch {
 	m := s.matched
 	slices.SortFunc(m, func(a, b *bestClause) int { return a.order - b.order })
 	sum := 0.0
 	for _, c := range m {
-		sum += c.curr.Score
+		sum += c.score
 	}
 	rv := m[0].curr
+	if rv == nil {
+		rv = ctx.DocumentMatchPool.Get()
+		rv.IndexInternalID = bleveindex.NewIndexInternalID(rv.IndexInternalID, m[0].id)
+	}
+	m[0].curr = nil
 	rv.Score = sum * (float64(len(m)) / s.n)
 	s.others = s.others[:0]
 	for _, c := range m[1:] {
-		s.others = append(s.others, c.curr)
+		if c.curr != nil {
+			s.others = append(s.others, c.curr)
+		}
 	}
 	if s.must != nil {
 		rv.Score += mustScore
-		s.others = append(s.others, s.must.curr)
+		if s.must.curr != nil {
+			s.others = append(s.others, s.must.curr)
+		}
 	}
 	rv.FieldTermLocations = search.MergeFieldTermLocations(rv.FieldTermLocations, s.others)
 	for _, c := range m {
@@ -485,7 +519,9 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 			rv.FieldTermLocations = append(rv.FieldTermLocations, search.FieldTermLocation{Field: l.field, Term: l.term, Location: bareMatch})
 		}
 	}
-	m[0].curr = nil
+	if m[0].term == nil {
+		m[0].on = false // its match is rv
+	}
 	for _, c := range m[1:] {
 		release(ctx, c)
 	}
@@ -496,11 +532,12 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 }
 
 // release hands a clause's match back to the pool. The clause stays on its
-// passage: its next move goes on from there.
+// passage: its next move goes on from there. A clause without matches
+// stays on it too, with its score.
 func release(ctx *search.SearchContext, c *bestClause) {
 	if c.curr != nil {
 		ctx.DocumentMatchPool.Put(c.curr)
-		c.curr = nil
+		c.curr, c.on = nil, false
 	}
 }
 
@@ -536,7 +573,7 @@ func (s *bestSearcher) returned(score float64) {
 		s.walked = walked
 		s.queue = s.queue[:0]
 		for _, c := range s.clauses[walked:] {
-			if c.curr != nil {
+			if c.on {
 				s.push(c)
 			}
 		}
