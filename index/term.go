@@ -11,6 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	zap "github.com/sendbot/sendbot/third_party/zapx"
 )
 
 // A bare term clause (see bestQuery) is walked more than anything else in
@@ -51,16 +53,17 @@ type termSegment struct {
 	first    uint64 // the segment's first passage number
 }
 
-// lengthPosting is a posting that gives its field's length, as zap's do.
+// lengthPosting is a posting that gives its field's length, as zap's
+// (NormUint64 is the length Norm is computed from).
 type lengthPosting interface {
 	NormUint64() uint64
 }
 
 // newTermSearcher returns the searcher of term in field, or nil when bleve's
-// own must search it: when r is not a scorch snapshot, the search does not
-// score by BM25 or wants locations, explanations or no scores, bleve has
-// synonyms or shared statistics for it, or a segment's postings do not
-// give their field lengths.
+// own must search it: when r is not a scorch snapshot of sendbot's zap
+// segments (whose postings give their field lengths), the search does not
+// score by BM25 or wants locations, explanations or no scores, or bleve
+// has synonyms or shared statistics for it.
 func newTermSearcher(ctx context.Context, r bleveindex.IndexReader, dicts map[string][]segment.TermDictionary,
 	field, term string, boost float64, o search.SearcherOptions) (*termSearcher, error) {
 	snap, ok := r.(*scorch.IndexSnapshot)
@@ -73,7 +76,25 @@ func newTermSearcher(ctx context.Context, r bleveindex.IndexReader, dicts map[st
 	if ctx.Value(search.BM25StatsKey) != nil {
 		return nil, nil
 	}
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	cardinality, err := snap.FieldCardinality(field)
+	if err != nil {
+		return nil, err
+	}
+	if docs == 0 || cardinality == 0 {
+		return nil, nil // bleve falls back to tf-idf
+	}
 	segs := snap.Segments()
+	for _, ss := range segs {
+		switch ss.Segment().(type) {
+		case *zap.Segment, *zap.SegmentBase:
+		default:
+			return nil, nil
+		}
+	}
 	ds, ok := dicts[field]
 	if !ok {
 		ds = make([]segment.TermDictionary, len(segs))
@@ -96,24 +117,10 @@ func newTermSearcher(ctx context.Context, r bleveindex.IndexReader, dicts map[st
 		s.count += pl.Count()
 		s.segs[i] = termSegment{list: pl, postings: pl.Iterator(true, true, false, nil), first: firsts[i]}
 	}
-	docs, err := r.DocCount()
-	if err != nil {
-		return nil, err
-	}
-	cardinality, err := snap.FieldCardinality(field)
-	if err != nil {
-		return nil, err
-	}
-	if docs == 0 && cardinality == 0 {
-		return nil, nil // bleve scores an empty index by tf-idf
-	}
 	if err := search.RecordTermSearcher(ctx); err != nil {
 		return nil, err
 	}
 	s.avg = math.Ceil(float64(cardinality) / float64(docs))
-	if s.avg <= 0 {
-		return nil, nil // bleve falls back to tf-idf
-	}
 	s.idf = math.Log(1 + (float64(docs)-float64(s.count)+0.5)/(float64(s.count)+0.5))
 	return s, nil
 }
