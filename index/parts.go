@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -43,31 +44,37 @@ func partsFor(docs uint64, procs int) []uint64 {
 	return starts
 }
 
-// searchBleve runs req on the index, in parts when the index is large
-// enough (see partsFor), and loads the stored fields of the hits it
-// returns (see loadStored).
+// searchBleve runs req on the index, in the index's parts when it is
+// large enough (see partsFor), and loads the stored fields of the hits
+// it returns (see loadStored).
 func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return ix.searchParts(ctx, req, ix.parts)
+}
+
+// searchParts is searchBleve in the parts that start at starts (after the
+// first); nil means one search.
+func (ix *Index) searchParts(ctx context.Context, req *bleve.SearchRequest, starts []uint64) (*bleve.SearchResult, error) {
 	noFields := *req
 	noFields.Fields = nil // loaded below, for the best only
 	var res *bleve.SearchResult
-	if len(ix.parts) == 0 {
+	if len(starts) == 0 {
 		r, err := ix.bleve.SearchInContext(ctx, &noFields)
 		if err != nil {
 			return nil, err
 		}
 		res = r
 	} else {
-		n := len(ix.parts) + 1
+		n := len(starts) + 1
 		results := make([]*bleve.SearchResult, n)
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
 			r := docRange{q: req.Query}
 			if i > 0 {
-				r.lo = ix.parts[i-1]
+				r.lo = starts[i-1]
 			}
 			if i < n-1 {
-				r.hi = ix.parts[i]
+				r.hi = starts[i]
 			}
 			part := noFields
 			part.Query = r
@@ -92,6 +99,86 @@ func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (*bl
 		}
 	}
 	return res, nil
+}
+
+// A search in one area only walks the passages of that area and the
+// national ones (see bestSearcher's must), and an area's passages are
+// mostly in one run: split evenly by number, one part had nearly all of
+// them to walk and the other nearly none, and the search took as long as
+// on one core. So a search in an area is split where the area's and the
+// national passages are shared evenly between the parts.
+
+// areaParts are where the parts of a search in an area start, by area key,
+// worked out on the first search in each area.
+type areaParts struct {
+	sync.Mutex
+	base   []uint64            // the index's parts they were worked out for
+	starts map[string][]uint64 // by area key
+}
+
+// partsIn are the parts of a search in the area with key areaKey ("" for
+// all): as many as the index's parts, each with as many of the passages
+// the area's searches walk (see inArea).
+func (ix *Index) partsIn(ctx context.Context, areaKey string) ([]uint64, error) {
+	if areaKey == "" || len(ix.parts) == 0 {
+		return ix.parts, nil
+	}
+	ap := &ix.areaParts
+	ap.Lock()
+	defer ap.Unlock()
+	if !slices.Equal(ap.base, ix.parts) {
+		ap.base, ap.starts = slices.Clone(ix.parts), map[string][]uint64{}
+	}
+	if starts, ok := ap.starts[areaKey]; ok {
+		return starts, nil
+	}
+	r, err := ix.reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var walked []uint64 // the passages of the area and the national ones, in order
+	for _, l := range inArea(areaKey).leaves {
+		nums, err := passagesWith(ctx, r, l.field, l.term)
+		if err != nil {
+			return nil, err
+		}
+		walked = append(walked, nums...)
+	}
+	slices.Sort(walked)
+	walked = slices.Compact(walked)
+	n := len(ix.parts) + 1
+	if len(walked) < n {
+		ap.starts[areaKey] = ix.parts
+		return ix.parts, nil
+	}
+	starts := make([]uint64, n-1)
+	for i := 1; i < n; i++ {
+		starts[i-1] = walked[len(walked)*i/n]
+	}
+	ap.starts[areaKey] = starts
+	return starts, nil
+}
+
+// passagesWith are the numbers of the passages that have term in field,
+// in order.
+func passagesWith(ctx context.Context, r bleveindex.IndexReader, field, term string) ([]uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	nums := make([]uint64, 0, tfr.Count())
+	for {
+		tfd, err := tfr.Next(nil)
+		if err != nil {
+			return nil, err
+		}
+		if tfd == nil {
+			return nums, nil
+		}
+		nums = append(nums, tfd.ID.Value())
+	}
 }
 
 // mergeParts merges the parts' hits, each best first, into the best size:

@@ -56,6 +56,63 @@ func TestPartsFindTheSameAnswers(t *testing.T) {
 	sameAnswersInParts(t, ix, []uint64{docs / 5, docs / 2, docs + 10}, true)
 }
 
+// TestAreaPartsShareTheAreasPassages splits a search in each area of the
+// built-in corpus into three parts, and wants each part to have a third
+// of the passages a search in the area walks: the area's and the
+// national ones. TestPartsFindTheSameAnswers asks the eval's questions,
+// some in an area, in such parts.
+func TestAreaPartsShareTheAreasPassages(t *testing.T) {
+	ix := builtinIndex(t)
+	docs, err := ix.bleve.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(saved []uint64) { ix.parts = saved }(ix.parts)
+	ix.parts = []uint64{docs / 3, docs * 2 / 3}
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	tested := 0
+	for key, name := range ix.areas {
+		if corpus.IsNational(name) {
+			continue
+		}
+		starts, err := ix.partsIn(context.Background(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(starts) != len(ix.parts) {
+			t.Fatalf("%s: parts start at %v, want %d starts", name, starts, len(ix.parts))
+		}
+		walked := map[uint64]bool{}
+		for _, l := range inArea(key).leaves {
+			nums, err := passagesWith(context.Background(), r, l.field, l.term)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range nums {
+				walked[n] = true
+			}
+		}
+		counts := make([]int, len(starts)+1)
+		for n := range walked {
+			counts[sort.Search(len(starts), func(i int) bool { return starts[i] > n })]++
+		}
+		for _, c := range counts {
+			if c < len(walked)/3-1 || c > len(walked)/3+1 {
+				t.Errorf("%s: the parts starting at %v walk %v of its %d passages, want a third each", name, starts, counts, len(walked))
+				break
+			}
+		}
+		tested++
+	}
+	if tested < 2 {
+		t.Fatalf("%d local areas in the built-in corpus; the test wants two", tested)
+	}
+}
+
 // TestSameAnswersAtScale does the same as TestBestFindsWhatBleveFinds and
 // TestPartsFindTheSameAnswers on the corpus in $SENDBOT_BENCH_CORPUS, in
 // the parts Open chose for it, for instance bench/perf's 100,000 passages

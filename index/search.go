@@ -161,7 +161,8 @@ type Index struct {
 	// parts are where each part of a search starts, after the first
 	// (see partsFor); nil for one search.
 	parts      []uint64
-	holdsFloor bool // see heapFloor
+	areaParts  areaParts // the parts of a search in an area
+	holdsFloor bool      // see heapFloor
 	closeOnce  sync.Once
 }
 
@@ -334,7 +335,11 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	if err := ix.countUses(ctx, &q); err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
-	sr, err := ix.searchBleve(ctx, candidateRequest(q))
+	parts, err := ix.partsIn(ctx, areaKey)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	sr, err := ix.searchParts(ctx, candidateRequest(q), parts)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
