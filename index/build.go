@@ -9,6 +9,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -497,7 +499,19 @@ func replace(dir string, write func(fresh string) error) error {
 	}
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	fresh := dir + buildingInfix + stamp
-	if err := write(fresh); err != nil {
+	err = write(fresh)
+	// Writing an index takes memory that is garbage once it is written:
+	// hundreds of MiB at 100,000 passages. Go hands such memory back to
+	// the system bit by bit in the background, for seconds, and searches
+	// answered meanwhile were slower: at 100,000 passages, p95 6.5-7.7 ms
+	// in the seconds after a build in the same process, 5.8-6.3 ms with
+	// the memory handed back at once. It also leaves serve's memory after
+	// a reindex as it was before. zap keeps its buffers for building
+	// segments in a sync.Pool, which one collection only sets aside, so
+	// two are needed before the memory is handed back.
+	runtime.GC()
+	debug.FreeOSMemory()
+	if err != nil {
 		return err
 	}
 	if err := syncTree(fresh); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -393,5 +394,45 @@ func TestSayNoMeansRefuse(t *testing.T) {
 		if h.Title != "Appeals" || !contains(bold, "refuses") {
 			t.Errorf("%q: top hit %q with %q in bold, want Appeals with \"refuses\"", q, h.Title, bold)
 		}
+	}
+}
+
+// TestRebuildHandsBackItsMemory rebuilds an index of 10,000 passages and
+// wants the memory the build took and no longer uses handed back to the
+// system when Rebuild returns, not left for Go to collect and hand back
+// bit by bit while the searches that follow are answered.
+func TestRebuildHandsBackItsMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 10,000 passages")
+	}
+	words := strings.Fields("plan school support child needs assessment council health care transport therapy " +
+		"parent carer forum review annual tribunal appeal mediation budget respite break travel eligibility")
+	var docs []corpus.Document
+	for d := range 100 {
+		doc := corpus.Document{Path: fmt.Sprintf("testshire/doc%03d.md", d), Title: "Document " + words[d%len(words)], Area: "Testshire"}
+		for p := range 100 {
+			var text []string
+			for w := range 60 {
+				text = append(text, words[(d*7+p*13+w*w)%len(words)])
+			}
+			doc.Passages = append(doc.Passages, corpus.Passage{ID: fmt.Sprintf("p%03d", p), Text: strings.Join(text, " ")})
+		}
+		docs = append(docs, doc)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Rebuild(context.Background(), dir, docs, corpus.BuiltinGlossary(), Source{}); err != nil {
+		t.Fatal(err)
+	}
+	// Right after Rebuild, Go should hold from the system little more
+	// than the heap still in use once the garbage is collected.
+	var after, live runtime.MemStats
+	runtime.ReadMemStats(&after)
+	runtime.GC()
+	runtime.ReadMemStats(&live)
+	runtime.KeepAlive(docs) // in use throughout, as a caller's corpus is
+	held := after.HeapSys - after.HeapReleased
+	t.Logf("after the rebuild Go holds %d MiB of heap from the system; %d MiB are in use once collected", held>>20, live.HeapInuse>>20)
+	if held > live.HeapInuse+32<<20 {
+		t.Errorf("after the rebuild Go holds %d MiB of heap from the system, and only %d MiB are in use once collected", held>>20, live.HeapInuse>>20)
 	}
 }
