@@ -131,10 +131,7 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 		return nil, err
 	}
 	// Ceilings are known only for BM25: tf-idf's grow with a word's count.
-	bm25 := false
-	if model, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok {
-		bm25 = model() == bleveindex.BM25Scoring
-	}
+	bm25 := scoresBM25(ctx)
 	tf := map[string]float64{}
 	dicts := map[string][]segment.TermDictionary{} // by field, for newTermSearcher
 	build := func(c clause, order int) (*bestClause, error) {

@@ -14,3 +14,14 @@ import (
 func init() {
 	scorch.RegisterSegmentPlugin(&zap.ZapPlugin{}, true)
 }
+
+// segmentFirsts are the numbers of each segment's first passage: bleve
+// numbers passages across segments in order, so a segment's first is the
+// count of all passages, deleted or not, in those before it.
+func segmentFirsts(segs []*scorch.SegmentSnapshot) []uint64 {
+	firsts := make([]uint64, len(segs))
+	for i := 1; i < len(segs); i++ {
+		firsts[i] = firsts[i-1] + segs[i-1].Segment().Count()
+	}
+	return firsts
+}

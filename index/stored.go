@@ -34,12 +34,7 @@ func loadStored(r bleveindex.IndexReader, hits search.DocumentMatchCollection, r
 		want[f] = true
 	}
 	segs := snap.Segments()
-	// bleve numbers passages across segments in order: a segment's first
-	// is the count of all passages, deleted or not, in those before it.
-	offsets := make([]uint64, len(segs))
-	for i := 1; i < len(segs); i++ {
-		offsets[i] = offsets[i-1] + segs[i-1].Segment().Count()
-	}
+	offsets := segmentFirsts(segs)
 	for _, h := range hits {
 		if h.Fields != nil {
 			continue

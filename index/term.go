@@ -131,17 +131,6 @@ func scoresBM25(ctx context.Context) bool {
 	return ok && model() == bleveindex.BM25Scoring
 }
 
-// segmentFirsts are the numbers of each segment's first passage: bleve
-// numbers passages across segments in order, so a segment's first is the
-// count of all passages, deleted or not, in those before it.
-func segmentFirsts(segs []*scorch.SegmentSnapshot) []uint64 {
-	firsts := make([]uint64, len(segs))
-	for i := 1; i < len(segs); i++ {
-		firsts[i] = firsts[i-1] + segs[i-1].Segment().Count()
-	}
-	return firsts
-}
-
 // move puts the searcher on its next posting, or its first at or after
 // passage to, and reports whether there is one.
 func (s *termSearcher) move(to *uint64) (bool, error) {
