@@ -236,13 +236,19 @@ func termUses(ctx context.Context, r bleveindex.IndexReader, field, term string)
 }
 
 // leafUses counts, once each, the passages that use the terms of b's
-// leaves, for b.uses. r must read the index b is searched in.
-func leafUses(ctx context.Context, r bleveindex.IndexReader, b bestQuery) (map[leaf]uint64, error) {
+// leaves, for b.uses: those known already are taken from known. r must
+// read the index b is searched in, and known must have been counted in
+// it.
+func leafUses(ctx context.Context, r bleveindex.IndexReader, b bestQuery, known map[leaf]uint64) (map[leaf]uint64, error) {
 	uses := map[leaf]uint64{}
 	for _, c := range b.all() {
 		for _, l := range c.leaves {
 			k := leaf{field: l.field, term: l.term}
 			if _, ok := uses[k]; ok {
+				continue
+			}
+			if n, ok := known[k]; ok {
+				uses[k] = n
 				continue
 			}
 			n, err := termUses(ctx, r, l.field, l.term)

@@ -44,7 +44,7 @@ func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 				if area != "" {
 					b.must = inArea(area)
 				}
-				if err := ix.countUses(context.Background(), &b); err != nil {
+				if err := ix.countUses(context.Background(), &b, p.uses); err != nil {
 					t.Fatal(err)
 				}
 				label := fmt.Sprintf("%s in %q, best %d", q.ID, area, k)
@@ -132,7 +132,7 @@ func TestCeilingsBoundEveryScore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := ix.countUses(context.Background(), &b); err != nil {
+			if err := ix.countUses(context.Background(), &b, p.uses); err != nil {
 				t.Fatal(err)
 			}
 			s, err := b.Searcher(bm25(), r, ix.bleve.Mapping(), search.SearcherOptions{IncludeTermVectors: true})

@@ -58,6 +58,10 @@ type plan struct {
 	// for improvement"): a passage that has them side by side ranks
 	// higher, without their being needed for an answer.
 	pairs []string
+	// uses are how many passages use each of its words in each searchable
+	// field, as counted while weighing them; a search counts the rest
+	// (see countUses).
+	uses map[leaf]uint64
 }
 
 // idioms are question phrases whose key word is not what the answer says:
@@ -382,7 +386,8 @@ func (ix *Index) weigh(ctx context.Context, p *plan) {
 		return
 	}
 	defer reader.Close()
-	df := func(t string) float64 { return ix.docFreq(ctx, reader, t) }
+	p.uses = map[leaf]uint64{}
+	df := func(t string) float64 { return ix.docFreq(ctx, reader, t, p.uses) }
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		ix.weighConcept(c, df)
@@ -440,16 +445,20 @@ func (ix *Index) reader() (bleveindex.IndexReader, error) {
 }
 
 // docFreq is how many passages use t in whichever searchable field uses
-// it most.
-func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string) float64 {
+// it most. It keeps each field's count in uses, when set.
+func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string, uses map[leaf]uint64) float64 {
 	df := 0.0
 	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
 		tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
 		if err != nil {
 			continue
 		}
-		df = math.Max(df, float64(tfr.Count()))
+		n := tfr.Count()
 		tfr.Close()
+		df = math.Max(df, float64(n))
+		if uses != nil {
+			uses[leaf{field: field, term: t}] = n
+		}
 	}
 	return df
 }
@@ -495,7 +504,7 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked, s
 				break
 			}
 			// The fuzzy dictionary does not count uses; docFreq does.
-			uses := ix.docFreq(ctx, r, e.Term)
+			uses := ix.docFreq(ctx, r, e.Term, nil)
 			if uses < minCorrectionUses {
 				continue
 			}

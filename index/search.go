@@ -332,7 +332,7 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	if areaKey != "" {
 		q.must = inArea(areaKey)
 	}
-	if err := ix.countUses(ctx, &q); err != nil {
+	if err := ix.countUses(ctx, &q, p.uses); err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
 	parts, err := ix.partsIn(ctx, areaKey)
@@ -354,14 +354,14 @@ func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, no
 	return res, nil
 }
 
-// countUses sets q.uses from the index.
-func (ix *Index) countUses(ctx context.Context, q *bestQuery) error {
+// countUses sets q.uses: from known, and from the index for the rest.
+func (ix *Index) countUses(ctx context.Context, q *bestQuery, known map[leaf]uint64) error {
 	r, err := ix.reader()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	q.uses, err = leafUses(ctx, r, *q)
+	q.uses, err = leafUses(ctx, r, *q, known)
 	return err
 }
 
