@@ -449,12 +449,10 @@ func (ix *Index) reader() (bleveindex.IndexReader, error) {
 func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string, uses map[leaf]uint64) float64 {
 	df := 0.0
 	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
+		n, err := termUses(ctx, r, field, t)
 		if err != nil {
 			continue
 		}
-		n := tfr.Count()
-		tfr.Close()
 		df = math.Max(df, float64(n))
 		if uses != nil {
 			uses[leaf{field: field, term: t}] = n

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"sort"
+
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	zap "github.com/sendbot/sendbot/third_party/zapx"
@@ -24,4 +26,10 @@ func segmentFirsts(segs []*scorch.SegmentSnapshot) []uint64 {
 		firsts[i] = firsts[i-1] + segs[i-1].Segment().Count()
 	}
 	return firsts
+}
+
+// segmentOf is the segment that holds passage num, given each segment's
+// first (segmentFirsts), or -1 for none.
+func segmentOf(firsts []uint64, num uint64) int {
+	return sort.Search(len(firsts), func(i int) bool { return firsts[i] > num }) - 1
 }

@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"math"
-	"sort"
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -32,9 +31,10 @@ import (
 // termSearcher finds a term in a field, without locations, and scores it
 // as bleve's BM25 term searcher does.
 type termSearcher struct {
-	segs  []termSegment
-	seg   int    // the segment being read
-	count uint64 // passages with the term
+	segs   []termSegment
+	firsts []uint64 // each segment's first passage number (segmentFirsts)
+	seg    int      // the segment being read
+	count  uint64   // passages with the term
 	// idf, avg, boost and weight are bleve's TermQueryScorer's: the
 	// inverse document frequency, the field's average length, the
 	// query's boost, and its weight once the query norm is set.
@@ -50,7 +50,6 @@ type termSearcher struct {
 type termSegment struct {
 	list     segment.PostingsList
 	postings segment.PostingsIterator
-	first    uint64 // the segment's first passage number
 }
 
 // lengthPosting is a posting that gives its field's length, as zap's
@@ -107,15 +106,14 @@ func newTermSearcher(ctx context.Context, r bleveindex.IndexReader, dicts map[st
 		}
 		dicts[field] = ds
 	}
-	s := &termSearcher{boost: boost, weight: 1, segs: make([]termSegment, len(segs))}
-	firsts := segmentFirsts(segs)
+	s := &termSearcher{boost: boost, weight: 1, segs: make([]termSegment, len(segs)), firsts: segmentFirsts(segs)}
 	for i, ss := range segs {
 		pl, err := ds[i].PostingsList([]byte(term), ss.Deleted(), nil)
 		if err != nil {
 			return nil, err
 		}
 		s.count += pl.Count()
-		s.segs[i] = termSegment{list: pl, postings: pl.Iterator(true, true, false, nil), first: firsts[i]}
+		s.segs[i] = termSegment{list: pl, postings: pl.Iterator(true, true, false, nil)}
 	}
 	if err := search.RecordTermSearcher(ctx); err != nil {
 		return nil, err
@@ -141,22 +139,22 @@ func (s *termSearcher) move(to *uint64) (bool, error) {
 		// Jump to the segment that holds passage to. It is never an
 		// earlier one than the current match's, and after the postings
 		// have ended, bleve's term field reader jumps back to it too.
-		s.seg = max(sort.Search(len(s.segs), func(i int) bool { return s.segs[i].first > *to })-1, 0)
+		s.seg = max(segmentOf(s.firsts, *to), 0)
 	}
 	for ; s.seg < len(s.segs); s.seg++ {
-		seg := s.segs[s.seg]
+		postings, first := s.segs[s.seg].postings, s.firsts[s.seg]
 		var p segment.Posting
 		var err error
-		if to != nil && *to > seg.first {
-			p, err = seg.postings.Advance(*to - seg.first)
+		if to != nil && *to > first {
+			p, err = postings.Advance(*to - first)
 		} else {
-			p, err = seg.postings.Next()
+			p, err = postings.Next()
 		}
 		if err != nil {
 			return false, err
 		}
 		if p != nil {
-			s.id = seg.first + p.Number()
+			s.id = first + p.Number()
 			s.score = s.scoreOf(p.Frequency(), p.(lengthPosting).NormUint64())
 			s.on, s.seen = true, true
 			return true, nil
