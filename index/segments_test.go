@@ -1,9 +1,12 @@
 package index
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -30,6 +33,91 @@ func TestIndexesUseSendbotsZapx(t *testing.T) {
 	for _, s := range segs {
 		if got := reflect.TypeOf(s.Segment()).Elem().PkgPath(); got != want {
 			t.Errorf("a segment is read by %s, want %s", got, want)
+		}
+	}
+}
+
+// A batch asks every segment which of its passages' IDs the segment holds
+// already, to replace them; zapx answers from a filter of the segment's
+// IDs (third_party/zapx/idfilter.go). TestSegmentsFindEveryIDTheyHold
+// wants the same answer as looking each ID up alone, which does not use
+// the filter.
+func TestSegmentsFindEveryIDTheyHold(t *testing.T) {
+	idx := postingsIndex(t, 1500, postingsLayouts[1].del)
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	d := corpus.Document{Path: "testshire/postings.md"}
+	var ids []string
+	for i := range postingsPassages + 500 { // the last 500 are in no segment
+		ids = append(ids, passageID(d, corpus.Passage{ID: fmt.Sprintf("p%04d", i)}))
+	}
+	ids = append(ids, "", "p0001", "p0001@testshire/postings.mdx", "zzz")
+	segs := r.(*scorch.IndexSnapshot).Segments()
+	if len(segs) < 4 {
+		t.Fatalf("%d segments, want 4 or more", len(segs))
+	}
+	for _, s := range segs {
+		got, err := s.Segment().DocNumbers(ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := roaring.New()
+		for _, id := range ids {
+			one, err := s.Segment().DocNumbers([]string{id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Or(one)
+		}
+		if want.GetCardinality() != s.Segment().Count() {
+			t.Fatalf("looked up one by one, %d of a segment's %d passages were found", want.GetCardinality(), s.Segment().Count())
+		}
+		if !got.Equals(want) {
+			t.Errorf("a segment of %d passages found %d of them, want %d", s.Segment().Count(), got.GetCardinality(), want.GetCardinality())
+		}
+	}
+}
+
+// TestABatchReplacesPassagesOfEarlierSegments writes passages again, under
+// the same IDs, in a later batch, and wants them to replace the first
+// ones in every segment.
+func TestABatchReplacesPassagesOfEarlierSegments(t *testing.T) {
+	idx := postingsIndex(t, 1500, nil)
+	d := corpus.Document{Path: "testshire/postings.md", Title: "Postings", Area: "Testshire"}
+	b := idx.NewBatch()
+	for i := 0; i < postingsPassages; i += 7 { // some of every segment
+		p := corpus.Passage{ID: fmt.Sprintf("p%04d", i), Text: "replaced"}
+		if err := b.Index(passageID(d, p), passageFields(d, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != postingsPassages {
+		t.Errorf("%d passages after replacing some, want %d", n, postingsPassages)
+	}
+	for _, c := range []struct {
+		word string
+		want uint64
+	}{{"replac", (postingsPassages + 6) / 7}, {"vell", postingsPassages - (postingsPassages+6)/7}} {
+		res, err := idx.Search(bleve.NewSearchRequest(textQuery(c.word)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != c.want {
+			t.Errorf("%q is in %d passages, want %d", c.word, res.Total, c.want)
 		}
 	}
 }

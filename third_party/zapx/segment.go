@@ -161,6 +161,9 @@ type SegmentBase struct {
 
 	// segment level stats that are tracked and reported as part of the segment's lifecycle
 	stats *segment.Stats
+
+	// sendbot: the filter of the segment's IDs (idfilter.go)
+	ids lazyIDFilter
 }
 
 func (sb *SegmentBase) Size() int {
@@ -680,8 +683,14 @@ func (sb *SegmentBase) DocNumbers(ids []string) (*roaring.Bitmap, error) {
 			return nil, err
 		}
 		sMaxStr := string(sMax)
+		// sendbot: a batch asks every segment about each of its IDs; the
+		// filter skips the lookups of IDs the segment does not hold.
+		var filter *idFilter
+		if len(ids) >= idFilterMinIDs {
+			filter = sb.idFilter(idDict)
+		}
 		for _, id := range ids {
-			if id <= sMaxStr {
+			if id <= sMaxStr && (filter == nil || filter.mayHold(id)) {
 				postingsList, err = idDict.postingsList([]byte(id), nil, postingsList)
 				if err != nil {
 					return nil, err
