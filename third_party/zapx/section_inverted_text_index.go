@@ -170,6 +170,11 @@ func mergeAndPersistInvertedSection(segments []*SegmentBase, dropsIn []*roaring.
 
 		newRoaring.Clear()
 
+		// sendbot: the dictionary is built on a goroutine of its own
+		// (dictpipe.go); wait is deferred for the returns on error.
+		dict := insertInto(newVellum)
+		defer dict.wait()
+
 		var lastDocNum, lastFreq, lastNorm uint64
 
 		// determines whether to use "1-hit" encoding optimization
@@ -196,10 +201,7 @@ func mergeAndPersistInvertedSection(segments []*SegmentBase, dropsIn []*roaring.
 			}
 
 			if postingsOffset > 0 {
-				err = newVellum.Insert(term, postingsOffset)
-				if err != nil {
-					return err
-				}
+				dict.insert(term, postingsOffset)
 			}
 
 			newRoaring.Clear()
@@ -293,6 +295,9 @@ func mergeAndPersistInvertedSection(segments []*SegmentBase, dropsIn []*roaring.
 
 		err = finishTerm(prevTerm)
 		if err != nil {
+			return nil, err
+		}
+		if err = dict.wait(); err != nil {
 			return nil, err
 		}
 
