@@ -335,7 +335,7 @@ func TestCompactLeavesOneSegment(t *testing.T) {
 // TestBuildWritesEveryBatch builds a corpus of several batches, which are
 // written two at a time, and finds passages from the first and the last.
 func TestBuildWritesEveryBatch(t *testing.T) {
-	n := batchSize*2 + batchSize/2
+	n := minBatch*2 + 1000 // three batches, the last a short one
 	var docs []corpus.Document
 	for i := 0; i < n/100; i++ {
 		d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: fmt.Sprintf("Leaflet %d", i), Area: "Testshire", Kind: "local-offer"}
