@@ -216,6 +216,7 @@ func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document
 	}
 	err := func() error {
 		defer close(batches)
+		docsOf := newDocumentMaker(idx.Mapping())
 		batch := idx.NewBatch()
 		send := func() {
 			select {
@@ -231,7 +232,7 @@ func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document
 			}
 			t.add(d)
 			for _, p := range d.Passages {
-				if err := batch.Index(passageID(d, p), passageFields(d, p)); err != nil {
+				if err := batch.IndexAdvanced(docsOf.document(d, p)); err != nil {
 					return fmt.Errorf("index %s: %w", d.Path, err)
 				}
 				t.passage(d.Area, 1)
@@ -459,28 +460,6 @@ func scope(area string) string {
 		return scopeNational
 	}
 	return "local"
-}
-
-func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
-	published := ""
-	if !d.Published.IsZero() {
-		published = d.Published.Format(time.DateOnly)
-	}
-	return map[string]any{
-		fieldText:      p.Text,
-		fieldPairs:     p.Text,
-		fieldTitle:     d.Title,
-		fieldSection:   p.Section,
-		fieldArea:      d.Area,
-		fieldAreaKey:   corpus.AreaKey(d.Area),
-		fieldKind:      d.Kind,
-		fieldPublished: published,
-		fieldPublisher: d.Publisher,
-		fieldSourceURL: d.SourceURL,
-		fieldPath:      d.Path,
-		fieldPage:      float64(p.Page),
-		fieldScope:     scope(d.Area),
-	}
 }
 
 // Rebuild builds a new index of docs beside dir and then moves it into

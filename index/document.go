@@ -1,0 +1,172 @@
+package index
+
+import (
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sendbot/sendbot/corpus"
+)
+
+// A build makes each passage's bleve document itself instead of handing
+// bleve a map of its fields to map. It makes the same document, field
+// for field (TestDocumentsAreTheMappingsDocuments wants the same segment,
+// byte for byte), with less work:
+//
+//   - bleve's mapping finds each field's mapping by reflection, for every
+//     passage; here the fields are known.
+//   - bleve counts a field's words into a map of one allocation per
+//     distinct word, and one more for each word used twice; here a
+//     field's counts take four allocations (passageField.Analyze).
+//   - The text and pairs fields read the same words: they are analysed
+//     once per passage, without the lookup sharedAnalyzer needs.
+
+// documentMaker makes passages' documents for one index's mapping.
+type documentMaker struct {
+	words    analysis.Analyzer // sendbot_en
+	keywords analysis.Analyzer // the mapping's keyword analyzer
+	pairs    pairFilter
+	stored   analysis.Analyzer // what the mapping gives fields that are only stored
+}
+
+func newDocumentMaker(m mapping.IndexMapping) documentMaker {
+	im := m.(*mapping.IndexMappingImpl)
+	return documentMaker{
+		words:    im.AnalyzerNamed(analyzer),
+		keywords: im.AnalyzerNamed(keyword.Name),
+		pairs:    pairFilterOf(im.AnalyzerNamed(pairsAnalyzer)),
+		stored:   im.AnalyzerNamed(im.DefaultAnalyzer),
+	}
+}
+
+// Field options, as the mapping's field mappings give them.
+const (
+	searchableOptions = bleveindex.IndexField | bleveindex.StoreField | bleveindex.IncludeTermVectors
+	pairsOptions      = bleveindex.IndexField | bleveindex.IncludeTermVectors
+	storedOptions     = bleveindex.StoreField
+)
+
+// document is passage p of d as bleve's mapping makes it of
+// passageFields(d, p).
+func (m documentMaker) document(d corpus.Document, p corpus.Passage) *document.Document {
+	doc := document.NewDocument(passageID(d, p))
+	published := ""
+	if !d.Published.IsZero() {
+		published = d.Published.Format(time.DateOnly)
+	}
+	words := &passageWords{analyzer: m.words}
+	doc.AddField(&passageField{name: fieldText, options: searchableOptions, value: []byte(p.Text), words: words})
+	doc.AddField(&passageField{name: fieldPairs, options: pairsOptions, value: []byte(p.Text), words: words, pairs: &m.pairs})
+	doc.AddField(&passageField{name: fieldTitle, options: searchableOptions, value: []byte(d.Title), words: &passageWords{analyzer: m.words}})
+	doc.AddField(&passageField{name: fieldSection, options: searchableOptions, value: []byte(p.Section), words: &passageWords{analyzer: m.words}})
+	doc.AddField(document.NewTextFieldCustom(fieldArea, nil, []byte(d.Area), storedOptions, m.stored))
+	doc.AddField(document.NewTextFieldCustom(fieldAreaKey, nil, []byte(corpus.AreaKey(d.Area)), bleveindex.IndexField, m.keywords))
+	doc.AddField(document.NewTextFieldCustom(fieldKind, nil, []byte(d.Kind), bleveindex.IndexField|bleveindex.StoreField, m.keywords))
+	doc.AddField(document.NewTextFieldCustom(fieldPublished, nil, []byte(published), storedOptions, m.stored))
+	doc.AddField(document.NewTextFieldCustom(fieldPublisher, nil, []byte(d.Publisher), storedOptions, m.stored))
+	doc.AddField(document.NewTextFieldCustom(fieldSourceURL, nil, []byte(d.SourceURL), storedOptions, m.stored))
+	doc.AddField(document.NewTextFieldCustom(fieldPath, nil, []byte(d.Path), bleveindex.IndexField|bleveindex.StoreField, m.keywords))
+	doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldPage, nil, float64(p.Page), storedOptions))
+	doc.AddField(document.NewTextFieldCustom(fieldScope, nil, []byte(scope(d.Area)), bleveindex.IndexField, m.keywords))
+	return doc
+}
+
+// passageWords are a text's words, analysed once for the fields that
+// read them.
+type passageWords struct {
+	analyzer analysis.Analyzer
+	once     sync.Once
+	tokens   analysis.TokenStream
+}
+
+func (w *passageWords) of(text []byte) analysis.TokenStream {
+	w.once.Do(func() { w.tokens = w.analyzer.Analyze(text) })
+	return w.tokens
+}
+
+// passageField is bleve's document.TextField for a field that sendbot
+// analyses and keeps the places of words in, with the words counted in a
+// few allocations.
+type passageField struct {
+	name    string
+	options bleveindex.FieldIndexingOptions
+	value   []byte
+	words   *passageWords
+	pairs   *pairFilter // if the field holds the pairs of the words
+
+	length int
+	freqs  bleveindex.TokenFrequencies
+	size   int // of freqs, as freqs.Size() says, which walks the map
+}
+
+func (f *passageField) Name() string                                          { return f.name }
+func (f *passageField) ArrayPositions() []uint64                              { return nil }
+func (f *passageField) Options() bleveindex.FieldIndexingOptions              { return f.options }
+func (f *passageField) Value() []byte                                         { return f.value }
+func (f *passageField) NumPlainTextBytes() uint64                             { return uint64(len(f.value)) }
+func (f *passageField) EncodedFieldType() byte                                { return 't' }
+func (f *passageField) AnalyzedLength() int                                   { return f.length }
+func (f *passageField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies { return f.freqs }
+
+// Size is what document.TextField says for the same field.
+func (f *passageField) Size() int {
+	return textFieldSize + len(f.name) + len(f.value) + f.size
+}
+
+// The sizes that Size and tokenFrequencies add up, as bleve counts them.
+var (
+	textFieldSize = (&document.TextField{}).Size()
+	freqsSize     = bleveindex.TokenFrequencies{}.Size()
+	termSize      = bleveindex.TokenFrequencies{"": &bleveindex.TokenFreq{}}.Size() - freqsSize // a term of no bytes
+	placeSize     = (&bleveindex.TokenLocation{}).Size()
+)
+
+// Analyze counts the field's words as analysis.TokenFrequency does, with
+// each word's places in the order of the text.
+func (f *passageField) Analyze() {
+	tokens := f.words.of(f.value)
+	if f.pairs != nil {
+		tokens = f.pairs.Filter(tokens)
+	}
+	f.length = len(tokens)
+	f.freqs, f.size = tokenFrequencies(tokens)
+	f.words = nil // the words are garbage once every field has counted them
+}
+
+// tokenFrequencies is analysis.TokenFrequency for a field with term
+// vectors and no array positions: a map of each distinct term to its
+// count and places. The counts, the places and the lists of places are
+// each one allocation, beside the map's own. size is the map's Size.
+func tokenFrequencies(tokens analysis.TokenStream) (out bleveindex.TokenFrequencies, size int) {
+	out = make(bleveindex.TokenFrequencies, len(tokens))
+	size = freqsSize + len(tokens)*placeSize
+	freqs := make([]bleveindex.TokenFreq, 0, len(tokens)) // never grown: the map points into it
+	of := make([]*bleveindex.TokenFreq, len(tokens))      // each token's term
+	for i, t := range tokens {
+		tf, ok := out[string(t.Term)]
+		if !ok {
+			freqs = append(freqs, bleveindex.TokenFreq{Term: t.Term})
+			tf = &freqs[len(freqs)-1]
+			out[string(t.Term)] = tf
+			size += termSize + 2*len(t.Term) // the key and the term
+		}
+		tf.SetFrequency(tf.Frequency() + 1)
+		of[i] = tf
+	}
+	places := make([]bleveindex.TokenLocation, len(tokens))
+	lists := make([]*bleveindex.TokenLocation, len(tokens))
+	for i := range freqs {
+		n := freqs[i].Frequency()
+		freqs[i].Locations, lists = lists[:0:n], lists[n:]
+	}
+	for i, t := range tokens {
+		places[i] = bleveindex.TokenLocation{Start: t.Start, End: t.End, Position: t.Position}
+		of[i].Locations = append(of[i].Locations, &places[i])
+	}
+	return out, size
+}
