@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -169,7 +170,12 @@ func segmentRead(t *testing.T, docs []bleveindex.Document) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sb := seg.(*zap.SegmentBase)
+	return segmentHolds(t, seg)
+}
+
+// segmentHolds reads back all a segment holds, as segmentRead does.
+func segmentHolds(t *testing.T, sb segment.Segment) map[string]string {
+	t.Helper()
 	out := map[string]string{}
 	for _, field := range sb.Fields() {
 		var b strings.Builder

@@ -3,13 +3,18 @@ package index
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	upstream "github.com/blevesearch/zapx/v17"
 
 	"github.com/sendbot/sendbot/corpus"
+	zap "github.com/sendbot/sendbot/third_party/zapx"
 )
 
 // TestIndexesUseSendbotsZapx builds and opens an index and wants its
@@ -119,5 +124,60 @@ func TestABatchReplacesPassagesOfEarlierSegments(t *testing.T) {
 		if res.Total != c.want {
 			t.Errorf("%q is in %d passages, want %d", c.word, res.Total, c.want)
 		}
+	}
+}
+
+// TestSegmentsHoldWhatUpstreamsHold builds a segment of the same passages
+// with sendbot's zapx and with upstream's (zapx v17, which bleve brings),
+// and wants them to hold the same words, postings and stored fields. The
+// passages are the default corpus's, made as a build makes them, and a
+// few with a field name twice, which zapx reads otherwise.
+func TestSegmentsHoldWhatUpstreamsHold(t *testing.T) {
+	docs := documentTestCorpus(t)
+	m := newMapping(commonWords(textAnalyzer(), docs))
+	analysed := func() []bleveindex.Document {
+		maker := newDocumentMaker(m)
+		var out []bleveindex.Document
+		for _, d := range docs {
+			for _, p := range d.Passages {
+				out = append(out, maker.document(d, p))
+			}
+		}
+		for i := range 3 { // a field twice, among the others
+			d := document.NewDocument(fmt.Sprintf("twice-%d", i))
+			d.AddField(document.NewTextFieldCustom(fieldText, nil, []byte("short breaks for carers"), searchableOptions, textAnalyzer()))
+			d.AddField(document.NewTextFieldCustom(fieldText, []uint64{1}, []byte("breaks at weekends"), searchableOptions, textAnalyzer()))
+			d.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte("Short breaks"), searchableOptions, textAnalyzer()))
+			out = slices.Insert(out, 40*i, bleveindex.Document(d))
+		}
+		for _, d := range out {
+			d.(*document.Document).AddIDField()
+			d.VisitFields(func(f bleveindex.Field) {
+				if f.Options().IsIndexed() {
+					f.Analyze()
+				}
+			})
+		}
+		return out
+	}
+	mine, _, err := (&zap.ZapPlugin{}).New(analysed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _, err := (&upstream.ZapPlugin{}).New(analysed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := segmentHolds(t, mine), segmentHolds(t, theirs)
+	if len(want) < 100 {
+		t.Fatalf("upstream's segment has only %d parts", len(want))
+	}
+	for part, w := range want {
+		if got[part] != w {
+			t.Errorf("the segments differ in %s", part)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("sendbot's segment has %d fields and stored passages, upstream's %d", len(got), len(want))
 	}
 }

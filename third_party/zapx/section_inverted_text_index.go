@@ -712,44 +712,17 @@ func (io *invertedIndexOpaque) process(field index.Field, fieldID uint16, docNum
 	// if the fieldID is MaxUint16, it's mainly indicated that the caller has
 	// finished invoking the process() for every field on that doc.
 	if fieldID == math.MaxUint16 {
-		for fid, tfs := range io.reusableFieldTFs {
-			dict := io.Dicts[fid]
-			norm := math.Float32frombits(uint32(io.reusableFieldLens[fid]))
-
-			for term, tf := range tfs {
-				pid := dict[term] - 1
-				bs := io.Postings[pid]
-				bs.Add(uint32(docNum))
-
-				io.FreqNorms[pid] = append(io.FreqNorms[pid],
-					interimFreqNorm{
-						freq:    uint64(tf.Frequency()),
-						norm:    norm,
-						numLocs: len(tf.Locations),
-					})
-
-				if len(tf.Locations) > 0 {
-					locs := io.Locs[pid]
-
-					for _, loc := range tf.Locations {
-						var locf = uint16(fid)
-						if loc.Field != "" {
-							locf = uint16(io.getOrDefineField(loc.Field))
-						}
-						var arrayposs []uint64
-						if len(loc.ArrayPositions) > 0 {
-							arrayposs = loc.ArrayPositions
-						}
-						locs = append(locs, interimLoc{
-							fieldID:   locf,
-							pos:       uint64(loc.Position),
-							start:     uint64(loc.Start),
-							end:       uint64(loc.End),
-							arrayposs: arrayposs,
-						})
-					}
-
-					io.Locs[pid] = locs
+		// sendbot: the document's terms as realloc found them, unless a
+		// field name repeats (termrefs.go).
+		if refs, found := io.docTerms.of(docNum); found {
+			for _, ref := range refs {
+				io.addPosting(docNum, ref.fid, ref.pid, ref.tf)
+			}
+		} else {
+			for fid, tfs := range io.reusableFieldTFs {
+				dict := io.Dicts[fid]
+				for term, tf := range tfs {
+					io.addPosting(docNum, uint16(fid), dict[term]-1, tf)
 				}
 			}
 		}
@@ -761,11 +734,54 @@ func (io *invertedIndexOpaque) process(field index.Field, fieldID uint16, docNum
 	}
 
 	io.reusableFieldLens[fieldID] += field.AnalyzedLength()
+	if _, found := io.docTerms.of(docNum); found {
+		return // sendbot: process has the document's terms (termrefs.go)
+	}
 	existingFreqs := io.reusableFieldTFs[fieldID]
 	if existingFreqs != nil {
 		existingFreqs.MergeAll(field.Name(), field.AnalyzedTokenFrequencies())
 	} else {
 		io.reusableFieldTFs[fieldID] = field.AnalyzedTokenFrequencies()
+	}
+}
+
+// addPosting adds document docNum, in field fid, to the postings list pid
+// of the term tf counts. (sendbot: upstream's loop body in process, made
+// a function for the two loops that call it now.)
+func (io *invertedIndexOpaque) addPosting(docNum uint32, fid uint16, pid uint64, tf *index.TokenFreq) {
+	norm := math.Float32frombits(uint32(io.reusableFieldLens[fid]))
+	bs := io.Postings[pid]
+	bs.Add(uint32(docNum))
+
+	io.FreqNorms[pid] = append(io.FreqNorms[pid],
+		interimFreqNorm{
+			freq:    uint64(tf.Frequency()),
+			norm:    norm,
+			numLocs: len(tf.Locations),
+		})
+
+	if len(tf.Locations) > 0 {
+		locs := io.Locs[pid]
+
+		for _, loc := range tf.Locations {
+			var locf = fid
+			if loc.Field != "" {
+				locf = uint16(io.getOrDefineField(loc.Field))
+			}
+			var arrayposs []uint64
+			if len(loc.ArrayPositions) > 0 {
+				arrayposs = loc.ArrayPositions
+			}
+			locs = append(locs, interimLoc{
+				fieldID:   locf,
+				pos:       uint64(loc.Position),
+				start:     uint64(loc.Start),
+				end:       uint64(loc.End),
+				arrayposs: arrayposs,
+			})
+		}
+
+		io.Locs[pid] = locs
 	}
 }
 
@@ -812,8 +828,10 @@ func (i *invertedIndexOpaque) realloc() {
 	// initialize dicts and dict keys from fieldsMap
 	i.initDictsAndKeysFromFields()
 
+	i.docTerms.reset()
 	visitField := func(field index.Field, docNum int) {
 		fieldID := uint16(i.getOrDefineField(field.Name()))
+		i.docTerms.field(docNum, fieldID)
 
 		dict := i.Dicts[fieldID]
 		dictKeys := i.DictKeys[fieldID]
@@ -833,6 +851,7 @@ func (i *invertedIndexOpaque) realloc() {
 			}
 
 			pid := pidPlus1 - 1
+			i.docTerms.refs = append(i.docTerms.refs, termRef{tf: tf, pid: pid, fid: fieldID})
 
 			i.numTermsPerPostingsList[pid] += 1
 			i.numLocsPerPostingsList[pid] += len(tf.Locations)
@@ -875,6 +894,7 @@ func (i *invertedIndexOpaque) realloc() {
 		result.VisitFields(func(field index.Field) {
 			visitField(field, docNum)
 		})
+		i.docTerms.endDocument()
 	}
 
 	numPostingsLists := pidNext
@@ -1044,6 +1064,9 @@ type invertedIndexOpaque struct {
 	reusableFieldLens []int
 	reusableFieldTFs  []index.TokenFrequencies
 
+	// sendbot: each document's terms as realloc found them (termrefs.go)
+	docTerms docTerms
+
 	tmp0 []byte
 
 	fieldAddrs map[int]int
@@ -1095,6 +1118,7 @@ func (io *invertedIndexOpaque) Reset() (err error) {
 
 	io.reusableFieldLens = io.reusableFieldLens[:0]
 	io.reusableFieldTFs = io.reusableFieldTFs[:0]
+	io.docTerms.reset()
 
 	io.tmp0 = io.tmp0[:0]
 	io.extraDocValues = nil
