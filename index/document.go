@@ -27,20 +27,18 @@ import (
 //     once per passage, without the lookup sharedAnalyzer needs.
 
 // documentMaker makes passages' documents for one index's mapping.
+// Fields that are only stored are never analysed, and have no analyzer.
 type documentMaker struct {
 	words    analysis.Analyzer // sendbot_en
 	keywords analysis.Analyzer // the mapping's keyword analyzer
 	pairs    pairFilter
-	stored   analysis.Analyzer // what the mapping gives fields that are only stored
 }
 
 func newDocumentMaker(m mapping.IndexMapping) documentMaker {
-	im := m.(*mapping.IndexMappingImpl)
 	return documentMaker{
-		words:    im.AnalyzerNamed(analyzer),
-		keywords: im.AnalyzerNamed(keyword.Name),
-		pairs:    pairFilterOf(im.AnalyzerNamed(pairsAnalyzer)),
-		stored:   im.AnalyzerNamed(im.DefaultAnalyzer),
+		words:    m.AnalyzerNamed(analyzer),
+		keywords: m.AnalyzerNamed(keyword.Name),
+		pairs:    pairFilterOf(m.AnalyzerNamed(pairsAnalyzer)),
 	}
 }
 
@@ -64,12 +62,12 @@ func (m documentMaker) document(d corpus.Document, p corpus.Passage) *document.D
 	doc.AddField(&passageField{name: fieldPairs, options: pairsOptions, value: []byte(p.Text), words: words, pairs: &m.pairs})
 	doc.AddField(&passageField{name: fieldTitle, options: searchableOptions, value: []byte(d.Title), words: &passageWords{analyzer: m.words}})
 	doc.AddField(&passageField{name: fieldSection, options: searchableOptions, value: []byte(p.Section), words: &passageWords{analyzer: m.words}})
-	doc.AddField(document.NewTextFieldCustom(fieldArea, nil, []byte(d.Area), storedOptions, m.stored))
+	doc.AddField(document.NewTextFieldCustom(fieldArea, nil, []byte(d.Area), storedOptions, nil))
 	doc.AddField(document.NewTextFieldCustom(fieldAreaKey, nil, []byte(corpus.AreaKey(d.Area)), bleveindex.IndexField, m.keywords))
 	doc.AddField(document.NewTextFieldCustom(fieldKind, nil, []byte(d.Kind), bleveindex.IndexField|bleveindex.StoreField, m.keywords))
-	doc.AddField(document.NewTextFieldCustom(fieldPublished, nil, []byte(published), storedOptions, m.stored))
-	doc.AddField(document.NewTextFieldCustom(fieldPublisher, nil, []byte(d.Publisher), storedOptions, m.stored))
-	doc.AddField(document.NewTextFieldCustom(fieldSourceURL, nil, []byte(d.SourceURL), storedOptions, m.stored))
+	doc.AddField(document.NewTextFieldCustom(fieldPublished, nil, []byte(published), storedOptions, nil))
+	doc.AddField(document.NewTextFieldCustom(fieldPublisher, nil, []byte(d.Publisher), storedOptions, nil))
+	doc.AddField(document.NewTextFieldCustom(fieldSourceURL, nil, []byte(d.SourceURL), storedOptions, nil))
 	doc.AddField(document.NewTextFieldCustom(fieldPath, nil, []byte(d.Path), bleveindex.IndexField|bleveindex.StoreField, m.keywords))
 	doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldPage, nil, float64(p.Page), storedOptions))
 	doc.AddField(document.NewTextFieldCustom(fieldScope, nil, []byte(scope(d.Area)), bleveindex.IndexField, m.keywords))
