@@ -226,5 +226,24 @@ func segmentHolds(t *testing.T, sb segment.Segment) map[string]string {
 		}
 		out[fmt.Sprintf("stored fields of passage %d", n)] = b.String()
 	}
+	dv, ok := sb.(segment.DocValueVisitable)
+	if !ok {
+		t.Fatalf("a %T has no doc values", sb)
+	}
+	fields, err := dv.VisitableDocValueFields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintln(&b, fields)
+	for n := range sb.Count() {
+		_, err := dv.VisitDocValues(n, fields, func(field string, term []byte) {
+			fmt.Fprintf(&b, "%d %s %q\n", n, field, term)
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	out["doc values"] = b.String()
 	return out
 }

@@ -131,7 +131,8 @@ func TestABatchReplacesPassagesOfEarlierSegments(t *testing.T) {
 // with sendbot's zapx and with upstream's (zapx v17, which bleve brings),
 // and wants them to hold the same words, postings and stored fields. The
 // passages are the default corpus's, made as a build makes them, and a
-// few with a field name twice, which zapx reads otherwise.
+// few with a field name twice, which zapx reads otherwise, and a field
+// with doc values.
 func TestSegmentsHoldWhatUpstreamsHold(t *testing.T) {
 	docs := documentTestCorpus(t)
 	m := newMapping(commonWords(textAnalyzer(), docs))
@@ -148,6 +149,8 @@ func TestSegmentsHoldWhatUpstreamsHold(t *testing.T) {
 			d.AddField(document.NewTextFieldCustom(fieldText, nil, []byte("short breaks for carers"), searchableOptions, textAnalyzer()))
 			d.AddField(document.NewTextFieldCustom(fieldText, []uint64{1}, []byte("breaks at weekends"), searchableOptions, textAnalyzer()))
 			d.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte("Short breaks"), searchableOptions, textAnalyzer()))
+			// A field with doc values, which sendbot's mapping has none of.
+			d.AddField(document.NewTextFieldCustom("sorted", nil, []byte(fmt.Sprintf("key %d of many", i)), bleveindex.IndexField|bleveindex.DocValues, textAnalyzer()))
 			out = slices.Insert(out, 40*i, bleveindex.Document(d))
 		}
 		for _, d := range out {

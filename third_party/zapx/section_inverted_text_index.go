@@ -570,9 +570,12 @@ func (io *invertedIndexOpaque) writeDicts(w *FileWriter) error {
 
 				freqNormOffset++
 
-				docTermMap[docNum] = append(
-					append(docTermMap[docNum], term...),
-					index.DocValueTermSeparator)
+				// sendbot: only a field with doc values writes them.
+				if io.IncludeDocValues[fieldID] {
+					docTermMap[docNum] = append(
+						append(docTermMap[docNum], term...),
+						index.DocValueTermSeparator)
+				}
 			}
 
 			tfEncoder.Close()
