@@ -103,13 +103,18 @@ func mergeSegmentBases(segmentBases []*SegmentBase, drops []*roaring.Bitmap, pat
 		return nil, 0, err
 	}
 
+	// sendbot: the file is written on a goroutine of its own
+	// (backgroundwrite.go).
+	bw := writeInBackground(f)
+
 	cleanup := func() {
+		_ = bw.wait()
 		_ = f.Close()
 		_ = os.Remove(path)
 	}
 
 	// buffer the output
-	br := bufio.NewWriterSize(f, DefaultFileMergerBufferSize)
+	br := bufio.NewWriterSize(bw, DefaultFileMergerBufferSize)
 
 	// wrap it for counting (tracking offsets)
 	cr := NewCountHashWriterWithStatsReporter(br, s)
@@ -133,6 +138,12 @@ func mergeSegmentBases(segmentBases []*SegmentBase, drops []*roaring.Bitmap, pat
 	}
 
 	err = br.Flush()
+	if err != nil {
+		cleanup()
+		return nil, 0, err
+	}
+
+	err = bw.wait()
 	if err != nil {
 		cleanup()
 		return nil, 0, err

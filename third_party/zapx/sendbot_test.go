@@ -1,9 +1,10 @@
 package zap
 
-// This test is sendbot's (see SENDBOT.md).
+// These tests are sendbot's (see SENDBOT.md).
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -66,5 +67,63 @@ func TestDictInserterReportsAnInsertError(t *testing.T) {
 	d.insert([]byte("a"), 1)
 	if err := d.wait(); err == nil {
 		t.Error("a term out of order was inserted without an error")
+	}
+}
+
+// TestBackgroundWriterWritesInOrder writes pieces of many sizes through a
+// backgroundWriter, reusing the caller's buffer, and wants them written
+// in order.
+func TestBackgroundWriterWritesInOrder(t *testing.T) {
+	var got, want bytes.Buffer
+	b := writeInBackground(&got)
+	piece := make([]byte, 0, 1<<20)
+	for i := range 200 {
+		piece = piece[:0]
+		for j := range (i * 7919) % (1 << 16) {
+			piece = append(piece, byte(i+j))
+		}
+		want.Write(piece)
+		if n, err := b.Write(piece); n != len(piece) || err != nil {
+			t.Fatalf("Write: %d, %v", n, err)
+		}
+	}
+	if err := b.wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.wait(); err != nil {
+		t.Fatal("a second wait:", err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("wrote %d bytes, not the %d given in order", got.Len(), want.Len())
+	}
+}
+
+// failingWriter fails every write after the first n bytes.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n < len(p) {
+		return 0, errors.New("disk full")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestBackgroundWriterReportsAWriteError wants a failed write reported by
+// a later Write and by wait. Write waits once two pieces are queued, so
+// the failure is seen within a few pieces.
+func TestBackgroundWriterReportsAWriteError(t *testing.T) {
+	b := writeInBackground(&failingWriter{n: 10})
+	var err error
+	for range 100 {
+		if _, err = b.Write(make([]byte, 8)); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		t.Error("Write went on after a write failed")
+	}
+	if err := b.wait(); err == nil || err.Error() != "disk full" {
+		t.Errorf("wait: %v, want disk full", err)
 	}
 }
