@@ -216,7 +216,10 @@ func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document
 	}
 	err := func() error {
 		defer close(batches)
-		docsOf := newDocumentMaker(idx.Mapping())
+		docsOf, err := newDocumentMaker(idx.Mapping())
+		if err != nil {
+			return fmt.Errorf("build index: %w", err)
+		}
 		batch := idx.NewBatch()
 		send := func() {
 			select {

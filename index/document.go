@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -29,17 +30,21 @@ import (
 // documentMaker makes passages' documents for one index's mapping.
 // Fields that are only stored are never analysed, and have no analyzer.
 type documentMaker struct {
-	words    analysis.Analyzer // sendbot_en
+	words    *enWords          // sendbot_en
 	keywords analysis.Analyzer // the mapping's keyword analyzer
 	pairs    pairFilter
 }
 
-func newDocumentMaker(m mapping.IndexMapping) documentMaker {
+func newDocumentMaker(m mapping.IndexMapping) (documentMaker, error) {
+	words, ok := m.AnalyzerNamed(analyzer).(*enWords)
+	if !ok {
+		return documentMaker{}, fmt.Errorf("the index's %s analyzer is a %T, not sendbot's", analyzer, m.AnalyzerNamed(analyzer))
+	}
 	return documentMaker{
-		words:    m.AnalyzerNamed(analyzer),
+		words:    words,
 		keywords: m.AnalyzerNamed(keyword.Name),
 		pairs:    pairFilterOf(m.AnalyzerNamed(pairsAnalyzer)),
-	}
+	}, nil
 }
 
 // Field options, as the mapping's field mappings give them.
@@ -57,11 +62,11 @@ func (m documentMaker) document(d corpus.Document, p corpus.Passage) *document.D
 	if !d.Published.IsZero() {
 		published = d.Published.Format(time.DateOnly)
 	}
-	words := &passageWords{analyzer: m.words}
+	words := &passageWords{analyzer: m.words, readers: 2}
 	doc.AddField(&passageField{name: fieldText, options: searchableOptions, value: []byte(p.Text), words: words})
 	doc.AddField(&passageField{name: fieldPairs, options: pairsOptions, value: []byte(p.Text), words: words, pairs: &m.pairs})
-	doc.AddField(&passageField{name: fieldTitle, options: searchableOptions, value: []byte(d.Title), words: &passageWords{analyzer: m.words}})
-	doc.AddField(&passageField{name: fieldSection, options: searchableOptions, value: []byte(p.Section), words: &passageWords{analyzer: m.words}})
+	doc.AddField(&passageField{name: fieldTitle, options: searchableOptions, value: []byte(d.Title), words: &passageWords{analyzer: m.words, readers: 1}})
+	doc.AddField(&passageField{name: fieldSection, options: searchableOptions, value: []byte(p.Section), words: &passageWords{analyzer: m.words, readers: 1}})
 	doc.AddField(document.NewTextFieldCustom(fieldArea, nil, []byte(d.Area), storedOptions, nil))
 	doc.AddField(document.NewTextFieldCustom(fieldAreaKey, nil, []byte(corpus.AreaKey(d.Area)), bleveindex.IndexField, m.keywords))
 	doc.AddField(document.NewTextFieldCustom(fieldKind, nil, []byte(d.Kind), bleveindex.IndexField|bleveindex.StoreField, m.keywords))
@@ -75,16 +80,29 @@ func (m documentMaker) document(d corpus.Document, p corpus.Passage) *document.D
 }
 
 // passageWords are a text's words, analysed once for the fields that
-// read them.
+// read them, in memory that the next text reuses once they all have.
 type passageWords struct {
-	analyzer analysis.Analyzer
-	once     sync.Once
+	analyzer *enWords
+	mu       sync.Mutex
+	readers  int // fields still to read the words
+	buf      *tokenBuf
 	tokens   analysis.TokenStream
 }
 
-func (w *passageWords) of(text []byte) analysis.TokenStream {
-	w.once.Do(func() { w.tokens = w.analyzer.Analyze(text) })
-	return w.tokens
+// read calls f with the words of text, the same text for every reader.
+// f must not keep them.
+func (w *passageWords) read(text []byte, f func(analysis.TokenStream)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.buf == nil && w.readers > 0 {
+		w.buf = tokenBufs.Get().(*tokenBuf)
+		w.tokens = w.analyzer.analyze(text, w.buf)
+	}
+	f(w.tokens)
+	if w.readers--; w.readers == 0 {
+		tokenBufs.Put(w.buf)
+		w.buf, w.tokens = nil, nil
+	}
 }
 
 // passageField is bleve's document.TextField for a field that sendbot
@@ -127,13 +145,14 @@ var (
 // Analyze counts the field's words as analysis.TokenFrequency does, with
 // each word's places in the order of the text.
 func (f *passageField) Analyze() {
-	tokens := f.words.of(f.value)
-	if f.pairs != nil {
-		tokens = f.pairs.Filter(tokens)
-	}
-	f.length = len(tokens)
-	f.freqs, f.size = tokenFrequencies(tokens)
-	f.words = nil // the words are garbage once every field has counted them
+	f.words.read(f.value, func(tokens analysis.TokenStream) {
+		if f.pairs != nil {
+			tokens = f.pairs.Filter(tokens)
+		}
+		f.length = len(tokens)
+		f.freqs, f.size = tokenFrequencies(tokens)
+	})
+	f.words = nil
 }
 
 // tokenFrequencies is analysis.TokenFrequency for a field with term

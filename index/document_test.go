@@ -73,7 +73,10 @@ func documentTestCorpus(t *testing.T) []corpus.Document {
 func TestDocumentsAreTheMappingsDocuments(t *testing.T) {
 	docs := documentTestCorpus(t)
 	m := newMapping(commonWords(textAnalyzer(), docs))
-	maker := newDocumentMaker(m)
+	maker, err := newDocumentMaker(m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var viaMapping, direct []bleveindex.Document
 	for _, d := range docs {
 		for _, p := range d.Passages {

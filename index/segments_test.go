@@ -137,7 +137,10 @@ func TestSegmentsHoldWhatUpstreamsHold(t *testing.T) {
 	docs := documentTestCorpus(t)
 	m := newMapping(commonWords(textAnalyzer(), docs))
 	analysed := func() []bleveindex.Document {
-		maker := newDocumentMaker(m)
+		maker, err := newDocumentMaker(m)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var out []bleveindex.Document
 		for _, d := range docs {
 			for _, p := range d.Passages {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"sync"
 	"unicode/utf8"
 
@@ -63,7 +64,17 @@ type enWords struct {
 }
 
 func (a *enWords) Analyze(input []byte) analysis.TokenStream {
-	toks := tokenizeWords(a.dots.Filter(input))
+	return a.analyze(input, nil)
+}
+
+// analyze is Analyze, with the tokens in buf when it is not nil: they
+// are buf's until it is used again.
+func (a *enWords) analyze(input []byte, buf *tokenBuf) analysis.TokenStream {
+	// The char filter copies the text; without a dot it changes nothing.
+	if bytes.IndexByte(input, '.') >= 0 {
+		input = a.dots.Filter(input)
+	}
+	toks := tokenizeWords(input, buf)
 	c := wordCaches.Get().(*wordCache)
 	defer wordCaches.Put(c)
 	out := toks[:0]
@@ -125,20 +136,27 @@ const maxCachedWords = 1 << 15
 // here; one with any other character goes to bleve's tokenizer. So does
 // text that is not UTF-8, which bleve's tokenizer stops splitting at the
 // first bad byte.
-func tokenizeWords(input []byte) analysis.TokenStream {
+//
+// The tokens are made in buf when it is not nil, reusing its memory.
+func tokenizeWords(input []byte, buf *tokenBuf) analysis.TokenStream {
 	if !utf8.Valid(input) {
 		return unicodeWords.Tokenize(input)
 	}
-	// About one word in six bytes of English.
-	toks := make(analysis.TokenStream, 0, len(input)/6+1)
-	store := make([]analysis.Token, 0, cap(toks))
+	if buf == nil {
+		// About one word in six bytes of English.
+		buf = &tokenBuf{toks: make(analysis.TokenStream, 0, len(input)/6+1)}
+		buf.store = make([]analysis.Token, 0, cap(buf.toks))
+	}
+	toks, store := buf.toks[:0], buf.store[:0]
 	add := func(t analysis.Token) {
 		if len(store) == cap(store) {
-			store = make([]analysis.Token, 0, 64)
+			// A new array: the tokens made so far point into the old one.
+			store = make([]analysis.Token, 0, max(64, 2*cap(store)))
 		}
 		store = append(store, t)
 		toks = append(toks, &store[len(store)-1])
 	}
+	defer func() { buf.toks, buf.store = toks, store }()
 	pos := 1
 	for i := 0; i < len(input); {
 		if asciiClass[input[i]] == other {
@@ -203,6 +221,15 @@ func tokenizeWords(input []byte) analysis.TokenStream {
 }
 
 var unicodeWords = unicode.NewUnicodeTokenizer()
+
+// tokenBuf is memory for a text's tokens, which tokenizeWords reuses.
+type tokenBuf struct {
+	toks  analysis.TokenStream
+	store []analysis.Token
+}
+
+// tokenBufs are tokenBufs free for a build's passages.
+var tokenBufs = sync.Pool{New: func() any { return new(tokenBuf) }}
 
 // The word-break classes of ASCII characters, as bit sets. Bytes of
 // other characters (128 and up) are in a stretch, and have their own.
