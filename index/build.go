@@ -108,6 +108,7 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 // write opens the index in dir with open, lets change fill it, then closes
 // and compacts it. On failure it removes dir.
 func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), change func(bleve.Index) error) (err error) {
+	defer collectLessWhileWriting()()
 	idx, err := open(dir)
 	if err != nil {
 		os.RemoveAll(dir)
@@ -192,7 +193,6 @@ func (t *tally) info(src Source) Info {
 func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document, t *tally) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer collectLessWhileWriting()()
 	n := 0
 	for _, d := range docs {
 		n += len(d.Passages)

@@ -8,21 +8,21 @@ import (
 )
 
 // Writing passages to an index allocates several times the index's size,
-// nearly all of it garbage within a batch. With Go's default target
-// (GOGC 100: collect once the heap has grown by as much as is live), a
-// build of 100,000 passages spent 21-23 s of CPU, 3 s of it more than
-// with a target of 200, which collects half as often.
+// nearly all of it garbage within a batch. Go's default target (GOGC
+// 100) collects once the heap has grown by as much as is live, and at
+// 100,000 passages, where little is live, a build collected so often
+// that it spent 3-4 s of CPU more than with a target of 300.
 //
-// The heap grows by twice as much between collections at 200, so it is
-// used only while the live heap is small: below writeGCLive. Above it,
-// as in a build of a million passages, whose documents alone are a
-// gigabyte, collections are rare already, and a higher target bought
-// nothing there but memory. Smaller batches (batchSizeFor) pay for the
-// rest: at 100,000 passages the build's peak memory is what it was at
-// 100 with batches twice the size.
+// So while it writes, a build lets the heap grow by up to writeHeadroom
+// between collections, and by as much as is live if that is more (the
+// default): the target is 100 x writeHeadroom / live, between 100 and
+// writeGCMost. At 100,000 passages (about 250 MiB live) that is 300; at a
+// million (over a gigabyte of documents alone) it is 100, where
+// collections are rare already and a higher target bought nothing but
+// memory. Smaller batches (batchSizeFor) keep less live at once.
 const (
-	writeGCPercent = 200
-	writeGCLive    = 512 << 20
+	writeHeadroom = 768 << 20
+	writeGCMost   = 300
 )
 
 // writeGC is the collector's target while writes run.
@@ -45,7 +45,7 @@ func collectLessWhileWriting() (done func()) {
 	defer writeGC.Unlock()
 	if writeGC.writes == 0 {
 		writeGC.before = gcPercent()
-		writeGC.set = writeGC.before >= 0 && writeGC.before < writeGCPercent
+		writeGC.set = writeGC.before >= 0 && writeGC.before < writeGCMost
 	}
 	writeGC.writes++
 	adjustWriteGCLocked()
@@ -71,11 +71,17 @@ func adjustWriteGCLocked() {
 	if writeGC.writes == 0 || !writeGC.set {
 		return
 	}
-	if liveHeap() < writeGCLive {
-		debug.SetGCPercent(writeGCPercent)
-	} else {
-		debug.SetGCPercent(writeGC.before)
+	debug.SetGCPercent(writeGCPercentFor(liveHeap(), writeGC.before))
+}
+
+// writeGCPercentFor is the target while writing with live bytes live,
+// never below the target before.
+func writeGCPercentFor(live uint64, before int) int {
+	p := writeGCMost
+	if live > 0 {
+		p = int(min(uint64(writeGCMost), 100*writeHeadroom/live))
 	}
+	return max(p, before)
 }
 
 // liveHeap is the heap that was live at the end of the last collection.

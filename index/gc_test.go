@@ -34,30 +34,61 @@ func TestWritesCollectLessWhileTheHeapIsSmall(t *testing.T) {
 	t.Setenv("GOGC", "")
 	setGCPercent(t, 100)
 	done1 := collectLessWhileWriting()
-	wantGCPercent(t, "writing", writeGCPercent)
+	wantGCPercent(t, "writing", writeGCMost)
 	done2 := collectLessWhileWriting()
 	done1()
 	done1()
-	wantGCPercent(t, "one write ended, twice", writeGCPercent)
+	wantGCPercent(t, "one write ended, twice", writeGCMost)
 	done2()
 	wantGCPercent(t, "both writes ended", 100)
 }
 
-// TestWritesCollectAsUsualWhenTheHeapIsLarge keeps more than writeGCLive
-// live, and wants the target left alone until it is freed.
+// TestWritesCollectAsUsualWhenTheHeapIsLarge keeps more than
+// writeHeadroom live, then half as much, then frees it, and wants the
+// target at 100, then near 200, then at writeGCMost.
 func TestWritesCollectAsUsualWhenTheHeapIsLarge(t *testing.T) {
 	t.Setenv("GOGC", "")
 	setGCPercent(t, 100)
-	large := make([]byte, writeGCLive+(16<<20))
+	large := make([]byte, writeHeadroom+(16<<20))
 	runtime.GC()
 	done := collectLessWhileWriting()
 	defer done()
 	wantGCPercent(t, "writing with a large heap", 100)
 	runtime.KeepAlive(large)
 	large = nil
+	half := make([]byte, writeHeadroom/2)
 	runtime.GC()
 	adjustWriteGC()
-	wantGCPercent(t, "writing once the heap is small again", writeGCPercent)
+	if got := gcPercent(); got < 180 || got > 200 {
+		t.Errorf("writing with half the headroom live: the collector's target is %d, want 180-200", got)
+	}
+	runtime.KeepAlive(half)
+	half = nil
+	runtime.GC()
+	adjustWriteGC()
+	wantGCPercent(t, "writing once the heap is small again", writeGCMost)
+}
+
+// TestWriteGCPercentKeepsTheHeadroom checks the target for heaps of
+// several sizes: the heap may grow by writeHeadroom, or by as much as
+// is live when that is more, and never less than before.
+func TestWriteGCPercentKeepsTheHeadroom(t *testing.T) {
+	for _, c := range []struct {
+		live   uint64
+		before int
+		want   int
+	}{
+		{0, 100, writeGCMost},
+		{writeHeadroom / 4, 100, writeGCMost},
+		{writeHeadroom / 2, 100, 200},
+		{writeHeadroom, 100, 100},
+		{4 * writeHeadroom, 100, 100},
+		{writeHeadroom / 4, 400, 400},
+	} {
+		if got := writeGCPercentFor(c.live, c.before); got != c.want {
+			t.Errorf("%d MiB live, %d before: %d, want %d", c.live>>20, c.before, got, c.want)
+		}
+	}
 }
 
 // TestWritesLeaveATargetTheyDidNotSet wants GOGC, a higher target and
@@ -119,8 +150,8 @@ func TestBuildCollectsLessWhileItWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := most.Load(); got != writeGCPercent {
-		t.Errorf("the collector's target was at most %d during the build, want %d", got, writeGCPercent)
+	if got := most.Load(); got != writeGCMost {
+		t.Errorf("the collector's target was at most %d during the build, want %d", got, writeGCMost)
 	}
 	wantGCPercent(t, "after the build", 100)
 }
