@@ -16,16 +16,17 @@ import (
 
 // A build makes each passage's bleve document itself instead of handing
 // bleve a map of its fields to map. It makes the same document, field
-// for field (TestDocumentsAreTheMappingsDocuments wants the same segment,
-// byte for byte), with less work:
+// for field (TestDocumentsAreTheMappingsDocuments wants the same fields,
+// and a segment of them to hold the same), with less work:
 //
 //   - bleve's mapping finds each field's mapping by reflection, for every
 //     passage; here the fields are known.
 //   - bleve counts a field's words into a map of one allocation per
 //     distinct word, and one more for each word used twice; here a
-//     field's counts take four allocations (passageField.Analyze).
+//     field's counts take five allocations (tokenFrequencies).
 //   - The text and pairs fields read the same words: they are analysed
-//     once per passage, without the lookup sharedAnalyzer needs.
+//     once per passage, without the lookup sharedAnalyzer needs, into
+//     memory that a later passage reuses once both have counted them.
 
 // documentMaker makes passages' documents for one index's mapping.
 // Fields that are only stored are never analysed, and have no analyzer.
