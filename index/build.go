@@ -96,7 +96,7 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	create := func(dir string) (bleve.Index, error) {
 		return bleve.NewUsing(dir, newMapping(commonWords(textAnalyzer(), docs)), scorch.Name, scorch.Name, writeConfig)
 	}
-	return write(ctx, dir, create, func(idx bleve.Index) error {
+	return write(ctx, dir, create, passagesIn(docs), func(idx bleve.Index) error {
 		t := newTally(Info{})
 		if err := indexDocuments(ctx, idx, docs, t); err != nil {
 			return err
@@ -105,10 +105,13 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	})
 }
 
-// write opens the index in dir with open, lets change fill it, then closes
-// and compacts it. On failure it removes dir.
-func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), change func(bleve.Index) error) (err error) {
-	defer collectLessWhileWriting()()
+// write opens the index in dir with open, lets change fill it with
+// passages new passages, then closes and compacts it. On failure it
+// removes dir.
+func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), passages int, change func(bleve.Index) error) (err error) {
+	if passages >= writeGCMinPassages {
+		defer collectLessWhileWriting()()
+	}
 	idx, err := open(dir)
 	if err != nil {
 		os.RemoveAll(dir)
@@ -193,11 +196,7 @@ func (t *tally) info(src Source) Info {
 func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document, t *tally) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	n := 0
-	for _, d := range docs {
-		n += len(d.Passages)
-	}
-	batchSize := batchSizeFor(n)
+	batchSize := batchSizeFor(passagesIn(docs))
 	batches := make(chan *bleve.Batch)
 	errs := make(chan error, batchWriters)
 	var wg sync.WaitGroup
@@ -287,6 +286,15 @@ var writeConfig = map[string]any{"scorchMergePlanOptions": map[string]any{
 	"MaxSegmentsPerTier": 1000,
 	"FloorSegmentSize":   1,
 }}
+
+// passagesIn counts the passages of docs.
+func passagesIn(docs []corpus.Document) int {
+	n := 0
+	for _, d := range docs {
+		n += len(d.Passages)
+	}
+	return n
+}
 
 // batchWriters is how many batches are written at once.
 const batchWriters = 2

@@ -115,43 +115,52 @@ func TestWritesLeaveATargetTheyDidNotSet(t *testing.T) {
 }
 
 // TestBuildCollectsLessWhileItWrites watches the collector's target
-// while a build of three batches runs, and wants it raised during the
-// build and put back after.
+// while builds run, and wants it raised during a build of
+// writeGCMinPassages passages and put back after, and left alone by a
+// smaller build.
 func TestBuildCollectsLessWhileItWrites(t *testing.T) {
 	t.Setenv("GOGC", "")
 	setGCPercent(t, 100)
-	var docs []corpus.Document
-	for i := range 3 * minBatch / 100 {
-		d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: "Leaflet", Area: "Testshire"}
-		for j := range 100 {
-			d.Passages = append(d.Passages, corpus.Passage{ID: fmt.Sprintf("p%d", j), Text: fmt.Sprintf("Passage %d of leaflet %d about short breaks.", j, i)})
-		}
-		docs = append(docs, d)
-	}
-	var most atomic.Int64
-	stop := make(chan struct{})
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		for {
-			if p := int64(gcPercent()); p > most.Load() {
-				most.Store(p)
+	for _, c := range []struct {
+		passages int
+		want     int64
+	}{
+		{writeGCMinPassages, writeGCMost},
+		{writeGCMinPassages - 100, 100},
+	} {
+		var docs []corpus.Document
+		for i := range c.passages / 100 {
+			d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: "Leaflet", Area: "Testshire"}
+			for j := range 100 {
+				d.Passages = append(d.Passages, corpus.Passage{ID: fmt.Sprintf("p%d", j), Text: fmt.Sprintf("Passage %d of leaflet %d.", j, i)})
 			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(100 * time.Microsecond):
-			}
+			docs = append(docs, d)
 		}
-	}()
-	err := Build(t.Context(), filepath.Join(t.TempDir(), "index"), docs, corpus.Glossary{}, Source{})
-	close(stop)
-	<-watched
-	if err != nil {
-		t.Fatal(err)
+		var most atomic.Int64
+		stop := make(chan struct{})
+		watched := make(chan struct{})
+		go func() {
+			defer close(watched)
+			for {
+				if p := int64(gcPercent()); p > most.Load() {
+					most.Store(p)
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(100 * time.Microsecond):
+				}
+			}
+		}()
+		err := Build(t.Context(), filepath.Join(t.TempDir(), "index"), docs, corpus.Glossary{}, Source{})
+		close(stop)
+		<-watched
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := most.Load(); got != c.want {
+			t.Errorf("%d passages: the collector's target was at most %d during the build, want %d", c.passages, got, c.want)
+		}
+		wantGCPercent(t, "after the build", 100)
 	}
-	if got := most.Load(); got != writeGCMost {
-		t.Errorf("the collector's target was at most %d during the build, want %d", got, writeGCMost)
-	}
-	wantGCPercent(t, "after the build", 100)
 }

@@ -136,11 +136,7 @@ func pairFilterOf(a analysis.Analyzer) pairFilter {
 // commonShare of them use, counted in up to commonSample passages spread
 // evenly over docs; the same docs always give the same words.
 func commonWords(a analysis.Analyzer, docs []corpus.Document) []string {
-	n := 0
-	for _, d := range docs {
-		n += len(d.Passages)
-	}
-	step := max(1, n/commonSample)
+	step := max(1, passagesIn(docs)/commonSample)
 	df := map[string]int{}
 	sampled, i := 0, 0
 	seen := map[string]bool{}
