@@ -48,16 +48,7 @@ func TestIndexesUseSendbotsZapx(t *testing.T) {
 // wants the same answer as looking each ID up alone, which does not use
 // the filter.
 func TestSegmentsFindEveryIDTheyHold(t *testing.T) {
-	idx := postingsIndex(t, 1500, postingsLayouts[1].del)
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := readerOf(t, postingsIndex(t, 1500, postingsLayouts[1].del))
 	d := corpus.Document{Path: "testshire/postings.md"}
 	var ids []string
 	for i := range postingsPassages + 500 { // the last 500 are in no segment
