@@ -42,7 +42,7 @@ var (
 // write takes longer the more segments it merges: at 1,000,000 passages,
 // 25-28 s for 200 segments and 31 s for 400. Smaller batches keep less
 // of a write in memory at once, which pays for the higher collector
-// target of smaller writes (gc.go).
+// target while a large write runs (gc.go).
 func batchSizeFor(n int) int { return min(maxBatch, max(minBatch, n/50)) }
 
 const (
