@@ -25,8 +25,8 @@ import (
 //     distinct word, and one more for each word used twice; here a
 //     field's counts take five allocations (tokenFrequencies).
 //   - The text and pairs fields read the same words: they are analysed
-//     once per passage, without the lookup sharedAnalyzer needs, into
-//     memory that a later passage reuses once both have counted them.
+//     once per passage, into memory that a later passage reuses once
+//     both have counted them.
 
 // documentMaker makes passages' documents for one index's mapping.
 // Fields that are only stored are never analysed, and have no analyzer.

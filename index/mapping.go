@@ -80,7 +80,8 @@ func addAnalyzer(im *mapping.IndexMappingImpl, common []string) error {
 	if err := im.AddCustomTokenFilter(pairsFilter, map[string]any{"type": pairsFilter, "words": anys(common)}); err != nil {
 		return err
 	}
-	// The text and pairs fields analyse a passage's text once between them.
+	// The text and pairs fields' analyzers (a build analyses a passage's
+	// text once for both: document.go).
 	if err := im.AddCustomAnalyzer(textIndexAnalyzer, map[string]any{"type": sharedAnalyzerType}); err != nil {
 		return err
 	}

@@ -1,19 +1,18 @@
 package index
 
 import (
-	"bytes"
 	"fmt"
-	"hash/maphash"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// sharedAnalyzerType is an analyzer that analyses as sendbot_en does, and
-// shares its work between the text and pairs fields: both read the same
-// passage text, and whichever bleve analyses first leaves its words for
-// the other. Config: "pairs", the name of a pairs filter to apply after.
+// sharedAnalyzerType is the analyzer the mapping names for the text and
+// pairs fields: sendbot_en, then, for the pairs field, a pairs filter
+// (config "pairs": its name). A build makes those fields itself and
+// analyses a passage's text once for both (document.go); this analyzer
+// gives the same words wherever bleve analyses the fields through the
+// mapping, as tests do to compare with the build.
 const sharedAnalyzerType = "sendbot_shared"
 
 func init() {
@@ -44,56 +43,9 @@ type sharedAnalyzer struct {
 }
 
 func (a *sharedAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	toks := analyzed.take(input)
-	if toks == nil {
-		toks = a.inner.Analyze(input)
-		analyzed.leave(input, toks)
-	}
+	toks := a.inner.Analyze(input)
 	if a.pairs != nil {
 		return a.pairs.Filter(toks)
 	}
 	return toks
-}
-
-// analyzed holds texts' words, analysed for one field, until another
-// field of the same text takes them.
-var analyzed = &sharedWords{seed: maphash.MakeSeed(), m: map[uint64]sharedEntry{}}
-
-type sharedWords struct {
-	seed maphash.Seed
-	mu   sync.Mutex
-	m    map[uint64]sharedEntry
-}
-
-type sharedEntry struct {
-	text []byte
-	toks analysis.TokenStream
-}
-
-// maxShared bounds what is left that no other field takes: a text only
-// one field has (a question, a duplicate passage).
-const maxShared = 4096
-
-// take returns and forgets the words left for text, or nil.
-func (s *sharedWords) take(text []byte) analysis.TokenStream {
-	h := maphash.Bytes(s.seed, text)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.m[h]
-	if !ok || !bytes.Equal(e.text, text) {
-		return nil
-	}
-	delete(s.m, h)
-	return e.toks
-}
-
-// leave keeps text's words for another field. Neither changes them.
-func (s *sharedWords) leave(text []byte, toks analysis.TokenStream) {
-	h := maphash.Bytes(s.seed, text)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.m) >= maxShared {
-		clear(s.m)
-	}
-	s.m[h] = sharedEntry{text: text, toks: toks}
 }
