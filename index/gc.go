@@ -92,21 +92,18 @@ func writeGCPercentFor(live uint64, before int) int {
 }
 
 // liveHeap is the heap that was live at the end of the last collection.
-func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
-}
+func liveHeap() uint64 { return runtimeMetric("/gc/heap/live:bytes", 0) }
 
 // gcPercent is the collector's target: GOGC, or as last set.
-func gcPercent() int {
-	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+func gcPercent() int { return int(runtimeMetric("/gc/gogc:percent", 100)) }
+
+// runtimeMetric reads one of Go's runtime metrics, or gives otherwise
+// when this Go has no such metric.
+func runtimeMetric(name string, otherwise uint64) uint64 {
+	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 100
+		return otherwise
 	}
-	return int(s[0].Value.Uint64())
+	return s[0].Value.Uint64()
 }
