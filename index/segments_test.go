@@ -1,7 +1,11 @@
 package index
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -10,7 +14,9 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	upstream "github.com/blevesearch/zapx/v17"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -127,36 +133,7 @@ func TestABatchReplacesPassagesOfEarlierSegments(t *testing.T) {
 func TestSegmentsHoldWhatUpstreamsHold(t *testing.T) {
 	docs := documentTestCorpus(t)
 	m := newMapping(commonWords(textAnalyzer(), docs))
-	analysed := func() []bleveindex.Document {
-		maker, err := newDocumentMaker(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []bleveindex.Document
-		for _, d := range docs {
-			for _, p := range d.Passages {
-				out = append(out, maker.document(d, p))
-			}
-		}
-		for i := range 3 { // a field twice, among the others
-			d := document.NewDocument(fmt.Sprintf("twice-%d", i))
-			d.AddField(document.NewTextFieldCustom(fieldText, nil, []byte("short breaks for carers"), searchableOptions, textAnalyzer()))
-			d.AddField(document.NewTextFieldCustom(fieldText, []uint64{1}, []byte("breaks at weekends"), searchableOptions, textAnalyzer()))
-			d.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte("Short breaks"), searchableOptions, textAnalyzer()))
-			// A field with doc values, which sendbot's mapping has none of.
-			d.AddField(document.NewTextFieldCustom("sorted", nil, []byte(fmt.Sprintf("key %d of many", i)), bleveindex.IndexField|bleveindex.DocValues, textAnalyzer()))
-			out = slices.Insert(out, 40*i, bleveindex.Document(d))
-		}
-		for _, d := range out {
-			d.(*document.Document).AddIDField()
-			d.VisitFields(func(f bleveindex.Field) {
-				if f.Options().IsIndexed() {
-					f.Analyze()
-				}
-			})
-		}
-		return out
-	}
+	analysed := func() []bleveindex.Document { return analysedWithOddFields(t, docs, m) }
 	mine, _, err := (&zap.ZapPlugin{}).New(analysed())
 	if err != nil {
 		t.Fatal(err)
@@ -176,5 +153,194 @@ func TestSegmentsHoldWhatUpstreamsHold(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("sendbot's segment has %d fields and stored passages, upstream's %d", len(got), len(want))
+	}
+}
+
+// analysedWithOddFields makes the passages of docs as a build makes
+// them, with three more among them that have a field name twice, which
+// zapx reads otherwise, and a field with doc values, which sendbot's
+// mapping has none of; and analyses them all, as bleve does before
+// making a segment.
+func analysedWithOddFields(t *testing.T, docs []corpus.Document, m mapping.IndexMapping) []bleveindex.Document {
+	t.Helper()
+	out := analysedPassages(t, docs, m)
+	for i := range 3 {
+		d := document.NewDocument(fmt.Sprintf("twice-%d", i))
+		d.AddField(document.NewTextFieldCustom(fieldText, nil, []byte("short breaks for carers"), searchableOptions, textAnalyzer()))
+		d.AddField(document.NewTextFieldCustom(fieldText, []uint64{1}, []byte("breaks at weekends"), searchableOptions, textAnalyzer()))
+		d.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte("Short breaks"), searchableOptions, textAnalyzer()))
+		d.AddField(document.NewTextFieldCustom("sorted", nil, []byte(fmt.Sprintf("key %d of many", i)), bleveindex.IndexField|bleveindex.DocValues, textAnalyzer()))
+		d.AddIDField()
+		analyse(d)
+		out = slices.Insert(out, 40*i, bleveindex.Document(d))
+	}
+	return out
+}
+
+// analysedPassages makes the passages of docs as a build makes them, and
+// analyses them, as bleve does before making a segment.
+func analysedPassages(t *testing.T, docs []corpus.Document, m mapping.IndexMapping) []bleveindex.Document {
+	t.Helper()
+	maker, err := newDocumentMaker(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []bleveindex.Document
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			doc := maker.document(d, p)
+			doc.AddIDField()
+			analyse(doc)
+			out = append(out, doc)
+		}
+	}
+	return out
+}
+
+func analyse(d *document.Document) {
+	d.VisitFields(func(f bleveindex.Field) {
+		if f.Options().IsIndexed() {
+			f.Analyze()
+		}
+	})
+}
+
+// sortedZapSections returns a copy of the zap file b with each field's
+// list of sections sorted and the checksum zeroed. zap writes a field's
+// sections in the order of a Go map, so two merges of the same segments
+// by the same code can differ there, and in the checksum; nowhere else.
+func sortedZapSections(t *testing.T, b []byte) []byte {
+	t.Helper()
+	const sectionEntry = 2 + 8 // the section's type, and where its part of the field is
+	out := slices.Clone(b)
+	n := len(out)
+	clear(out[n-4:]) // the checksum
+	pos := binary.BigEndian.Uint64(b[n-20 : n-12])
+	fields, sz := binary.Uvarint(b[pos:])
+	pos += uint64(sz)
+	for range fields {
+		at := binary.BigEndian.Uint64(b[pos : pos+8])
+		pos += 8
+		if at == 0 {
+			continue
+		}
+		nameLen, sz := binary.Uvarint(b[at:])
+		at += uint64(sz) + nameLen
+		_, sz = binary.Uvarint(b[at:]) // the field's options
+		at += uint64(sz)
+		sections, sz := binary.Uvarint(b[at:])
+		at += uint64(sz)
+		var entries [][]byte
+		for i := range sections {
+			entries = append(entries, b[at+i*sectionEntry:at+(i+1)*sectionEntry])
+		}
+		slices.SortFunc(entries, bytes.Compare)
+		for i, e := range entries {
+			copy(out[at+uint64(i)*sectionEntry:], e)
+		}
+	}
+	return out
+}
+
+// A merge encodes its terms' postings on several goroutines and writes
+// them in order (third_party/zapx/mergeterms.go).
+// TestMergesWriteWhatUpstreamsWrite merges the same segments with
+// sendbot's zapx and with upstream's, and wants the same file, byte for
+// byte, and the same new numbers for the passages. The segments are the
+// default corpus's passages: once all alike and whole, and once with
+// passages of different fields among them (which upstream merges
+// otherwise) and some passages dropped.
+func TestMergesWriteWhatUpstreamsWrite(t *testing.T) {
+	docs := documentTestCorpus(t)
+	m := newMapping(commonWords(textAnalyzer(), docs))
+	for _, c := range []struct {
+		name  string
+		docs  func() []bleveindex.Document
+		parts int
+		drops func(seg int, count uint64) *roaring.Bitmap
+	}{
+		{"alike", func() []bleveindex.Document { return analysedPassages(t, docs, m) }, 4, nil},
+		{"odd fields and drops", func() []bleveindex.Document { return analysedWithOddFields(t, docs, m) }, 3,
+			func(seg int, count uint64) *roaring.Bitmap {
+				b := roaring.New()
+				switch seg {
+				case 0: // every seventh, among them the odd ones
+					for i := uint64(0); i < count; i += 7 {
+						b.Add(uint32(i))
+					}
+				case 2: // a run
+					b.AddRange(count/3, count/2)
+				}
+				return b
+			}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var paths []string
+			all := c.docs()
+			per := (len(all) + c.parts - 1) / c.parts
+			for i := 0; i < len(all); i += per {
+				sb, _, err := (&zap.ZapPlugin{}).New(all[i:min(i+per, len(all))])
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join(dir, fmt.Sprintf("part%d.zap", i/per))
+				if err := zap.PersistSegmentBase(sb.(*zap.SegmentBase), path); err != nil {
+					t.Fatal(err)
+				}
+				paths = append(paths, path)
+			}
+			var mine, theirs []segment.Segment
+			var drops []*roaring.Bitmap
+			for i, path := range paths {
+				s, err := (&zap.ZapPlugin{}).Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				mine = append(mine, s)
+				u, err := (&upstream.ZapPlugin{}).Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer u.Close()
+				theirs = append(theirs, u)
+				var d *roaring.Bitmap
+				if c.drops != nil {
+					d = c.drops(i, s.Count())
+				}
+				drops = append(drops, d)
+			}
+			gotNums, _, err := (&zap.ZapPlugin{}).Merge(mine, drops, filepath.Join(dir, "mine.zap"), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantNums, _, err := (&upstream.ZapPlugin{}).Merge(theirs, drops, filepath.Join(dir, "theirs.zap"), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "mine.zap"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join(dir, "theirs.zap"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) < 100_000 {
+				t.Fatalf("upstream's merge wrote only %d bytes", len(want))
+			}
+			got, want = sortedZapSections(t, got), sortedZapSections(t, want)
+			if !bytes.Equal(got, want) {
+				at := 0
+				for at < min(len(got), len(want)) && got[at] == want[at] {
+					at++
+				}
+				t.Errorf("sendbot's merge wrote %d bytes, upstream's %d; they differ from byte %d", len(got), len(want), at)
+			}
+			if !reflect.DeepEqual(gotNums, wantNums) {
+				t.Error("the merges numbered the passages differently")
+			}
+		})
 	}
 }

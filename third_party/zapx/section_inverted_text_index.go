@@ -218,6 +218,24 @@ func mergeAndPersistInvertedSection(segments []*SegmentBase, dropsIn []*roaring.
 
 		enumerator, err := newEnumerator(itrs)
 
+		// sendbot: the terms' postings are encoded on several goroutines
+		// (mergeterms.go) unless a writer callback must process them.
+		if err == nil && w.processor == nil {
+			tm := termsMerge{
+				dicts:          dicts,
+				drops:          drops,
+				newDocNums:     newDocNums,
+				fieldsMap:      fieldsMap,
+				byCopying:      fieldsSame && copyFlag,
+				chunkMode:      chunkMode,
+				newSegDocCount: newSegDocCount,
+			}
+			if err = tm.mergeTerms(enumerator, w, dict, closeCh); err != nil {
+				return nil, err
+			}
+			err = vellum.ErrIteratorDone
+		}
+
 		for err == nil {
 			term, itrI, postingsOffset := enumerator.Current()
 

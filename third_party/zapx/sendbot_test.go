@@ -6,8 +6,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
+	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+	seg "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 )
 
@@ -125,5 +133,119 @@ func TestBackgroundWriterReportsAWriteError(t *testing.T) {
 	}
 	if err := b.wait(); err == nil || err.Error() != "disk full" {
 		t.Errorf("wait: %v, want disk full", err)
+	}
+}
+
+// mergeTestSegments makes three segments of 1,500 passages each, whose
+// terms run to many of mergeterms.go's chunks, and returns them opened
+// from disk.
+func mergeTestSegments(t *testing.T) []*SegmentBase {
+	t.Helper()
+	var out []*SegmentBase
+	for s := range 3 {
+		var docs []index.Document
+		for i := range 1500 {
+			n := s*1500 + i
+			d := document.NewDocument(fmt.Sprintf("passage-%05d", n))
+			d.AddField(document.NewTextFieldWithIndexingOptions("shared", nil, []byte(fmt.Sprintf("word-%d", n%700)), index.IndexField|index.IncludeTermVectors))
+			d.AddField(document.NewTextFieldWithIndexingOptions("own", nil, []byte(fmt.Sprintf("only-%d", n)), index.IndexField|index.StoreField))
+			d.AddIDField()
+			d.VisitFields(func(f index.Field) { f.Analyze() })
+			docs = append(docs, d)
+		}
+		sb, _, err := (&ZapPlugin{}).New(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "segment.zap")
+		if err := PersistSegmentBase(sb.(*SegmentBase), path); err != nil {
+			t.Fatal(err)
+		}
+		s, err := (&ZapPlugin{}).Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		out = append(out, &s.(*Segment).SegmentBase)
+	}
+	return out
+}
+
+// hookWriter counts what is written to it, and once more than n bytes
+// have been, closes closeCh or fails, and counts the writes after.
+type hookWriter struct {
+	n       int
+	closeCh chan struct{}
+	after   int
+}
+
+func (w *hookWriter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		w.after++
+		if w.closeCh == nil {
+			return 0, errors.New("disk full")
+		}
+		select {
+		case <-w.closeCh:
+		default:
+			close(w.closeCh)
+		}
+	}
+	return len(p), nil
+}
+
+// A merge encodes terms on goroutines of its own (mergeterms.go).
+// TestAMergeStopsWhereItFails fails a merge's writes, or closes the
+// segments, at points along the file, and wants the merge to return the
+// failure soon after, and every goroutine it started to end. Upstream
+// stops at the first failed write, and at the next term once closed; the
+// goroutines see a close at the next chunk of terms.
+func TestAMergeStopsWhereItFails(t *testing.T) {
+	segs := mergeTestSegments(t)
+	drops := make([]*roaring.Bitmap, len(segs))
+	whole := &hookWriter{n: math.MaxInt}
+	w, err := NewFileWriter(NewCountHashWriter(whole), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, docs, storedIndex, _, _, _, err := mergeToWriter(segs, drops, DefaultChunkMode, w, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The terms are written after the stored fields and their index.
+	terms := int(storedIndex + 8*docs)
+	size := math.MaxInt - whole.n
+	before := runtime.NumGoroutine()
+	for _, closing := range []bool{false, true} {
+		for _, at := range []int{size / 10, terms + (size-terms)/10, terms + (size-terms)/2, terms + (size-terms)*9/10} {
+			hook := &hookWriter{n: at}
+			closeCh := make(chan struct{})
+			want := seg.ErrClosed
+			if closing {
+				hook.closeCh = closeCh
+			} else {
+				want = errors.New("disk full")
+			}
+			w, err := NewFileWriter(NewCountHashWriter(hook), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, _, _, _, _, err = mergeToWriter(segs, drops, DefaultChunkMode, w, closeCh, nil, nil)
+			if err == nil || err.Error() != want.Error() {
+				t.Errorf("stopped after %d of %d bytes: %v, want %v", at, size, err, want)
+			}
+			if most := map[bool]int{false: 1, true: 4 * termsPerChunk}[closing]; hook.after > most && at > terms {
+				t.Errorf("stopped after %d of %d bytes (closing: %v), then wrote %d times more", at, size, closing, hook.after-1)
+			}
+		}
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left running after the failed merges", n-before)
 	}
 }
