@@ -118,7 +118,7 @@ func (a *shownAnswer) render(p int, areas []string) (string, []*discordgo.Messag
 			continue
 		}
 		n++
-		pid := passageKey(h.ID)
+		pid := passageKey(h)
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: fmt.Sprintf("Helpful (%d)", n), Style: discordgo.SecondaryButton, Emoji: &discordgo.ComponentEmoji{Name: "👍"}, CustomID: "fb:" + a.id + ":" + pid + ":y"},
 			discordgo.Button{Label: fmt.Sprintf("Not helpful (%d)", n), Style: discordgo.SecondaryButton, Emoji: &discordgo.ComponentEmoji{Name: "👎"}, CustomID: "fb:" + a.id + ":" + pid + ":n"},
@@ -133,12 +133,8 @@ func (a *shownAnswer) render(p int, areas []string) (string, []*discordgo.Messag
 	return content, embeds, rows
 }
 
-// passageKey is the part of an index passage ID that names the passage
-// (a hash of its document, section and text), short enough for a button.
-func passageKey(hitID string) string {
-	k, _, _ := strings.Cut(hitID, "@")
-	return truncateRunes(k, 40)
-}
+// passageKey names a hit's passage in a button.
+func passageKey(h index.Hit) string { return truncateRunes(h.PassageID(), 40) }
 
 // onMore shows another page of an answer by editing its message.
 func (b *Bot) onMore(s *discordgo.Session, i *discordgo.Interaction, rest string) {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,11 @@ func TestMoreResultsPagesTheSameMessage(t *testing.T) {
 		if _, ok := bs[label]; !ok {
 			t.Errorf("no %q button; have %v", label, bs)
 		}
+	}
+	// A feedback button names the passage by its own ID, not its
+	// document's path.
+	if id := bs["Helpful (1)"].CustomID; !regexp.MustCompile(`^fb:[^:]+:[0-9a-f]{16}(-[0-9]+)?:y$`).MatchString(id) {
+		t.Errorf("Helpful (1) has custom ID %q, want fb:<answer>:<passage ID>:y", id)
 	}
 	if !bs["Previous"].Disabled || bs["More results"].Disabled {
 		t.Errorf("on the first page Previous must be off and More results on: %+v %+v", bs["Previous"], bs["More results"])

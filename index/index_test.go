@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -101,6 +102,30 @@ func TestSearchFindsAndCites(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHitsNameTheirPassage wants a hit's PassageID to be its passage's
+// own ID, whatever its document's path holds.
+func TestHitsNameTheirPassage(t *testing.T) {
+	docs := []corpus.Document{
+		{Path: "testshire/c#sharp@club.md", Title: "Coding club", Area: "Testshire", Passages: []corpus.Passage{
+			{ID: "0123456789abcdef", Text: "A coding club for disabled children on Saturdays."},
+			{ID: "0123456789abcdef-2", Text: "The coding club also runs in the holidays."},
+		}},
+	}
+	ix := buildAndOpen(t, docs, corpus.Glossary{})
+	res, err := ix.Search(context.Background(), Query{Text: "coding club"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, h.PassageID())
+	}
+	slices.Sort(got)
+	if want := []string{"0123456789abcdef", "0123456789abcdef-2"}; !slices.Equal(got, want) {
+		t.Errorf("the hits name passages %q, want %q", got, want)
 	}
 }
 

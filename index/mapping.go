@@ -15,7 +15,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 8
+const MappingVersion = 9
 
 // Field names in the index.
 const (

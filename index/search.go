@@ -107,6 +107,13 @@ type Hit struct {
 	Coverage float64
 }
 
+// PassageID is the passage's own ID (corpus.Passage.ID: a hash of its
+// document, section and text), without its document's path (see passageID):
+// short enough to name the passage in a button.
+func (h Hit) PassageID() string {
+	return h.ID[strings.LastIndexByte(h.ID, '#')+1:]
+}
+
 // ShownDate is the publication date as parents read it, "4 July 2025", or
 // "date unknown".
 func (h Hit) ShownDate() string {

@@ -60,7 +60,7 @@ func TestSegmentsFindEveryIDTheyHold(t *testing.T) {
 	for i := range postingsPassages + 500 { // the last 500 are in no segment
 		ids = append(ids, passageID(d, corpus.Passage{ID: fmt.Sprintf("p%04d", i)}))
 	}
-	ids = append(ids, "", "p0001", "p0001@testshire/postings.mdx", "zzz")
+	ids = append(ids, "", "p0001", "testshire/postings.mdx#p0001", "zzz")
 	segs := r.(*scorch.IndexSnapshot).Segments()
 	if len(segs) < 4 {
 		t.Fatalf("%d segments, want 4 or more", len(segs))
