@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -12,6 +13,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sendbot/sendbot/corpus"
+	zap "github.com/sendbot/sendbot/third_party/zapx"
 )
 
 // A build makes each passage's bleve document itself instead of handing
@@ -23,7 +25,8 @@ import (
 //     passage; here the fields are known.
 //   - bleve counts a field's words into a map of one allocation per
 //     distinct word, and one more for each word used twice; here a
-//     field's counts take five allocations (tokenFrequencies).
+//     field's counts are a list of three allocations (tokenFrequencies),
+//     which sendbot's zap reads as it is.
 //   - The text and pairs fields read the same words: they are analysed
 //     once per passage, into memory that a later passage reuses once
 //     both have counted them.
@@ -117,18 +120,37 @@ type passageField struct {
 	pairs   *pairFilter // if the field holds the pairs of the words
 
 	length int
+	terms  []bleveindex.TokenFreq // each distinct term, from Analyze
+	size   int                    // of the terms as a map, as TokenFrequencies.Size says
 	freqs  bleveindex.TokenFrequencies
-	size   int // of freqs, as freqs.Size() says, which walks the map
 }
 
-func (f *passageField) Name() string                                          { return f.name }
-func (f *passageField) ArrayPositions() []uint64                              { return nil }
-func (f *passageField) Options() bleveindex.FieldIndexingOptions              { return f.options }
-func (f *passageField) Value() []byte                                         { return f.value }
-func (f *passageField) NumPlainTextBytes() uint64                             { return uint64(len(f.value)) }
-func (f *passageField) EncodedFieldType() byte                                { return 't' }
-func (f *passageField) AnalyzedLength() int                                   { return f.length }
-func (f *passageField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies { return f.freqs }
+// passageField gives zap its terms as a list (third_party/zapx/termlist.go).
+var _ zap.TermList = (*passageField)(nil)
+
+func (f *passageField) Name() string                             { return f.name }
+func (f *passageField) ArrayPositions() []uint64                 { return nil }
+func (f *passageField) Options() bleveindex.FieldIndexingOptions { return f.options }
+func (f *passageField) Value() []byte                            { return f.value }
+func (f *passageField) NumPlainTextBytes() uint64                { return uint64(len(f.value)) }
+func (f *passageField) EncodedFieldType() byte                   { return 't' }
+func (f *passageField) AnalyzedLength() int                      { return f.length }
+func (f *passageField) AnalyzedTerms() []bleveindex.TokenFreq    { return f.terms }
+
+// AnalyzedTokenFrequencies is the field's terms as bleve's map, made the
+// first time it is asked for. A build never asks: zap reads the terms as
+// a list (AnalyzedTerms), and making a map of every field of every
+// passage only for zap to walk it once took more time and memory than
+// anything else in counting words.
+func (f *passageField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies {
+	if f.freqs == nil && f.terms != nil {
+		f.freqs = make(bleveindex.TokenFrequencies, len(f.terms))
+		for i := range f.terms {
+			f.freqs[string(f.terms[i].Term)] = &f.terms[i]
+		}
+	}
+	return f.freqs
+}
 
 // Size is what document.TextField says for the same field.
 func (f *passageField) Size() int {
@@ -151,40 +173,57 @@ func (f *passageField) Analyze() {
 			tokens = f.pairs.Filter(tokens)
 		}
 		f.length = len(tokens)
-		f.freqs, f.size = tokenFrequencies(tokens)
+		f.terms, f.size = tokenFrequencies(tokens)
 	})
 	f.words = nil
 }
 
 // tokenFrequencies is analysis.TokenFrequency for a field with term
-// vectors and no array positions: a map of each distinct term to its
-// count and places. The counts, the places and the lists of places are
-// each one allocation, beside the map's own. size is the map's Size.
-func tokenFrequencies(tokens analysis.TokenStream) (out bleveindex.TokenFrequencies, size int) {
-	out = make(bleveindex.TokenFrequencies, len(tokens))
+// vectors and no array positions, as a list: each distinct term, in the
+// order of its first place, with its count and places. The terms, the
+// places and the lists of places are one allocation each. size is what
+// TokenFrequencies.Size says of the same terms as a map.
+func tokenFrequencies(tokens analysis.TokenStream) (terms []bleveindex.TokenFreq, size int) {
+	s := termScratches.Get().(*termScratch)
+	defer termScratches.Put(s)
+	terms = make([]bleveindex.TokenFreq, 0, len(tokens)) // never grown: the places point into it
 	size = freqsSize + len(tokens)*placeSize
-	freqs := make([]bleveindex.TokenFreq, 0, len(tokens)) // never grown: the map points into it
-	of := make([]*bleveindex.TokenFreq, len(tokens))      // each token's term
-	for i, t := range tokens {
-		tf, ok := out[string(t.Term)]
+	of := s.of[:0] // each token's term
+	for _, t := range tokens {
+		// The key is the token's own bytes, which nothing changes while
+		// they are counted; the map is cleared before it is put back.
+		key := unsafe.String(unsafe.SliceData(t.Term), len(t.Term))
+		i, ok := s.index[key]
 		if !ok {
-			freqs = append(freqs, bleveindex.TokenFreq{Term: t.Term})
-			tf = &freqs[len(freqs)-1]
-			out[string(t.Term)] = tf
+			i = int32(len(terms))
+			terms = append(terms, bleveindex.TokenFreq{Term: t.Term})
+			s.index[key] = i
 			size += termSize + 2*len(t.Term) // the key and the term
 		}
-		tf.SetFrequency(tf.Frequency() + 1)
-		of[i] = tf
+		terms[i].SetFrequency(terms[i].Frequency() + 1)
+		of = append(of, i)
 	}
+	clear(s.index)
+	s.of = of
 	places := make([]bleveindex.TokenLocation, len(tokens))
 	lists := make([]*bleveindex.TokenLocation, len(tokens))
-	for i := range freqs {
-		n := freqs[i].Frequency()
-		freqs[i].Locations, lists = lists[:0:n], lists[n:]
+	for i := range terms {
+		n := terms[i].Frequency()
+		terms[i].Locations, lists = lists[:0:n], lists[n:]
 	}
 	for i, t := range tokens {
 		places[i] = bleveindex.TokenLocation{Start: t.Start, End: t.End, Position: t.Position}
-		of[i].Locations = append(of[i].Locations, &places[i])
+		tf := &terms[of[i]]
+		tf.Locations = append(tf.Locations, &places[i])
 	}
-	return out, size
+	return terms, size
 }
+
+// termScratch is what tokenFrequencies needs only while it counts: each
+// analysing goroutine takes one from termScratches.
+type termScratch struct {
+	index map[string]int32 // a term -> its place in terms
+	of    []int32
+}
+
+var termScratches = sync.Pool{New: func() any { return &termScratch{index: map[string]int32{}} }}

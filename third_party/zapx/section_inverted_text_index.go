@@ -857,9 +857,9 @@ func (i *invertedIndexOpaque) realloc() {
 		dict := i.Dicts[fieldID]
 		dictKeys := i.DictKeys[fieldID]
 
-		tfs := field.AnalyzedTokenFrequencies()
-		for term, tf := range tfs {
-			pidPlus1, exists := dict[term]
+		// addTerm adds tf, which is in dict (pidPlus1) or not yet (as
+		// term).
+		addTerm := func(pidPlus1 uint64, exists bool, term string, tf *index.TokenFreq) {
 			if !exists {
 				pidNext++
 				pidPlus1 = uint64(pidNext)
@@ -879,8 +879,27 @@ func (i *invertedIndexOpaque) realloc() {
 
 			totLocs += len(tf.Locations)
 		}
-
-		totTFs += len(tfs)
+		// sendbot: a field that gives its terms as a list (termlist.go).
+		if tl, ok := field.(TermList); ok {
+			terms := tl.AnalyzedTerms()
+			for k := range terms {
+				tf := &terms[k]
+				pidPlus1, exists := dict[string(tf.Term)]
+				var term string
+				if !exists {
+					term = string(tf.Term)
+				}
+				addTerm(pidPlus1, exists, term, tf)
+			}
+			totTFs += len(terms)
+		} else {
+			tfs := field.AnalyzedTokenFrequencies()
+			for term, tf := range tfs {
+				pidPlus1, exists := dict[term]
+				addTerm(pidPlus1, exists, term, tf)
+			}
+			totTFs += len(tfs)
+		}
 
 		i.DictKeys[fieldID] = dictKeys
 		if field.Options().IncludeDocValues() {
