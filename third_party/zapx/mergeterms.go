@@ -14,6 +14,7 @@ package zap
 // are to the dictionary. The bytes written are the same as upstream's.
 
 import (
+	"bytes"
 	"encoding/binary"
 	"runtime"
 	"sync"
@@ -51,26 +52,26 @@ type termChunk struct {
 	segs    []int    // the segments (indexes into termsMerge.dicts) that have the term
 	offs    []uint64 // where the term's postings are in each of them
 
-	out  []byte       // the encoded postings of every term, end to end
+	out  bytes.Buffer // the encoded postings of every term, end to end
 	res  []mergedTerm // each term's share of out
 	err  error
 	done chan struct{}
 }
 
-// mergedTerm is one term's encoded postings: either its 1-hit value, or
-// tf bytes of frequencies and norms, loc bytes of locations and bm bytes
-// of bitmap (with its length before it), end to end in its chunk's out.
-// A term whose passages were all dropped has no postings.
+// mergedTerm is one term's encoded postings: either its 1-hit value
+// (val), or tf bytes of frequencies and norms, loc bytes of locations and
+// bm bytes of bitmap (with its length before it), end to end in its
+// chunk's out. A term whose passages were all dropped has neither: it is
+// the zero mergedTerm.
 type mergedTerm struct {
-	oneHit      bool
 	val         uint64
-	none        bool
 	tf, loc, bm int
 }
 
 func (c *termChunk) reset() {
 	c.keys, c.ends, c.segEnds, c.segs, c.offs = c.keys[:0], c.ends[:0], c.segEnds[:0], c.segs[:0], c.offs[:0]
-	c.out, c.res, c.err = c.out[:0], c.res[:0], nil
+	c.out.Reset()
+	c.res, c.err = c.res[:0], nil
 	c.done = make(chan struct{})
 }
 
@@ -177,31 +178,30 @@ func (m *termsMerge) write(order <-chan *termChunk, free chan<- *termChunk, w *F
 		if isClosed(closeCh) {
 			return seg.ErrClosed
 		}
+		out := c.out.Bytes()
 		start, at := 0, 0
 		for i, end := range c.ends {
 			term := c.keys[start:end]
 			start = end
 			r := c.res[i]
-			if r.none {
+			if r.val != 0 {
+				dict.insert(term, r.val)
 				continue
 			}
-			if r.oneHit {
-				if r.val > 0 {
-					dict.insert(term, r.val)
-				}
+			if r.bm == 0 { // no postings
 				continue
 			}
 			tfOffset, locOffset := uint64(termNotEncoded), uint64(termNotEncoded)
 			if r.tf > 0 {
 				tfOffset = uint64(w.Count())
-				if _, err := w.Write(c.out[at : at+r.tf]); err != nil {
+				if _, err := w.Write(out[at : at+r.tf]); err != nil {
 					return err
 				}
 				at += r.tf
 			}
 			if r.loc > 0 {
 				locOffset = uint64(w.Count())
-				if _, err := w.Write(c.out[at : at+r.loc]); err != nil {
+				if _, err := w.Write(out[at : at+r.loc]); err != nil {
 					return err
 				}
 				at += r.loc
@@ -212,13 +212,11 @@ func (m *termsMerge) write(order <-chan *termChunk, free chan<- *termChunk, w *F
 			if _, err := w.Write(varint[:n]); err != nil {
 				return err
 			}
-			if _, err := w.Write(c.out[at : at+r.bm]); err != nil {
+			if _, err := w.Write(out[at : at+r.bm]); err != nil {
 				return err
 			}
 			at += r.bm
-			if postingsOffset > 0 {
-				dict.insert(term, postingsOffset)
-			}
+			dict.insert(term, postingsOffset)
 		}
 		select {
 		case free <- c:
@@ -237,7 +235,6 @@ type termEncoder struct {
 	postItr           *PostingsIterator
 	bufLoc            []uint64
 	varint            []byte
-	out               appender
 }
 
 func (m *termsMerge) newTermEncoder() *termEncoder {
@@ -250,36 +247,29 @@ func (m *termsMerge) newTermEncoder() *termEncoder {
 	}
 }
 
-// appender is an io.Writer that appends to its slice.
-type appender struct{ b []byte }
-
-func (a *appender) Write(p []byte) (int, error) {
-	a.b = append(a.b, p...)
-	return len(p), nil
-}
-
 func (enc *termEncoder) encodeChunk(c *termChunk) {
 	defer close(c.done)
-	enc.out.b = c.out
 	start := 0
 	for i := range c.ends {
-		r, err := enc.encode(c.segs[start:c.segEnds[i]], c.offs[start:c.segEnds[i]])
+		r, err := enc.encode(c.segs[start:c.segEnds[i]], c.offs[start:c.segEnds[i]], &c.out)
 		if err != nil {
 			c.err = err
-			break
+			return
 		}
 		c.res = append(c.res, r)
 		start = c.segEnds[i]
 	}
-	c.out = enc.out.b
-	enc.out.b = nil
 }
 
 // encode merges one term's postings, as upstream's loop over the
-// enumerator and its finishTerm and writePostings do, into enc.out.
-func (enc *termEncoder) encode(segs []int, offs []uint64) (mergedTerm, error) {
+// enumerator and its finishTerm and writePostings do, onto out.
+func (enc *termEncoder) encode(segs []int, offs []uint64, out *bytes.Buffer) (r mergedTerm, err error) {
+	defer func() {
+		enc.bitmap.Clear()
+		enc.tf.Reset()
+		enc.loc.Reset()
+	}()
 	m := enc.m
-	var err error
 	var newCard uint64
 	for k, i := range segs {
 		enc.counted, err = m.dicts[i].postingsListFromOffset(offs[k], m.drops[i], enc.counted)
@@ -313,44 +303,32 @@ func (enc *termEncoder) encode(segs []int, offs []uint64) (mergedTerm, error) {
 			return mergedTerm{}, err
 		}
 	}
-	defer func() {
-		enc.bitmap.Clear()
-		enc.tf.Reset()
-		enc.loc.Reset()
-	}()
 	enc.tf.Close()
 	enc.loc.Close()
 
 	card := enc.bitmap.GetCardinality()
 	if card == 0 {
-		return mergedTerm{none: true}, nil
+		return mergedTerm{}, nil
 	}
 	// upstream's use1HitEncoding
 	if card == 1 && enc.loc.FinalSize() <= 0 {
 		docNum := uint64(enc.bitmap.Minimum())
 		if under32Bits(docNum) && docNum == lastDocNum && lastFreq == 1 {
-			return mergedTerm{oneHit: true, val: FSTValEncode1Hit(docNum, lastNorm)}, nil
+			return mergedTerm{val: FSTValEncode1Hit(docNum, lastNorm)}, nil
 		}
 	}
-	var r mergedTerm
 	if enc.tf.FinalSize() > 0 {
-		n := len(enc.out.b)
-		if _, err := enc.tf.Write(&enc.out); err != nil {
+		if r.tf, err = enc.tf.Write(out); err != nil {
 			return mergedTerm{}, err
 		}
-		r.tf = len(enc.out.b) - n
 	}
 	if enc.loc.FinalSize() > 0 {
-		n := len(enc.out.b)
-		if _, err := enc.loc.Write(&enc.out); err != nil {
+		if r.loc, err = enc.loc.Write(out); err != nil {
 			return mergedTerm{}, err
 		}
-		r.loc = len(enc.out.b) - n
 	}
-	n := len(enc.out.b)
-	if _, err := writeRoaringWithLen(enc.bitmap, &enc.out, enc.varint); err != nil {
+	if r.bm, err = writeRoaringWithLen(enc.bitmap, out, enc.varint); err != nil {
 		return mergedTerm{}, err
 	}
-	r.bm = len(enc.out.b) - n
 	return r, nil
 }
