@@ -165,9 +165,6 @@ func run() error {
 			defer os.RemoveAll(work)
 		}
 	}
-	if _, err := learnFrom(corpusDir); err != nil {
-		return err
-	}
 
 	exe := filepath.Join(work, "sendbot")
 	if !o.skipCLI {
