@@ -1,24 +1,28 @@
 #!/usr/bin/env python3
-"""Score SQLite FTS5 (bm25, porter) against sendbot's own search, side by side.
+"""Score SQLite FTS5 (bm25, porter) and Lunr 2.3.9 against sendbot's own
+search, side by side.
 
-Both engines search the same passages (the ones `sendbot eval --passages-out`
-writes) for the same questions, and both are scored the way `sendbot eval`
+All engines search the same passages (the ones `sendbot eval --passages-out`
+writes) for the same questions, and all are scored the way `sendbot eval`
 scores sendbot (eval/eval.go): recall@1/3/5, MRR over the first five results,
 and no-answer accuracy. The result is one Markdown table, plus the questions
-where the two engines rank the first right passage differently.
+where the engines rank the first right passage differently.
 
     python3 bench/fts5/compare.py --corpus ../shared/corpus \\
         --questions ../shared/eval/dev-questions.jsonl [--sendbot PATH] [--out FILE]
+        [--lunr | --no-lunr]
 
 Needs only python3 (3.11, whose sqlite3 module has FTS5) and, unless --sendbot
-is given, Go to build sendbot. See README.md beside this file for the fairness
-notes.
+is given, Go to build sendbot. The Lunr column needs Node and
+`npm ci --prefix bench/lunr`; without --lunr it is added when both are there.
+See README.md beside this file for the fairness notes.
 """
 
 import argparse
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -63,6 +67,19 @@ STOP_WORDS = frozenset(
 # corpus.IsNational says England-wide documents apply in every area.
 AREA_ONLY = "area-only"
 AREA_AND_NATIONAL = "area-and-national"
+
+
+# LUNR_ON, LUNR_AUTO and LUNR_OFF say whether the Lunr baseline runs: always
+# (--lunr; missing node or module is an error), when node and the module are
+# there (the command line's default), or not at all (--no-lunr; compare()'s
+# default, so callers that know nothing of Lunr get the two-engine table).
+LUNR_ON, LUNR_AUTO, LUNR_OFF = "on", "auto", "off"
+
+# LUNR_INSTALL is how to install what the Lunr baseline needs.
+LUNR_INSTALL = "npm ci --prefix bench/lunr"
+
+# LUNR_VERSION is the Lunr that bench/lunr/package-lock.json pins.
+LUNR_VERSION = "2.3.9"
 
 
 class BadInput(Exception):
@@ -262,6 +279,75 @@ def search_fts5(db, question, known_areas, area_rule=AREA_AND_NATIONAL):
     return out
 
 
+def lunr_dir():
+    """Return the folder holding search.js and its node_modules."""
+    return repo_root() / "bench" / "lunr"
+
+
+def lunr_missing(folder=None):
+    """Return why the Lunr baseline cannot run (node not on PATH, or the
+    lunr module not installed in folder), or "" when it can."""
+    folder = Path(folder) if folder is not None else lunr_dir()
+    if shutil.which("node") is None:
+        return f"node is not on PATH (install Node 20, then run `{LUNR_INSTALL}`)"
+    pkg = folder / "node_modules" / "lunr" / "package.json"
+    if not pkg.is_file():
+        return f"the lunr module is not installed in {folder}/node_modules (run `{LUNR_INSTALL}`)"
+    try:
+        version = json.loads(pkg.read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        version = None
+    if version != LUNR_VERSION:
+        return f"{folder}/node_modules has lunr {version}, not {LUNR_VERSION} (run `{LUNR_INSTALL}`)"
+    return ""
+
+
+def run_lunr(passages_path, questions_path, questions, area_rule=AREA_AND_NATIONAL, folder=None):
+    """Run `node bench/lunr/search.js PASSAGES QUESTIONS` and score its
+    results as search_fts5 scores FTS5's; return a dict of Outcomes.
+
+    search.js prints one JSON object per question, in order, with at most
+    DEPTH results (title and full text), already filtered by area. Lunr
+    cannot decline: a question with any result is answered. The gold
+    patterns are matched against each result's full text.
+    """
+    folder = Path(folder) if folder is not None else lunr_dir()
+    missing = lunr_missing(folder)
+    if missing:
+        raise BadInput(f"cannot run Lunr: {missing}")
+    cmd = ["node", str(folder / "search.js")]
+    if area_rule != AREA_AND_NATIONAL:
+        cmd += ["--area-rule", area_rule]
+    cmd += [str(passages_path), str(questions_path)]
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as e:
+        raise BadInput(f"cannot run node: {e.strerror}") from None
+    if res.returncode != 0:
+        raise BadInput(f"Lunr's search.js failed (exit {res.returncode}): {one_line(res.stderr)}")
+    lines = [line for line in res.stdout.splitlines() if line.strip()]
+    if len(lines) != len(questions):
+        raise BadInput(f"Lunr's search.js printed {len(lines)} results for {len(questions)} questions")
+    outcomes = {}
+    for n, (q, line) in enumerate(zip(questions, lines), start=1):
+        try:
+            obj = json.loads(line)
+            results = obj["results"]
+            texts = [(r.get("title") or "", r["text"]) for r in results]
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            raise BadInput(f"Lunr's search.js line {n} is not a result object: {line[:80]}") from None
+        if obj.get("id") != q.id:
+            raise BadInput(f"Lunr's search.js line {n} is for question {obj.get('id')!r}, expected {q.id!r}")
+        out = Outcome(error=obj.get("error") or "")
+        out.answered = bool(texts) and not out.error
+        for i, (title, text) in enumerate(texts[:DEPTH], start=1):
+            out.shown.append(title)
+            if out.rank == 0 and q.matches(text):
+                out.rank = i
+        outcomes[q.id] = out
+    return outcomes
+
+
 def score(questions, outcomes):
     """Score outcomes (a dict from question id to Outcome) as eval.Run does.
 
@@ -380,79 +466,124 @@ def rank_cell(q, o):
     return str(o.rank) if o.rank else "–"
 
 
-def markdown(questions, bot, fts, area_rule):
+def markdown(questions, bot, fts, area_rule, lunr=None, engines=""):
     """Write the comparison as Markdown: the scores table, then the questions
-    where the engines differ. bot and fts map question ids to Outcomes."""
+    where the engines differ. bot, fts and lunr (None when Lunr did not run)
+    map question ids to Outcomes; engines, if given, is a line saying which
+    engines ran and why one was skipped."""
     b, f = score(questions, bot), score(questions, fts)
+    l = score(questions, lunr) if lunr is not None else None
     n, nq = b["answerable"], b["questions"]
 
     def recall(r, k):
         return f"{r[f'recall_at_{k}']:.3f} ({r['found_at'][k - 1]}/{n})"
 
-    def points(key):
-        return f"{(f[key] - b[key]) * 100:+.1f} pts"
+    def points(r, key):
+        return f"{(r[key] - b[key]) * 100:+.1f} pts"
 
-    rows = [("recall@1", recall(b, 1), recall(f, 1), points("recall_at_1")),
-            ("recall@3", recall(b, 3), recall(f, 3), points("recall_at_3")),
-            ("recall@5", recall(b, 5), recall(f, 5), points("recall_at_5")),
-            ("MRR", f"{b['mrr']:.3f}", f"{f['mrr']:.3f}", f"{f['mrr'] - b['mrr']:+.3f}"),
-            ("no-answer accuracy",
-             f"{b['no_answer_accuracy']:.3f} ({b['answered_correctly']}/{nq})",
-             f"{f['no_answer_accuracy']:.3f} ({f['answered_correctly']}/{nq}; answers everything)",
-             points("no_answer_accuracy"))]
-    lines = [f"{nq} questions ({n} to answer, {b['declinable']} to decline), "
-             f"questions in an area searched: {area_rule}.", "",
-             "| | sendbot | FTS5 (bm25, porter) | FTS5 − sendbot |",
-             "|---|---|---|---|"]
-    lines += [f"| {name} | {x} | {y} | {d} |" for name, x, y, d in rows]
-    diff = (f["recall_at_3"] - b["recall_at_3"]) * 100
-    lead = "FTS5 leads" if diff > 0 else "sendbot leads" if diff < 0 else "neither leads"
-    lines += ["", f"Recall@3: {lead} by {abs(diff):.1f} points."]
-    differ = [q for q in questions if rank_cell(q, bot[q.id]) != rank_cell(q, fts[q.id])]
+    def cells(r):
+        # One engine's column, then its difference from sendbot.
+        return [(recall(r, 1), points(r, "recall_at_1")),
+                (recall(r, 3), points(r, "recall_at_3")),
+                (recall(r, 5), points(r, "recall_at_5")),
+                (f"{r['mrr']:.3f}", f"{r['mrr'] - b['mrr']:+.3f}"),
+                (f"{r['no_answer_accuracy']:.3f} ({r['answered_correctly']}/{nq}; answers everything)",
+                 points(r, "no_answer_accuracy"))]
+
+    names = ["recall@1", "recall@3", "recall@5", "MRR", "no-answer accuracy"]
+    mine = [recall(b, 1), recall(b, 3), recall(b, 5), f"{b['mrr']:.3f}",
+            f"{b['no_answer_accuracy']:.3f} ({b['answered_correctly']}/{nq})"]
+    lines = [engines, ""] if engines else []
+    lines += [f"{nq} questions ({n} to answer, {b['declinable']} to decline), "
+              f"questions in an area searched: {area_rule}.", ""]
+    if l is None:
+        lines += ["| | sendbot | FTS5 (bm25, porter) | FTS5 − sendbot |", "|---|---|---|---|"]
+        lines += [f"| {name} | {x} | {y} | {d} |" for name, x, (y, d) in zip(names, mine, cells(f))]
+    else:
+        lines += ["| | sendbot | FTS5 (bm25, porter) | Lunr 2.3.9 (defaults) | FTS5 − sendbot | Lunr − sendbot |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {name} | {x} | {y} | {z} | {dy} | {dz} |"
+                  for name, x, (y, dy), (z, dz) in zip(names, mine, cells(f), cells(l))]
+
+    def lead(r, engine):
+        diff = (r["recall_at_3"] - b["recall_at_3"]) * 100
+        who = f"{engine} leads" if diff > 0 else "sendbot leads" if diff < 0 else "neither leads"
+        return f"{who} by {abs(diff):.1f} points"
+
+    lines += ["", f"Recall@3: {lead(f, 'FTS5')}."]
+    if l is not None:
+        lines[-1] = f"Recall@3: {lead(f, 'FTS5')} (FTS5 against sendbot); {lead(l, 'Lunr')} (Lunr against sendbot)."
+
+    engines_out = [bot, fts] + ([lunr] if lunr is not None else [])
+    differ = [q for q in questions if len({rank_cell(q, e[q.id]) for e in engines_out}) > 1]
     lines += ["", f"Questions where the engines differ ({len(differ)}): the rank of the first matching "
               "result, – for none in the first 5, or whether the engine declined or answered.", ""]
     if differ:
-        lines += ["| id | sendbot | FTS5 | question |", "|---|---|---|---|"]
+        if l is None:
+            lines += ["| id | sendbot | FTS5 | question |", "|---|---|---|---|"]
+        else:
+            lines += ["| id | sendbot | FTS5 | Lunr | question |", "|---|---|---|---|---|"]
         for q in differ:
             area = f" [{q.area}]" if q.area else ""
-            lines.append(f"| {q.id} | {rank_cell(q, bot[q.id])} | {rank_cell(q, fts[q.id])} | {q.text}{area} |")
+            ranks = " | ".join(rank_cell(q, e[q.id]) for e in engines_out)
+            lines.append(f"| {q.id} | {ranks} | {q.text}{area} |")
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
 
 
-def compare(corpus, questions_path, sendbot=None, area_rule=AREA_AND_NATIONAL):
-    """Run both engines and return the Markdown comparison."""
+def compare(corpus, questions_path, sendbot=None, area_rule=AREA_AND_NATIONAL, lunr=LUNR_OFF):
+    """Run the engines and return the Markdown comparison.
+
+    lunr is LUNR_ON (run Lunr; BadInput if node or the module is missing),
+    LUNR_AUTO (run it if it can run, else say why not) or LUNR_OFF.
+    """
     if not Path(corpus).is_dir():
         raise BadInput(f"corpus folder {corpus} does not exist")
     questions = read_questions(questions_path)
     if sendbot is not None and not Path(sendbot).is_file():
         raise BadInput(f"sendbot binary {sendbot} does not exist")
+    missing = lunr_missing() if lunr != LUNR_OFF else "not asked for (--no-lunr)"
+    if lunr == LUNR_ON and missing:
+        raise BadInput(f"--lunr: {missing}")
     with tempfile.TemporaryDirectory(prefix="sendbot-fts5-") as work:
         exe = sendbot or build_sendbot(work)
         report, passages_path = run_sendbot(exe, corpus, questions_path, work)
         passages = read_passages(passages_path)
+        lun = None if missing else run_lunr(passages_path, questions_path, questions, area_rule)
     bot = sendbot_outcomes(questions, report)
     db = build_fts5(passages)
     known = {area_key(p.get("area")) for p in passages if area_key(p.get("area"))}
     fts = {q.id: search_fts5(db, q, known, area_rule) for q in questions}
     db.close()
-    return markdown(questions, bot, fts, area_rule)
+    if lun is None:
+        engines = f"Engines: sendbot and FTS5. Lunr skipped: {missing}."
+    else:
+        engines = "Engines: sendbot, FTS5 and Lunr" + (" (--lunr)." if lunr == LUNR_ON else
+                                                       " (node and bench/lunr/node_modules found).")
+    return markdown(questions, bot, fts, area_rule, lun, engines)
 
 
 def main(argv=None):
     """Parse the command line, run the comparison and print it; return the exit code."""
-    ap = argparse.ArgumentParser(description="Score SQLite FTS5 (bm25, porter) against sendbot's search on the same passages and questions.")
+    ap = argparse.ArgumentParser(description="Score SQLite FTS5 (bm25, porter) and Lunr 2.3.9 against sendbot's search "
+                                             "on the same passages and questions.")
     ap.add_argument("--corpus", required=True, help="corpus folder, as for sendbot --corpus")
     ap.add_argument("--questions", required=True, help="questions file, JSON Lines, as for sendbot eval")
     ap.add_argument("--sendbot", help="sendbot binary to use (default: go build ./cmd/sendbot)")
     ap.add_argument("--out", help="also write the Markdown to this file")
     ap.add_argument("--area-rule", choices=[AREA_ONLY, AREA_AND_NATIONAL], default=AREA_AND_NATIONAL,
-                    help="how FTS5 searches a question asked in an area: that area's passages and "
+                    help="how FTS5 and Lunr search a question asked in an area: that area's passages and "
                          "England-wide ones (what sendbot does, the default), or only that area's")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--lunr", dest="lunr", action="store_const", const=LUNR_ON, default=LUNR_AUTO,
+                       help="also score Lunr 2.3.9 (needs node and `npm ci --prefix bench/lunr`); "
+                            "by default Lunr runs when both are there")
+    which.add_argument("--no-lunr", dest="lunr", action="store_const", const=LUNR_OFF,
+                       help="leave Lunr out")
     args = ap.parse_args(argv)
     try:
-        md = compare(args.corpus, args.questions, args.sendbot, args.area_rule)
+        md = compare(args.corpus, args.questions, args.sendbot, args.area_rule, args.lunr)
         if args.out:
             try:
                 Path(args.out).write_text(md, encoding="utf-8")

@@ -7,7 +7,8 @@ Run from the repository root:
 
 The passages are invented, about the fictional county of Testshire. A fake
 sendbot (a small Python script) stands in for the real one, so the tests need
-neither Go nor the shared corpus.
+neither Go nor the shared corpus. The Lunr tests that run bench/lunr/search.js
+are skipped when node or bench/lunr/node_modules is missing.
 """
 
 import contextlib
@@ -19,8 +20,10 @@ import shutil
 import stat
 import sys
 import tempfile
+import subprocess
 import unittest
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (the path above must be set first)
@@ -240,8 +243,8 @@ print(open({report!r}).read())
 """
 
 
-class CompareTest(TempDirTest):
-    """Runs compare() whole against a fake sendbot."""
+class FakeSendbotTest(TempDirTest):
+    """A test with a corpus folder and a fake sendbot for compare()."""
 
     def setUp(self):
         super().setUp()
@@ -262,6 +265,10 @@ class CompareTest(TempDirTest):
         self.sendbot.write_text(FAKE_SENDBOT.format(python=sys.executable, passages=str(self.passages_path),
                                                     report=str(report_path)), encoding="utf-8")
         self.sendbot.chmod(self.sendbot.stat().st_mode | stat.S_IXUSR)
+
+
+class CompareTest(FakeSendbotTest):
+    """Runs compare() whole against a fake sendbot."""
 
     def test_markdown(self):
         md = compare.compare(self.corpus, self.questions_path, self.sendbot, compare.AREA_ONLY)
@@ -312,6 +319,193 @@ class CompareTest(TempDirTest):
                 self.assertEqual(code, 1)
                 self.assertTrue(stderr.getvalue().startswith(want), stderr.getvalue())
                 self.assertEqual(stderr.getvalue().count("\n"), 1)
+
+    def test_lunr_auto_skips_and_says_why(self):
+        with mock.patch.object(compare, "lunr_dir", return_value=self.dir / "no-lunr"):
+            md = compare.compare(self.corpus, self.questions_path, self.sendbot, compare.AREA_ONLY, compare.LUNR_AUTO)
+        self.assertIn("Engines: sendbot and FTS5. Lunr skipped:", md)
+        self.assertIn("npm ci --prefix bench/lunr", md)
+        self.assertIn("| recall@1 | 0.143 (1/7) | 0.571 (4/7) | +42.9 pts |", md)  # the two-engine table
+
+
+# LUNR_MISSING is why bench/lunr/search.js cannot run here, or "".
+LUNR_MISSING = compare.lunr_missing()
+SEARCH_JS = compare.lunr_dir() / "search.js"
+
+# SYNTAX is a question full of characters that are operators in Lunr's query
+# syntax, where idx.search(string) would throw.
+SYNTAX = "what is a:b ~c ^d +e -f *g"
+
+
+@unittest.skipIf(LUNR_MISSING, f"Lunr not available: {LUNR_MISSING}")
+class LunrTest(TempDirTest):
+    """Runs bench/lunr/search.js on the Testshire passages."""
+
+    def lunr(self, questions=None, rule=compare.AREA_AND_NATIONAL):
+        """Run Lunr on questions (dicts; default QUESTIONS) and return (questions, outcomes)."""
+        path = self.questions_path
+        if questions is not None:
+            path = self.dir / "lunr-questions.jsonl"
+            write_jsonl(path, questions)
+        qs = compare.read_questions(path)
+        return qs, compare.run_lunr(self.passages_path, path, qs, rule)
+
+    def test_output_is_parsed_and_scored(self):
+        qs, out = self.lunr()
+        got = {qid: (o.answered, o.rank, o.error) for qid, o in out.items()}
+        self.assertEqual(got, {
+            "t1": (True, 1, ""),   # the area's passage first
+            "t2": (True, 1, ""),   # no area: everything searched
+            "t3": (True, 1, ""),   # area-and-national keeps the England-wide passage
+            "t4": (True, 1, ""),   # area names compare case-insensitively
+            "t5": (True, 2, ""),   # gold ignores case; Otherby's passage second
+            "t6": (False, 0, ""),  # "what is it?": nothing matches
+            "t7": (False, 0, 'unknown area "Nowhere"'),
+            "tn": (False, 0, ""),  # no word in the passages: no hits, so not answered
+        })
+        self.assertEqual(out["t5"].shown, ["Short breaks in Testshire", "Short breaks in Otherby"])
+        r = compare.score(qs, out)
+        self.assertEqual(r["found_at"], [4, 5, 5, 5, 5])
+        self.assertAlmostEqual(r["mrr"], (4 + 1 / 2) / 7)
+        # Correct: t1-t5 answered, tn declined; t6 (no hits) and t7 (error) not answered.
+        self.assertEqual((r["answered_correctly"], r["declined_correctly"]), (6, 1))
+
+    def test_gold_matches_full_text_in_first_five(self):
+        words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
+        # Same length, one "respite" each: equal scores, so passage order decides.
+        passages = [{"id": w, "title": f"T{i}", "section": "", "text": f"Testshire respite {w}.",
+                     "area": "Testshire", "national": False} for i, w in enumerate(words)]
+        long_text = "Short breaks. " + "Filler words. " * 100 + "The team phone number is 0100."
+        passages.append({"id": "long", "title": "Team", "section": "", "text": long_text, "area": "Testshire",
+                         "national": False})
+        write_jsonl(self.passages_path, passages)
+        qs, out = self.lunr([{"id": "e", "q": "respite", "gold": ["ECHO"]},
+                             {"id": "f", "q": "respite", "gold": ["foxtrot"]},
+                             {"id": "l", "q": "short breaks", "gold": ["phone number is 0100"]}])
+        self.assertEqual(out["e"].shown, ["T0", "T1", "T2", "T3", "T4"])
+        self.assertEqual(out["e"].rank, 5)
+        self.assertEqual((out["f"].answered, out["f"].rank), (True, 0))  # sixth: not in the first five
+        self.assertEqual(out["l"].rank, 1)  # gold past the first 700 characters still counts
+
+    def test_area_filtering_matches_fts5(self):
+        # Every passage holds one of these words, so the filter alone decides what is shown.
+        q = {"id": "all", "q": "break school forum assessment", "gold": ["x"]}
+        db = compare.build_fts5(compare.read_passages(self.passages_path))
+        self.addCleanup(db.close)
+        known = {"testshire", "england", "otherby"}
+        cases = [
+            ("area and national", compare.AREA_AND_NATIONAL, " TESTSHIRE ",
+             {"Short breaks in Testshire", "School transport in Testshire", "Testshire parent carer forum",
+              "EHC needs assessments in England"}),
+            ("area only", compare.AREA_ONLY, "testshire",
+             {"Short breaks in Testshire", "School transport in Testshire", "Testshire parent carer forum"}),
+            ("no area", compare.AREA_AND_NATIONAL, "", {p["title"] for p in PASSAGES}),
+        ]
+        for name, rule, area, want in cases:
+            with self.subTest(name):
+                qs, out = self.lunr([dict(q, area=area)], rule)
+                self.assertEqual(set(out["all"].shown), want)
+                fts = compare.search_fts5(db, qs[0], known, rule)
+                self.assertEqual(set(fts.shown), want)
+
+    def test_area_names_are_normalised(self):
+        write_jsonl(self.passages_path, [
+            {"id": "x", "title": "Local", "section": "", "text": "Respite in the county.", "area": "North_Lincolnshire",
+             "national": False},
+            {"id": "y", "title": "Elsewhere", "section": "", "text": "Respite elsewhere.", "area": "Otherby",
+             "national": False},
+        ])
+        qs, out = self.lunr([{"id": "n", "q": "respite", "gold": ["county"], "area": "north-lincolnshire"}])
+        self.assertEqual((out["n"].shown, out["n"].rank, out["n"].error), (["Local"], 1, ""))
+
+    def test_lunr_syntax_characters_do_not_crash(self):
+        qs, out = self.lunr([
+            {"id": "s1", "q": SYNTAX, "gold": ["x"]},
+            {"id": "s2", "q": "how do i ask for an ehc needs assessment : ~ ^ + - (a:b)", "gold": ["writing a letter"]},
+        ])
+        self.assertEqual((out["s1"].answered, out["s1"].error), (False, ""))
+        self.assertEqual((out["s2"].answered, out["s2"].rank, out["s2"].error), (True, 1, ""))
+
+    def test_search_js_bad_input(self):
+        bad = self.dir / "bad.jsonl"
+        bad.write_text('{"id": "a", "q": "x"}\n\n{"id": "b", "q": \n', encoding="utf-8")
+        bad_passages = self.dir / "bad-passages.jsonl"
+        write_jsonl(bad_passages, PASSAGES[:2], extra="{not json}\n")
+        cases = [
+            ("missing passages", [str(self.dir / "none.jsonl"), str(self.questions_path)],
+             f"search.js: passages file {self.dir / 'none.jsonl'}: no such file"),
+            ("bad questions line", [str(self.passages_path), str(bad)],
+             f"search.js: questions file {bad} line 3: not a JSON object"),
+            ("bad passages line", [str(bad_passages), str(self.questions_path)],
+             f"search.js: passages file {bad_passages} line 3: not a JSON object"),
+            ("a question is not a passage", [str(bad), str(self.questions_path)],
+             f'search.js: passages file {bad} line 1: not a passage (a JSON object with a "text")'),
+            ("wrong arguments", [str(self.passages_path)], "search.js: usage:"),
+        ]
+        for name, args, want in cases:
+            with self.subTest(name):
+                res = subprocess.run(["node", str(SEARCH_JS), *args], capture_output=True, text=True)
+                self.assertNotEqual(res.returncode, 0)
+                self.assertTrue(res.stderr.startswith(want), res.stderr)
+                self.assertEqual(res.stderr.count("\n"), 1, res.stderr)
+                self.assertEqual(res.stdout, "")
+
+
+@unittest.skipIf(LUNR_MISSING, f"Lunr not available: {LUNR_MISSING}")
+class LunrCompareTest(FakeSendbotTest):
+    """Runs compare() whole with Lunr, against the fake sendbot."""
+
+    def test_compare_adds_a_lunr_column(self):
+        md = compare.compare(self.corpus, self.questions_path, self.sendbot, compare.AREA_ONLY, compare.LUNR_ON)
+        self.assertIn("Engines: sendbot, FTS5 and Lunr (--lunr).", md)
+        self.assertIn("| | sendbot | FTS5 (bm25, porter) | Lunr 2.3.9 (defaults) | FTS5 − sendbot | Lunr − sendbot |", md)
+        row = next(line for line in md.splitlines() if line.startswith("| no-answer accuracy |"))
+        self.assertEqual(row.count("answers everything"), 2)
+        self.assertIn("(Lunr against sendbot).", md)
+        self.assertIn("| id | sendbot | FTS5 | Lunr | question |", md)
+        self.assertIn("| t7 | declined | error | error |", md)
+
+
+class LunrMissingTest(TempDirTest):
+    """What happens when node or the lunr module is missing; needs neither."""
+
+    def test_missing_module_gives_install_message(self):
+        empty = self.dir / "lunr"
+        empty.mkdir()
+        with mock.patch.object(compare.shutil, "which", return_value="/usr/bin/node"):
+            self.assertIn("the lunr module is not installed", compare.lunr_missing(empty))
+            with self.assertRaises(compare.BadInput) as cm:
+                compare.run_lunr(self.passages_path, self.questions_path, self.questions, folder=empty)
+        self.assertIn("npm ci --prefix bench/lunr", str(cm.exception))
+        self.assertNotIn("\n", str(cm.exception))
+
+    def test_wrong_version_gives_install_message(self):
+        pkg = self.dir / "lunr" / "node_modules" / "lunr"
+        pkg.mkdir(parents=True)
+        (pkg / "package.json").write_text('{"name": "lunr", "version": "2.3.8"}', encoding="utf-8")
+        with mock.patch.object(compare.shutil, "which", return_value="/usr/bin/node"):
+            msg = compare.lunr_missing(self.dir / "lunr")
+        self.assertIn("lunr 2.3.8, not 2.3.9", msg)
+        self.assertIn("npm ci --prefix bench/lunr", msg)
+
+    def test_missing_node_gives_install_message(self):
+        with mock.patch.object(compare.shutil, "which", return_value=None):
+            msg = compare.lunr_missing()
+        self.assertIn("node is not on PATH", msg)
+        self.assertIn("npm ci --prefix bench/lunr", msg)
+
+    def test_main_lunr_flag_fails_with_one_line(self):
+        corpus = self.dir / "corpus"
+        corpus.mkdir()
+        stderr = io.StringIO()
+        with mock.patch.object(compare, "lunr_dir", return_value=self.dir / "no-lunr"), \
+                contextlib.redirect_stderr(stderr):
+            code = compare.main(["--corpus", str(corpus), "--questions", str(self.questions_path),
+                                 "--sendbot", sys.executable, "--lunr"])
+        self.assertEqual(code, 1)
+        self.assertTrue(stderr.getvalue().startswith("compare.py: --lunr: "), stderr.getvalue())
+        self.assertIn("npm ci --prefix bench/lunr", stderr.getvalue())
+        self.assertEqual(stderr.getvalue().count("\n"), 1)
 
 
 if __name__ == "__main__":
