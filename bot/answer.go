@@ -54,23 +54,30 @@ const (
 	maxListed = 8
 )
 
-// checkCurrent follows the mark on a passage that may be out of date.
-const checkCurrent = "check it is still current"
-
-// DateNote is a hit's date as parents read it, marked when the passage
-// may be out of date: "4 July 2021 · ⚠ over 2 years old, check it is
-// still current", "date unknown ⚠ check it is still current" or
-// "4 July 2025". The terminal answers use it too, so both say the same.
-func DateNote(h index.Hit, now time.Time, maxAge time.Duration) string {
-	date := h.ShownDate()
-	st := h.Staleness(now, maxAge)
-	switch {
-	case !st.Stale:
-		return date
-	case st.Reason == date: // "date unknown" says it already
-		return date + " ⚠ " + checkCurrent
+// StaleNote says, once under an answer, which of its passages are from
+// documents published longer ago than maxAge: "⚠ 2 is from a document
+// over 2 years old: check it is still current." It is "" when none is.
+// numbers are the passages' numbers as shown, by hit; a hit numbered 0
+// (a glossary meaning) is not counted. The terminal answers use it too.
+func StaleNote(hits []index.Hit, numbers []int, now time.Time, maxAge time.Duration) string {
+	var stale []string
+	reason := ""
+	for i, h := range hits {
+		if i >= len(numbers) || numbers[i] == 0 {
+			continue
+		}
+		if st := h.Staleness(now, maxAge); st.Stale {
+			stale = append(stale, fmt.Sprint(numbers[i]))
+			reason = st.Reason
+		}
 	}
-	return date + " · ⚠ " + st.Reason + ", " + checkCurrent
+	switch len(stale) {
+	case 0:
+		return ""
+	case 1:
+		return "⚠ " + stale[0] + " is from a document " + reason + ": check it is still current."
+	}
+	return "⚠ " + strings.Join(stale[:len(stale)-1], ", ") + " and " + stale[len(stale)-1] + " are from documents " + reason + ": check they are still current."
 }
 
 // dating is what answers are dated against.
@@ -92,11 +99,8 @@ func answerReply(res index.Result, areas []string, d dating, first int) (content
 	if len(res.Corrections) > 0 {
 		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
 	}
-	if len(res.Unknown) > 0 {
-		notes = append(notes, "My documents don't mention "+wordList(res.Unknown)+", so these answer the rest of your question.")
-	}
-	if res.OtherAreas && res.Area != "" {
-		notes = append(notes, "Nothing in "+escapeMarkdown(res.Area)+"'s documents matched, so these are from other areas:")
+	if res.Uncovered != "" {
+		notes = append(notes, "I don't have documents about "+escapeMarkdown(placeName(res))+" yet, so these are from documents for all of England.")
 	}
 	return truncateRunes(strings.Join(notes, "\n"), maxContent), []*discordgo.MessageEmbed{answerEmbed(res.Hits, first, d)}
 }
@@ -151,14 +155,18 @@ func slowDown(wait time.Duration) string {
 // Offer and advice service as the documents give them, and never a
 // service the documents do not name.
 func declineMessage(res index.Result, areas []string) string {
-	lines := []string{"I couldn't find an answer to that in the documents I have, so I won't guess."}
+	lines := []string{escapeMarkdown(DeclineSentence(res))}
 	if len(res.Corrections) > 0 {
 		lines = append(lines, "I searched for "+correctionList(res.Corrections, "%s instead of %s")+".")
 	}
 	if len(res.Unknown) > 0 {
 		lines = append(lines, "My documents don't mention: "+wordList(res.Unknown)+".")
 	}
-	lines = append(lines, strings.TrimSpace("Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. "+areasSentence(areas)))
+	if res.Uncovered == "" {
+		lines = append(lines, strings.TrimSpace("Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. "+areasSentence(areas)))
+	} else if a := areasSentence(areas); a != "" {
+		lines = append(lines, a)
+	}
 	if len(res.Signposts) == 0 {
 		lines = append(lines, "", "My documents don't include "+signpostOwner(res.Area)+" Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.")
 	} else {
@@ -172,6 +180,38 @@ func declineMessage(res index.Result, areas []string) string {
 		}
 	}
 	return truncateRunes(strings.Join(lines, "\n"), maxContent)
+}
+
+// DeclineSentence is the first sentence of a decline: plainly, why. The
+// terminal answers use it too.
+func DeclineSentence(res index.Result) string {
+	switch {
+	case res.Uncovered == "":
+		return "I couldn't find an answer to that in the documents I have, so I won't guess."
+	case res.Country != "" && res.Country != "England" && res.Country != res.Uncovered && isUKNation(res.Country):
+		return "My documents are about support for SEND in England, and " + res.Uncovered + " is in " + res.Country + ", which has its own system, so I can't answer that."
+	case res.Country != "" && res.Country != "England" && !isUKNation(res.Country):
+		return "My documents are about support for SEND in England, so I can't answer about " + res.Uncovered + "."
+	}
+	return "I don't have documents about this for " + placeName(res) + " yet, so I won't guess."
+}
+
+// placeName is the place a result is about, with its council's area when
+// that is named otherwise: "Cheltenham (Gloucestershire)".
+func placeName(res index.Result) string {
+	if res.UncoveredArea != "" && res.UncoveredArea != res.Uncovered {
+		return res.Uncovered + " (" + res.UncoveredArea + ")"
+	}
+	return res.Uncovered
+}
+
+// isUKNation reports whether country is one of the UK's.
+func isUKNation(country string) bool {
+	switch country {
+	case "England", "Wales", "Scotland", "Northern Ireland":
+		return true
+	}
+	return false
 }
 
 // signpostGroup is one document to ask instead, with what it is for: a
@@ -250,16 +290,28 @@ func areasSentence(areas []string) string {
 // comes first, unnumbered. Each hit gets a fair share of Discord's
 // description limit, and the quote gives way first.
 func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed {
-	budget := maxEmbedDescription
-	var blocks []string
+	numbers := make([]int, len(hits))
 	n := first
 	for i, h := range hits {
-		var header string
 		if i == 0 && h.Kind == index.KindGlossary {
+			continue
+		}
+		n++
+		numbers[i] = n
+	}
+	// Said once, under the passages, and kept whatever else gives way.
+	stale := escapeMarkdown(StaleNote(hits, numbers, d.now, d.maxAge))
+	budget := maxEmbedDescription
+	if stale != "" {
+		budget -= runeLen(stale) + len("\n\n")
+	}
+	var blocks []string
+	for i, h := range hits {
+		var header string
+		if numbers[i] == 0 {
 			header = meaningHeader(h, d)
 		} else {
-			n++
-			header = sourceHeader(n, h, d)
+			header = sourceHeader(numbers[i], h, d)
 		}
 		jargon := jargonLine(h.Jargon)
 		// Share what is left fairly between this hit and those after it;
@@ -285,13 +337,20 @@ func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed 
 	}
 	// Headers are bounded, not small: should a few long ones still not
 	// fit, the last passages give way.
+	limit := maxEmbedDescription
+	if stale != "" {
+		limit -= runeLen(stale) + len("\n\n")
+	}
 	desc := strings.Join(blocks, "\n\n")
-	for len(blocks) > 1 && runeLen(desc) > maxEmbedDescription {
+	for len(blocks) > 1 && runeLen(desc) > limit {
 		blocks = blocks[:len(blocks)-1]
 		desc = strings.Join(blocks, "\n\n")
 	}
-	if runeLen(desc) > maxEmbedDescription {
-		desc = cutMarkdown(desc, maxEmbedDescription)
+	if runeLen(desc) > limit {
+		desc = cutMarkdown(desc, limit)
+	}
+	if stale != "" {
+		desc += "\n\n" + stale
 	}
 	return &discordgo.MessageEmbed{
 		Title:       answerTitle,
@@ -304,8 +363,7 @@ func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
 // sourceHeader is "**1. [Title](url)**" and a line with the section, the
-// area (or "from Bristol" for a passage from another area than the one
-// asked about), the date with any staleness mark, and the page.
+// area, the date and the page.
 func sourceHeader(n int, h index.Hit, d dating) string {
 	title := escapeMarkdown(truncateRunes(h.Title, 200))
 	if title == "" {
@@ -319,13 +377,10 @@ func sourceHeader(n int, h index.Hit, d dating) string {
 	if h.Section != "" {
 		meta = append(meta, escapeMarkdown(truncateRunes(h.Section, 150)))
 	}
-	switch {
-	case h.OtherArea && h.Area != "":
-		meta = append(meta, "from "+escapeMarkdown(h.Area))
-	case h.Area != "":
+	if h.Area != "" {
 		meta = append(meta, escapeMarkdown(h.Area))
 	}
-	meta = append(meta, DateNote(h, d.now, d.maxAge))
+	meta = append(meta, h.ShownDate())
 	if h.Page > 0 {
 		meta = append(meta, fmt.Sprintf("page %d", h.Page))
 	}
@@ -339,7 +394,7 @@ func meaningHeader(h index.Hit, d dating) string {
 	if section == "" {
 		section = "What it means"
 	}
-	return "**" + escapeMarkdown(truncateRunes(section, 150)) + "**\nFrom " + sourceLink(h, false) + " · " + DateNote(h, d.now, d.maxAge)
+	return "**" + escapeMarkdown(truncateRunes(section, 150)) + "**\nFrom " + sourceLink(h, false) + " · " + h.ShownDate()
 }
 
 // jargonLine explains glossary terms in a line under a quote:

@@ -46,19 +46,25 @@ func TestAnswerEmbedStaysWithinDiscordLimits(t *testing.T) {
 // testDating dates answers on 1 June 2025 with the default two-year limit.
 var testDating = dating{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), maxAge: index.DefaultMaxAge}
 
-func TestAnswersMarkPassagesThatMayBeOutOfDate(t *testing.T) {
+func TestAnswersMarkOldPassagesOnce(t *testing.T) {
+	hit := func(title, published string) index.Hit {
+		return index.Hit{Title: title, SourceURL: "https://testshire.example/" + title, Section: "Who can have one", Area: "Testshire", Published: published, Text: "Short breaks are offered."}
+	}
 	tests := []struct {
-		name      string
-		published string
-		text      string
-		maxAge    time.Duration
-		want      string
+		name   string
+		hits   []index.Hit
+		maxAge time.Duration
+		want   string // the note under the passages; "" for none
+		header string // in the first passage's header
 	}{
-		{"old", "2021-07-04", "Short breaks are offered.", 0, "4 July 2021 · ⚠ over 2 years old, check it is still current"},
-		{"undated", "", "Short breaks are offered.", 0, "date unknown ⚠ check it is still current"},
-		{"old figure", "2025-01-10", "In 2019, 40 families used short breaks.", 0, "10 January 2025 · ⚠ mentions 2019, check it is still current"},
-		{"current", "2025-01-10", "In 2024, 40 families used short breaks.", 0, "10 January 2025\n"},
-		{"shorter limit", "2025-01-10", "Short breaks are offered.", 90 * 24 * time.Hour, "10 January 2025 · ⚠ over 3 months old, check it is still current"},
+		{"one old", []index.Hit{hit("a", "2025-01-10"), hit("b", "2021-07-04")}, 0,
+			"⚠ 2 is from a document over 2 years old: check it is still current.", "Who can have one · Testshire · 10 January 2025"},
+		{"two old", []index.Hit{hit("a", "2021-07-04"), hit("b", "2025-01-10"), hit("c", "2020-02-02")}, 0,
+			"⚠ 1 and 3 are from documents over 2 years old: check they are still current.", "Who can have one · Testshire · 4 July 2021\n"},
+		{"undated is not marked", []index.Hit{hit("a", "")}, 0, "", "Who can have one · Testshire · date unknown\n"},
+		{"current", []index.Hit{hit("a", "2025-01-10")}, 0, "", "Who can have one · Testshire · 10 January 2025\n"},
+		{"shorter limit", []index.Hit{hit("a", "2025-01-10")}, 90 * 24 * time.Hour,
+			"⚠ 1 is from a document over 3 months old: check it is still current.", "Who can have one · Testshire · 10 January 2025\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,14 +72,18 @@ func TestAnswersMarkPassagesThatMayBeOutOfDate(t *testing.T) {
 			if tt.maxAge > 0 {
 				d.maxAge = tt.maxAge
 			}
-			h := index.Hit{Title: "Short breaks", SourceURL: "https://testshire.example/sb", Section: "Who can have one", Area: "Testshire", Published: tt.published, Text: tt.text}
-			_, embeds := answerReply(index.Result{Answered: true, Hits: []index.Hit{h}}, nil, d, 0)
+			_, embeds := answerReply(index.Result{Answered: true, Hits: tt.hits}, nil, d, 0)
 			got := embeds[0].Description
-			if !strings.Contains(got, "Who can have one · Testshire · "+tt.want) {
-				t.Errorf("want %q in the header:\n%s", tt.want, got)
+			if !strings.Contains(got, tt.header) {
+				t.Errorf("want %q in the header:\n%s", tt.header, got)
 			}
-			if tt.name == "current" && strings.Contains(got, "⚠") {
-				t.Errorf("a current passage is marked:\n%s", got)
+			switch {
+			case tt.want == "" && strings.Contains(got, "⚠"):
+				t.Errorf("marked, and should not be:\n%s", got)
+			case tt.want != "" && !strings.HasSuffix(got, "\n\n"+tt.want):
+				t.Errorf("want %q once, at the end:\n%s", tt.want, got)
+			case strings.Count(got, "⚠") > 1:
+				t.Errorf("marked more than once:\n%s", got)
 			}
 		})
 	}
@@ -101,7 +111,7 @@ func TestFiveLongAnswersWithJargonStayWithinDiscordLimits(t *testing.T) {
 	// As long as real passages get: MaxShownRunes of text full of
 	// characters that need escaping, the longest titles and sections in
 	// the shared corpus, and three terms of jargon each.
-	text := "The EHCP, the SENCO and SEN support: " + strings.Repeat("help_children [with] needs ** @everyone. ", 20)
+	text := "The EHCP, the SENCO and SEN support: " + strings.Repeat("help_children [with] needs ** @everyone. ", 30)
 	text = string([]rune(text)[:index.MaxShownRunes])
 	jargon := []index.Jargon{
 		{Term: "EHCP", Meaning: "Education, Health and Care plan"},
@@ -129,8 +139,8 @@ func TestFiveLongAnswersWithJargonStayWithinDiscordLimits(t *testing.T) {
 	if got := strings.Count(e.Description, "\nEHCP: Education, Health and Care plan · SENCO: Special educational needs co-ordinator"); got != 4 {
 		t.Errorf("want a jargon line under each of 4 passages, got %d:\n%s", got, e.Description)
 	}
-	if got := strings.Count(e.Description, "⚠ over 2 years old, check it is still current"); got != 5 {
-		t.Errorf("want 5 stale marks, got %d", got)
+	if !strings.HasSuffix(e.Description, "\n\n⚠ 1, 2, 3 and 4 are from documents over 2 years old: check they are still current.") {
+		t.Errorf("want one note for the 4 old passages at the end:\n%s", e.Description)
 	}
 	if !strings.Contains(e.Description, "**4. [Education, Health and Care plans") || strings.Count(e.Description, "**")%2 != 0 {
 		t.Errorf("the last passage is missing or bold is unbalanced:\n%s", e.Description)
@@ -165,18 +175,40 @@ func TestWhatIsQuestionsShowTheMeaningFirst(t *testing.T) {
 	}
 }
 
-func TestPassagesFromOtherAreasAreSaidToBe(t *testing.T) {
-	res := index.Result{Answered: true, Area: "Herefordshire", OtherAreas: true, Hits: []index.Hit{
-		{Title: "Short breaks", Area: "Bristol", OtherArea: true, Published: "2025-01-10", Text: "Short breaks are offered."},
-		{Title: "Short breaks in England", Area: "England", Published: "2025-01-10", Text: "Every council offers short breaks."},
-	}}
-	content, embeds := answerReply(res, nil, testDating, 0)
-	if content != "Nothing in Herefordshire's documents matched, so these are from other areas:" {
-		t.Errorf("content = %q", content)
+func TestPlacesWithoutDocumentsAreSaidPlainly(t *testing.T) {
+	t.Run("asked in an area with none: national documents, said so", func(t *testing.T) {
+		res := index.Result{Answered: true, Uncovered: "Cornwall", UncoveredArea: "Cornwall", Country: "England", Hits: []index.Hit{
+			{Title: "Short breaks in England", Area: "England", Published: "2025-01-10", Text: "Every council offers short breaks."},
+		}}
+		content, embeds := answerReply(res, nil, testDating, 0)
+		if content != "I don't have documents about Cornwall yet, so these are from documents for all of England." {
+			t.Errorf("content = %q", content)
+		}
+		if !strings.Contains(embeds[0].Description, "\nEngland · 10 January 2025") {
+			t.Errorf("the passage should say it is England's:\n%s", embeds[0].Description)
+		}
+	})
+	tests := []struct {
+		name string
+		res  index.Result
+		want string
+	}{
+		{"a town of an area without documents", index.Result{Uncovered: "Cheltenham", UncoveredArea: "Gloucestershire", Country: "England"},
+			"I don't have documents about this for Cheltenham \\(Gloucestershire\\) yet, so I won't guess."},
+		{"an area without documents", index.Result{Uncovered: "Leeds", UncoveredArea: "Leeds", Country: "England"},
+			"I don't have documents about this for Leeds yet, so I won't guess."},
+		{"another nation of the UK", index.Result{Uncovered: "Cardiff", UncoveredArea: "Cardiff", Country: "Wales"},
+			"My documents are about support for SEND in England, and Cardiff is in Wales, which has its own system, so I can't answer that."},
+		{"abroad", index.Result{Uncovered: "Spain", UncoveredArea: "Spain", Country: "Spain"},
+			"My documents are about support for SEND in England, so I can't answer about Spain."},
 	}
-	d := embeds[0].Description
-	if !strings.Contains(d, "**1. Short breaks**\nfrom Bristol · 10 January 2025") || !strings.Contains(d, "\nEngland · 10 January 2025") {
-		t.Errorf("each passage should say where it is from:\n%s", d)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			content, embeds := answerReply(tt.res, nil, testDating, 0)
+			if len(embeds) != 0 || !strings.HasPrefix(content, tt.want) {
+				t.Errorf("reply:\n%s\nwant it to start %q", content, tt.want)
+			}
+		})
 	}
 }
 
@@ -184,8 +216,9 @@ func TestCorrectedAndUnknownWordsAreShown(t *testing.T) {
 	res := index.Result{Answered: true, Corrections: []index.Correction{{From: "autisim", To: "autism"}, {From: "asessment", To: "assessment"}},
 		Unknown: []string{"zebra_"}, Hits: []index.Hit{{Title: "Autism", Published: "2025-01-10", Text: "An autism assessment."}}}
 	content, _ := answerReply(res, nil, testDating, 0)
-	if want := "Searched for *autism* (you typed *autisim*), *assessment* (you typed *asessment*).\n" +
-		"My documents don't mention zebra\\_, so these answer the rest of your question."; content != want {
+	// Words no document uses are not listed beside an answer: most are a
+	// parent's own words ("stressed", "daughter"), which need no reply.
+	if want := "Searched for *autism* (you typed *autisim*), *assessment* (you typed *asessment*)."; content != want {
 		t.Errorf("content = %q, want %q", content, want)
 	}
 }

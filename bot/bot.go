@@ -629,7 +629,7 @@ func (b *Bot) answer(question, area, via string) reply {
 		b.cfg.Monitor.Question(false, true, time.Since(start))
 		return reply{content: errorReply(err, b.searcher.Areas()), failed: true}
 	}
-	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "other_areas", res.OtherAreas,
+	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "confidence", res.Confidence, "uncovered", res.Uncovered,
 		"hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
 	if !res.Answered {
 		b.recordGap(gaps.Declined, question, now)

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,13 +33,25 @@ type Outcome struct {
 	Rank int `json:"rank"`
 	// Correct is whether the bot answered exactly when it should.
 	Correct bool `json:"correct"`
-	// Confidence is the share of the question the best passage covers,
-	// which Answered is decided by; reported so thresholds can be set
-	// from the eval.
+	// Confidence is the model's probability that answering is right,
+	// which Answered is decided by.
 	Confidence float64 `json:"confidence"`
 	// Shown are the titles of the passages shown, in order.
 	Shown []string `json:"shown"`
 	Error string   `json:"error,omitempty"`
+	// Found3 is set when a passage among the first three shown answers,
+	// whether or not the bot then answered.
+	Found3 bool `json:"found3,omitempty"`
+	// Candidate is, in a cross-validation, the place of the first passage
+	// that answers among all the candidates as the model ranked them
+	// (0 for none of them), and Candidates how many there were.
+	Candidate  int `json:"candidate,omitempty"`
+	Candidates int `json:"candidates,omitempty"`
+	// Unshown is the place of the first candidate whose whole text
+	// answers, when its shown text does not and no earlier one does.
+	Unshown int    `json:"unshown,omitempty"`
+	Kind    string `json:"kind,omitempty"`
+	Style   string `json:"style,omitempty"`
 }
 
 // Report is the result of running a set of questions.
@@ -66,20 +79,20 @@ func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		o := Outcome{ID: q.ID, Question: q.Text, Area: q.Area, NoAnswer: q.NoAnswer()}
+		o := Outcome{ID: q.ID, Question: q.Text, Area: q.Area, NoAnswer: q.NoAnswer(), Kind: q.Kind, Style: q.Style}
 		res, err := s.Search(ctx, index.Query{Text: q.Text, Area: q.Area, K: depth})
 		if err != nil {
 			o.Error = err.Error()
 		} else {
-			o.Answered = res.Answered
-			if len(res.Hits) > 0 {
-				o.Confidence = res.Hits[0].Coverage
-			}
+			o.Answered, o.Confidence = res.Answered, res.Confidence
 			for i, h := range res.Hits {
 				if i == depth {
 					break
 				}
 				o.Shown = append(o.Shown, h.Title)
+				if !o.Found3 && i < 3 && q.Matches(h.Text) {
+					o.Found3 = true
+				}
 				if o.Rank == 0 && res.Answered && q.Matches(h.Text) {
 					o.Rank = i + 1
 				}
@@ -119,11 +132,19 @@ func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
 	return rep, nil
 }
 
-// Floors are the lowest scores allowed; zero means no floor.
+// Floors are the lowest scores allowed, and the highest error rates;
+// zero means no floor or limit.
 type Floors struct {
 	Recall3  float64
 	MRR      float64
 	NoAnswer float64
+	// MaxFalseDecline, MaxFalseAnswer and MaxTypoCost apply to a
+	// cross-validation: the share of right answers declined, of questions
+	// to decline answered, and the recall@3 typos cost against their
+	// clean twins.
+	MaxFalseDecline float64
+	MaxFalseAnswer  float64
+	MaxTypoCost     float64
 }
 
 // Check returns an error naming every score below its floor.
@@ -161,6 +182,14 @@ func (r Report) WriteText(w io.Writer) error {
 	ew.printf("MRR                 %.3f\n", r.MRR)
 	ew.printf("no-answer accuracy  %.3f  (%d of %d; declined %d of %d that should be)\n",
 		r.NoAnswer, r.Correct, r.Questions, r.Declined, r.Declinable)
+	ew.err = cmp.Or(ew.err, writeMisses(w, r))
+	return ew.err
+}
+
+// writeMisses lists every question missed in the first 3, or wrongly
+// answered or declined.
+func writeMisses(w io.Writer, r Report) error {
+	ew := &errWriter{w: w}
 	var misses []Outcome
 	for _, o := range r.Outcomes {
 		if !o.Correct || (!o.NoAnswer && (o.Rank == 0 || o.Rank > 3)) {
@@ -181,6 +210,15 @@ func (r Report) WriteText(w io.Writer) error {
 			what = "declined"
 		case o.Rank > 0:
 			what = fmt.Sprintf("first match at %d", o.Rank)
+		}
+		switch {
+		case o.Candidates > 0 && o.Candidate > 0 && !o.NoAnswer:
+			what += fmt.Sprintf(" (the answer is candidate %d of %d)", o.Candidate, o.Candidates)
+		case o.Candidates > 0 && !o.NoAnswer:
+			what += fmt.Sprintf(" (no candidate of %d answers)", o.Candidates)
+		}
+		if o.Unshown > 0 {
+			what += fmt.Sprintf("; candidate %d has the answer outside what is shown", o.Unshown)
 		}
 		area := ""
 		if o.Area != "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 )
@@ -26,6 +27,11 @@ type Question struct {
 	Area string `json:"area"`
 	// Expect is "no-answer" for questions the bot should decline.
 	Expect string `json:"expect"`
+	// Kind is what the question is about ("service", "rights",
+	// "off-topic"…) and Style how it is written ("typo", "lay",
+	// "short"…), for reporting recall by each; both may be empty.
+	Kind  string `json:"kind"`
+	Style string `json:"style"`
 
 	gold []*regexp.Regexp
 }
@@ -114,4 +120,52 @@ func parseQuestion(line string) (Question, error) {
 		q.gold = append(q.gold, re)
 	}
 	return q, nil
+}
+
+// ReadTwins reads clean twins of typo questions: JSON Lines of an "id"
+// of one of qs and its "q" written without the typos. Each twin is its
+// question with the clean text, so it is scored against the same gold.
+func ReadTwins(path string, qs []Question) ([]Question, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("twins file: %w", err)
+	}
+	byID := map[string]Question{}
+	for _, q := range qs {
+		byID[q.ID] = q
+	}
+	var out []Question
+	var errs []error
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		var tw struct {
+			ID string `json:"id"`
+			Q  string `json:"q"`
+		}
+		if err := json.Unmarshal([]byte(line), &tw); err != nil {
+			errs = append(errs, fmt.Errorf("line %d: not a JSON object: %v", n+1, err))
+			continue
+		}
+		q, ok := byID[tw.ID]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("line %d: no question has id %q", n+1, tw.ID))
+			continue
+		case strings.TrimSpace(tw.Q) == "":
+			errs = append(errs, fmt.Errorf("line %d: twin of %s has no \"q\"", n+1, tw.ID))
+			continue
+		}
+		q.Text = strings.TrimSpace(tw.Q)
+		out = append(out, q)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("twins file %s: %w", path, errors.Join(errs...))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("twins file %s: no twins", path)
+	}
+	return out, nil
 }

@@ -33,7 +33,7 @@ func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 	areas := searchedAreas(ix)
 	searches, skipped := 0, uint64(0)
 	for _, q := range defaultQuestions(t) {
-		p := ix.plan(context.Background(), q.Question)
+		p, _ := ix.understand(context.Background(), Query{Text: q.Question}, nil)
 		if len(p.concepts) == 0 {
 			continue
 		}
@@ -95,7 +95,7 @@ func externalID(r bleveindex.IndexReader, dm *search.DocumentMatch) string {
 // searchK is q's best k candidates, as the bot asks for them.
 func searchK(t *testing.T, ix *Index, q query.Query, k int) *bleve.SearchResult {
 	t.Helper()
-	req := candidateRequest(q)
+	req := candidateRequestFor(q)
 	req.Size = k
 	r, err := ix.searchBleve(context.Background(), req)
 	if err != nil {
@@ -119,7 +119,7 @@ func TestCeilingsBoundEveryScore(t *testing.T) {
 	defer r.Close()
 	walked, tightest := 0, 0.0
 	for _, q := range defaultQuestions(t) {
-		p := ix.plan(context.Background(), q.Question)
+		p, _ := ix.understand(context.Background(), Query{Text: q.Question}, nil)
 		if len(p.concepts) == 0 {
 			continue
 		}

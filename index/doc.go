@@ -1,6 +1,15 @@
 // Package index owns sendbot's bleve full-text index: its mapping, building
 // it from a corpus, searching it, and replacing it safely.
 //
+// A search answers a question in five stages, a file each, read top to
+// bottom from Search in search.go: understand.go (the question's concepts,
+// the place it names, spelling), retrieve.go (bleve's best 50 passages),
+// rerank.go (features of each, weighted by the learned Model in
+// model.json), decide.go (answer, or decline and signpost) and show.go
+// (the sentences of each passage that answer). `sendbot eval --folds 5`
+// measures the model on questions it did not learn from, and Trace gives
+// eval what it learns from.
+//
 // An index lives in one folder on disk and remembers the mapping version
 // and the corpus it was built from, so callers can tell when to rebuild:
 //

@@ -27,7 +27,7 @@ func ExampleIndex_Search() {
 		panic(err)
 	}
 	defer ix.Close()
-	res, err := ix.Search(ctx, index.Query{Text: "how far from school for free transport?", Area: "testshire"})
+	res, err := ix.Search(ctx, index.Query{Text: "free travel to school for my child", Area: "testshire"})
 	if err != nil {
 		panic(err)
 	}
@@ -39,7 +39,7 @@ func ExampleIndex_Search() {
 	fmt.Println()
 	// Output:
 	// true School transport https://testshire.example/transport
-	// distance school free
+	// school free travel
 }
 
 func ExampleLive() {

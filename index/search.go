@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/internal/english"
 )
 
 var (
@@ -39,16 +37,8 @@ const (
 	MaxQueryRunes = 1000
 	// DefaultK is how many passages Search returns when Query.K is zero.
 	DefaultK = 3
-	// MaxShownRunes is the longest passage text a hit shows.
-	MaxShownRunes = 700
-	// minCoverage is the share of the question's words the documents must
-	// know, and the share of their weight (words weighted by rarity) that
-	// the best passage must match, for the bot to answer.
-	minCoverage = 0.6
 	// openTimeout is how long Open waits for another process's lock.
 	openTimeout = 5 * time.Second
-	// maxQueryTerms caps the distinct terms a query uses.
-	maxQueryTerms = 32
 )
 
 // Query is a parent's question.
@@ -56,10 +46,11 @@ type Query struct {
 	// Text is the question as typed. It is analysed as plain words only.
 	Text string
 	// Area is the area the question is asked in (a server's or channel's
-	// default), compared case-insensitively. Passages from that area and
-	// national ones come first; other areas are searched only when
-	// nothing there answers, and their hits are marked OtherArea. An area
-	// the question itself names ("…in Otherton") takes its place.
+	// default), compared case-insensitively: it is answered from that
+	// area's documents and the national ones, never another area's. An
+	// area the question itself names ("…in Otherton") takes its place. A
+	// UK place the index has no documents for is answered from the
+	// national documents alone (see Result.Uncovered).
 	Area string
 	// K is how many passages to return; zero means DefaultK.
 	K int
@@ -90,18 +81,16 @@ type Hit struct {
 	Section   string
 	Page      int
 	Path      string
-	// Text is exactly what is shown: at most MaxShownRunes of the passage,
-	// cut on word boundaries around the matched words, with "…" where cut.
+	// Text is exactly what is shown: at most MaxShownRunes of the
+	// passage, the sentences around its best match, with "…" where cut.
 	Text string
 	// Matches are the words in Text that matched the question, to show in bold.
 	Matches []Span
 	// Jargon are glossary terms Text uses, with their meaning, to show
 	// beside the quote.
 	Jargon []Jargon
-	// OtherArea is set when the passage is from another area than the one
-	// asked about, shown only because nothing there answered.
-	OtherArea bool
-	Score     float64
+	// Score is the model's score of the passage (see Model).
+	Score float64
 	// Coverage is the share of the question's weight this passage matches,
 	// counting only words the index holds, each weighted by its rarity.
 	Coverage float64
@@ -133,15 +122,25 @@ type Result struct {
 	// Answered is false when the bot should decline: nothing matched well
 	// enough to be shown as an answer. Hits may still hold weak matches.
 	Answered bool
+	// Confidence is the model's probability that the answer is right to
+	// give (see Model); Answered is whether it reached the threshold.
+	Confidence float64
 	// Area is the area searched ("" for all), as shown to parents.
 	Area string
-	// OtherAreas is set when nothing in Area answered and the hits come
-	// from other areas.
-	OtherAreas bool
+	// Uncovered is the place the question is about when the documents
+	// have nothing local there ("Leeds", "Cheltenham", "Cardiff"): a
+	// question naming it is declined; one asked in it is answered from
+	// the national documents alone. UncoveredArea is the council area it
+	// is in ("Gloucestershire"), and Country its country: outside
+	// England, the law and services are another country's.
+	Uncovered     string
+	UncoveredArea string
+	Country       string
 	// Signposts are, when the bot declines, where to ask instead: the
 	// area's Local Offer and its independent information, advice and
-	// support service, as the documents give them. Empty when the
-	// documents have neither.
+	// support service, and national advice on the question, as the
+	// documents give them; never a law or regulation. Empty when the
+	// documents have none.
 	Signposts []Signpost
 	// Corrections are misspelt words and what was searched for instead.
 	Corrections []Correction
@@ -154,17 +153,24 @@ type Result struct {
 
 // Index is an open, read-only sendbot index. It is safe for concurrent use.
 type Index struct {
-	bleve     bleve.Index
-	info      Info
-	areas     map[string]string // area key -> shown name
-	areaTerms map[string][]string
-	analyzer  analysis.Analyzer
-	pairs     pairFilter // the pairs field's, to search it
-	vocab     *vocabulary
-	filler    map[string]bool
-	catalogue []DocumentInfo // every document, in the order Documents lists them
-	dir       string
-	signs     signpostCache
+	bleve    bleve.Index
+	info     Info
+	areas    map[string]string // area key -> shown name
+	analyzer analysis.Analyzer
+	pairs    pairFilter // the pairs field's, to search it
+	vocab    *vocabulary
+	filler   map[string]bool
+	places   *placeList
+	// glossaryWords and terms are the words misspellings are corrected
+	// to, besides English ones (spelling.go).
+	glossaryWords *english.Words
+	glossaryPairs wordPairs
+	terms         indexTerms
+	kinds         kindIndex // each passage's kind, for intent.go
+	model         *Model
+	catalogue     []DocumentInfo // every document, in the order Documents lists them
+	dir           string
+	signs         signpostCache
 	// parts are where each part of a search starts, after the first
 	// (see partsFor); nil for one search.
 	parts      []uint64
@@ -208,7 +214,7 @@ func Open(dir string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("open index %q: its list of documents cannot be read: %w", dir, ErrOldMapping)
 	}
-	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}, filler: map[string]bool{}}
+	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}}
 	docs, err := b.DocCount()
 	if err != nil {
 		b.Close()
@@ -224,13 +230,11 @@ func Open(dir string) (*Index, error) {
 	for _, a := range info.Areas {
 		ix.areas[corpus.AreaKey(a.Name)] = a.Name
 	}
-	ix.areaTerms = areaTermsFor(ix)
 	ix.vocab = newVocabulary(ix.analyzer, g)
-	for _, w := range fillerWords {
-		for _, t := range tokenize(ix.analyzer, w) {
-			ix.filler[t.term] = true
-		}
-	}
+	ix.glossaryWords = glossaryWordsOf(ix.vocab)
+	ix.glossaryPairs = glossaryPairsOf(ix.vocab)
+	ix.places = newPlaceList(ix.Areas(), english.Dictionary())
+	ix.model = DefaultModel()
 	return ix, nil
 }
 
@@ -256,12 +260,28 @@ func (ix *Index) Close() error {
 	return ix.bleve.Close()
 }
 
-// Search finds the passages that best answer q.
+// SetModel makes the index answer with m instead of the built-in model.
+// It is for eval, which measures models before they are built in.
+func (ix *Index) SetModel(m *Model) { ix.model = m }
+
+// Search finds the passages that best answer q, in five stages, each in a
+// file of its own: understand the question (understand.go), retrieve a
+// wide set of candidates with bleve (retrieve.go), rerank them with the
+// model (rerank.go), decide whether they answer (decide.go), and show
+// the best (show.go).
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
+	res, _, err := ix.search(ctx, q, nil, false)
+	res.Took = time.Since(start)
+	return res, err
+}
+
+// search runs the stages, leaving out the components in off. With trace
+// set it also returns every candidate as eval learns from them.
+func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (Result, *Trace, error) {
 	text := strings.TrimSpace(q.Text)
-	if utf8.RuneCountInString(text) > MaxQueryRunes {
-		return Result{}, fmt.Errorf("%w: %d characters, at most %d", ErrTooLong, utf8.RuneCountInString(text), MaxQueryRunes)
+	if n := utf8.RuneCountInString(text); n > MaxQueryRunes {
+		return Result{}, nil, fmt.Errorf("%w: %d characters, at most %d", ErrTooLong, n, MaxQueryRunes)
 	}
 	k := q.K
 	if k <= 0 {
@@ -271,364 +291,44 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	var areaKey string
-	if strings.TrimSpace(q.Area) != "" {
-		areaKey = corpus.AreaKey(q.Area)
-		if _, ok := ix.areas[areaKey]; !ok {
-			return Result{}, fmt.Errorf("%w %q: this index has %s", ErrUnknownArea, q.Area, strings.Join(ix.Areas(), ", "))
-		}
-	}
-	p := ix.plan(ctx, text)
-	if len(p.concepts) == 0 && p.define == nil {
-		return Result{}, ErrNoWords
-	}
-	if p.areaKey != "" {
-		areaKey = p.areaKey
-	}
-	if corpus.IsNational(ix.areas[areaKey]) {
-		areaKey = "" // asking about England is asking everywhere
-	}
+	m := ix.model
 
-	res, err := ix.searchIn(ctx, p, areaKey, k, now)
+	qu, err := ix.understand(ctx, q, off)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
-	if !res.Answered && areaKey != "" {
-		wide, err := ix.searchIn(ctx, p, "", k, now)
-		if err != nil {
-			return Result{}, err
-		}
-		if wide.Answered {
-			for i := range wide.Hits {
-				h := &wide.Hits[i]
-				h.OtherArea = corpus.AreaKey(h.Area) != areaKey && !corpus.IsNational(h.Area)
-				wide.OtherAreas = wide.OtherAreas || h.OtherArea
-			}
-			res = wide
-		}
+	if len(qu.concepts) == 0 && qu.define == nil {
+		return Result{}, nil, ErrNoWords
 	}
-	if p.define != nil {
-		res.Hits = append([]Hit{definitionHit(p.define)}, res.Hits...)
-		if len(res.Hits) > k {
-			res.Hits = res.Hits[:k]
-		}
-		res.Answered = true
+	ranked, err := ix.retrieve(ctx, qu)
+	if err != nil {
+		return Result{}, nil, err
 	}
-	res.Area = ix.areas[areaKey]
-	res.Terms = p.terms()
-	res.Unknown = p.unknown
-	res.Corrections = ix.shownCorrections(p, res.Hits)
+	ix.describe(qu, ranked, off)
+	m.rerank(ranked)
+	answered, confidence := m.decide(qu, ranked, ix.info.Passages)
+
+	res := Result{Answered: answered, Confidence: confidence, Uncovered: qu.uncovered, UncoveredArea: qu.uncoveredArea, Country: qu.country}
+	if qu.areaKey != noLocalArea {
+		res.Area = ix.areas[qu.areaKey]
+	}
+	for _, c := range ranked[:min(k, len(ranked))] {
+		res.Hits = append(res.Hits, ix.hit(qu, c, off))
+	}
+	if qu.define != nil && !off[Definitions] && !(qu.named && qu.uncovered != "") {
+		res.Hits = append([]Hit{definitionHit(qu.define)}, res.Hits...)
+		res.Hits = res.Hits[:min(k, len(res.Hits))]
+		res.Answered, res.Confidence = true, 1
+	}
+	res.Terms = qu.terms()
+	res.Unknown = qu.unknown
+	res.Corrections = ix.shownCorrections(qu, res.Hits)
 	if !res.Answered {
-		res.Signposts = ix.signposts(ctx, areaKey)
+		res.Signposts = ix.signposts(ctx, qu, ranked)
 	}
-	res.Took = time.Since(start)
-	return res, nil
-}
-
-// candidates is how many passages bleve ranks before sendbot reranks them
-// for dates, coverage and variety.
-const candidates = 60
-
-// searchIn runs the plan in one area ("" for all) and ranks the hits.
-func (ix *Index) searchIn(ctx context.Context, p plan, areaKey string, k int, now time.Time) (Result, error) {
-	var res Result
-	if p.knownShare() == 0 {
-		return res, nil
+	var t *Trace
+	if trace {
+		t = ix.traceOf(qu, ranked, off, res)
 	}
-	q := ix.query(p)
-	if areaKey != "" {
-		q.must = inArea(areaKey)
-	}
-	if err := ix.countUses(ctx, &q, p.uses); err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	parts, err := ix.partsIn(ctx, areaKey)
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	sr, err := ix.searchParts(ctx, candidateRequest(q), parts)
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	ranked := rank(ix.candidates(sr.Hits, p), now, areaKey != "")
-	for _, c := range pick(ranked, k) {
-		h := ix.hit(c)
-		res.Hits = append(res.Hits, h)
-	}
-	// Answer only when most of the question is about things the documents
-	// mention at all, and the best passage covers most of that.
-	res.Answered = p.knownShare() > minKnown && len(res.Hits) > 0 && res.Hits[0].Coverage >= minCoverage
-	return res, nil
-}
-
-// countUses sets q.uses: from known, and from the index for the rest.
-func (ix *Index) countUses(ctx context.Context, q *bestQuery, known map[leaf]uint64) error {
-	r, err := ix.reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	q.uses, err = leafUses(ctx, r, *q, known)
-	return err
-}
-
-// inArea matches the passages of one area and the national ones.
-func inArea(areaKey string) *clause {
-	area := termClause(fieldAreaKey, areaKey, 1)
-	national := termClause(fieldScope, scopeNational, 1)
-	return &clause{
-		q:      bleve.NewDisjunctionQuery(area.q, national.q),
-		leaves: append(area.leaves, national.leaves...),
-	}
-}
-
-// candidateRequest asks bleve for the candidates matching q: the best
-// ones, with their stored fields and where their matched words are.
-func candidateRequest(q query.Query) *bleve.SearchRequest {
-	req := bleve.NewSearchRequestOptions(q, candidates, 0, false)
-	req.Fields = storedFields
-	req.IncludeLocations = true
-	return req
-}
-
-// minKnown is the share of a question's concepts the documents must use
-// more than, for the bot to answer at all: half the words of "cheap
-// flights to spain" being known is not enough.
-const minKnown = 0.5
-
-// definitionHit shows a glossary meaning as the first answer to "What is X?".
-func definitionHit(t *term) Hit {
-	h := Hit{
-		ID:        "glossary:" + t.Headword(),
-		Title:     t.Source.Title,
-		SourceURL: t.Source.URL,
-		Publisher: "sendbot glossary",
-		Kind:      KindGlossary,
-		Section:   "What " + t.Headword() + " means",
-		Text:      t.Headword() + ": " + t.Meaning,
-		Coverage:  1,
-	}
-	if d, err := time.Parse(time.DateOnly, t.Source.Published); err == nil {
-		h.Published = d.Format(time.DateOnly)
-	}
-	if len(t.Terms) > 1 {
-		h.Text = t.Headword() + " (" + strings.Join(t.Terms[1:], ", ") + "): " + t.Meaning
-	}
-	return h
-}
-
-// shownCorrections gives each correction the word as the documents write
-// it, taken from a shown passage that uses it, rather than the index term
-// (the stem) it was planned with. Each passage is analysed once.
-func (ix *Index) shownCorrections(p plan, hits []Hit) []Correction {
-	out := append([]Correction(nil), p.corrections...)
-	found := make([]bool, len(out))
-	left := len(out)
-	for _, h := range hits {
-		if left == 0 {
-			break
-		}
-		for _, t := range tokenize(ix.analyzer, h.Text) {
-			for k, c := range p.corrections {
-				if !found[k] && t.term == c.To {
-					out[k].To = strings.ToLower(h.Text[t.start:t.end])
-					found[k] = true
-					left--
-				}
-			}
-		}
-	}
-	return out
-}
-
-// candidate is one passage bleve found, with what sendbot ranks it by.
-type candidate struct {
-	dm       *search.DocumentMatch
-	doc      string // the document it is from
-	service  bool   // a service to contact, rather than a report or page
-	coverage float64
-	score    float64 // bleve's score, adjusted for coverage and date
-	matches  matches
-	// explains is set when the passage's heading asks what the question
-	// asks ("What is mediation?").
-	explains bool
-}
-
-func (ix *Index) candidates(dms search.DocumentMatchCollection, p plan) []candidate {
-	total := 0.0
-	for _, c := range p.concepts {
-		if c.known && !c.optional {
-			total += c.weight
-		}
-	}
-	out := make([]candidate, 0, len(dms))
-	for _, dm := range dms {
-		str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
-		c := candidate{dm: dm, doc: str(fieldPath) + "|" + str(fieldTitle), service: str(fieldKind) == "service"}
-		c.matches = ix.matchesOf(dm)
-		covered := 0.0
-		for _, con := range p.concepts {
-			if con.known && !con.optional && con.matchedBy(c.matches.terms) {
-				covered += con.weight
-			}
-		}
-		if total > 0 {
-			c.coverage = covered / total
-		}
-		c.explains = ix.explains(p, lastHeading(str(fieldSection)), str(fieldText))
-		out = append(out, c)
-	}
-	return out
-}
-
-// matches are what of the question a passage matched, from its bleve
-// match's locations.
-type matches struct {
-	// terms are the index terms it matched, in any field; a pair of
-	// common words matched counts as its two words.
-	terms map[string]bool
-	// located are the words of its text that bleve located, for the
-	// phrases.
-	located []Span
-	// textTerms and pairs were matched by bare clauses, which locate
-	// nothing: wherever the text has them is a match (see spans).
-	textTerms, pairs map[string]bool
-}
-
-// matchesOf reads what dm matched from its locations.
-func (ix *Index) matchesOf(dm *search.DocumentMatch) matches {
-	m := matches{terms: map[string]bool{}, textTerms: map[string]bool{}, pairs: map[string]bool{}}
-	text, _ := dm.Fields[fieldText].(string)
-	for field, byTerm := range dm.Locations {
-		for t, locs := range byTerm {
-			if field == fieldPairs {
-				for _, w := range pairWords(t) {
-					m.terms[w] = true
-				}
-			} else {
-				m.terms[t] = true
-			}
-			if field != fieldText && field != fieldPairs {
-				continue
-			}
-			for _, l := range locs {
-				switch {
-				case isBareMatch(l) && field == fieldPairs:
-					m.pairs[t] = true
-				case isBareMatch(l):
-					m.textTerms[t] = true
-				case field == fieldPairs:
-					// A pair bleve's own search located (the tests
-					// compare with it): its words are shown where it is.
-					m.located = append(m.located, ix.wordSpans(text, int(l.Start), int(l.End))...)
-				default:
-					m.located = append(m.located, Span{Start: int(l.Start), End: int(l.End)})
-				}
-			}
-		}
-	}
-	return m
-}
-
-// spans are the matched words of text, the passage m is of, in order:
-// those bleve located, and every place the text has a word or a pair of
-// words that a bare clause matched. A term query's locations are every
-// place its field has the term, so these are the spans bleve would have
-// located. The text is analysed only when a bare clause matched.
-func (ix *Index) spans(m matches, text string) []Span {
-	out := append([]Span(nil), m.located...)
-	if len(m.textTerms) > 0 || len(m.pairs) > 0 {
-		toks := ix.analyzer.Analyze([]byte(text))
-		for _, t := range toks {
-			if m.textTerms[string(t.Term)] {
-				out = append(out, Span{Start: t.Start, End: t.End})
-			}
-		}
-		if len(m.pairs) > 0 {
-			for _, p := range ix.pairs.Filter(toks) {
-				if m.pairs[string(p.Term)] {
-					out = append(out, ix.wordSpans(text, p.Start, p.End)...)
-				}
-			}
-		}
-	}
-	out = uniqueSpans(out)
-	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
-	return out
-}
-
-// wordSpans are the spans of the words of text[start:end].
-func (ix *Index) wordSpans(text string, start, end int) []Span {
-	if start < 0 || end > len(text) || start >= end {
-		return nil
-	}
-	var out []Span
-	for _, t := range tokenize(ix.analyzer, text[start:end]) {
-		out = append(out, Span{Start: start + t.start, End: start + t.end})
-	}
-	return out
-}
-
-// uniqueSpans drops repeated spans: a word found both alone and in a pair.
-func uniqueSpans(spans []Span) []Span {
-	seen := make(map[Span]bool, len(spans))
-	out := spans[:0]
-	for _, s := range spans {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// lastHeading is the heading right above a passage, the last part of its
-// section trail ("Mediation › What is mediation?").
-func lastHeading(section string) string {
-	if i := strings.LastIndex(section, "›"); i >= 0 {
-		return section[i+len("›"):]
-	}
-	return section
-}
-
-// matchedBy reports whether a passage that matched these terms says the
-// concept in any of its names.
-func (c concept) matchedBy(matched map[string]bool) bool {
-	for _, a := range c.alts {
-		all := true
-		for _, t := range a.terms {
-			if !matched[t] {
-				all = false
-				break
-			}
-		}
-		if all {
-			return true
-		}
-	}
-	return false
-}
-
-func (ix *Index) hit(c candidate) Hit {
-	dm := c.dm
-	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
-	h := Hit{
-		ID:        dm.ID,
-		Title:     str(fieldTitle),
-		SourceURL: str(fieldSourceURL),
-		Publisher: str(fieldPublisher),
-		Area:      str(fieldArea),
-		Kind:      str(fieldKind),
-		Published: str(fieldPublished),
-		Section:   str(fieldSection),
-		Path:      str(fieldPath),
-		Score:     c.score,
-		Coverage:  c.coverage,
-	}
-	if p, ok := dm.Fields[fieldPage].(float64); ok {
-		h.Page = int(p)
-	}
-	h.Text, h.Matches = window(str(fieldText), ix.spans(c.matches, str(fieldText)), MaxShownRunes)
-	h.Jargon = ix.vocab.jargon(ix.analyzer, h.Text)
-	return h
+	return res, t, nil
 }

@@ -2,10 +2,14 @@ package index
 
 import (
 	"context"
+	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/sendbot/sendbot/corpus"
 )
 
 // Signpost is a place to ask instead, when the bot cannot answer: a
@@ -35,11 +39,61 @@ type signpostCache struct {
 	byArea map[string][]Signpost
 }
 
-// signposts finds, for an area ("" for national documents), the document
-// that is its Local Offer and the one about its independent advice
-// service, preferring documents whose title says so. Each area's are
-// looked up once per open index.
-func (ix *Index) signposts(ctx context.Context, areaKey string) []Signpost {
+// nationalAdviceCover is how much of a question a national passage must
+// cover to be signposted as national advice on it.
+const nationalAdviceCover = 0.5
+
+// maxNationalAdvice is how many national documents are signposted as
+// advice on a question.
+const maxNationalAdvice = 2
+
+// signposts are where to ask instead of the bot, for a question it
+// declines: the area's Local Offer and advice service (the national ones
+// for a question asked everywhere or about a place the documents do not
+// cover), and, for a question about such a place, the national documents
+// that best answer it in general. A law or regulation is not a place to
+// ask, and is never signposted.
+func (ix *Index) signposts(ctx context.Context, qu question, ranked []candidate) []Signpost {
+	// The area's own, or, for a question about somewhere the documents do
+	// not cover, those of the area it was asked in, else the national ones.
+	areaKey := qu.areaKey
+	if areaKey == noLocalArea {
+		areaKey = qu.askedKey
+	}
+	out := ix.areaSignposts(ctx, areaKey)
+	if qu.uncovered == "" {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, s := range out {
+		seen[s.Hit.Path+"|"+s.Hit.Title] = true
+	}
+	for _, c := range ranked {
+		if len(seen) >= len(out)+maxNationalAdvice {
+			break
+		}
+		if !corpus.IsNational(c.str(fieldArea)) || isLaw(c.str(fieldSourceURL)) || c.features[featCover] < nationalAdviceCover || seen[c.doc] {
+			continue
+		}
+		seen[c.doc] = true
+		h := ix.hit(qu, c, nil)
+		h.Text, h.Matches, h.Jargon = "", nil, nil
+		out = append(out, Signpost{What: "National advice on this", Hit: h})
+	}
+	return out
+}
+
+// isLaw reports whether a document is legislation rather than advice.
+func isLaw(sourceURL string) bool {
+	u, err := url.Parse(sourceURL)
+	return err == nil && (u.Hostname() == "legislation.gov.uk" || strings.HasSuffix(u.Hostname(), ".legislation.gov.uk"))
+}
+
+// areaSignposts finds, for an area ("" for national documents), the
+// document that is its Local Offer and the one about its independent
+// advice service, preferring documents whose title says so. Each area's
+// are looked up once per open index.
+func (ix *Index) areaSignposts(ctx context.Context, areaKey string) []Signpost {
 	ix.signs.mu.Lock()
 	out, ok := ix.signs.byArea[areaKey]
 	ix.signs.mu.Unlock()
@@ -88,15 +142,22 @@ func (ix *Index) findSignposts(ctx context.Context, areaKey string) []Signpost {
 			area.SetField(fieldAreaKey)
 			where = area
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(parts...), where), 1, 0, false)
+		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(parts...), where), 5, 0, false)
 		req.Fields = storedFields
 		res, err := ix.bleve.SearchInContext(ctx, req)
-		if err != nil || len(res.Hits) == 0 {
+		if err != nil {
 			continue
 		}
-		h := ix.hit(candidate{dm: res.Hits[0]})
-		h.Text, h.Matches, h.Jargon = "", nil, nil
-		out = append(out, Signpost{What: kind.what, Hit: h})
+		for _, dm := range res.Hits {
+			c := candidate{dm: dm}
+			if isLaw(c.str(fieldSourceURL)) {
+				continue
+			}
+			h := ix.hit(question{}, c, nil)
+			h.Text, h.Matches, h.Jargon = "", nil, nil
+			out = append(out, Signpost{What: kind.what, Hit: h})
+			break
+		}
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package index
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,37 +15,21 @@ const DefaultMaxAge = 2 * 365 * 24 * time.Hour
 // parent reads beside the quote.
 type Staleness struct {
 	Stale bool
-	// Reason is "date unknown", "over 2 years old" or "mentions 2019", or
-	// "" when the hit is not stale.
+	// Reason is "over 2 years old", or "" when the hit is not stale.
 	Reason string
 }
 
-// yearMention finds years a passage mentions, such as the year of a figure.
-var yearMention = regexp.MustCompile(`\b(19[5-9][0-9]|20[0-9][0-9])\b`)
-
-// Staleness marks a hit whose document has no known date, was published
-// more than maxAge before now, or whose shown text mentions no year later
-// than maxAge ago (its figures are likely older than that).
+// Staleness marks a hit whose document was published more than maxAge
+// before now. A hit whose date is not known is not marked: marking every
+// undated page made the mark mean nothing, and its date already says
+// "date unknown".
 func (h Hit) Staleness(now time.Time, maxAge time.Duration) Staleness {
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAge
 	}
-	cutoff := now.Add(-maxAge)
 	published, err := time.Parse(time.DateOnly, h.Published)
-	switch {
-	case err != nil:
-		return Staleness{Stale: true, Reason: "date unknown"}
-	case published.Before(cutoff):
+	if err == nil && published.Before(now.Add(-maxAge)) {
 		return Staleness{Stale: true, Reason: "over " + FormatAge(maxAge) + " old"}
-	}
-	latest := 0
-	for _, m := range yearMention.FindAllString(h.Text, -1) {
-		if y, _ := strconv.Atoi(m); y > latest && y <= now.Year() {
-			latest = y
-		}
-	}
-	if latest > 0 && latest < cutoff.Year() {
-		return Staleness{Stale: true, Reason: fmt.Sprintf("mentions %d", latest)}
 	}
 	return Staleness{}
 }

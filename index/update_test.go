@@ -38,8 +38,8 @@ func loadDocs(t *testing.T, parts ...fstest.MapFS) []corpus.Document {
 	return c.Documents
 }
 
-// without returns fsys without the file at path.
-func without(fsys fstest.MapFS, path string) fstest.MapFS {
+// withoutFile returns fsys without the file at path.
+func withoutFile(fsys fstest.MapFS, path string) fstest.MapFS {
 	out := maps.Clone(fsys)
 	delete(out, path)
 	return out
@@ -134,9 +134,9 @@ func TestUpdateAnswersAsAFullRebuildWould(t *testing.T) {
 		want fstest.MapFS
 	}{
 		{"add a document", nil, loadDocs(t, hydrotherapy), nil, merged(testCorpus, hydrotherapy)},
-		{"remove a document", nil, nil, []string{"otherton/waits.md"}, without(testCorpus, "otherton/waits.md")},
-		{"both at once", nil, loadDocs(t, hydrotherapy), []string{"otherton/waits.md"}, without(merged(testCorpus, hydrotherapy), "otherton/waits.md")},
-		{"add one already there replaces it", nil, loadDocs(t, without(testCorpus, "otherton/waits.md")), nil, testCorpus},
+		{"remove a document", nil, nil, []string{"otherton/waits.md"}, withoutFile(testCorpus, "otherton/waits.md")},
+		{"both at once", nil, loadDocs(t, hydrotherapy), []string{"otherton/waits.md"}, withoutFile(merged(testCorpus, hydrotherapy), "otherton/waits.md")},
+		{"add one already there replaces it", nil, loadDocs(t, withoutFile(testCorpus, "otherton/waits.md")), nil, testCorpus},
 		{"remove a path not indexed", nil, nil, []string{"nowhere/nothing.md"}, testCorpus},
 		{"add, then remove it", loadDocs(t, hydrotherapy), nil, []string{added}, testCorpus},
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/internal/english"
 )
 
 // token is one analysed word of a text: its index term and where it sits.
@@ -105,7 +106,8 @@ type termMatch struct {
 // In passages (strict), acronym forms must be written in capitals and a
 // phrase's words must be next to each other; in questions, one extra word
 // may sit inside a phrase, so "independent SEND advice" is found as
-// "independent advice".
+// "independent advice", and an acronym may be typed in lower case
+// ("ehcp") unless it is also an everyday word ("app" is not APP).
 func (v *vocabulary) find(toks []token, raw string, strict bool) []termMatch {
 	var out []termMatch
 	for i := 0; i < len(toks); {
@@ -119,7 +121,8 @@ func (v *vocabulary) find(toks []token, raw string, strict bool) []termMatch {
 			if strict && brokenBy(raw, toks[i:end]) {
 				continue // "education, health and care) plan" is not the term
 			}
-			if strict && f.acronym && strings.TrimSuffix(strings.TrimSuffix(raw[toks[i].start:toks[i].end], "s"), "'") != f.text {
+			written := strings.TrimSuffix(strings.TrimSuffix(raw[toks[i].start:toks[i].end], "s"), "'")
+			if f.acronym && written != f.text && (strict || english.Dictionary().Common(f.text)) {
 				continue
 			}
 			best = &termMatch{term: ref.term, form: ref.form, start: i, end: end}

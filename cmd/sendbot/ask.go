@@ -102,30 +102,26 @@ func printAnswer(w io.Writer, res index.Result, v view) {
 	if len(res.Corrections) > 0 {
 		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
 	}
-	if len(res.Unknown) > 0 {
-		notes = append(notes, "My documents don't mention "+strings.Join(res.Unknown, ", ")+", so these answer the rest of your question.")
-	}
-	if res.OtherAreas && res.Area != "" {
-		notes = append(notes, "Nothing in "+res.Area+"'s documents matched, so these are from other areas:")
+	if res.Uncovered != "" {
+		notes = append(notes, "I don't have documents about "+res.Uncovered+" yet, so these are from documents for all of England.")
 	}
 	if len(notes) > 0 {
 		fmt.Fprintf(w, "%s\n\n", strings.Join(notes, "\n"))
 	}
 	n := 0
+	numbers := make([]int, len(res.Hits))
 	for i, h := range res.Hits {
-		date := bot.DateNote(h, v.now, v.maxAge)
+		date := h.ShownDate()
 		if i == 0 && h.Kind == index.KindGlossary {
 			fmt.Fprintf(w, "%s\n   From %s · %s\n", h.Section, h.Title, date)
 		} else {
 			n++
+			numbers[i] = n
 			var meta []string
 			if h.Section != "" {
 				meta = append(meta, h.Section)
 			}
-			switch {
-			case h.OtherArea && h.Area != "":
-				meta = append(meta, "from "+h.Area)
-			case h.Area != "":
+			if h.Area != "" {
 				meta = append(meta, h.Area)
 			}
 			meta = append(meta, date)
@@ -145,6 +141,9 @@ func printAnswer(w io.Writer, res index.Result, v view) {
 		}
 		fmt.Fprintln(w)
 	}
+	if note := bot.StaleNote(res.Hits, numbers, v.now, v.maxAge); note != "" {
+		fmt.Fprintf(w, "%s\n\n", note)
+	}
 	fmt.Fprintln(w, "sendbot quotes published documents with their sources; it is not advice.")
 }
 
@@ -152,7 +151,7 @@ func printAnswer(w io.Writer, res index.Result, v view) {
 // words, and where to ask instead as the documents give it; it never
 // names a service the documents do not.
 func printDecline(w io.Writer, res index.Result) {
-	fmt.Fprintln(w, "I couldn't find an answer to that in the documents I have, so I won't guess.")
+	fmt.Fprintln(w, bot.DeclineSentence(res))
 	if len(res.Corrections) > 0 {
 		fmt.Fprintf(w, "I searched for %s.\n", correctionList(res.Corrections, "%s instead of %s"))
 	}
@@ -269,9 +268,12 @@ type searchLine struct {
 	Error    string         `json:"error,omitempty"`
 	// Area is the area searched first, as the index shows it.
 	Area string `json:"area,omitempty"`
-	// OtherAreas is set when nothing in Area answered and the results
-	// come from other areas.
-	OtherAreas  bool               `json:"other_areas,omitempty"`
+	// Confidence is the model's probability that answering is right.
+	Confidence float64 `json:"confidence"`
+	// Uncovered is the place the question is about when the documents
+	// have nothing local there, and Country that place's country.
+	Uncovered   string             `json:"uncovered,omitempty"`
+	Country     string             `json:"country,omitempty"`
 	Corrections []index.Correction `json:"corrections,omitempty"`
 	Unknown     []string           `json:"unknown,omitempty"`
 	// Signposts are, when the search declines, where to ask instead.
@@ -294,7 +296,6 @@ type searchResult struct {
 	// "mentions 2019"; it is "" when Stale is false.
 	Stale       bool           `json:"stale"`
 	StaleReason string         `json:"stale_reason"`
-	OtherArea   bool           `json:"other_area,omitempty"`
 	Jargon      []index.Jargon `json:"jargon,omitempty"`
 }
 
@@ -344,7 +345,8 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 		if err != nil {
 			line.Error = areaSettingError(queryError(err), cfg, *area).Error()
 		} else {
-			line.Answered, line.Area, line.OtherAreas = res.Answered, res.Area, res.OtherAreas
+			line.Answered, line.Area, line.Confidence = res.Answered, res.Area, res.Confidence
+			line.Uncovered, line.Country = res.Uncovered, res.Country
 			line.Corrections, line.Unknown = res.Corrections, res.Unknown
 			for _, s := range res.Signposts {
 				line.Signposts = append(line.Signposts, searchSignpost{What: s.What, Title: s.Hit.Title, SourceURL: s.Hit.SourceURL})
@@ -354,7 +356,7 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 				line.Results = append(line.Results, searchResult{
 					Title: h.Title, SourceURL: h.SourceURL, Area: h.Area, Kind: h.Kind, Published: h.Published,
 					Section: h.Section, Page: h.Page, Path: h.Path, Text: h.Text, Score: h.Score,
-					Stale: st.Stale, StaleReason: st.Reason, OtherArea: h.OtherArea, Jargon: h.Jargon,
+					Stale: st.Stale, StaleReason: st.Reason, Jargon: h.Jargon,
 				})
 			}
 		}

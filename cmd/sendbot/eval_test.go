@@ -56,7 +56,7 @@ func TestEvalBadInput(t *testing.T) {
 		{"no questions file", []string{"eval"}, "eval needs --questions FILE.jsonl"},
 		{"missing file", []string{"eval", "--questions", filepath.Join(dir, "nope.jsonl")}, "questions file"},
 		{"bad line", []string{"eval", "--questions", bad}, `line 2: question b: gold pattern "(y" is not a valid regular expression`},
-		{"floor out of range", []string{"eval", "--questions", defaultQuestions, "--min-recall3", "90"}, "floors are between 0 and 1"},
+		{"floor out of range", []string{"eval", "--questions", defaultQuestions, "--min-recall3", "90"}, "floors and limits are between 0 and 1"},
 		{"stray argument", []string{"eval", "--questions", defaultQuestions, "extra"}, "eval takes no arguments"},
 	}
 	for _, tt := range tests {

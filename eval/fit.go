@@ -1,0 +1,588 @@
+package eval
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"github.com/sendbot/sendbot/index"
+)
+
+// A model is learned from traced questions: each question is taken
+// through the stages once (index.Trace), keeping its wide set of
+// candidates and their features, and marked with which candidates' shown
+// text answers it. The rank weights are then found by coordinate ascent
+// on those candidates (Metzler and Croft, "Linear feature-based models
+// for information retrieval", 2007), and the decision by a logistic
+// regression over the signals of each question's best passages. Nothing
+// is searched again while weights are tried.
+
+// Traced is a question taken through the stages, with what answers it.
+type Traced struct {
+	Question Question
+	Trace    *index.Trace
+	// Relevant marks the passages whose shown text matches a gold
+	// pattern; InWhole those whose whole text does, shown or not.
+	Relevant []bool
+	InWhole  []bool
+	// DefinitionAnswers is set when the glossary meaning shown first
+	// matches a gold pattern.
+	DefinitionAnswers bool
+	// Err is the search's error, when it failed (a question with no
+	// words, an unknown area).
+	Err error
+}
+
+// TraceQuestions takes every question through the stages of ix, leaving
+// out the components named in off.
+func TraceQuestions(ctx context.Context, ix *index.Index, qs []Question, off ...string) ([]Traced, error) {
+	out := make([]Traced, 0, len(qs))
+	for _, q := range qs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		tr := Traced{Question: q}
+		t, err := ix.Trace(ctx, index.Query{Text: q.Text, Area: q.Area, K: depth}, off...)
+		if err != nil {
+			tr.Err = err
+			out = append(out, tr)
+			continue
+		}
+		tr.Trace = t
+		for _, p := range t.Passages {
+			tr.Relevant = append(tr.Relevant, q.Matches(p.Text))
+			tr.InWhole = append(tr.InWhole, q.Matches(p.Whole))
+		}
+		tr.DefinitionAnswers = t.Definition != nil && q.Matches(t.Definition.Text)
+		out = append(out, tr)
+	}
+	return out, nil
+}
+
+// judged is how a model does on one traced question.
+type judged struct {
+	rank       int // of the first shown passage that answers, 1-based; 0 for none in depth
+	answered   bool
+	confidence float64
+	order      []int
+}
+
+// judge applies m to a traced question.
+func judge(tr Traced, m *index.Model) judged {
+	if tr.Trace == nil {
+		return judged{}
+	}
+	j := judged{order: tr.Trace.Order(m)}
+	j.rank = rankIn(tr, j.order, depth)
+	j.answered, j.confidence = tr.Trace.Answers(m, j.order)
+	return j
+}
+
+// rankIn is the 1-based place, among the first `within` shown, of the
+// first passage that answers, or 0.
+func rankIn(tr Traced, order []int, within int) int {
+	offset := 0
+	if tr.Trace.Definition != nil {
+		if tr.DefinitionAnswers {
+			return 1
+		}
+		offset = 1
+	}
+	for i, p := range order {
+		if i+offset >= within {
+			break
+		}
+		if tr.Relevant[p] {
+			return i + offset + 1
+		}
+	}
+	return 0
+}
+
+// FitOptions set what a fit may learn.
+type FitOptions struct {
+	// Frozen are features (index.Features) whose weight stays zero.
+	Frozen []string
+	// NoRerank keeps bleve's order: only the retrieval feature counts.
+	NoRerank bool
+	// AlwaysAnswer fits no decision: the bot answers whatever it finds.
+	AlwaysAnswer bool
+	// FrozenSignals are signals (index.Signals) the decision leaves out.
+	FrozenSignals []string
+}
+
+// Fit learns a model from traced questions.
+func Fit(ts []Traced, opts FitOptions) *index.Model {
+	rank := fitRank(ts, opts)
+	m, err := index.NewModel(rank, nil, 0, 0)
+	if err != nil {
+		panic("eval: a fitted model: " + err.Error()) // the fit only sets known features
+	}
+	if opts.AlwaysAnswer {
+		return m
+	}
+	decide, bias, threshold := fitDecide(ts, m, opts.FrozenSignals)
+	m, err = index.NewModel(rank, decide, bias, threshold)
+	if err != nil {
+		panic("eval: a fitted model: " + err.Error())
+	}
+	return m
+}
+
+// Rank fitting: a linear model over the standardised features, fitted by
+// Newton's method to a listwise softmax loss (ListNet's top-one
+// probability, Cao et al. 2007): for each question, the cross-entropy
+// between the model's softmax over its candidates and a target that
+// shares one unit among the passages that answer it. The loss is convex,
+// so a fit is the same however it starts, and leaving a feature out
+// measures the feature rather than the luck of a search; an L2 penalty
+// keeps weights small where the questions say little.
+
+// rankL2 is the ridge penalty of the rank fit, on standardised features.
+const rankL2 = 1.0
+
+// fitRank fits the rank weights.
+func fitRank(ts []Traced, opts FitOptions) []float64 {
+	n := len(index.Features)
+	retrieval := slices.Index(index.Features[:], "retrieval")
+	frozen := make([]bool, n)
+	for i, f := range index.Features {
+		frozen[i] = slices.Contains(opts.Frozen, f) || (opts.NoRerank && i != retrieval)
+	}
+	var train []Traced
+	for _, tr := range ts {
+		if tr.Trace != nil && !tr.Question.NoAnswer() && !tr.DefinitionAnswers && slices.Contains(tr.Relevant, true) {
+			train = append(train, tr)
+		}
+	}
+	mean, sd := featureScale(train, n)
+	for i := range sd {
+		if frozen[i] {
+			sd[i] = 0 // a frozen feature takes no part
+		}
+	}
+	raw := func(w []float64) []float64 {
+		out := make([]float64, n)
+		for i := range w {
+			if sd[i] > 0 {
+				out[i] = w[i] / sd[i]
+			}
+		}
+		return out
+	}
+	w := make([]float64, n)
+	if opts.NoRerank || len(train) == 0 {
+		w[retrieval] = 1
+		sd[retrieval] = 1
+		return raw(w)
+	}
+	// The questions' standardised features, and their targets.
+	type list struct {
+		x      [][]float64
+		target []float64
+	}
+	lists := make([]list, 0, len(train))
+	for _, tr := range train {
+		var l list
+		relevant := 0
+		for _, r := range tr.Relevant {
+			if r {
+				relevant++
+			}
+		}
+		for j, p := range tr.Trace.Passages {
+			x := make([]float64, n)
+			for i, f := range p.Features {
+				if sd[i] > 0 {
+					x[i] = (f - mean[i]) / sd[i]
+				}
+			}
+			l.x = append(l.x, x)
+			t := 0.0
+			if tr.Relevant[j] {
+				t = 1 / float64(relevant)
+			}
+			l.target = append(l.target, t)
+		}
+		lists = append(lists, l)
+	}
+	loss := func(w []float64) float64 {
+		total := 0.0
+		for _, l := range lists {
+			scores := make([]float64, len(l.x))
+			top := math.Inf(-1)
+			for j, x := range l.x {
+				for i, v := range x {
+					scores[j] += w[i] * v
+				}
+				top = max(top, scores[j])
+			}
+			sum := 0.0
+			for _, sc := range scores {
+				sum += math.Exp(sc - top)
+			}
+			logSum := top + math.Log(sum)
+			for j, t := range l.target {
+				if t > 0 {
+					total -= t * (scores[j] - logSum)
+				}
+			}
+		}
+		for _, x := range w {
+			total += rankL2 / 2 * x * x
+		}
+		return total
+	}
+	current := loss(w)
+	for iter := 0; iter < 100; iter++ {
+		grad := make([]float64, n)
+		hess := make([][]float64, n)
+		for i := range hess {
+			hess[i] = make([]float64, n)
+		}
+		for _, l := range lists {
+			// The softmax of the scores, kept from overflowing.
+			scores := make([]float64, len(l.x))
+			top := math.Inf(-1)
+			for j, x := range l.x {
+				for i, v := range x {
+					scores[j] += w[i] * v
+				}
+				top = max(top, scores[j])
+			}
+			sum := 0.0
+			for j := range scores {
+				scores[j] = math.Exp(scores[j] - top)
+				sum += scores[j]
+			}
+			mu := make([]float64, n) // the features' mean under the softmax
+			for j, x := range l.x {
+				p := scores[j] / sum
+				for i, v := range x {
+					mu[i] += p * v
+					grad[i] += (p - l.target[j]) * v
+				}
+			}
+			for j, x := range l.x {
+				p := scores[j] / sum
+				for a := 0; a < n; a++ {
+					da := x[a] - mu[a]
+					if da == 0 {
+						continue
+					}
+					for b := 0; b < n; b++ {
+						hess[a][b] += p * da * (x[b] - mu[b])
+					}
+				}
+			}
+		}
+		for i := range w {
+			grad[i] += rankL2 * w[i]
+			hess[i][i] += rankL2
+		}
+		step := solve(hess, grad)
+		if step == nil {
+			break
+		}
+		// Damped: halve the step until the loss goes down.
+		moved := false
+		for scale := 1.0; scale > 1e-6; scale /= 2 {
+			next := make([]float64, n)
+			for i := range w {
+				next[i] = w[i] - scale*step[i]
+			}
+			if v := loss(next); v < current {
+				w, current, moved = next, v, true
+				break
+			}
+		}
+		if !moved || current == 0 {
+			break
+		}
+		size := 0.0
+		for _, v := range step {
+			size += v * v
+		}
+		if size < 1e-12 {
+			break
+		}
+	}
+	return raw(w)
+}
+
+// featureScale is the mean and standard deviation of each feature over
+// the candidates of ts.
+func featureScale(ts []Traced, n int) (mean, sd []float64) {
+	mean, sd = make([]float64, n), make([]float64, n)
+	count := 0.0
+	for _, tr := range ts {
+		for _, p := range tr.Trace.Passages {
+			for i, f := range p.Features {
+				mean[i] += f
+			}
+			count++
+		}
+	}
+	if count == 0 {
+		return mean, sd
+	}
+	for i := range mean {
+		mean[i] /= count
+	}
+	for _, tr := range ts {
+		for _, p := range tr.Trace.Passages {
+			for i, f := range p.Features {
+				sd[i] += (f - mean[i]) * (f - mean[i])
+			}
+		}
+	}
+	for i := range sd {
+		sd[i] = math.Sqrt(sd[i] / count)
+		if sd[i] < 1e-9 {
+			sd[i] = 0
+		}
+	}
+	return mean, sd
+}
+
+// Decision fitting.
+const (
+	// logisticL2 is the ridge penalty of the decision's logistic
+	// regression, on standardised signals.
+	logisticL2 = 1.0
+	// Targets for the decision's two errors: right answers declined, and
+	// questions that should be declined answered. The threshold is chosen
+	// to keep both small relative to these.
+	targetFalseDecline = 0.03
+	targetFalseAnswer  = 0.10
+)
+
+// decisionSample is one question's signals and whether answering is right.
+type decisionSample struct {
+	signals []float64
+	answer  bool
+}
+
+// decisionSamples are the questions the decision learns from: a question
+// whose answer m finds in its first three (answering is right) or one
+// that should be declined. Questions the stages decline or answer
+// whatever the model (a place the documents do not cover, a glossary
+// meaning) and those whose answer m does not find say nothing of it.
+func decisionSamples(ts []Traced, m *index.Model) (out []decisionSample, settledAnswer, settledDecline int) {
+	for _, tr := range ts {
+		if tr.Trace == nil {
+			continue
+		}
+		if tr.Trace.Declined || tr.Trace.Definition != nil {
+			// Settled whatever the model: they count in the error rates
+			// the threshold keeps low, always on the right side.
+			if tr.Question.NoAnswer() && tr.Trace.Declined {
+				settledDecline++
+			} else if !tr.Question.NoAnswer() && tr.Trace.Definition != nil {
+				settledAnswer++
+			}
+			continue
+		}
+		order := tr.Trace.Order(m)
+		if len(order) == 0 {
+			continue
+		}
+		r := rankIn(tr, order, 3)
+		if !tr.Question.NoAnswer() && r == 0 {
+			continue
+		}
+		out = append(out, decisionSample{signals: tr.Trace.Signals(m, order), answer: !tr.Question.NoAnswer()})
+	}
+	return out, settledAnswer, settledDecline
+}
+
+// fitDecide fits the decision's logistic regression and threshold.
+func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64, bias, threshold float64) {
+	samples, settledAnswer, settledDecline := decisionSamples(ts, m)
+	n := len(index.Signals)
+	weights = make([]float64, n)
+	var pos, neg float64
+	for _, s := range samples {
+		if s.answer {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	if pos == 0 || neg == 0 {
+		return weights, 10, 0.5 // nothing to tell apart: answer
+	}
+	// Standardise the signals; each class weighs half.
+	mean, sd := make([]float64, n), make([]float64, n)
+	for _, s := range samples {
+		for i, v := range s.signals {
+			mean[i] += v
+		}
+	}
+	for i := range mean {
+		mean[i] /= float64(len(samples))
+	}
+	for _, s := range samples {
+		for i, v := range s.signals {
+			sd[i] += (v - mean[i]) * (v - mean[i])
+		}
+	}
+	for i := range sd {
+		sd[i] = math.Sqrt(sd[i] / float64(len(samples)))
+		if slices.Contains(frozen, index.Signals[i]) {
+			sd[i] = 0 // left out: it takes no part
+		}
+	}
+	x := make([][]float64, len(samples))
+	y := make([]float64, len(samples))
+	cw := make([]float64, len(samples))
+	for k, s := range samples {
+		x[k] = make([]float64, n)
+		for i, v := range s.signals {
+			if sd[i] > 1e-9 {
+				x[k][i] = (v - mean[i]) / sd[i]
+			}
+		}
+		if s.answer {
+			y[k], cw[k] = 1, float64(len(samples))/(2*pos)
+		} else {
+			cw[k] = float64(len(samples)) / (2 * neg)
+		}
+	}
+	beta, b0 := logistic(x, y, cw, logisticL2)
+	for i := range weights {
+		if sd[i] > 1e-9 {
+			weights[i] = beta[i] / sd[i]
+			b0 -= beta[i] * mean[i] / sd[i]
+		}
+	}
+	// The threshold: the one that best keeps both errors small on the
+	// questions learned from, halfway between the probabilities it falls
+	// between.
+	probs := make([]float64, len(samples))
+	for k, s := range samples {
+		z := b0
+		for i, v := range s.signals {
+			z += weights[i] * v
+		}
+		probs[k] = 1 / (1 + math.Exp(-z))
+	}
+	cuts := append([]float64{0}, probs...)
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	bestCost := math.Inf(1)
+	threshold = 0.5
+	for i, c := range cuts {
+		t := c
+		if i+1 < len(cuts) {
+			t = (c + cuts[i+1]) / 2
+		} else {
+			t = min(1, c+1e-6)
+		}
+		var fd, fa float64
+		for k := range samples {
+			answered := probs[k] >= t
+			switch {
+			case samples[k].answer && !answered:
+				fd++
+			case !samples[k].answer && answered:
+				fa++
+			}
+		}
+		// The rates over every question, the settled ones included, each
+		// against its target: the worse of the two is what is kept low.
+		fdr := fd / (pos + float64(settledAnswer)) / targetFalseDecline
+		far := fa / (neg + float64(settledDecline)) / targetFalseAnswer
+		cost := max(fdr, far) + 1e-3*(fdr+far)
+		if cost < bestCost-1e-12 {
+			bestCost, threshold = cost, t
+		}
+	}
+	return weights, b0, threshold
+}
+
+// logistic fits a weighted, L2-penalised logistic regression by Newton's
+// method; the constant is not penalised.
+func logistic(x [][]float64, y, cw []float64, lambda float64) (beta []float64, b0 float64) {
+	n := len(x[0])
+	beta = make([]float64, n)
+	dim := n + 1
+	for iter := 0; iter < 50; iter++ {
+		grad := make([]float64, dim)
+		hess := make([][]float64, dim)
+		for i := range hess {
+			hess[i] = make([]float64, dim)
+		}
+		for k, row := range x {
+			z := b0
+			for i, v := range row {
+				z += beta[i] * v
+			}
+			p := 1 / (1 + math.Exp(-z))
+			g := cw[k] * (p - y[k])
+			h := cw[k] * p * (1 - p)
+			xs := append([]float64{1}, row...)
+			for i := range xs {
+				grad[i] += g * xs[i]
+				for j := range xs {
+					hess[i][j] += h * xs[i] * xs[j]
+				}
+			}
+		}
+		for i := 1; i < dim; i++ {
+			grad[i] += lambda * beta[i-1]
+			hess[i][i] += lambda
+		}
+		step := solve(hess, grad)
+		if step == nil {
+			break
+		}
+		size := 0.0
+		b0 -= step[0]
+		for i := 1; i < dim; i++ {
+			beta[i-1] -= step[i]
+			size += step[i] * step[i]
+		}
+		if size+step[0]*step[0] < 1e-14 {
+			break
+		}
+	}
+	return beta, b0
+}
+
+// solve solves a·x = b by Gaussian elimination with partial pivoting, or
+// returns nil when a is singular.
+func solve(a [][]float64, b []float64) []float64 {
+	n := len(b)
+	m := make([][]float64, n)
+	for i := range a {
+		m[i] = append(append([]float64(nil), a[i]...), b[i])
+	}
+	for col := 0; col < n; col++ {
+		pivot := col
+		for r := col + 1; r < n; r++ {
+			if math.Abs(m[r][col]) > math.Abs(m[pivot][col]) {
+				pivot = r
+			}
+		}
+		if math.Abs(m[pivot][col]) < 1e-12 {
+			return nil
+		}
+		m[col], m[pivot] = m[pivot], m[col]
+		for r := col + 1; r < n; r++ {
+			f := m[r][col] / m[col][col]
+			for c := col; c <= n; c++ {
+				m[r][c] -= f * m[col][c]
+			}
+		}
+	}
+	x := make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		s := m[i][n]
+		for j := i + 1; j < n; j++ {
+			s -= m[i][j] * x[j]
+		}
+		x[i] = s / m[i][i]
+	}
+	return x
+}

@@ -1,0 +1,128 @@
+package index
+
+import (
+	"context"
+	"sync"
+
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Which kind of document a question wants, for the understand stage, is
+// read from the documents themselves: a word that services use far more
+// than reports do ("saturday", "club") makes a service likelier to
+// answer, one that inspection news uses ("ofsted", "inspectors") makes
+// such news likelier. For each kind, intentOf averages over the
+// question's words (weighted by rarity) the share of the passages using
+// the word that are of that kind; rerank compares it with the kind's
+// share of all passages.
+
+const (
+	// intentSmoothing is how many passages of the corpus's own mix of
+	// kinds each word's count is mixed with, so that a word a few
+	// passages use says little.
+	intentSmoothing = 5.0
+	// maxIntentShare is the largest share of all passages a word may be
+	// used by and still count: common words say nothing of kind, and
+	// walking their postings would cost time.
+	maxIntentShare = 0.1
+)
+
+// kindIndex is the kind of every passage, by number.
+type kindIndex struct {
+	once  sync.Once
+	err   error
+	names []string // kind names; 0 is "" (no kind)
+	of    []uint8  // passage number -> index into names
+	prior []float64
+}
+
+// kindsOf reads each passage's kind the first time it is needed.
+func (ix *Index) kindsOf(ctx context.Context, r bleveindex.IndexReader) (*kindIndex, error) {
+	k := &ix.kinds
+	k.once.Do(func() {
+		seen := map[string]bool{"": true}
+		k.names = []string{""}
+		for _, d := range ix.catalogue {
+			if !seen[d.Kind] && len(k.names) < 255 {
+				seen[d.Kind] = true
+				k.names = append(k.names, d.Kind)
+			}
+		}
+		counts := make([]float64, len(k.names))
+		for i, name := range k.names {
+			if name == "" {
+				continue
+			}
+			nums, err := passagesWith(ctx, r, fieldKind, name)
+			if err != nil {
+				k.err = err
+				return
+			}
+			for _, n := range nums {
+				for uint64(len(k.of)) <= n {
+					k.of = append(k.of, 0)
+				}
+				k.of[n] = uint8(i)
+			}
+			counts[i] = float64(len(nums))
+		}
+		total := float64(max(ix.info.Passages, 1))
+		known := 0.0
+		for _, c := range counts {
+			known += c
+		}
+		counts[0] = max(total-known, 0)
+		k.prior = make([]float64, len(k.names))
+		for i, c := range counts {
+			k.prior[i] = (c + 1) / (total + float64(len(counts)))
+		}
+	})
+	return k, k.err
+}
+
+// intentOf is, for each kind of document, how likely one of its passages
+// is to be what the question's words are about (see above). It is nil
+// when no word says.
+func (ix *Index) intentOf(ctx context.Context, concepts []concept) map[string]float64 {
+	r, err := ix.reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	kinds, err := ix.kindsOf(ctx, r)
+	if err != nil || len(kinds.names) < 2 {
+		return nil
+	}
+	limit := maxIntentShare * float64(ix.info.Passages)
+	mix := make([]float64, len(kinds.names))
+	weights := 0.0
+	for _, c := range concepts {
+		if !c.known || c.optional || len(c.alts[0].terms) != 1 {
+			continue
+		}
+		nums, err := passagesWith(ctx, r, fieldText, c.alts[0].terms[0])
+		if err != nil || len(nums) == 0 || float64(len(nums)) > limit {
+			continue
+		}
+		counts := make([]float64, len(kinds.names))
+		for _, n := range nums {
+			if n < uint64(len(kinds.of)) {
+				counts[kinds.of[n]]++
+			} else {
+				counts[0]++
+			}
+		}
+		for i := range mix {
+			mix[i] += c.weight * (counts[i] + intentSmoothing*kinds.prior[i]) / (float64(len(nums)) + intentSmoothing)
+		}
+		weights += c.weight
+	}
+	if weights == 0 {
+		return nil
+	}
+	out := make(map[string]float64, len(mix))
+	for i, name := range kinds.names {
+		out[name] = mix[i] / weights / kinds.prior[i]
+	}
+	return out
+}

@@ -1,0 +1,310 @@
+package index
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/sendbot/sendbot/corpus"
+)
+
+// Stage 3 of 5: rerank the candidates.
+//
+// Each candidate is read whole and described by a few features: how well
+// each field matches the question (BM25), how much of the question's
+// weight it covers and how close together, whether the question's
+// neighbouring words are neighbours in it, whether its kind of document
+// is what the question's words suggest, whether it is local to the area
+// asked about, how old it is. Its score is the features weighted by the
+// model (model.json), whose weights were learned on evaluation questions
+// by `sendbot eval --fit`, fold by fold; none is set by hand.
+
+// Features of a candidate passage, in the order of Features.
+const (
+	featBM25Text = iota
+	featBM25Section
+	featBM25Title
+	featCover
+	featCoverHeading
+	featNeighbours
+	featIntent
+	featLocal
+	featExplains
+	featRetrieval
+	featPlace
+	featAnswerType
+	numFeatures
+)
+
+// Features names each feature of a candidate, as the model file does.
+var Features = [numFeatures]string{
+	featBM25Text:     "bm25_text",
+	featBM25Section:  "bm25_section",
+	featBM25Title:    "bm25_title",
+	featCover:        "cover",
+	featCoverHeading: "cover_heading",
+	featNeighbours:   "neighbours",
+	featIntent:       "kind_intent",
+	featLocal:        "local",
+	featExplains:     "explains",
+	featRetrieval:    "retrieval",
+	featPlace:        "names_place",
+	featAnswerType:   "answer_type",
+}
+
+const (
+	// bm25K1 and bm25B are BM25's usual constants.
+	bm25K1 = 1.2
+	bm25B  = 0.75
+	// neighbourGap is how far apart two words may be and still be
+	// neighbours (stop words between them are not counted).
+	neighbourGap = 3
+)
+
+// conceptMatch is where a passage's text says one of the question's
+// concepts: a byte range, and the concept's place in the question.
+type conceptMatch struct {
+	concept    int
+	start, end int
+	pos        int // the word's place among the text's words
+}
+
+// fieldWords is a field's analysed words, and how often it says each concept.
+type fieldWords struct {
+	toks []token
+	tf   []float64 // by concept, weighted by the names' boosts
+}
+
+// describe sets every candidate's features, text matches and what would
+// be shown of it.
+func (ix *Index) describe(qu question, cs []candidate, off without) {
+	total := qu.knownWeight()
+	if len(cs) == 0 {
+		return
+	}
+	topRetrieval := cs[0].retrieval
+	fields := make([][3]fieldWords, len(cs))
+	var avg [3]float64
+	for i := range cs {
+		for f, name := range []string{fieldText, fieldSection, fieldTitle} {
+			fw, matches := ix.findConcepts(qu, cs[i].str(name))
+			fields[i][f] = fw
+			avg[f] += float64(len(fw.toks))
+			if name == fieldText {
+				cs[i].matches = matches
+			}
+		}
+	}
+	for f := range avg {
+		avg[f] = max(avg[f]/float64(len(cs)), 1)
+	}
+	pairs := neighbourPairs(qu)
+	for i := range cs {
+		c := &cs[i]
+		c.inHeading = make([]bool, len(qu.concepts))
+		feat := make([]float64, numFeatures)
+		var covered, coveredHeading float64
+		for k, con := range qu.concepts {
+			if !con.known {
+				continue
+			}
+			inText, inHead := fields[i][0].tf[k] > 0, fields[i][1].tf[k] > 0 || fields[i][2].tf[k] > 0
+			c.inHeading[k] = inHead
+			if con.optional {
+				if inText || inHead {
+					feat[featPlace] = 1
+				}
+				continue
+			}
+			for f, fw := range fields[i] {
+				feat[featBM25Text+f] += con.weight * bm25TF(fw.tf[k], float64(len(fw.toks)), avg[f])
+			}
+			if inText || inHead {
+				covered += con.weight
+			}
+			if inHead {
+				coveredHeading += con.weight
+			}
+		}
+		if total > 0 {
+			for f := featBM25Text; f <= featBM25Title; f++ {
+				feat[f] /= total
+			}
+			feat[featCover] = covered / total
+			feat[featCoverHeading] = coveredHeading / total
+		}
+		feat[featNeighbours] = neighbourShare(pairs, c.matches)
+		if qu.intent != nil {
+			feat[featIntent] = math.Log(max(qu.intent[c.str(fieldKind)], 1e-3))
+		}
+		if qu.areaKey != "" && qu.areaKey != noLocalArea && !corpus.IsNational(c.str(fieldArea)) {
+			feat[featLocal] = 1
+		}
+		if ix.explains(qu, lastHeading(c.str(fieldSection)), c.str(fieldText)) {
+			feat[featExplains] = 1
+		}
+		if topRetrieval > 0 {
+			feat[featRetrieval] = c.retrieval / topRetrieval
+		}
+		if qu.wants != nil && qu.wants.MatchString(c.str(fieldText)) {
+			feat[featAnswerType] = 1
+		}
+		c.features = feat
+		c.shown, c.shownSpans = ix.shownText(qu, *c, off)
+	}
+}
+
+// bm25TF is BM25's term-frequency part for tf uses in a field of length n.
+func bm25TF(tf, n, avg float64) float64 {
+	if tf == 0 {
+		return 0
+	}
+	return tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*n/avg))
+}
+
+// findConcepts analyses a field's text and finds every name of every
+// concept in it. A glossary name in capitals ("OT") counts only where
+// the text writes it in capitals.
+func (ix *Index) findConcepts(qu question, text string) (fieldWords, []conceptMatch) {
+	fw := fieldWords{toks: tokenize(ix.analyzer, text), tf: make([]float64, len(qu.concepts))}
+	var matches []conceptMatch
+	for k, con := range qu.concepts {
+		if !con.known {
+			continue
+		}
+		for _, a := range con.alts {
+			if a.loose {
+				// Every word somewhere: counted as often as the rarest.
+				count := math.Inf(1)
+				var found []conceptMatch
+				for _, t := range a.terms {
+					n := 0
+					for i, tok := range fw.toks {
+						if tok.term == t {
+							n++
+							found = append(found, conceptMatch{concept: k, start: tok.start, end: tok.end, pos: i})
+						}
+					}
+					count = math.Min(count, float64(n))
+				}
+				if count > 0 {
+					fw.tf[k] += a.boost * count
+					matches = append(matches, found...)
+				}
+				continue
+			}
+			for i := range fw.toks {
+				if fw.toks[i].term != a.terms[0] || i+len(a.terms) > len(fw.toks) {
+					continue
+				}
+				ok := true
+				for j, t := range a.terms[1:] {
+					if fw.toks[i+1+j].term != t {
+						ok = false
+						break
+					}
+				}
+				last := fw.toks[i+len(a.terms)-1]
+				if !ok || (a.acronym && !isCapitals(text[fw.toks[i].start:last.end])) {
+					continue
+				}
+				if len(a.terms) > 1 && brokenBy(text, fw.toks[i:i+len(a.terms)]) {
+					continue
+				}
+				fw.tf[k] += a.boost
+				matches = append(matches, conceptMatch{concept: k, start: fw.toks[i].start, end: last.end, pos: i})
+			}
+		}
+	}
+	slices.SortFunc(matches, func(a, b conceptMatch) int { return a.start - b.start })
+	return fw, matches
+}
+
+// isCapitals reports whether s has no lower-case letter.
+func isCapitals(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsLower)
+}
+
+// neighbourPairs are the question's neighbouring concepts that are both
+// known and needed, as pairs of their places in the question.
+func neighbourPairs(qu question) [][2]int {
+	var out [][2]int
+	prev := -1
+	for k, c := range qu.concepts {
+		if !c.known || c.optional {
+			continue
+		}
+		if prev >= 0 {
+			out = append(out, [2]int{prev, k})
+		}
+		prev = k
+	}
+	return out
+}
+
+// neighbourShare is the share of the question's neighbouring concepts
+// that the text says within neighbourGap words of each other.
+func neighbourShare(pairs [][2]int, matches []conceptMatch) float64 {
+	if len(pairs) == 0 {
+		return 0
+	}
+	found := 0
+	for _, p := range pairs {
+		near := false
+		for i := 0; i < len(matches) && !near; i++ {
+			if matches[i].concept != p[0] && matches[i].concept != p[1] {
+				continue
+			}
+			for j := i + 1; j < len(matches) && matches[j].pos-matches[i].pos <= neighbourGap; j++ {
+				if (matches[j].concept == p[0] || matches[j].concept == p[1]) && matches[j].concept != matches[i].concept {
+					near = true
+					break
+				}
+			}
+		}
+		if near {
+			found++
+		}
+	}
+	return float64(found) / float64(len(pairs))
+}
+
+// explains reports whether a passage answers the "What is X?" the
+// question asks: its heading asks the same ("What is mediation?"), or its
+// text says what X is ("Neurodivergent conditions include autism…").
+func (ix *Index) explains(qu question, heading, text string) bool {
+	if qu.subject == nil {
+		return false
+	}
+	if x := definitionSubject(heading); x != "" && ix.vocab.entry(tokenize(ix.analyzer, x)) == qu.subject {
+		return true
+	}
+	return qu.definedBy != nil && qu.definedBy.MatchString(text)
+}
+
+// lastHeading is the heading right above a passage, the last part of its
+// section trail ("Mediation › What is mediation?").
+func lastHeading(section string) string {
+	if i := strings.LastIndex(section, "›"); i >= 0 {
+		return section[i+len("›"):]
+	}
+	return section
+}
+
+// rerank scores the candidates with the model's weights and orders them,
+// best first; ties keep bleve's order.
+func (m *Model) rerank(cs []candidate) {
+	for i := range cs {
+		cs[i].score = m.score(cs[i].features)
+	}
+	slices.SortStableFunc(cs, func(a, b candidate) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+}

@@ -1,0 +1,188 @@
+package index
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Stage 2 of 5: retrieve a wide set of candidates.
+//
+// bleve finds the passages that use any name of any concept in any
+// searchable field, in the area asked about and the national documents,
+// scored by BM25; the best `candidates` of them go on to rerank, which
+// reads each one whole. Recall is what matters here: on the evaluation
+// questions the passage that answers is among the first 50 far more
+// often than among the first 3.
+
+// candidates is how many passages bleve ranks for rerank to reorder.
+const candidates = 50
+
+// maxQueryTerms caps the concepts a question searches for.
+const maxQueryTerms = 32
+
+// searchFields are the fields a question is matched against, with how
+// much a match in each counts to bleve.
+var searchFields = []struct {
+	name  string
+	boost float64
+}{{fieldText, 1}, {fieldSection, 0.6}, {fieldTitle, 0.4}}
+
+// candidate is one passage bleve found, with what rerank reads of it.
+type candidate struct {
+	dm        *search.DocumentMatch
+	retrieval float64 // bleve's score
+	doc       string  // the document it is from
+	features  []float64
+	score     float64 // the model's
+	// matches are where the question's concepts are in its text, and
+	// inHeading which of them its title or section says, for show; found
+	// when its features are.
+	matches   []conceptMatch
+	inHeading []bool
+	// shown is what the bot would show of its text, and shownSpans the
+	// question's words in it.
+	shown      string
+	shownSpans []Span
+}
+
+// str is one of the candidate's stored fields.
+func (c *candidate) str(field string) string {
+	s, _ := c.dm.Fields[field].(string)
+	return s
+}
+
+// retrieve finds the candidates for a question in its area ("" for all,
+// noLocalArea for the national documents alone).
+func (ix *Index) retrieve(ctx context.Context, qu question) ([]candidate, error) {
+	q := ix.query(qu)
+	if len(q.clauses) == 0 {
+		return nil, nil
+	}
+	switch qu.areaKey {
+	case "":
+	case noLocalArea:
+		national := termClause(fieldScope, scopeNational, 1)
+		q.must = &national
+	default:
+		q.must = inArea(qu.areaKey)
+	}
+	if err := ix.countUses(ctx, &q, qu.uses); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	areaKey := qu.areaKey
+	if areaKey == noLocalArea {
+		areaKey = ""
+	}
+	parts, err := ix.partsIn(ctx, areaKey)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	req := bleve.NewSearchRequestOptions(q, candidates, 0, false)
+	req.Fields = storedFields
+	sr, err := ix.searchParts(ctx, req, parts)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]candidate, 0, len(sr.Hits))
+	for _, dm := range sr.Hits {
+		c := candidate{dm: dm, retrieval: dm.Score}
+		c.doc = c.str(fieldPath) + "|" + c.str(fieldTitle)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// query builds the query for a question's concepts: any name of any
+// known concept, in any searchable field. The words are already
+// analysed, so single words are matched as terms and phrases as analysed
+// phrases; nothing the parent typed is read as query syntax.
+func (ix *Index) query(qu question) bestQuery {
+	var clauses []clause
+	for _, c := range qu.concepts {
+		if !c.known {
+			continue
+		}
+		for _, a := range c.alts {
+			for _, f := range searchFields {
+				if a.loose {
+					for _, t := range a.terms {
+						clauses = append(clauses, termClause(f.name, t, f.boost*a.boost))
+					}
+					continue
+				}
+				if len(a.terms) == 1 {
+					clauses = append(clauses, termClause(f.name, a.terms[0], f.boost*a.boost))
+					continue
+				}
+				// A phrase scores as the sum of its words (or of its
+				// pairs); divided by their number, "education, health
+				// and care plan" counts as one concept, as its acronym
+				// does.
+				if f.name == fieldText {
+					if pairs, ok := ix.pairsOf(a.phrase); ok {
+						clauses = append(clauses, pairsClause(pairs, f.boost*a.boost/float64(len(pairs))))
+						continue
+					}
+				}
+				clauses = append(clauses, ix.phraseClause(f.name, a.phrase, f.boost*a.boost/float64(len(a.terms))))
+			}
+		}
+	}
+	return bestQuery{clauses: clauses, k: candidates}
+}
+
+// countUses sets q.uses: from known, and from the index for the rest.
+func (ix *Index) countUses(ctx context.Context, q *bestQuery, known map[leaf]uint64) error {
+	r, err := ix.reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	q.uses, err = leafUses(ctx, r, *q, known)
+	return err
+}
+
+// inArea matches the passages of one area and the national ones.
+func inArea(areaKey string) *clause {
+	area := termClause(fieldAreaKey, areaKey, 1)
+	national := termClause(fieldScope, scopeNational, 1)
+	return &clause{
+		q:      bleve.NewDisjunctionQuery(area.q, national.q),
+		leaves: append(area.leaves, national.leaves...),
+	}
+}
+
+// phraseClause finds phrase in field, analysed as the index analyses it.
+// bleve scores a phrase as the sum of its words' scores, each with the
+// phrase's boost, so those words bound it.
+func (ix *Index) phraseClause(field, phrase string, boost float64) clause {
+	var c clause
+	var words []wordAt
+	for _, t := range ix.analyzer.Analyze([]byte(phrase)) {
+		c.leaves = append(c.leaves, leaf{field, string(t.Term), boost})
+		words = append(words, wordAt{string(t.Term), t.Position})
+	}
+	c.q = phraseQuery{field: field, phrase: phrase, words: words, boost: boost}
+	return c
+}
+
+// pairsClause finds the passages that have all of pairs, each pair
+// scoring as a word with this boost.
+func pairsClause(pairs []string, boost float64) clause {
+	if len(pairs) == 1 {
+		return termClause(fieldPairs, pairs[0], boost)
+	}
+	c := clause{bare: true}
+	qs := make([]query.Query, len(pairs))
+	for i, t := range pairs {
+		tc := termClause(fieldPairs, t, boost)
+		qs[i] = tc.q
+		c.leaves = append(c.leaves, tc.leaves...)
+	}
+	c.q = bleve.NewConjunctionQuery(qs...)
+	return c
+}

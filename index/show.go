@@ -1,0 +1,345 @@
+package index
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sendbot/sendbot/internal/english"
+)
+
+// Stage 5 of 5: show the answer.
+//
+// Each passage is shown as the sentences around its best match, whole:
+// the sentence that says the most of what the question asks, then its
+// neighbours while they fit, and, when the text leads into a list or
+// figures with a colon ("…may include any of the following:"), the list
+// that follows, so that a quote does not stop just before its answer.
+// Three quotes of about shownTarget characters fit a phone screen.
+
+const (
+	// shownTarget is the length a quote aims at, in characters.
+	shownTarget = 650
+	// MaxShownRunes is the longest quote: finishing a list stops there.
+	MaxShownRunes = 1000
+	// listItemRunes is the longest line that reads as an item of a list.
+	listItemRunes = 160
+	// oldWindowRunes is the quote length of the window without excerpt
+	// (see Excerpt), as sendbot showed before.
+	oldWindowRunes = 700
+)
+
+// hit turns a ranked candidate into what the bot shows.
+func (ix *Index) hit(qu question, c candidate, off without) Hit {
+	str := c.str
+	h := Hit{
+		ID:        c.dm.ID,
+		Title:     str(fieldTitle),
+		SourceURL: str(fieldSourceURL),
+		Publisher: str(fieldPublisher),
+		Area:      str(fieldArea),
+		Kind:      str(fieldKind),
+		Published: str(fieldPublished),
+		Section:   str(fieldSection),
+		Path:      str(fieldPath),
+		Score:     c.score,
+	}
+	if c.features != nil {
+		h.Coverage = c.features[featCover]
+	}
+	if p, ok := c.dm.Fields[fieldPage].(float64); ok {
+		h.Page = int(p)
+	}
+	h.Text, h.Matches = c.shown, c.shownSpans
+	if c.features == nil { // not described: a signpost
+		h.Text, h.Matches = ix.shownText(qu, c, off)
+	}
+	h.Jargon = ix.vocab.jargon(ix.analyzer, h.Text)
+	return h
+}
+
+// shownText is what the bot shows of a candidate's text, and where the
+// question's words are in it.
+func (ix *Index) shownText(qu question, c candidate, off without) (string, []Span) {
+	text := c.str(fieldText)
+	if off[Excerpt] {
+		return window(text, matchSpans(c.matches), oldWindowRunes)
+	}
+	return excerpt(text, c.matches, conceptWeights(qu), c.inHeading, shownTarget, MaxShownRunes)
+}
+
+// conceptWeights are the question's concepts' weights, by place; a place
+// name counts little.
+func conceptWeights(qu question) []float64 {
+	w := make([]float64, len(qu.concepts))
+	for i, c := range qu.concepts {
+		w[i] = c.weight
+		if c.optional {
+			w[i] *= 0.1
+		}
+	}
+	return w
+}
+
+// matchSpans are the byte ranges of matches, without repeats.
+func matchSpans(matches []conceptMatch) []Span {
+	var out []Span
+	seen := map[Span]bool{}
+	for _, m := range matches {
+		s := Span{Start: m.start, End: m.end}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// unit is a sentence or a line of a passage: a byte range.
+type unit struct{ start, end int }
+
+// units splits text into sentences and lines. A sentence ends at ".",
+// "!" or "?" before a space and a word that does not start in lower case
+// ("e.g. the" goes on), and at every line break.
+func units(text string) []unit {
+	var out []unit
+	start := 0
+	cut := func(end int) {
+		s, e := start, end
+		for s < e && unicode.IsSpace(rune(text[s])) {
+			s++
+		}
+		for e > s && unicode.IsSpace(rune(text[e-1])) {
+			e--
+		}
+		if s < e {
+			out = append(out, unit{s, e})
+		}
+		start = end
+	}
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			cut(i + 1)
+		case '.', '!', '?':
+			if i+1 < len(text) && text[i+1] == ' ' {
+				j := i + 1
+				for j < len(text) && text[j] == ' ' {
+					j++
+				}
+				if j < len(text) {
+					r, _ := utf8.DecodeRuneInString(text[j:])
+					if !unicode.IsLower(r) {
+						cut(i + 1)
+					}
+				}
+			}
+		}
+	}
+	cut(len(text))
+	return out
+}
+
+// excerpt picks what of a passage to show (see above): at most limit
+// runes, aiming at target, with "…" where the text was cut, and the
+// matches moved into it. A concept the passage's heading already says
+// (known says which) counts less: the heading gives the quote its
+// context, and the sentence that says the rest of the question is the
+// one to show.
+func excerpt(text string, matches []conceptMatch, weights []float64, known []bool, target, limit int) (string, []Span) {
+	spans := matchSpans(matches)
+	if utf8.RuneCountInString(text) <= target {
+		return window(text, spans, target)
+	}
+	us := units(text)
+	if len(us) == 0 {
+		return window(text, spans, target)
+	}
+	weight := func(k int) float64 {
+		if k < len(known) && known[k] {
+			return weights[k] * headingDiscount
+		}
+		return weights[k]
+	}
+	// says[i] are the concepts unit i says.
+	says := make([]map[int]bool, len(us))
+	score := make([]float64, len(us))
+	for i, u := range us {
+		says[i] = map[int]bool{}
+		for _, m := range matches {
+			if m.start >= u.start && m.end <= u.end {
+				if !says[i][m.concept] {
+					says[i][m.concept] = true
+					score[i] += weight(m.concept)
+				}
+				score[i] += 0.01 // of two equal sentences, the one saying it more
+			}
+		}
+	}
+	best := 0
+	for i := range us {
+		if score[i] > score[best] {
+			best = i
+		}
+	}
+	runes := func(lo, hi int) int { return utf8.RuneCountInString(text[us[lo].start:us[hi].end]) }
+	if runes(best, best) > target {
+		// One long sentence: the words around its densest matches.
+		return window(text, spans, target)
+	}
+	lo, hi := best, best
+	// An item of a list is read with the line that leads into the list.
+	if isListItem(text[us[best].start:us[best].end]) {
+		for i := best - 1; i >= 0 && runes(i, hi) <= limit; i-- {
+			line := text[us[i].start:us[i].end]
+			if strings.HasSuffix(line, ":") {
+				lo = i
+				break
+			}
+			if !isListItem(line) {
+				break
+			}
+		}
+	}
+	covered := map[int]bool{}
+	for i := lo; i <= hi; i++ {
+		for k := range says[i] {
+			covered[k] = true
+		}
+	}
+	gain := func(i int) float64 {
+		g := 0.0
+		for k := range says[i] {
+			if !covered[k] {
+				g += weight(k)
+			}
+		}
+		return g
+	}
+	// Grow towards what says more of the question that is not shown yet,
+	// and otherwise read on: an answer follows what it answers.
+	for {
+		next := hi+1 < len(us) && runes(lo, hi+1) <= target
+		prev := lo > 0 && runes(lo-1, hi) <= target
+		var add int
+		switch {
+		case next && prev && gain(lo-1) > gain(hi+1):
+			lo--
+			add = lo
+		case next:
+			hi++
+			add = hi
+		case prev:
+			lo--
+			add = lo
+		default:
+			add = -1
+		}
+		if add < 0 {
+			break
+		}
+		for k := range says[add] {
+			covered[k] = true
+		}
+	}
+	// Finish what a colon leads into: the next line whatever it is, then
+	// the list's items, when the quote has the line with the colon.
+	leadsIn := func() bool {
+		for i := lo; i <= hi; i++ {
+			if strings.HasSuffix(text[us[i].start:us[i].end], ":") && (i == hi || isListItem(text[us[i+1].start:us[i+1].end])) {
+				return true
+			}
+		}
+		return false
+	}
+	if hi+1 < len(us) && leadsIn() {
+		if strings.HasSuffix(text[us[hi].start:us[hi].end], ":") && runes(lo, hi+1) <= limit {
+			hi++
+		}
+		for hi+1 < len(us) && isListItem(text[us[hi+1].start:us[hi+1].end]) && runes(lo, hi+1) <= limit {
+			hi++
+		}
+	}
+	start, end := us[lo].start, us[hi].end
+	out := text[start:end]
+	shift := -start
+	if lo > 0 {
+		out = ellipsis + out
+		shift += len(ellipsis)
+	}
+	if hi < len(us)-1 {
+		out += ellipsis
+	}
+	var moved []Span
+	for _, s := range spans {
+		if s.Start >= start && s.End <= end {
+			moved = append(moved, Span{Start: s.Start + shift, End: s.End + shift})
+		}
+	}
+	return out, moved
+}
+
+// headingDiscount is how much a concept counts in choosing what to show
+// when the passage's heading already says it.
+const headingDiscount = 0.3
+
+// isListItem reports whether a line reads as an item of a list: a
+// bullet, a number, or a short line.
+func isListItem(line string) bool {
+	if line == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(line)
+	switch {
+	case strings.ContainsRune("-•*–·", r):
+		return true
+	case unicode.IsDigit(r) && len(line) > 1 && strings.ContainsAny(line[:min(4, len(line))], ".)"):
+		return true
+	}
+	return utf8.RuneCountInString(line) <= listItemRunes && !strings.HasSuffix(line, ".")
+}
+
+// definitionHit shows a glossary meaning as the first answer to "What is X?".
+func definitionHit(t *term) Hit {
+	h := Hit{
+		ID:        "glossary:" + t.Headword(),
+		Title:     t.Source.Title,
+		SourceURL: t.Source.URL,
+		Publisher: "sendbot glossary",
+		Kind:      KindGlossary,
+		Section:   "What " + t.Headword() + " means",
+		Text:      t.Headword() + ": " + t.Meaning,
+		Coverage:  1,
+	}
+	if d, err := time.Parse(time.DateOnly, t.Source.Published); err == nil {
+		h.Published = d.Format(time.DateOnly)
+	}
+	if len(t.Terms) > 1 {
+		h.Text = t.Headword() + " (" + strings.Join(t.Terms[1:], ", ") + "): " + t.Meaning
+	}
+	return h
+}
+
+// shownCorrections gives each correction that was found as an index term
+// (a stem, not a word) the word as a shown passage writes it, when one
+// uses it.
+func (ix *Index) shownCorrections(qu question, hits []Hit) []Correction {
+	out := append([]Correction(nil), qu.corrections...)
+	for k, c := range qu.corrections {
+		if english.Dictionary().Has(c.To) {
+			continue
+		}
+		want := ix.stem(c.To)
+	find:
+		for _, h := range hits {
+			for _, t := range tokenize(ix.analyzer, h.Text) {
+				if t.term == want {
+					out[k].To = strings.ToLower(h.Text[t.start:t.end])
+					break find
+				}
+			}
+		}
+	}
+	return out
+}
