@@ -22,18 +22,64 @@ const (
 	// passages use says little.
 	intentSmoothing = 5.0
 	// maxIntentShare is the largest share of all passages a word may be
-	// used by and still count: common words say nothing of kind, and
-	// walking their postings would cost time.
-	maxIntentShare = 0.1
+	// used by and still count, unless it is used by at most
+	// minIntentLimit: walking a common word's postings in a large index
+	// would cost time, and such a word says little of kind.
+	maxIntentShare = 0.05
+	minIntentLimit = 2000
 )
 
-// kindIndex is the kind of every passage, by number.
+// kindIndex is the kind of every passage, by number, and how many
+// passages of each kind use the words questions have asked about.
 type kindIndex struct {
 	once  sync.Once
 	err   error
 	names []string // kind names; 0 is "" (no kind)
 	of    []uint8  // passage number -> index into names
 	prior []float64
+
+	// counts caches, by word, how many passages of each kind use it: an
+	// open index never changes, and parents' questions share their words.
+	mu     sync.Mutex
+	counts map[string][]float64
+}
+
+// maxCachedCounts bounds the cache of counts; a full cache starts again.
+const maxCachedCounts = 1 << 14
+
+// countsOf is how many passages of each kind use term in their text.
+func (k *kindIndex) countsOf(ctx context.Context, r bleveindex.IndexReader, term string, limit float64) ([]float64, error) {
+	k.mu.Lock()
+	c, ok := k.counts[term]
+	k.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	n, err := termUses(ctx, r, fieldText, term)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 && float64(n) <= limit {
+		nums, err := passagesWith(ctx, r, fieldText, term)
+		if err != nil {
+			return nil, err
+		}
+		c = make([]float64, len(k.names))
+		for _, num := range nums {
+			if num < uint64(len(k.of)) {
+				c[k.of[num]]++
+			} else {
+				c[0]++
+			}
+		}
+	}
+	k.mu.Lock()
+	if k.counts == nil || len(k.counts) >= maxCachedCounts {
+		k.counts = map[string][]float64{}
+	}
+	k.counts[term] = c // nil: too common, or unused, to say
+	k.mu.Unlock()
+	return c, nil
 }
 
 // kindsOf reads each passage's kind the first time it is needed.
@@ -93,27 +139,23 @@ func (ix *Index) intentOf(ctx context.Context, concepts []concept) map[string]fl
 	if err != nil || len(kinds.names) < 2 {
 		return nil
 	}
-	limit := maxIntentShare * float64(ix.info.Passages)
+	limit := max(maxIntentShare*float64(ix.info.Passages), minIntentLimit)
 	mix := make([]float64, len(kinds.names))
 	weights := 0.0
 	for _, c := range concepts {
 		if !c.known || c.optional || len(c.alts[0].terms) != 1 {
 			continue
 		}
-		nums, err := passagesWith(ctx, r, fieldText, c.alts[0].terms[0])
-		if err != nil || len(nums) == 0 || float64(len(nums)) > limit {
+		counts, err := kinds.countsOf(ctx, r, c.alts[0].terms[0], limit)
+		if err != nil || counts == nil {
 			continue
 		}
-		counts := make([]float64, len(kinds.names))
-		for _, n := range nums {
-			if n < uint64(len(kinds.of)) {
-				counts[kinds.of[n]]++
-			} else {
-				counts[0]++
-			}
+		uses := 0.0
+		for _, n := range counts {
+			uses += n
 		}
 		for i := range mix {
-			mix[i] += c.weight * (counts[i] + intentSmoothing*kinds.prior[i]) / (float64(len(nums)) + intentSmoothing)
+			mix[i] += c.weight * (counts[i] + intentSmoothing*kinds.prior[i]) / (uses + intentSmoothing)
 		}
 		weights += c.weight
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"github.com/sendbot/sendbot/corpus"
 )
 
@@ -70,27 +72,28 @@ type conceptMatch struct {
 	pos        int // the word's place among the text's words
 }
 
-// fieldWords is a field's analysed words, and how often it says each concept.
+// fieldWords is how long a field is, in analysed words, and how often it
+// says each concept.
 type fieldWords struct {
-	toks []token
-	tf   []float64 // by concept, weighted by the names' boosts
+	length int
+	tf     []float64 // by concept, weighted by the names' boosts
 }
 
-// describe sets every candidate's features, text matches and what would
-// be shown of it.
-func (ix *Index) describe(qu question, cs []candidate, off without) {
+// describe sets every candidate's features and text matches.
+func (ix *Index) describe(qu question, cs []candidate) {
 	total := qu.knownWeight()
 	if len(cs) == 0 {
 		return
 	}
 	topRetrieval := cs[0].retrieval
+	names := namesOf(qu)
 	fields := make([][3]fieldWords, len(cs))
 	var avg [3]float64
 	for i := range cs {
 		for f, name := range []string{fieldText, fieldSection, fieldTitle} {
-			fw, matches := ix.findConcepts(qu, cs[i].str(name))
+			fw, matches := ix.findConcepts(qu, names, cs[i].str(name), name == fieldText)
 			fields[i][f] = fw
-			avg[f] += float64(len(fw.toks))
+			avg[f] += float64(fw.length)
 			if name == fieldText {
 				cs[i].matches = matches
 			}
@@ -118,7 +121,7 @@ func (ix *Index) describe(qu question, cs []candidate, off without) {
 				continue
 			}
 			for f, fw := range fields[i] {
-				feat[featBM25Text+f] += con.weight * bm25TF(fw.tf[k], float64(len(fw.toks)), avg[f])
+				feat[featBM25Text+f] += con.weight * bm25TF(fw.tf[k], float64(fw.length), avg[f])
 			}
 			if inText || inHead {
 				covered += con.weight
@@ -151,7 +154,6 @@ func (ix *Index) describe(qu question, cs []candidate, off without) {
 			feat[featAnswerType] = 1
 		}
 		c.features = feat
-		c.shown, c.shownSpans = ix.shownText(qu, *c, off)
 	}
 }
 
@@ -163,62 +165,124 @@ func bm25TF(tf, n, avg float64) float64 {
 	return tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*n/avg))
 }
 
-// findConcepts analyses a field's text and finds every name of every
-// concept in it. A glossary name in capitals ("OT") counts only where
-// the text writes it in capitals.
-func (ix *Index) findConcepts(qu question, text string) (fieldWords, []conceptMatch) {
-	fw := fieldWords{toks: tokenize(ix.analyzer, text), tf: make([]float64, len(qu.concepts))}
-	var matches []conceptMatch
+// name is one name of one of the question's concepts.
+type name struct {
+	concept int
+	alt     alt
+	// word is, for a loose name, which of its words this is.
+	word int
+}
+
+// namesOf lists every name of the question's known concepts by its first
+// word (each word, for a loose name), for findConcepts.
+func namesOf(qu question) map[string][]name {
+	out := map[string][]name{}
 	for k, con := range qu.concepts {
 		if !con.known {
 			continue
 		}
 		for _, a := range con.alts {
 			if a.loose {
-				// Every word somewhere: counted as often as the rarest.
-				count := math.Inf(1)
-				var found []conceptMatch
-				for _, t := range a.terms {
-					n := 0
-					for i, tok := range fw.toks {
-						if tok.term == t {
-							n++
-							found = append(found, conceptMatch{concept: k, start: tok.start, end: tok.end, pos: i})
-						}
-					}
-					count = math.Min(count, float64(n))
-				}
-				if count > 0 {
-					fw.tf[k] += a.boost * count
-					matches = append(matches, found...)
+				for w, t := range a.terms {
+					out[t] = append(out[t], name{concept: k, alt: a, word: w})
 				}
 				continue
 			}
-			for i := range fw.toks {
-				if fw.toks[i].term != a.terms[0] || i+len(a.terms) > len(fw.toks) {
-					continue
+			out[a.terms[0]] = append(out[a.terms[0]], name{concept: k, alt: a})
+		}
+	}
+	return out
+}
+
+// findConcepts analyses a field's text and finds every name of every
+// concept in it (where, when located is set). A glossary name in capitals
+// ("OT") counts only where the text writes it in capitals. It reads the
+// analysed words in place, without a string for each: rerank reads fifty
+// passages' three fields for every question.
+func (ix *Index) findConcepts(qu question, names map[string][]name, text string, located bool) (fieldWords, []conceptMatch) {
+	fw := fieldWords{tf: make([]float64, len(qu.concepts))}
+	if text == "" {
+		return fw, nil
+	}
+	buf := tokenBufs.Get().(*tokenBuf)
+	defer tokenBufs.Put(buf)
+	var toks analysis.TokenStream
+	if a, ok := ix.analyzer.(*enWords); ok {
+		toks = a.analyze([]byte(text), buf)
+	} else {
+		toks = ix.analyzer.Analyze([]byte(text))
+	}
+	fw.length = len(toks)
+	var matches []conceptMatch
+	// loose counts each word of each loose name, by concept and word.
+	var loose map[[2]int]int
+	var looseBoost map[int]float64
+	var looseAt map[int][]conceptMatch
+	for i, tok := range toks {
+		for _, n := range names[string(tok.Term)] {
+			a := n.alt
+			if a.loose {
+				if loose == nil {
+					loose, looseBoost, looseAt = map[[2]int]int{}, map[int]float64{}, map[int][]conceptMatch{}
 				}
-				ok := true
-				for j, t := range a.terms[1:] {
-					if fw.toks[i+1+j].term != t {
-						ok = false
-						break
-					}
+				loose[[2]int{n.concept, n.word}]++
+				looseBoost[n.concept] = a.boost
+				if located {
+					looseAt[n.concept] = append(looseAt[n.concept], conceptMatch{concept: n.concept, start: tok.Start, end: tok.End, pos: i})
 				}
-				last := fw.toks[i+len(a.terms)-1]
-				if !ok || (a.acronym && !isCapitals(text[fw.toks[i].start:last.end])) {
-					continue
-				}
-				if len(a.terms) > 1 && brokenBy(text, fw.toks[i:i+len(a.terms)]) {
-					continue
-				}
-				fw.tf[k] += a.boost
-				matches = append(matches, conceptMatch{concept: k, start: fw.toks[i].start, end: last.end, pos: i})
+				continue
 			}
+			if i+len(a.terms) > len(toks) {
+				continue
+			}
+			ok := true
+			for j, t := range a.terms[1:] {
+				if string(toks[i+1+j].Term) != t {
+					ok = false
+					break
+				}
+			}
+			last := toks[i+len(a.terms)-1]
+			if !ok || (a.acronym && !isCapitals(text[tok.Start:last.End])) {
+				continue
+			}
+			if len(a.terms) > 1 && brokenBetween(text, toks[i:i+len(a.terms)]) {
+				continue
+			}
+			fw.tf[n.concept] += a.boost
+			if located {
+				matches = append(matches, conceptMatch{concept: n.concept, start: tok.Start, end: last.End, pos: i})
+			}
+		}
+	}
+	// A loose name is said as often as its rarest word.
+	for k, boost := range looseBoost {
+		count := math.Inf(1)
+		for _, a := range qu.concepts[k].alts {
+			if a.loose {
+				for w := range a.terms {
+					count = math.Min(count, float64(loose[[2]int{k, w}]))
+				}
+			}
+		}
+		if count > 0 {
+			fw.tf[k] += boost * count
+			matches = append(matches, looseAt[k]...)
 		}
 	}
 	slices.SortFunc(matches, func(a, b conceptMatch) int { return a.start - b.start })
 	return fw, matches
+}
+
+// brokenBetween reports whether punctuation that ends a phrase (a
+// bracket, a full stop, a colon) sits between two of the tokens in text.
+func brokenBetween(text string, toks analysis.TokenStream) bool {
+	for i := 1; i < len(toks); i++ {
+		if strings.ContainsAny(text[toks[i-1].End:toks[i].Start], "()[]{}.;:!?|\n") {
+			return true
+		}
+	}
+	return false
 }
 
 // isCapitals reports whether s has no lower-case letter.

@@ -43,10 +43,6 @@ type candidate struct {
 	// when its features are.
 	matches   []conceptMatch
 	inHeading []bool
-	// shown is what the bot would show of its text, and shownSpans the
-	// question's words in it.
-	shown      string
-	shownSpans []Span
 }
 
 // str is one of the candidate's stored fields.

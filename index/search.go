@@ -304,7 +304,7 @@ func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (
 	if err != nil {
 		return Result{}, nil, err
 	}
-	ix.describe(qu, ranked, off)
+	ix.describe(qu, ranked)
 	m.rerank(ranked)
 	answered, confidence := m.decide(qu, ranked, ix.info.Passages)
 

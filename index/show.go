@@ -51,10 +51,7 @@ func (ix *Index) hit(qu question, c candidate, off without) Hit {
 	if p, ok := c.dm.Fields[fieldPage].(float64); ok {
 		h.Page = int(p)
 	}
-	h.Text, h.Matches = c.shown, c.shownSpans
-	if c.features == nil { // not described: a signpost
-		h.Text, h.Matches = ix.shownText(qu, c, off)
-	}
+	h.Text, h.Matches = ix.shownText(qu, c, off)
 	h.Jargon = ix.vocab.jargon(ix.analyzer, h.Text)
 	return h
 }

@@ -66,8 +66,8 @@ func (ix *Index) traceOf(qu question, ranked []candidate, off without, res Resul
 	byRetrieval := append([]candidate(nil), ranked...)
 	sortByRetrieval(byRetrieval)
 	for _, c := range byRetrieval {
-		h := ix.hit(qu, c, off)
-		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Document: c.doc, Title: h.Title, Text: h.Text, Whole: c.str(fieldText), Features: c.features})
+		shown, _ := ix.shownText(qu, c, off)
+		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Document: c.doc, Title: c.str(fieldTitle), Text: shown, Whole: c.str(fieldText), Features: c.features})
 	}
 	return t
 }

@@ -42,6 +42,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -109,17 +110,19 @@ func main() {
 
 // options are the command-line flags.
 type options struct {
-	sizes     []int
-	shared    string
-	rounds    int
-	ftsRounds int
-	seed      uint64
-	out       string
-	work      string
-	keep      bool
-	skipCLI   bool
-	questions string
-	rebuilds  int
+	sizes  []int
+	shared string
+	rounds int
+	// cpuProfile is where to write a profile of the searches, if set.
+	cpuProfile string
+	ftsRounds  int
+	seed       uint64
+	out        string
+	work       string
+	keep       bool
+	skipCLI    bool
+	questions  string
+	rebuilds   int
 }
 
 func parseOptions() (options, error) {
@@ -134,6 +137,7 @@ func parseOptions() (options, error) {
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	flag.IntVar(&o.rebuilds, "rebuilds", 5, "how many times the shared corpus is rebuilt while questions are answered (0 skips it)")
 	flag.BoolVar(&o.skipCLI, "skip-cli", false, "skip the RSS and cold-start runs of the sendbot binary")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the searches (not of the builds) to this file, for go tool pprof")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -276,6 +280,17 @@ func measure(o options, work, exe string, n int) (row, error) {
 	}
 	ctx := context.Background()
 	var lat []time.Duration
+	if o.cpuProfile != "" {
+		f, err := os.Create(fmt.Sprintf("%s.%d", o.cpuProfile, n))
+		if err != nil {
+			return r, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return r, err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	for round := -1; round < o.rounds; round++ { // round -1 warms up
 		for _, q := range questions {
 			t := time.Now()
@@ -295,6 +310,9 @@ func measure(o options, work, exe string, n int) (row, error) {
 		}
 	}
 	live.Close()
+	if o.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	r.P50, r.P95, r.P99 = percentiles(lat)
 
 	fmt.Fprintf(os.Stderr, "%d passages: FTS5\n", n)

@@ -1,0 +1,126 @@
+package index
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// matchesOf marks every place text has one of words, as concept k of
+// words' index (one concept a word).
+func matchesOf(text string, words ...string) []conceptMatch {
+	var out []conceptMatch
+	for k, w := range words {
+		for i := 0; ; {
+			j := strings.Index(text[i:], w)
+			if j < 0 {
+				break
+			}
+			out = append(out, conceptMatch{concept: k, start: i + j, end: i + j + len(w)})
+			i += j + len(w)
+		}
+	}
+	for i := 1; i < len(out); i++ { // in order, as findConcepts gives them
+		for j := i; j > 0 && out[j].start < out[j-1].start; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func TestExcerptEnds(t *testing.T) {
+	filler := strings.Repeat("Families can find more about this in the guide. ", 6)
+	tests := []struct {
+		name     string
+		text     string
+		words    []string // the question's words, each its own concept
+		heading  []bool   // which of them the heading says
+		want     []string // in the excerpt
+		wantNone []string // not in it
+	}{
+		{
+			name:  "the list a colon leads into is finished",
+			text:  filler + "The council may look at any of the following:\n• your child's attainment\n• the support already given\n• how much progress they have made\n" + filler,
+			words: []string{"council", "look"},
+			want:  []string{"may look at any of the following:", "• your child's attainment", "• how much progress they have made"},
+		},
+		{
+			name:  "an item of a list comes with the line leading into it",
+			text:  filler + "All of the following must apply:\n• you are 16 or over\n• you care for 35 hours a week\n• you earn £128 or less a week\n" + filler,
+			words: []string{"earn"},
+			want:  []string{"All of the following must apply:", "• you earn £128 or less a week"},
+		},
+		{
+			name:  "the answer that follows its question is shown",
+			text:  filler + "My council says I can drive my child to school because we have a car. The council must provide transport to the nearest suitable school for children who are eligible; having a car is not one of the criteria. " + filler,
+			words: []string{"council", "drive", "car"},
+			want:  []string{"I can drive my child", "having a car is not one of the criteria"},
+		},
+		{
+			name:     "what the heading already says counts less",
+			text:     "The annual review must be held every twelve months, and everyone is invited to it. " + filler + filler + "After the meeting the council must tell you its decision within four weeks.",
+			words:    []string{"annual review", "weeks", "decision"},
+			heading:  []bool{true, false, false},
+			want:     []string{"decision within four weeks"},
+			wantNone: []string{"must be held every twelve months"},
+		},
+		{
+			name:  "a short passage is shown whole",
+			text:  "Short breaks give families a rest.",
+			words: []string{"breaks"},
+			want:  []string{"Short breaks give families a rest."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			weights := make([]float64, len(tt.words))
+			for i := range weights {
+				weights[i] = 1
+			}
+			got, spans := excerpt(tt.text, matchesOf(tt.text, tt.words...), weights, tt.heading, shownTarget, MaxShownRunes)
+			if n := utf8.RuneCountInString(got); n > MaxShownRunes+2 {
+				t.Errorf("%d characters, over %d", n, MaxShownRunes)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("excerpt lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.wantNone {
+				if strings.Contains(got, w) {
+					t.Errorf("excerpt has %q, which another sentence should have had the place of:\n%s", w, got)
+				}
+			}
+			for _, s := range spans {
+				if s.Start < 0 || s.End > len(got) || !containsWord(tt.words, got[s.Start:s.End]) {
+					t.Errorf("span %v is %q, not a question word", s, got[max(0, s.Start):min(len(got), s.End)])
+				}
+			}
+			if len(tt.text) > len(got) && !strings.Contains(got, ellipsis) {
+				t.Errorf("cut, but no %q says so:\n%s", ellipsis, got)
+			}
+		})
+	}
+}
+
+func containsWord(words []string, s string) bool {
+	for _, w := range words {
+		if w == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestUnits(t *testing.T) {
+	got := units("First sentence. Second one, e.g. this. Third!\nA line\n\n• an item")
+	var texts []string
+	text := "First sentence. Second one, e.g. this. Third!\nA line\n\n• an item"
+	for _, u := range got {
+		texts = append(texts, text[u.start:u.end])
+	}
+	want := []string{"First sentence.", "Second one, e.g. this.", "Third!", "A line", "• an item"}
+	if strings.Join(texts, "|") != strings.Join(want, "|") {
+		t.Errorf("units = %q, want %q", texts, want)
+	}
+}
