@@ -162,6 +162,10 @@ func binomial(n, k int) float64 {
 // ablationTable writes the rows as Markdown, the whole model first.
 func ablationTable(rows []ablationRow, questions, k int) string {
 	var b strings.Builder
+	b.WriteString("# What each part of the model is worth\n\n" +
+		"Written by `go run ./cmd/sendbot eval --corpus ../shared/corpus --questions ../shared/eval/dev-questions.jsonl,../shared/eval/parent-questions.jsonl " +
+		"--twins eval/testdata/typo-twins.jsonl --ablation docs/ablation.md`; do not edit by hand (CI checks that it is current). " +
+		"[ranking.md](ranking.md) says how the model is learned and what was removed.\n\n")
 	base := rows[0].cvs
 	recall := func(cvs []CV) float64 { return mean(cvs, func(cv CV) float64 { r, _ := cv.Recall3(); return r }) }
 	found := func(cvs []CV) float64 { return mean(cvs, func(cv CV) float64 { return cv.Found3 }) }

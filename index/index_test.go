@@ -69,7 +69,7 @@ func TestSearchFindsAndCites(t *testing.T) {
 		wantURL   string
 		wantBold  string
 	}{
-		{"plain question", Query{Text: "how long until the council decides to assess?"}, "Asking for an EHC needs assessment in Testshire", "https://testshire.example/ehc", "assess"},
+		{"plain question", Query{Text: "when does the council decide whether to assess?"}, "Asking for an EHC needs assessment in Testshire", "https://testshire.example/ehc", "assess"},
 		{"stemmed words", Query{Text: "waiting for autism assessments"}, "Umbrella pathway waiting times", "https://otherton.example/umbrella", "autism"},
 		{"area filter, any case", Query{Text: "autism assessment waiting list", Area: "OTHERTON"}, "Umbrella pathway waiting times", "https://otherton.example/umbrella", "assessment"},
 		{"title words count", Query{Text: "short breaks"}, "Short breaks", "https://testshire.example/short-breaks", "Short"},

@@ -14,54 +14,43 @@ import (
 // Stage 3 of 5: rerank the candidates.
 //
 // Each candidate is read whole and described by a few features: how well
-// each field matches the question (BM25), how much of the question's
-// weight it covers and how close together, whether the question's
-// neighbouring words are neighbours in it, whether its kind of document
-// is what the question's words suggest, whether it is local to the area
-// asked about, how old it is. Its score is the features weighted by the
-// model (model.json), whose weights were learned on evaluation questions
-// by `sendbot eval --fit`, fold by fold; none is set by hand.
+// its text matches the question (BM25), how much of the question's weight
+// its text and headings cover, whether its kind of document is what the
+// question's words suggest, whether it is local to the area asked about,
+// whether it says what a "What is X?" asks, whether it has what the
+// question's kind wants (a time for "how long", a date for "when"), and
+// bleve's own score. Its score is the features weighted by the model
+// (model.json), learned on evaluation questions by `sendbot eval --fit`;
+// none is set by hand. Features that did not pay across folds were
+// removed (docs/ranking.md).
 
 // Features of a candidate passage, in the order of Features.
 const (
-	featBM25Text = iota
-	featBM25Section
-	featBM25Title
+	featBM25 = iota
 	featCover
-	featCoverHeading
-	featNeighbours
 	featIntent
 	featLocal
 	featExplains
 	featRetrieval
-	featPlace
 	featAnswerType
 	numFeatures
 )
 
 // Features names each feature of a candidate, as the model file does.
 var Features = [numFeatures]string{
-	featBM25Text:     "bm25_text",
-	featBM25Section:  "bm25_section",
-	featBM25Title:    "bm25_title",
-	featCover:        "cover",
-	featCoverHeading: "cover_heading",
-	featNeighbours:   "neighbours",
-	featIntent:       "kind_intent",
-	featLocal:        "local",
-	featExplains:     "explains",
-	featRetrieval:    "retrieval",
-	featPlace:        "names_place",
-	featAnswerType:   "answer_type",
+	featBM25:       "bm25_text",
+	featCover:      "cover",
+	featIntent:     "kind_intent",
+	featLocal:      "local",
+	featExplains:   "explains",
+	featRetrieval:  "retrieval",
+	featAnswerType: "answer_type",
 }
 
 const (
 	// bm25K1 and bm25B are BM25's usual constants.
 	bm25K1 = 1.2
 	bm25B  = 0.75
-	// neighbourGap is how far apart two words may be and still be
-	// neighbours (stop words between them are not counted).
-	neighbourGap = 3
 )
 
 // conceptMatch is where a passage's text says one of the question's
@@ -79,7 +68,9 @@ type fieldWords struct {
 	tf     []float64 // by concept, weighted by the names' boosts
 }
 
-// describe sets every candidate's features and text matches.
+// describe sets every candidate's features and text matches. The text,
+// section and title are all read: a concept in any of them covers the
+// question, and show counts one the heading says for less.
 func (ix *Index) describe(qu question, cs []candidate) {
 	total := qu.knownWeight()
 	if len(cs) == 0 {
@@ -87,57 +78,34 @@ func (ix *Index) describe(qu question, cs []candidate) {
 	}
 	topRetrieval := cs[0].retrieval
 	names := namesOf(qu)
-	fields := make([][3]fieldWords, len(cs))
-	var avg [3]float64
+	texts := make([]fieldWords, len(cs))
+	avg := 0.0
 	for i := range cs {
-		for f, name := range []string{fieldText, fieldSection, fieldTitle} {
-			fw, matches := ix.findConcepts(qu, names, cs[i].str(name), name == fieldText)
-			fields[i][f] = fw
-			avg[f] += float64(fw.length)
-			if name == fieldText {
-				cs[i].matches = matches
-			}
-		}
+		texts[i], cs[i].matches = ix.findConcepts(qu, names, cs[i].str(fieldText), true)
+		avg += float64(texts[i].length)
 	}
-	for f := range avg {
-		avg[f] = max(avg[f]/float64(len(cs)), 1)
-	}
-	pairs := neighbourPairs(qu)
+	avg = max(avg/float64(len(cs)), 1)
 	for i := range cs {
 		c := &cs[i]
+		section, _ := ix.findConcepts(qu, names, c.str(fieldSection), false)
+		title, _ := ix.findConcepts(qu, names, c.str(fieldTitle), false)
 		c.inHeading = make([]bool, len(qu.concepts))
 		feat := make([]float64, numFeatures)
-		var covered, coveredHeading float64
+		covered := 0.0
 		for k, con := range qu.concepts {
-			if !con.known {
+			if !con.known || con.optional {
 				continue
 			}
-			inText, inHead := fields[i][0].tf[k] > 0, fields[i][1].tf[k] > 0 || fields[i][2].tf[k] > 0
-			c.inHeading[k] = inHead
-			if con.optional {
-				if inText || inHead {
-					feat[featPlace] = 1
-				}
-				continue
-			}
-			for f, fw := range fields[i] {
-				feat[featBM25Text+f] += con.weight * bm25TF(fw.tf[k], float64(fw.length), avg[f])
-			}
-			if inText || inHead {
+			c.inHeading[k] = section.tf[k] > 0 || title.tf[k] > 0
+			feat[featBM25] += con.weight * bm25TF(texts[i].tf[k], float64(texts[i].length), avg)
+			if texts[i].tf[k] > 0 || c.inHeading[k] {
 				covered += con.weight
-			}
-			if inHead {
-				coveredHeading += con.weight
 			}
 		}
 		if total > 0 {
-			for f := featBM25Text; f <= featBM25Title; f++ {
-				feat[f] /= total
-			}
+			feat[featBM25] /= total
 			feat[featCover] = covered / total
-			feat[featCoverHeading] = coveredHeading / total
 		}
-		feat[featNeighbours] = neighbourShare(pairs, c.matches)
 		if qu.intent != nil {
 			feat[featIntent] = math.Log(max(qu.intent[c.str(fieldKind)], 1e-3))
 		}
@@ -288,50 +256,6 @@ func brokenBetween(text string, toks analysis.TokenStream) bool {
 // isCapitals reports whether s has no lower-case letter.
 func isCapitals(s string) bool {
 	return !strings.ContainsFunc(s, unicode.IsLower)
-}
-
-// neighbourPairs are the question's neighbouring concepts that are both
-// known and needed, as pairs of their places in the question.
-func neighbourPairs(qu question) [][2]int {
-	var out [][2]int
-	prev := -1
-	for k, c := range qu.concepts {
-		if !c.known || c.optional {
-			continue
-		}
-		if prev >= 0 {
-			out = append(out, [2]int{prev, k})
-		}
-		prev = k
-	}
-	return out
-}
-
-// neighbourShare is the share of the question's neighbouring concepts
-// that the text says within neighbourGap words of each other.
-func neighbourShare(pairs [][2]int, matches []conceptMatch) float64 {
-	if len(pairs) == 0 {
-		return 0
-	}
-	found := 0
-	for _, p := range pairs {
-		near := false
-		for i := 0; i < len(matches) && !near; i++ {
-			if matches[i].concept != p[0] && matches[i].concept != p[1] {
-				continue
-			}
-			for j := i + 1; j < len(matches) && matches[j].pos-matches[i].pos <= neighbourGap; j++ {
-				if (matches[j].concept == p[0] || matches[j].concept == p[1]) && matches[j].concept != matches[i].concept {
-					near = true
-					break
-				}
-			}
-		}
-		if near {
-			found++
-		}
-	}
-	return float64(found) / float64(len(pairs))
 }
 
 // explains reports whether a passage answers the "What is X?" the
