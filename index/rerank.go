@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -224,7 +225,11 @@ func (ix *Index) findConcepts(qu question, names map[string][]name, text string,
 		}
 	}
 	// A loose name is said as often as its rarest word.
-	for k, boost := range looseBoost {
+	for k := range qu.concepts {
+		boost, ok := looseBoost[k]
+		if !ok {
+			continue
+		}
 		count := math.Inf(1)
 		for _, a := range qu.concepts[k].alts {
 			if a.loose {
@@ -238,7 +243,9 @@ func (ix *Index) findConcepts(qu question, names map[string][]name, text string,
 			matches = append(matches, looseAt[k]...)
 		}
 	}
-	slices.SortFunc(matches, func(a, b conceptMatch) int { return a.start - b.start })
+	slices.SortFunc(matches, func(a, b conceptMatch) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), cmp.Compare(a.concept, b.concept))
+	})
 	return fw, matches
 }
 

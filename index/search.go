@@ -300,7 +300,7 @@ func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (
 	if len(qu.concepts) == 0 && qu.define == nil {
 		return Result{}, nil, ErrNoWords
 	}
-	ranked, err := ix.retrieve(ctx, qu)
+	ranked, err := ix.retrieve(ctx, qu, trace)
 	if err != nil {
 		return Result{}, nil, err
 	}

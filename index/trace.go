@@ -1,9 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -62,9 +63,17 @@ func (ix *Index) traceOf(qu question, ranked []candidate, off without, res Resul
 		h := definitionHit(qu.define)
 		t.Definition = &h
 	}
-	// Back in bleve's order, so that ties fall as they would.
+	// By bleve's score, whatever the model ranked them by, and passages
+	// that score the same by their IDs: what eval learns from depends
+	// neither on the model built in nor on how a build numbered the
+	// passages.
 	byRetrieval := append([]candidate(nil), ranked...)
-	sortByRetrieval(byRetrieval)
+	slices.SortFunc(byRetrieval, func(a, b candidate) int {
+		if c := cmp.Compare(b.retrieval, a.retrieval); c != 0 {
+			return c
+		}
+		return strings.Compare(a.dm.ID, b.dm.ID)
+	})
 	for _, c := range byRetrieval {
 		shown, _ := ix.shownText(qu, c, off)
 		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Document: c.doc, Title: c.str(fieldTitle), Text: shown, Whole: c.str(fieldText), Features: c.features})
@@ -79,7 +88,7 @@ func (t *Trace) Order(m *Model) []int {
 	m.rerank(cs)
 	out := make([]int, len(cs))
 	for i, c := range cs {
-		out[i] = int(c.retrieval)
+		out[i] = c.order
 	}
 	return out
 }
@@ -108,22 +117,13 @@ func (t *Trace) Answers(m *Model, order []int) (bool, float64) {
 }
 
 // candidates are the passages as rerank's candidates, scored by m; their
-// retrieval field holds their place in Passages.
+// order field holds their place in Passages.
 func (t *Trace) candidates(m *Model) []candidate {
 	cs := make([]candidate, len(t.Passages))
 	for i, p := range t.Passages {
-		cs[i] = candidate{retrieval: float64(i), doc: p.Document, features: p.Features, score: m.score(p.Features)}
+		cs[i] = candidate{order: i, doc: p.Document, features: p.Features, score: m.score(p.Features)}
 	}
 	return cs
-}
-
-// sortByRetrieval puts candidates back in bleve's order.
-func sortByRetrieval(cs []candidate) {
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].retrieval > cs[j-1].retrieval; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
 }
 
 // unknownArea is the error for an area that is neither the index's nor a
@@ -131,5 +131,3 @@ func sortByRetrieval(cs []candidate) {
 func unknownArea(ix *Index, area string) error {
 	return fmt.Errorf("%w %q: this index has %s", ErrUnknownArea, area, strings.Join(ix.Areas(), ", "))
 }
-
-var _ = errors.Is
