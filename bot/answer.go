@@ -88,8 +88,9 @@ type dating struct {
 
 // answerReply turns a search result into what the bot posts: an embed of
 // the passages when the search answered, with a note above it when words
-// were corrected or unknown, or the passages come from other areas; otherwise a kind
-// message that says so, how to ask differently and where else to ask.
+// were corrected or the area asked in has no documents of its own (the
+// passages are then England-wide); otherwise a kind message that says
+// so, how to ask differently and where else to ask.
 // first is how many passages earlier pages showed, so numbering goes on.
 func answerReply(res index.Result, areas []string, d dating, first int) (content string, embeds []*discordgo.MessageEmbed) {
 	if !res.Answered || len(res.Hits) == 0 {

@@ -103,9 +103,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 
 	// DefaultArea is the area questions are asked in when nothing more
-	// specific is set: its passages (and national ones) come first, and
-	// other areas are searched only when nothing there answers. Default:
-	// "" (all areas alike).
+	// specific is set: they are answered from its documents and national
+	// ones, never another area's. Default: "" (all areas alike).
 	DefaultArea string
 	// ServerAreas sets the area for questions asked in a server, by
 	// server (guild) ID; it overrides DefaultArea. Default: none.
