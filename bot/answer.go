@@ -168,9 +168,12 @@ func declineMessage(res index.Result, areas []string) string {
 	} else if a := areasSentence(areas); a != "" {
 		lines = append(lines, a)
 	}
-	if len(res.Signposts) == 0 {
+	switch {
+	case len(res.Signposts) == 0 && res.Uncovered != "":
+		// The first sentence has said the documents do not cover it.
+	case len(res.Signposts) == 0:
 		lines = append(lines, "", "My documents don't include "+signpostOwner(res.Area)+" Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.")
-	} else {
+	default:
 		lines = append(lines, "", "Where to ask instead:")
 		for _, g := range groupSignposts(res.Signposts) {
 			var whats []string

@@ -208,6 +208,9 @@ func TestPlacesWithoutDocumentsAreSaidPlainly(t *testing.T) {
 			if len(embeds) != 0 || !strings.HasPrefix(content, tt.want) {
 				t.Errorf("reply:\n%s\nwant it to start %q", content, tt.want)
 			}
+			if strings.Contains(content, "Try other words") || strings.Contains(content, "don't include") {
+				t.Errorf("reply asks for other words, or says what the documents lack, of a place they do not cover:\n%s", content)
+			}
 		})
 	}
 }

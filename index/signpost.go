@@ -61,21 +61,26 @@ func (ix *Index) signposts(ctx context.Context, qu question, ranked []candidate)
 		areaKey = qu.askedKey
 	}
 	out := ix.areaSignposts(ctx, areaKey)
-	if qu.uncovered == "" {
+	// National advice on the question, for a place in England the
+	// documents do not cover: England's law and guidance do not hold in
+	// Wales, Scotland or abroad.
+	if qu.uncovered == "" || (qu.country != "" && qu.country != "England") {
 		return out
 	}
 	seen := map[string]bool{}
 	for _, s := range out {
 		seen[s.Hit.Path+"|"+s.Hit.Title] = true
 	}
+	added := 0
 	for _, c := range ranked {
-		if len(seen) >= len(out)+maxNationalAdvice {
+		if added == maxNationalAdvice {
 			break
 		}
 		if !corpus.IsNational(c.str(fieldArea)) || isLaw(c.str(fieldSourceURL)) || c.features[featCover] < nationalAdviceCover || seen[c.doc] {
 			continue
 		}
 		seen[c.doc] = true
+		added++
 		h := ix.hit(qu, c, nil)
 		h.Text, h.Matches, h.Jargon = "", nil, nil
 		out = append(out, Signpost{What: "National advice on this", Hit: h})

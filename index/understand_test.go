@@ -126,6 +126,29 @@ func TestAreasAnswerFromTheirOwnDocuments(t *testing.T) {
 		if res.Answered || res.Uncovered != "Leeds" || res.UncoveredArea != "Leeds" || res.Country != "England" {
 			t.Errorf("answered %v, uncovered %q in %q (%q): want a decline about Leeds", res.Answered, res.Uncovered, res.UncoveredArea, res.Country)
 		}
+		var advice []string
+		for _, s := range res.Signposts {
+			if s.What == "National advice on this" {
+				advice = append(advice, s.Hit.Title)
+			}
+			if s.Hit.Area != "England" {
+				t.Errorf("signposted %s's %q for a question about Leeds", s.Hit.Area, s.Hit.Title)
+			}
+		}
+		if len(advice) == 0 || len(advice) > maxNationalAdvice || advice[0] != "The law on plans" {
+			t.Errorf("national advice %q: want England's page on plans, at most %d", advice, maxNationalAdvice)
+		}
+	})
+	t.Run("a place outside England: no England-wide advice", func(t *testing.T) {
+		res := ask(t, ix, Query{Text: "how do I ask for an education, health and care plan in Cardiff"})
+		if res.Answered || res.Country != "Wales" {
+			t.Errorf("answered %v in %q: want a decline about Wales", res.Answered, res.Country)
+		}
+		for _, s := range res.Signposts {
+			if s.What == "National advice on this" {
+				t.Errorf("England's %q signposted for a question about Cardiff", s.Hit.Title)
+			}
+		}
 	})
 	t.Run("asked in a place without documents: the national ones only", func(t *testing.T) {
 		res := ask(t, ix, Query{Text: "what must the plan describe", Area: "Cornwall", K: 5})

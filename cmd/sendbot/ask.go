@@ -158,7 +158,12 @@ func printDecline(w io.Writer, res index.Result) {
 	if len(res.Unknown) > 0 {
 		fmt.Fprintf(w, "My documents don't mention: %s.\n", strings.Join(res.Unknown, ", "))
 	}
-	fmt.Fprintln(w, "Try other words (for example EHCP, short breaks, autism assessment) or --area.")
+	if res.Uncovered == "" {
+		fmt.Fprintln(w, "Try other words (for example EHCP, short breaks, autism assessment) or --area.")
+	}
+	if len(res.Signposts) == 0 && res.Uncovered != "" {
+		return // the first sentence has said the documents do not cover it
+	}
 	fmt.Fprintln(w)
 	if len(res.Signposts) == 0 {
 		whose := "a"
