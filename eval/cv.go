@@ -236,44 +236,6 @@ func twinScore(ts []Traced, folds []int, models []*index.Model, held []Outcome, 
 	return s
 }
 
-// report scores outcomes as Run does.
-func report(outs []Outcome) Report {
-	var rep Report
-	rr := 0.0
-	for _, o := range outs {
-		rep.Questions++
-		if o.Correct {
-			rep.Correct++
-		}
-		if o.NoAnswer {
-			rep.Declinable++
-			if o.Correct {
-				rep.Declined++
-			}
-		} else {
-			rep.Answerable++
-			if o.Rank > 0 && o.Rank <= depth {
-				rr += 1 / float64(o.Rank)
-				for k := o.Rank; k <= depth; k++ {
-					rep.Found[k-1]++
-				}
-			}
-		}
-		rep.Outcomes = append(rep.Outcomes, o)
-	}
-	if rep.Answerable > 0 {
-		n := float64(rep.Answerable)
-		rep.Recall1 = float64(rep.Found[0]) / n
-		rep.Recall3 = float64(rep.Found[2]) / n
-		rep.Recall5 = float64(rep.Found[4]) / n
-		rep.MRR = rr / n
-	}
-	if rep.Questions > 0 {
-		rep.NoAnswer = float64(rep.Correct) / float64(rep.Questions)
-	}
-	return rep
-}
-
 // meanSD is the mean and standard deviation of the folds' values.
 func meanSD(folds []FoldScore, f func(FoldScore) float64) (mean, sd float64) {
 	if len(folds) == 0 {

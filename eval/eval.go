@@ -73,11 +73,10 @@ type Report struct {
 
 // Run asks every question and scores the answers.
 func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
-	var rep Report
-	rr := 0.0
+	var outs []Outcome
 	for _, q := range qs {
 		if err := ctx.Err(); err != nil {
-			return rep, err
+			return report(outs), err
 		}
 		o := Outcome{ID: q.ID, Question: q.Text, Area: q.Area, NoAnswer: q.NoAnswer(), Kind: q.Kind, Style: q.Style}
 		res, err := s.Search(ctx, index.Query{Text: q.Text, Area: q.Area, K: depth})
@@ -99,18 +98,29 @@ func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
 			}
 		}
 		o.Correct = o.Answered != q.NoAnswer()
+		outs = append(outs, o)
+	}
+	return report(outs), nil
+}
+
+// report scores outcomes: recall at 1, 3 and 5 and MRR over the
+// questions to answer, and how many were answered or declined rightly.
+func report(outs []Outcome) Report {
+	var rep Report
+	rr := 0.0
+	for _, o := range outs {
 		rep.Questions++
 		if o.Correct {
 			rep.Correct++
 		}
-		if q.NoAnswer() {
+		if o.NoAnswer {
 			rep.Declinable++
 			if o.Correct {
 				rep.Declined++
 			}
 		} else {
 			rep.Answerable++
-			if o.Rank > 0 {
+			if o.Rank > 0 && o.Rank <= depth {
 				rr += 1 / float64(o.Rank)
 				for k := o.Rank; k <= depth; k++ {
 					rep.Found[k-1]++
@@ -129,7 +139,7 @@ func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
 	if rep.Questions > 0 {
 		rep.NoAnswer = float64(rep.Correct) / float64(rep.Questions)
 	}
-	return rep, nil
+	return rep
 }
 
 // Floors are the lowest scores allowed, and the highest error rates;

@@ -209,22 +209,10 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 	loss := func(w []float64) float64 {
 		total := 0.0
 		for _, l := range lists {
-			scores := make([]float64, len(l.x))
-			top := math.Inf(-1)
-			for j, x := range l.x {
-				for i, v := range x {
-					scores[j] += w[i] * v
-				}
-				top = max(top, scores[j])
-			}
-			sum := 0.0
-			for _, sc := range scores {
-				sum += math.Exp(sc - top)
-			}
-			logSum := top + math.Log(sum)
+			logp := logSoftmax(l.x, w)
 			for j, t := range l.target {
 				if t > 0 {
-					total -= t * (scores[j] - logSum)
+					total -= t * logp[j]
 				}
 			}
 		}
@@ -241,37 +229,25 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 			hess[i] = make([]float64, n)
 		}
 		for _, l := range lists {
-			// The softmax of the scores, kept from overflowing.
-			scores := make([]float64, len(l.x))
-			top := math.Inf(-1)
-			for j, x := range l.x {
-				for i, v := range x {
-					scores[j] += w[i] * v
-				}
-				top = max(top, scores[j])
-			}
-			sum := 0.0
-			for j := range scores {
-				scores[j] = math.Exp(scores[j] - top)
-				sum += scores[j]
+			p := logSoftmax(l.x, w)
+			for j := range p {
+				p[j] = math.Exp(p[j])
 			}
 			mu := make([]float64, n) // the features' mean under the softmax
 			for j, x := range l.x {
-				p := scores[j] / sum
 				for i, v := range x {
-					mu[i] += p * v
-					grad[i] += (p - l.target[j]) * v
+					mu[i] += p[j] * v
+					grad[i] += (p[j] - l.target[j]) * v
 				}
 			}
 			for j, x := range l.x {
-				p := scores[j] / sum
 				for a := 0; a < n; a++ {
 					da := x[a] - mu[a]
 					if da == 0 {
 						continue
 					}
 					for b := 0; b < n; b++ {
-						hess[a][b] += p * da * (x[b] - mu[b])
+						hess[a][b] += p[j] * da * (x[b] - mu[b])
 					}
 				}
 			}
@@ -310,34 +286,62 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 	return raw(w)
 }
 
+// logSoftmax is the log of the softmax of the scores w·x of a question's
+// candidates, computed without overflowing.
+func logSoftmax(x [][]float64, w []float64) []float64 {
+	out := make([]float64, len(x))
+	top := math.Inf(-1)
+	for j, row := range x {
+		for i, v := range row {
+			out[j] += w[i] * v
+		}
+		top = max(top, out[j])
+	}
+	sum := 0.0
+	for _, s := range out {
+		sum += math.Exp(s - top)
+	}
+	logSum := top + math.Log(sum)
+	for j := range out {
+		out[j] -= logSum
+	}
+	return out
+}
+
 // featureScale is the mean and standard deviation of each feature over
 // the candidates of ts.
 func featureScale(ts []Traced, n int) (mean, sd []float64) {
-	mean, sd = make([]float64, n), make([]float64, n)
-	count := 0.0
+	var rows [][]float64
 	for _, tr := range ts {
 		for _, p := range tr.Trace.Passages {
-			for i, f := range p.Features {
-				mean[i] += f
-			}
-			count++
+			rows = append(rows, p.Features)
 		}
 	}
-	if count == 0 {
+	return scale(rows, n)
+}
+
+// scale is the mean and standard deviation of each of n columns of rows;
+// a column that hardly varies has a standard deviation of zero.
+func scale(rows [][]float64, n int) (mean, sd []float64) {
+	mean, sd = make([]float64, n), make([]float64, n)
+	if len(rows) == 0 {
 		return mean, sd
 	}
-	for i := range mean {
-		mean[i] /= count
+	for _, row := range rows {
+		for i, v := range row {
+			mean[i] += v
+		}
 	}
-	for _, tr := range ts {
-		for _, p := range tr.Trace.Passages {
-			for i, f := range p.Features {
-				sd[i] += (f - mean[i]) * (f - mean[i])
-			}
+	for i := range mean {
+		mean[i] /= float64(len(rows))
+	}
+	for _, row := range rows {
+		for i, v := range row {
+			sd[i] += (v - mean[i]) * (v - mean[i])
 		}
 	}
 	for i := range sd {
-		sd[i] = math.Sqrt(sd[i] / count)
+		sd[i] = math.Sqrt(sd[i] / float64(len(rows)))
 		if sd[i] < 1e-9 {
 			sd[i] = 0
 		}
@@ -413,22 +417,12 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 		return weights, 10, 0.5 // nothing to tell apart: answer
 	}
 	// Standardise the signals; each class weighs half.
-	mean, sd := make([]float64, n), make([]float64, n)
-	for _, s := range samples {
-		for i, v := range s.signals {
-			mean[i] += v
-		}
+	rows := make([][]float64, len(samples))
+	for k, s := range samples {
+		rows[k] = s.signals
 	}
-	for i := range mean {
-		mean[i] /= float64(len(samples))
-	}
-	for _, s := range samples {
-		for i, v := range s.signals {
-			sd[i] += (v - mean[i]) * (v - mean[i])
-		}
-	}
+	mean, sd := scale(rows, n)
 	for i := range sd {
-		sd[i] = math.Sqrt(sd[i] / float64(len(samples)))
 		if slices.Contains(frozen, index.Signals[i]) {
 			sd[i] = 0 // left out: it takes no part
 		}
@@ -439,7 +433,7 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 	for k, s := range samples {
 		x[k] = make([]float64, n)
 		for i, v := range s.signals {
-			if sd[i] > 1e-9 {
+			if sd[i] > 0 {
 				x[k][i] = (v - mean[i]) / sd[i]
 			}
 		}
@@ -451,7 +445,7 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 	}
 	beta, b0 := logistic(x, y, cw, logisticL2)
 	for i := range weights {
-		if sd[i] > 1e-9 {
+		if sd[i] > 0 {
 			weights[i] = beta[i] / sd[i]
 			b0 -= beta[i] * mean[i] / sd[i]
 		}

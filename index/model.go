@@ -58,35 +58,38 @@ func ParseModel(data []byte) (*Model, error) {
 
 // prepare checks the weights and puts them in feature order.
 func (m *Model) prepare() error {
-	m.rankW = make([]float64, numFeatures)
-	for name, w := range m.Rank {
-		i := indexOf(Features[:], name)
-		if i < 0 {
-			return fmt.Errorf("model: rank weight %q is not a feature of this version (%v)", name, Features)
-		}
-		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return fmt.Errorf("model: rank weight %q is %v", name, w)
-		}
-		m.rankW[i] = w
+	var err error
+	if m.rankW, err = byNumber("rank", m.Rank, Features[:]); err != nil {
+		return err
 	}
-	m.decideW = make([]float64, numSignals)
-	for name, w := range m.Decide {
-		if name == biasName {
-			continue
-		}
-		i := indexOf(Signals[:], name)
-		if i < 0 {
-			return fmt.Errorf("model: decide weight %q is not a signal of this version (%v)", name, Signals)
-		}
-		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return fmt.Errorf("model: decide weight %q is %v", name, w)
-		}
-		m.decideW[i] = w
+	if m.decideW, err = byNumber("decide", m.Decide, Signals[:]); err != nil {
+		return err
 	}
 	if m.Threshold < 0 || m.Threshold > 1 || math.IsNaN(m.Threshold) {
 		return fmt.Errorf("model: threshold %v is not a probability", m.Threshold)
 	}
 	return nil
+}
+
+// byNumber puts weights by name in the order of names, refusing a name
+// it does not have (but the decision's bias) and a weight that is not a
+// number.
+func byNumber(what string, weights map[string]float64, names []string) ([]float64, error) {
+	out := make([]float64, len(names))
+	for name, w := range weights {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return nil, fmt.Errorf("model: %s weight %q is %v", what, name, w)
+		}
+		if name == biasName && what == "decide" {
+			continue
+		}
+		i := indexOf(names, name)
+		if i < 0 {
+			return nil, fmt.Errorf("model: %s weight %q is not one this version has (%v)", what, name, names)
+		}
+		out[i] = w
+	}
+	return out, nil
 }
 
 // NewModel makes a model from weights by feature and signal number, as

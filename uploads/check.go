@@ -13,6 +13,7 @@ import (
 
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/internal/english"
 )
 
 // formats are the extensions Add accepts, each with the one it is saved
@@ -141,7 +142,7 @@ func resolveArea(area string, known []string) (string, error) {
 	}
 	for _, k := range known {
 		kk := corpus.AreaKey(k)
-		if d := distance(key, kk); d > 0 && (d <= 1 || (d <= 2 && len(kk) >= 6)) {
+		if d := english.Distance(key, kk, 2); d > 0 && (d <= 1 || (d <= 2 && len(kk) >= 6)) {
 			return "", refuse("There is no area %q yet; did you mean %s? To start a new area, spell its name out in full.", area, k)
 		}
 	}
@@ -162,28 +163,6 @@ func areasHint(known []string) string {
 		return ""
 	}
 	return " (the areas are " + strings.Join(list, ", ") + ")"
-}
-
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // folderName is the folder an area's uploads are kept in: its key in
