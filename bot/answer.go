@@ -100,8 +100,8 @@ func answerReply(res index.Result, areas []string, d dating, first int) (content
 	if len(res.Corrections) > 0 {
 		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
 	}
-	if res.Uncovered != "" {
-		notes = append(notes, "I don't have documents about "+escapeMarkdown(placeName(res))+" yet, so these are from documents for all of England.")
+	if note := UncoveredNote(res); note != "" {
+		notes = append(notes, escapeMarkdown(note))
 	}
 	return truncateRunes(strings.Join(notes, "\n"), maxContent), []*discordgo.MessageEmbed{answerEmbed(res.Hits, first, d)}
 }
@@ -192,12 +192,23 @@ func DeclineSentence(res index.Result) string {
 	switch {
 	case res.Uncovered == "":
 		return "I couldn't find an answer to that in the documents I have, so I won't guess."
-	case res.Country != "" && res.Country != "England" && res.Country != res.Uncovered && isUKNation(res.Country):
+	case index.InEngland(res.Country):
+	case index.InUK(res.Country) && res.Country != res.Uncovered:
 		return "My documents are about support for SEND in England, and " + res.Uncovered + " is in " + res.Country + ", which has its own system, so I can't answer that."
-	case res.Country != "" && res.Country != "England" && !isUKNation(res.Country):
+	case !index.InUK(res.Country):
 		return "My documents are about support for SEND in England, so I can't answer about " + res.Uncovered + "."
 	}
 	return "I don't have documents about this for " + placeName(res) + " yet, so I won't guess."
+}
+
+// UncoveredNote says, above an answer asked in a place with no documents
+// of its own, that its passages are England-wide; it is "" otherwise. The
+// terminal answers use it too.
+func UncoveredNote(res index.Result) string {
+	if res.Uncovered == "" {
+		return ""
+	}
+	return "I don't have documents about " + placeName(res) + " yet, so these are from documents for all of England."
 }
 
 // placeName is the place a result is about, with its council's area when
@@ -207,15 +218,6 @@ func placeName(res index.Result) string {
 		return res.Uncovered + " (" + res.UncoveredArea + ")"
 	}
 	return res.Uncovered
-}
-
-// isUKNation reports whether country is one of the UK's.
-func isUKNation(country string) bool {
-	switch country {
-	case "England", "Wales", "Scotland", "Northern Ireland":
-		return true
-	}
-	return false
 }
 
 // signpostGroup is one document to ask instead, with what it is for: a
@@ -294,28 +296,21 @@ func areasSentence(areas []string) string {
 // comes first, unnumbered. Each hit gets a fair share of Discord's
 // description limit, and the quote gives way first.
 func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed {
-	numbers := make([]int, len(hits))
-	n := first
-	for i, h := range hits {
-		if i == 0 && h.Kind == index.KindGlossary {
-			continue
-		}
-		n++
-		numbers[i] = n
-	}
+	numbers := Numbers(hits, first)
 	// Said once, under the passages, and kept whatever else gives way.
 	stale := escapeMarkdown(StaleNote(hits, numbers, d.now, d.maxAge))
-	budget := maxEmbedDescription
+	limit := maxEmbedDescription
 	if stale != "" {
-		budget -= runeLen(stale) + len("\n\n")
+		limit -= runeLen(stale) + len("\n\n")
 	}
+	budget := limit
 	var blocks []string
 	for i, h := range hits {
 		var header string
 		if numbers[i] == 0 {
-			header = meaningHeader(h, d)
+			header = meaningHeader(h)
 		} else {
-			header = sourceHeader(numbers[i], h, d)
+			header = sourceHeader(numbers[i], h)
 		}
 		jargon := jargonLine(h.Jargon)
 		// Share what is left fairly between this hit and those after it;
@@ -341,10 +336,6 @@ func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed 
 	}
 	// Headers are bounded, not small: should a few long ones still not
 	// fit, the last passages give way.
-	limit := maxEmbedDescription
-	if stale != "" {
-		limit -= runeLen(stale) + len("\n\n")
-	}
 	desc := strings.Join(blocks, "\n\n")
 	for len(blocks) > 1 && runeLen(desc) > limit {
 		blocks = blocks[:len(blocks)-1]
@@ -366,9 +357,25 @@ func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed 
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
+// Numbers are the numbers hits are shown with, going on from first: a
+// glossary meaning shown first is not numbered (0). The terminal answers
+// use them too.
+func Numbers(hits []index.Hit, first int) []int {
+	out := make([]int, len(hits))
+	n := first
+	for i, h := range hits {
+		if i == 0 && h.Kind == index.KindGlossary {
+			continue
+		}
+		n++
+		out[i] = n
+	}
+	return out
+}
+
 // sourceHeader is "**1. [Title](url)**" and a line with the section, the
 // area, the date and the page.
-func sourceHeader(n int, h index.Hit, d dating) string {
+func sourceHeader(n int, h index.Hit) string {
 	title := escapeMarkdown(truncateRunes(h.Title, 200))
 	if title == "" {
 		title = "Untitled document"
@@ -393,7 +400,7 @@ func sourceHeader(n int, h index.Hit, d dating) string {
 
 // meaningHeader heads a glossary meaning: "**What EHCP means**" and its
 // linked source with the date.
-func meaningHeader(h index.Hit, d dating) string {
+func meaningHeader(h index.Hit) string {
 	section := h.Section
 	if section == "" {
 		section = "What it means"

@@ -609,7 +609,7 @@ func (b *Bot) answer(question, area, via string) reply {
 	if b.cfg.LogQuestions {
 		b.log.Info("question", "via", via, "area", area, "text", question)
 	}
-	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, K: maxPassages, Now: now})
+	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, K: maxPassages})
 	if err != nil {
 		switch {
 		case b.ctx.Err() != nil:

@@ -71,9 +71,6 @@ func buildAndOpen(t *testing.T, docs []corpus.Document, g corpus.Glossary) *Inde
 
 func ask(t *testing.T, ix *Index, q Query) Result {
 	t.Helper()
-	if q.Now.IsZero() {
-		q.Now = now
-	}
 	res, err := ix.Search(context.Background(), q)
 	if err != nil {
 		t.Fatalf("search %q: %v", q.Text, err)

@@ -30,10 +30,15 @@ func TestBestFindsWhatBleveFinds(t *testing.T) {
 // tested the skipping.
 func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 	t.Helper()
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
 	areas := searchedAreas(ix)
 	searches, skipped := 0, uint64(0)
 	for _, q := range defaultQuestions(t) {
-		p, _ := ix.understand(context.Background(), Query{Text: q.Question}, nil)
+		p := understood(t, ix, r, q.Question)
 		if len(p.concepts) == 0 {
 			continue
 		}
@@ -44,9 +49,7 @@ func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 				if area != "" {
 					b.must = inArea(area)
 				}
-				if err := ix.countUses(context.Background(), &b, p.uses); err != nil {
-					t.Fatal(err)
-				}
+				countUses(t, r, &b, p.uses)
 				label := fmt.Sprintf("%s in %q, best %d", q.ID, area, k)
 				want := searchK(t, ix, b.plain(), k)
 				got := searchK(t, ix, b, k)
@@ -109,7 +112,7 @@ func searchK(t *testing.T, ix *Index, q query.Query, k int) *bleve.SearchResult 
 // corpus, and wants no passage to score more than the clause's ceiling.
 // A ceiling below a score would drop a passage that belongs among the
 // best. The ceilings are the search's: from the uses counted before it
-// (countUses), which must give the ceilings counting in the searcher does.
+// (leafUses), which must give the ceilings counting in the searcher does.
 func TestCeilingsBoundEveryScore(t *testing.T) {
 	ix := builtinIndex(t)
 	r, err := ix.reader()
@@ -119,7 +122,7 @@ func TestCeilingsBoundEveryScore(t *testing.T) {
 	defer r.Close()
 	walked, tightest := 0, 0.0
 	for _, q := range defaultQuestions(t) {
-		p, _ := ix.understand(context.Background(), Query{Text: q.Question}, nil)
+		p := understood(t, ix, r, q.Question)
 		if len(p.concepts) == 0 {
 			continue
 		}
@@ -132,9 +135,7 @@ func TestCeilingsBoundEveryScore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := ix.countUses(context.Background(), &b, p.uses); err != nil {
-				t.Fatal(err)
-			}
+			countUses(t, r, &b, p.uses)
 			s, err := b.Searcher(bm25(), r, ix.bleve.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
 			if err != nil {
 				t.Fatal(err)
@@ -178,4 +179,14 @@ func TestCeilingsBoundEveryScore(t *testing.T) {
 func bm25() context.Context {
 	return context.WithValue(context.Background(), search.GetScoringModelCallbackKey,
 		search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring }))
+}
+
+// countUses sets b.uses as retrieve does: from known, and from r for the
+// rest.
+func countUses(t *testing.T, r bleveindex.IndexReader, b *bestQuery, known map[leaf]uint64) {
+	t.Helper()
+	var err error
+	if b.uses, err = leafUses(context.Background(), r, *b, known); err != nil {
+		t.Fatal(err)
+	}
 }

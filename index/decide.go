@@ -64,7 +64,8 @@ func signals(qu question, ranked []candidate, passages int) []float64 {
 	// words ("weekend", "times", "home") rather than the words of SEND
 	// ("camhs", "tribunal", a glossary term): off-topic questions are
 	// mostly everyday words the documents happen to use.
-	if total := qu.knownWeight(); total > 0 {
+	total := qu.knownWeight()
+	if total > 0 {
 		everyday := 0.0
 		for _, c := range qu.concepts {
 			if c.known && !c.optional && c.term == nil && english.Everyday(c.asked) {
@@ -82,7 +83,7 @@ func signals(qu question, ranked []candidate, passages int) []float64 {
 	// words' worth, so that it means the same in a small corpus and a
 	// large one.
 	if rarest := bm25IDF(float64(passages), 1); rarest > 0 {
-		s[sigCoveredWeight] = top.features[featCover] * qu.knownWeight() / rarest
+		s[sigCoveredWeight] = top.features[featCover] * total / rarest
 	}
 	s[sigAnswerType] = top.features[featAnswerType]
 	s[sigTopScore] = top.score
@@ -92,8 +93,8 @@ func signals(qu question, ranked []candidate, passages int) []float64 {
 // decide reports whether the ranked candidates answer the question, and
 // with what confidence.
 func (m *Model) decide(qu question, ranked []candidate, passages int) (bool, float64) {
-	if qu.named && qu.uncovered != "" {
-		return false, 0 // about a place the documents do not cover
+	if qu.aboutUncovered() {
+		return false, 0
 	}
 	if len(ranked) == 0 {
 		return false, 0

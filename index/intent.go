@@ -47,17 +47,14 @@ type kindIndex struct {
 // maxCachedCounts bounds the cache of counts; a full cache starts again.
 const maxCachedCounts = 1 << 14
 
-// countsOf is how many passages of each kind use term in their text.
-func (k *kindIndex) countsOf(ctx context.Context, r bleveindex.IndexReader, term string, limit float64) ([]float64, error) {
+// countsOf is how many passages of each kind use term in their text; n
+// is how many passages use it at all.
+func (k *kindIndex) countsOf(ctx context.Context, r bleveindex.IndexReader, term string, n uint64, limit float64) ([]float64, error) {
 	k.mu.Lock()
 	c, ok := k.counts[term]
 	k.mu.Unlock()
 	if ok {
 		return c, nil
-	}
-	n, err := termUses(ctx, r, fieldText, term)
-	if err != nil {
-		return nil, err
 	}
 	if n > 0 && float64(n) <= limit {
 		nums, err := passagesWith(ctx, r, fieldText, term)
@@ -128,13 +125,9 @@ func (ix *Index) kindsOf(ctx context.Context, r bleveindex.IndexReader) (*kindIn
 
 // intentOf is, for each kind of document, how likely one of its passages
 // is to be what the question's words are about (see above). It is nil
-// when no word says.
-func (ix *Index) intentOf(ctx context.Context, concepts []concept) map[string]float64 {
-	r, err := ix.reader()
-	if err != nil {
-		return nil
-	}
-	defer r.Close()
+// when no word says. The question must have been weighed: its uses say
+// how many passages use each word.
+func (ix *Index) intentOf(ctx context.Context, r bleveindex.IndexReader, qu question) map[string]float64 {
 	kinds, err := ix.kindsOf(ctx, r)
 	if err != nil || len(kinds.names) < 2 {
 		return nil
@@ -142,11 +135,12 @@ func (ix *Index) intentOf(ctx context.Context, concepts []concept) map[string]fl
 	limit := max(maxIntentShare*float64(ix.info.Passages), minIntentLimit)
 	mix := make([]float64, len(kinds.names))
 	weights := 0.0
-	for _, c := range concepts {
+	for _, c := range qu.concepts {
 		if !c.known || c.optional || len(c.alts[0].terms) != 1 {
 			continue
 		}
-		counts, err := kinds.countsOf(ctx, r, c.alts[0].terms[0], limit)
+		t := c.alts[0].terms[0]
+		counts, err := kinds.countsOf(ctx, r, t, qu.uses[leaf{field: fieldText, term: t}], limit)
 		if err != nil || counts == nil {
 			continue
 		}

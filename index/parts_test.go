@@ -146,10 +146,15 @@ func TestSameAnswersAtScale(t *testing.T) {
 func sameAnswersInParts(t *testing.T, ix *Index, parts []uint64, strict bool) {
 	t.Helper()
 	defer func(saved []uint64) { ix.parts = saved }(ix.parts)
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
 	questions := defaultQuestions(t)
 	searched, compared := 0, 0
 	for _, q := range questions {
-		p, _ := ix.understand(context.Background(), Query{Text: q.Question}, nil)
+		p := understood(t, ix, r, q.Question)
 		if len(p.concepts) == 0 {
 			continue
 		}
@@ -173,12 +178,12 @@ func sameAnswersInParts(t *testing.T, ix *Index, parts []uint64, strict bool) {
 		sameCandidates(t, ix, q.ID+" in parts", one, split, strict)
 
 		ix.parts = nil
-		want, err := ix.Search(context.Background(), Query{Text: q.Question, Area: area, Now: now})
+		want, err := ix.Search(context.Background(), Query{Text: q.Question, Area: area})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ix.parts = parts
-		got, err := ix.Search(context.Background(), Query{Text: q.Question, Area: area, Now: now})
+		got, err := ix.Search(context.Background(), Query{Text: q.Question, Area: area})
 		if err != nil {
 			t.Fatal(err)
 		}

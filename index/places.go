@@ -40,10 +40,18 @@ type place struct {
 
 // inEngland reports whether the place is in England, where SEND law and
 // this bot's documents apply.
-func (p place) inEngland() bool { return p.country == "" || p.country == "England" }
+func (p place) inEngland() bool { return InEngland(p.country) }
+
+// InEngland reports whether country, as Result.Country gives it, is
+// England (or not known, for one of the index's own areas).
+func InEngland(country string) bool { return country == "" || country == "England" }
 
 // ukNations are the countries of the UK.
 var ukNations = map[string]bool{"England": true, "Wales": true, "Scotland": true, "Northern Ireland": true}
+
+// InUK reports whether country, as Result.Country gives it, is one of
+// the UK's nations rather than a country abroad.
+func InUK(country string) bool { return ukNations[country] }
 
 // placeName is one way of writing a place, as the words a question
 // would have.
@@ -93,10 +101,8 @@ func newPlaceList(areas []string, dict *english.Words) *placeList {
 				everyday = false
 			}
 		}
-		for _, n := range pl.byFirst[words[0]] {
-			if slices.Equal(n.words, words) {
-				return // the first listing of a name wins
-			}
+		if _, ok := pl.named(words); ok {
+			return // the first listing of a name wins
 		}
 		pl.byFirst[words[0]] = append(pl.byFirst[words[0]], placeName{words: words, place: p, everyday: everyday})
 	}
@@ -138,7 +144,8 @@ type typedWord struct {
 	capital    bool   // written with a capital first letter
 }
 
-// questionWords splits text as placeWords does, keeping where each word is.
+// questionWords splits text into lower-case words without a possessive
+// ending, keeping where each word is and whether it had a capital.
 func questionWords(text string) []typedWord {
 	var out []typedWord
 	start := -1
@@ -238,16 +245,21 @@ func anyUsed(words []string, used func(string) bool) bool {
 // known reports whether name is a UK place of the list or one of the
 // index's areas, and returns it.
 func (pl *placeList) known(name string) (place, bool) {
-	words := placeWords(name)
+	n, ok := pl.named(placeWords(name))
+	return n.place, ok
+}
+
+// named is the name of the list that is exactly words.
+func (pl *placeList) named(words []string) (placeName, bool) {
 	if len(words) == 0 {
-		return place{}, false
+		return placeName{}, false
 	}
 	for _, n := range pl.byFirst[words[0]] {
 		if slices.Equal(n.words, words) {
-			return n.place, true
+			return n, true
 		}
 	}
-	return place{}, false
+	return placeName{}, false
 }
 
 const (

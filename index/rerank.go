@@ -288,18 +288,10 @@ func lastHeading(section string) string {
 }
 
 // rerank scores the candidates with the model's weights and orders them,
-// best first; ties keep bleve's order.
+// best first; ties keep retrieve's order.
 func (m *Model) rerank(cs []candidate) {
 	for i := range cs {
 		cs[i].score = m.score(cs[i].features)
 	}
-	slices.SortStableFunc(cs, func(a, b candidate) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(cs, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
 }

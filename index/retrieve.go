@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Stage 2 of 5: retrieve a wide set of candidates.
@@ -43,8 +44,7 @@ var searchFields = []struct {
 type candidate struct {
 	dm        *search.DocumentMatch
 	retrieval float64 // bleve's score
-	order     int     // its place in bleve's order
-	doc       string  // the document it is from
+	order     int     // its place in retrieve's order: bleve's score, then ID
 	features  []float64
 	score     float64 // the model's
 	// matches are where the question's concepts are in its text, and
@@ -61,9 +61,10 @@ func (c *candidate) str(field string) string {
 }
 
 // retrieve finds the candidates for a question in its area ("" for all,
-// noLocalArea for the national documents alone). With exact set, passages
-// tied at the last place are chosen by their IDs (see below).
-func (ix *Index) retrieve(ctx context.Context, qu question, exact bool) ([]candidate, error) {
+// noLocalArea for the national documents alone), counting with r, the
+// reader the question was understood with. With exact set, passages tied
+// at the last place are chosen by their IDs (see below).
+func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu question, exact bool) ([]candidate, error) {
 	q := ix.query(qu)
 	if len(q.clauses) == 0 {
 		return nil, nil
@@ -76,7 +77,8 @@ func (ix *Index) retrieve(ctx context.Context, qu question, exact bool) ([]candi
 	default:
 		q.must = inArea(qu.areaKey)
 	}
-	if err := ix.countUses(ctx, &q, qu.uses); err != nil {
+	var err error
+	if q.uses, err = leafUses(ctx, r, q, qu.uses); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	areaKey := qu.areaKey
@@ -121,9 +123,7 @@ func (ix *Index) retrieve(ctx context.Context, qu question, exact bool) ([]candi
 	hits = hits[:min(candidates, len(hits))]
 	out := make([]candidate, 0, len(hits))
 	for i, dm := range hits {
-		c := candidate{dm: dm, retrieval: dm.Score, order: i}
-		c.doc = c.str(fieldPath) + "|" + c.str(fieldTitle)
-		out = append(out, c)
+		out = append(out, candidate{dm: dm, retrieval: dm.Score, order: i})
 	}
 	return out, nil
 }
@@ -165,17 +165,6 @@ func (ix *Index) query(qu question) bestQuery {
 		}
 	}
 	return bestQuery{clauses: clauses, k: candidates}
-}
-
-// countUses sets q.uses: from known, and from the index for the rest.
-func (ix *Index) countUses(ctx context.Context, q *bestQuery, known map[leaf]uint64) error {
-	r, err := ix.reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	q.uses, err = leafUses(ctx, r, *q, known)
-	return err
 }
 
 // inArea matches the passages of one area and the national ones.

@@ -54,8 +54,6 @@ type Query struct {
 	Area string
 	// K is how many passages to return; zero means DefaultK.
 	K int
-	// Now is the time answers are dated against; zero means time.Now().
-	Now time.Time
 }
 
 // Span is a byte range [Start, End) in a Hit's Text.
@@ -287,20 +285,22 @@ func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (
 	if k <= 0 {
 		k = DefaultK
 	}
-	now := q.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
 	m := ix.model
 
-	qu, err := ix.understand(ctx, q, off)
+	// One reader for every count the question takes.
+	r, err := ix.reader()
+	if err != nil {
+		return Result{}, nil, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	qu, err := ix.understand(ctx, r, q, off)
 	if err != nil {
 		return Result{}, nil, err
 	}
 	if len(qu.concepts) == 0 && qu.define == nil {
 		return Result{}, nil, ErrNoWords
 	}
-	ranked, err := ix.retrieve(ctx, qu, trace)
+	ranked, err := ix.retrieve(ctx, r, qu, trace)
 	if err != nil {
 		return Result{}, nil, err
 	}
@@ -315,7 +315,7 @@ func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (
 	for _, c := range ranked[:min(k, len(ranked))] {
 		res.Hits = append(res.Hits, ix.hit(qu, c, off))
 	}
-	if qu.define != nil && !off[Definitions] && !(qu.named && qu.uncovered != "") {
+	if qu.define != nil && !qu.aboutUncovered() {
 		res.Hits = append([]Hit{definitionHit(qu.define)}, res.Hits...)
 		res.Hits = res.Hits[:min(k, len(res.Hits))]
 		res.Answered, res.Confidence = true, 1

@@ -30,8 +30,18 @@ const (
 	oldWindowRunes = 700
 )
 
-// hit turns a ranked candidate into what the bot shows.
+// hit turns a ranked candidate into what the bot shows: its source, the
+// sentences of it that answer, and the jargon they use.
 func (ix *Index) hit(qu question, c candidate, off without) Hit {
+	h := source(c)
+	h.Text, h.Matches = ix.shownText(qu, c, off)
+	h.Jargon = ix.vocab.jargon(ix.analyzer, h.Text)
+	return h
+}
+
+// source is a candidate's document and place in it, without its text: a
+// hit as a signpost shows it.
+func source(c candidate) Hit {
 	str := c.str
 	h := Hit{
 		ID:        c.dm.ID,
@@ -51,8 +61,6 @@ func (ix *Index) hit(qu question, c candidate, off without) Hit {
 	if p, ok := c.dm.Fields[fieldPage].(float64); ok {
 		h.Page = int(p)
 	}
-	h.Text, h.Matches = ix.shownText(qu, c, off)
-	h.Jargon = ix.vocab.jargon(ix.analyzer, h.Text)
 	return h
 }
 

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -20,11 +21,8 @@ func matchesOf(text string, words ...string) []conceptMatch {
 			i += j + len(w)
 		}
 	}
-	for i := 1; i < len(out); i++ { // in order, as findConcepts gives them
-		for j := i; j > 0 && out[j].start < out[j-1].start; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	// In order, as findConcepts gives them.
+	slices.SortStableFunc(out, func(a, b conceptMatch) int { return a.start - b.start })
 	return out
 }
 
@@ -92,7 +90,7 @@ func TestExcerptEnds(t *testing.T) {
 				}
 			}
 			for _, s := range spans {
-				if s.Start < 0 || s.End > len(got) || !containsWord(tt.words, got[s.Start:s.End]) {
+				if s.Start < 0 || s.End > len(got) || !slices.Contains(tt.words, got[s.Start:s.End]) {
 					t.Errorf("span %v is %q, not a question word", s, got[max(0, s.Start):min(len(got), s.End)])
 				}
 			}
@@ -103,20 +101,10 @@ func TestExcerptEnds(t *testing.T) {
 	}
 }
 
-func containsWord(words []string, s string) bool {
-	for _, w := range words {
-		if w == s {
-			return true
-		}
-	}
-	return false
-}
-
 func TestUnits(t *testing.T) {
-	got := units("First sentence. Second one, e.g. this. Third!\nA line\n\n• an item")
-	var texts []string
 	text := "First sentence. Second one, e.g. this. Third!\nA line\n\n• an item"
-	for _, u := range got {
+	var texts []string
+	for _, u := range units(text) {
 		texts = append(texts, text[u.start:u.end])
 	}
 	want := []string{"First sentence.", "Second one, e.g. this.", "Third!", "A line", "• an item"}

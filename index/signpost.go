@@ -64,29 +64,32 @@ func (ix *Index) signposts(ctx context.Context, qu question, ranked []candidate)
 	// National advice on the question, for a place in England the
 	// documents do not cover: England's law and guidance do not hold in
 	// Wales, Scotland or abroad.
-	if qu.uncovered == "" || (qu.country != "" && qu.country != "England") {
+	if qu.uncovered == "" || !InEngland(qu.country) {
 		return out
 	}
 	seen := map[string]bool{}
 	for _, s := range out {
-		seen[s.Hit.Path+"|"+s.Hit.Title] = true
+		seen[docKey(s.Hit.Path, s.Hit.Title)] = true
 	}
 	added := 0
 	for _, c := range ranked {
 		if added == maxNationalAdvice {
 			break
 		}
-		if !corpus.IsNational(c.str(fieldArea)) || isLaw(c.str(fieldSourceURL)) || c.features[featCover] < nationalAdviceCover || seen[c.doc] {
+		doc := docKey(c.str(fieldPath), c.str(fieldTitle))
+		if !corpus.IsNational(c.str(fieldArea)) || isLaw(c.str(fieldSourceURL)) || c.features[featCover] < nationalAdviceCover || seen[doc] {
 			continue
 		}
-		seen[c.doc] = true
+		seen[doc] = true
 		added++
-		h := ix.hit(qu, c, nil)
-		h.Text, h.Matches, h.Jargon = "", nil, nil
-		out = append(out, Signpost{What: "National advice on this", Hit: h})
+		out = append(out, Signpost{What: "National advice on this", Hit: source(c)})
 	}
 	return out
 }
+
+// docKey names a passage's document by its path and title: a feed's
+// entries share a file but not a title.
+func docKey(path, title string) string { return path + "|" + title }
 
 // isLaw reports whether a document is legislation rather than advice.
 func isLaw(sourceURL string) bool {
@@ -158,9 +161,7 @@ func (ix *Index) findSignposts(ctx context.Context, areaKey string) []Signpost {
 			if isLaw(c.str(fieldSourceURL)) {
 				continue
 			}
-			h := ix.hit(question{}, c, nil)
-			h.Text, h.Matches, h.Jargon = "", nil, nil
-			out = append(out, Signpost{What: kind.what, Hit: h})
+			out = append(out, Signpost{What: kind.what, Hit: source(c)})
 			break
 		}
 	}

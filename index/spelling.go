@@ -60,6 +60,9 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked st
 		english    bool
 	}
 	var guesses []guess
+	// A word is often a guess twice (the dictionary's and the
+	// glossary's): each is counted beside the neighbours once.
+	beside := map[string]uint64{}
 	score := func(word, t string, edits int) (float64, bool) {
 		if t == "" {
 			return 0, false
@@ -68,8 +71,13 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked st
 		if df == 0 {
 			return 0, false
 		}
+		n, ok := beside[word]
+		if !ok {
+			n = ix.besides(ctx, word, neighbours)
+			beside[word] = n
+		}
 		s := math.Log(df) - correctionSlipCost*float64(edits)
-		s += math.Log1p(float64(ix.besides(ctx, word, neighbours)))
+		s += math.Log1p(float64(n))
 		if ix.glossaryPairs.beside(word, neighbours) {
 			s += glossaryPairBonus
 		}
@@ -218,9 +226,7 @@ func glossaryWordsOf(v *vocabulary) *english.Words {
 	var words []string
 	for _, t := range v.terms {
 		for _, f := range t.forms {
-			for _, w := range placeWords(f.text) {
-				words = append(words, w)
-			}
+			words = append(words, placeWords(f.text)...)
 		}
 	}
 	return english.New(words)

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -17,7 +16,8 @@ import (
 type Trace struct {
 	// Result is what Search answered, with the index's model.
 	Result Result
-	// Passages are every candidate bleve retrieved, in bleve's order.
+	// Passages are every candidate bleve retrieved, by bleve's score,
+	// those that score the same by their IDs.
 	Passages []TracedPassage
 	// Definition is set when the first answer is the glossary's meaning
 	// (a "What is X?" question), which is shown whatever the model.
@@ -33,9 +33,8 @@ type Trace struct {
 
 // TracedPassage is one candidate of a Trace.
 type TracedPassage struct {
-	ID       string
-	Document string
-	Title    string
+	ID    string
+	Title string
 	// Text is what would be shown of it; Whole is all of its text.
 	Text  string
 	Whole string
@@ -58,25 +57,18 @@ func (ix *Index) Trace(ctx context.Context, q Query, off ...string) (*Trace, err
 }
 
 func (ix *Index) traceOf(qu question, ranked []candidate, off without, res Result) *Trace {
-	t := &Trace{Result: res, qu: qu, off: off, Declined: qu.named && qu.uncovered != "", passages: ix.info.Passages}
-	if qu.define != nil && !off[Definitions] && !t.Declined {
+	t := &Trace{Result: res, qu: qu, off: off, Declined: qu.aboutUncovered(), passages: ix.info.Passages}
+	if qu.define != nil && !t.Declined {
 		h := definitionHit(qu.define)
 		t.Definition = &h
 	}
-	// By bleve's score, whatever the model ranked them by, and passages
-	// that score the same by their IDs: what eval learns from depends
-	// neither on the model built in nor on how a build numbered the
-	// passages.
+	// In retrieve's order, whatever the model ranked them by: what eval
+	// learns from does not depend on the model built in.
 	byRetrieval := append([]candidate(nil), ranked...)
-	slices.SortFunc(byRetrieval, func(a, b candidate) int {
-		if c := cmp.Compare(b.retrieval, a.retrieval); c != 0 {
-			return c
-		}
-		return strings.Compare(a.dm.ID, b.dm.ID)
-	})
+	slices.SortFunc(byRetrieval, func(a, b candidate) int { return a.order - b.order })
 	for _, c := range byRetrieval {
 		shown, _ := ix.shownText(qu, c, off)
-		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Document: c.doc, Title: c.str(fieldTitle), Text: shown, Whole: c.str(fieldText), Features: c.features})
+		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Title: c.str(fieldTitle), Text: shown, Whole: c.str(fieldText), Features: c.features})
 	}
 	return t
 }
@@ -95,12 +87,17 @@ func (t *Trace) Order(m *Model) []int {
 
 // Signals are the decision's signals for the passages in order.
 func (t *Trace) Signals(m *Model, order []int) []float64 {
+	return signals(t.qu, t.ranked(m, order), t.passages)
+}
+
+// ranked are the passages in order, as rerank's candidates scored by m.
+func (t *Trace) ranked(m *Model, order []int) []candidate {
 	cs := t.candidates(m)
-	ranked := make([]candidate, len(order))
+	out := make([]candidate, len(order))
 	for i, j := range order {
-		ranked[i] = cs[j]
+		out[i] = cs[j]
 	}
-	return signals(t.qu, ranked, t.passages)
+	return out
 }
 
 // Answers reports whether m answers the question with the passages in
@@ -109,11 +106,7 @@ func (t *Trace) Answers(m *Model, order []int) (bool, float64) {
 	if t.Definition != nil {
 		return true, 1
 	}
-	if t.Declined || len(order) == 0 {
-		return false, 0
-	}
-	p := m.Confidence(t.Signals(m, order))
-	return p >= m.Threshold, p
+	return m.decide(t.qu, t.ranked(m, order), t.passages)
 }
 
 // candidates are the passages as rerank's candidates, scored by m; their
@@ -121,13 +114,7 @@ func (t *Trace) Answers(m *Model, order []int) (bool, float64) {
 func (t *Trace) candidates(m *Model) []candidate {
 	cs := make([]candidate, len(t.Passages))
 	for i, p := range t.Passages {
-		cs[i] = candidate{order: i, doc: p.Document, features: p.Features, score: m.score(p.Features)}
+		cs[i] = candidate{order: i, features: p.Features, score: m.score(p.Features)}
 	}
 	return cs
-}
-
-// unknownArea is the error for an area that is neither the index's nor a
-// UK place.
-func unknownArea(ix *Index, area string) error {
-	return fmt.Errorf("%w %q: this index has %s", ErrUnknownArea, area, strings.Join(ix.Areas(), ", "))
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"regexp"
 	"sort"
@@ -125,10 +126,10 @@ var Components = []string{Contractions, Spelling, Glossary, Places, Definitions,
 // without is a set of components left out.
 type without map[string]bool
 
-// understand reads q as the later stages need it. It returns
-// ErrUnknownArea when q.Area is neither an area of the index nor a UK
-// place.
-func (ix *Index) understand(ctx context.Context, q Query, off without) (question, error) {
+// understand reads q as the later stages need it, taking every count
+// from r. It returns ErrUnknownArea when q.Area is neither an area of the
+// index nor a UK place.
+func (ix *Index) understand(ctx context.Context, r bleveindex.IndexReader, q Query, off without) (question, error) {
 	qu := question{text: strings.TrimSpace(q.Text)}
 	if !off[Contractions] {
 		qu.text = writeOutContractions(qu.text, english.Dictionary())
@@ -136,22 +137,33 @@ func (ix *Index) understand(ctx context.Context, q Query, off without) (question
 	if err := ix.askedIn(&qu, q.Area); err != nil {
 		return qu, err
 	}
+	qu.uses = map[leaf]uint64{}
 
 	text := qu.text
 	var placeSpans [][2]int
 	if !off[Places] {
-		placeSpans = ix.namedPlace(ctx, &qu)
+		placeSpans = ix.namedPlace(ctx, r, &qu)
 	}
+	x := ""
+	if !off[Definitions] {
+		x = definitionSubject(text)
+	}
+	if x == "" || !ix.asksDefinition(&qu, x) {
+		ix.conceptsOf(&qu, placeSpans, off)
+		qu.wants = answerType(text)
+	}
+	ix.weigh(ctx, r, &qu, off)
+	qu.intent = ix.intentOf(ctx, r, qu)
+	return qu, nil
+}
+
+// conceptsOf finds the question's concepts: glossary terms with all their
+// names, its other words, and the names of the place it names (in
+// placeSpans), which help rank but are not needed for an answer.
+func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
+	text := qu.text
 	toks := tokenize(ix.analyzer, text)
 	toks, placeToks := splitSpans(toks, placeSpans)
-
-	if !off[Definitions] {
-		if x := definitionSubject(text); x != "" {
-			if ix.asksDefinition(ctx, &qu, x, off) {
-				return qu, nil
-			}
-		}
-	}
 
 	var matches []termMatch
 	if !off[Glossary] {
@@ -206,10 +218,6 @@ func (ix *Index) understand(ctx context.Context, q Query, off without) (question
 			qu.concepts = append(qu.concepts, concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}, optional: true})
 		}
 	}
-	ix.weigh(ctx, &qu, off)
-	qu.intent = ix.intentOf(ctx, qu.concepts)
-	qu.wants = answerType(text)
-	return qu, nil
 }
 
 // Answer types: what the answer to a kind of question looks like. "How
@@ -271,6 +279,12 @@ func (ix *Index) askedIn(qu *question, area string) error {
 	return nil
 }
 
+// unknownArea is the error for an area that is neither the index's nor a
+// UK place.
+func unknownArea(ix *Index, area string) error {
+	return fmt.Errorf("%w %q: this index has %s", ErrUnknownArea, area, strings.Join(ix.Areas(), ", "))
+}
+
 // noLocalArea is the areaKey of a question asked in a place the index has
 // no documents for: only national documents answer it.
 const noLocalArea = "\x00national"
@@ -281,17 +295,12 @@ const noLocalArea = "\x00national"
 // documents of one area use often (a neighbouring district a directory
 // serves) answers from that area; any other place means the question is
 // about somewhere the documents do not cover.
-func (ix *Index) namedPlace(ctx context.Context, qu *question) [][2]int {
+func (ix *Index) namedPlace(ctx context.Context, r bleveindex.IndexReader, qu *question) [][2]int {
 	var spans [][2]int
 	var covered string
 	used := func(word string) bool {
-		r, err := ix.reader()
-		if err != nil {
-			return true
-		}
-		defer r.Close()
 		t := ix.stem(word)
-		return t == "" || ix.docFreq(ctx, r, t, nil) > 0
+		return t == "" || ix.docFreq(ctx, r, t, qu.uses) > 0
 	}
 	for _, m := range ix.places.find(qu.text, used) {
 		spans = append(spans, [2]int{m.start, m.end})
@@ -385,7 +394,7 @@ func writeOutContractions(text string, dict *english.Words) string {
 // term: it searches for the term alone, so that passages that explain it
 // come first, after the glossary's meaning when it has one. It reports
 // whether X was a glossary term.
-func (ix *Index) asksDefinition(ctx context.Context, qu *question, x string, off without) bool {
+func (ix *Index) asksDefinition(qu *question, x string) bool {
 	xt := tokenize(ix.analyzer, x)
 	subject := ix.vocab.entry(xt)
 	if subject == nil && len(xt) > 1 && (xt[0].term == "send" || xt[0].term == "sen") {
@@ -400,8 +409,6 @@ func (ix *Index) asksDefinition(ctx context.Context, qu *question, x string, off
 		qu.define = subject
 	}
 	qu.concepts = []concept{ix.glossaryConcept(x, subject, 0)}
-	ix.weigh(ctx, qu, off)
-	qu.intent = ix.intentOf(ctx, qu.concepts)
 	return true
 }
 
@@ -487,13 +494,7 @@ const (
 // matching "send"), marks the words that are English, and takes each
 // word that is neither the documents' nor English to be the nearest word
 // that is, when one is close enough.
-func (ix *Index) weigh(ctx context.Context, qu *question, off without) {
-	reader, err := ix.reader()
-	if err != nil {
-		return
-	}
-	defer reader.Close()
-	qu.uses = map[leaf]uint64{}
+func (ix *Index) weigh(ctx context.Context, reader bleveindex.IndexReader, qu *question, off without) {
 	df := func(t string) float64 { return ix.docFreq(ctx, reader, t, qu.uses) }
 	dict := english.Dictionary()
 	for i := range qu.concepts {
@@ -618,6 +619,10 @@ func (qu question) terms() []string {
 	sort.Strings(out)
 	return out
 }
+
+// aboutUncovered reports whether the question names a place the documents
+// do not cover: it is declined whatever the model.
+func (qu question) aboutUncovered() bool { return qu.named && qu.uncovered != "" }
 
 // knownWeight is the summed weight of the concepts a passage must cover.
 func (qu question) knownWeight() float64 {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/internal/english"
 )
@@ -192,10 +194,12 @@ func TestKindIntentFromTheDocumentsWords(t *testing.T) {
 		{"a club on saturdays", KindService},
 		{"what did the inspectors say", "inspection"},
 	} {
-		qu, err := ix.understand(context.Background(), Query{Text: tt.question}, nil)
+		r, err := ix.reader()
 		if err != nil {
 			t.Fatal(err)
 		}
+		qu := understood(t, ix, r, tt.question)
+		r.Close()
 		best, bestLift := "", 0.0
 		for kind, lift := range qu.intent {
 			if lift > bestLift {
@@ -206,4 +210,14 @@ func TestKindIntentFromTheDocumentsWords(t *testing.T) {
 			t.Errorf("%q: intent %v, want %s most likely, above its share of passages", tt.question, qu.intent, tt.kind)
 		}
 	}
+}
+
+// understood is text as the understand stage reads it, counting with r.
+func understood(t *testing.T, ix *Index, r bleveindex.IndexReader, text string) question {
+	t.Helper()
+	qu, err := ix.understand(context.Background(), r, Query{Text: text}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qu
 }

@@ -108,6 +108,23 @@ func main() {
 	}
 }
 
+// startProfile starts a CPU profile of the searches at n passages, to
+// path.n, and returns what stops it; with no path it does nothing.
+func startProfile(path string, n int) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%d", path, n))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 // options are the command-line flags.
 type options struct {
 	sizes  []int
@@ -280,23 +297,18 @@ func measure(o options, work, exe string, n int) (row, error) {
 	}
 	ctx := context.Background()
 	var lat []time.Duration
-	if o.cpuProfile != "" {
-		f, err := os.Create(fmt.Sprintf("%s.%d", o.cpuProfile, n))
-		if err != nil {
-			return r, err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return r, err
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	stopProfile, err := startProfile(o.cpuProfile, n)
+	if err != nil {
+		live.Close()
+		return r, err
 	}
 	for round := -1; round < o.rounds; round++ { // round -1 warms up
 		for _, q := range questions {
 			t := time.Now()
-			res, err := live.Search(ctx, index.Query{Text: q.Text, Area: q.Area, Now: t})
+			res, err := live.Search(ctx, index.Query{Text: q.Text, Area: q.Area})
 			d := time.Since(t)
 			if err != nil {
+				stopProfile()
 				live.Close()
 				return r, fmt.Errorf("search %q: %w", q.Text, err)
 			}
@@ -309,10 +321,8 @@ func measure(o options, work, exe string, n int) (row, error) {
 			}
 		}
 	}
+	stopProfile()
 	live.Close()
-	if o.cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
 	r.P50, r.P95, r.P99 = percentiles(lat)
 
 	fmt.Fprintf(os.Stderr, "%d passages: FTS5\n", n)

@@ -101,7 +101,7 @@ func reindexCost(o options, work string, rebuilds, askers int) (reindexRow, erro
 				inBuild := building
 				mu.Unlock()
 				start := time.Now()
-				res, err := live.Search(ctx, index.Query{Text: q.Text, Area: q.Area, Now: start})
+				res, err := live.Search(ctx, index.Query{Text: q.Text, Area: q.Area})
 				took := time.Since(start)
 				mu.Lock()
 				inBuild = inBuild || building

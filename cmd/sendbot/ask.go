@@ -44,7 +44,7 @@ func runAsk(ctx context.Context, env appEnv, args []string) error {
 	}
 	defer ix.Close()
 	now := time.Now()
-	res, err := ix.Search(ctx, index.Query{Text: question, Area: *area, K: *k, Now: now})
+	res, err := ix.Search(ctx, index.Query{Text: question, Area: *area, K: *k})
 	if err != nil {
 		return areaSettingError(queryError(err), cfg, *area)
 	}
@@ -102,21 +102,18 @@ func printAnswer(w io.Writer, res index.Result, v view) {
 	if len(res.Corrections) > 0 {
 		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
 	}
-	if res.Uncovered != "" {
-		notes = append(notes, "I don't have documents about "+res.Uncovered+" yet, so these are from documents for all of England.")
+	if note := bot.UncoveredNote(res); note != "" {
+		notes = append(notes, note)
 	}
 	if len(notes) > 0 {
 		fmt.Fprintf(w, "%s\n\n", strings.Join(notes, "\n"))
 	}
-	n := 0
-	numbers := make([]int, len(res.Hits))
+	numbers := bot.Numbers(res.Hits, 0)
 	for i, h := range res.Hits {
 		date := h.ShownDate()
-		if i == 0 && h.Kind == index.KindGlossary {
+		if numbers[i] == 0 {
 			fmt.Fprintf(w, "%s\n   From %s · %s\n", h.Section, h.Title, date)
 		} else {
-			n++
-			numbers[i] = n
 			var meta []string
 			if h.Section != "" {
 				meta = append(meta, h.Section)
@@ -128,7 +125,7 @@ func printAnswer(w io.Writer, res index.Result, v view) {
 			if h.Page > 0 {
 				meta = append(meta, fmt.Sprintf("page %d", h.Page))
 			}
-			fmt.Fprintf(w, "%d. %s\n   %s\n", n, h.Title, strings.Join(meta, " · "))
+			fmt.Fprintf(w, "%d. %s\n   %s\n", numbers[i], h.Title, strings.Join(meta, " · "))
 		}
 		if h.SourceURL != "" {
 			fmt.Fprintf(w, "   %s\n", h.SourceURL)
@@ -296,9 +293,9 @@ type searchResult struct {
 	Path      string  `json:"path"`
 	Text      string  `json:"text"`
 	Score     float64 `json:"score"`
-	// Stale marks a passage that may be out of date (SENDBOT_STALE_AFTER),
-	// and StaleReason says why: "date unknown", "over 2 years old",
-	// "mentions 2019"; it is "" when Stale is false.
+	// Stale marks a passage from a document published longer ago than
+	// SENDBOT_STALE_AFTER, and StaleReason says so: "over 2 years old";
+	// it is "" when Stale is false.
 	Stale       bool           `json:"stale"`
 	StaleReason string         `json:"stale_reason"`
 	Jargon      []index.Jargon `json:"jargon,omitempty"`
@@ -337,7 +334,7 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 
 	one := func(q string) error {
 		start := time.Now()
-		res, err := ix.Search(ctx, index.Query{Text: q, Area: *area, K: *k, Now: start})
+		res, err := ix.Search(ctx, index.Query{Text: q, Area: *area, K: *k})
 		if !*asJSON {
 			if err != nil {
 				fmt.Fprintf(env.stdout, "%s\n\n", areaSettingError(queryError(err), cfg, *area))
