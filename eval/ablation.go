@@ -101,7 +101,7 @@ func rightOf(cvs []CV, decides bool) map[string]float64 {
 		for _, o := range cv.Held.Outcomes {
 			switch {
 			case decides:
-				add(o.ID, (o.NoAnswer && !o.Answered) || (!o.NoAnswer && o.Rank > 0 && o.Rank <= 3))
+				add(o.ID, o.right())
 			case !o.NoAnswer:
 				add(o.ID, o.Found3)
 			}
@@ -109,7 +109,7 @@ func rightOf(cvs []CV, decides bool) map[string]float64 {
 		if cv.Twins != nil {
 			for _, o := range cv.Twins.CleanOutcome {
 				if decides {
-					add("twin "+o.ID, o.Rank > 0 && o.Rank <= 3)
+					add("twin "+o.ID, o.answeredIn3())
 				} else {
 					add("twin "+o.ID, o.Found3)
 				}

@@ -2,7 +2,6 @@ package eval
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -122,25 +121,9 @@ func crossValidate(ts []Traced, k, repeat int, opts FitOptions, twins []Traced) 
 		cv.Folds = append(cv.Folds, foldScore(f, fold))
 	}
 	cv.Held = report(held)
-	var found, fd, declinable, fa int
-	for _, o := range held {
-		if o.NoAnswer {
-			declinable++
-			if o.Answered {
-				fa++
-			}
-			continue
-		}
-		if o.Found3 {
-			found++
-			if !o.Answered {
-				fd++
-			}
-		}
-	}
+	var found int
+	found, cv.FalseDecline, cv.FalseAnswer = decisionErrors(held)
 	cv.Found3 = ratio(found, cv.Held.Answerable)
-	cv.FalseDecline = ratio(fd, found)
-	cv.FalseAnswer = ratio(fa, declinable)
 	if len(twins) > 0 {
 		cv.Twins = twinScore(ts, folds, models, held, twins)
 	}
@@ -150,7 +133,7 @@ func crossValidate(ts []Traced, k, repeat int, opts FitOptions, twins []Traced) 
 // outcomeOf turns a judged question into its Outcome.
 func outcomeOf(tr Traced, j judged) Outcome {
 	q := tr.Question
-	o := Outcome{ID: q.ID, Question: q.Text, Area: q.Area, NoAnswer: q.NoAnswer(), Kind: q.Kind, Style: q.Style}
+	o := q.outcome()
 	if tr.Err != nil {
 		o.Error = tr.Err.Error()
 		o.Correct = q.NoAnswer()
@@ -188,21 +171,30 @@ func outcomeOf(tr Traced, j judged) Outcome {
 func foldScore(f int, outs []Outcome) FoldScore {
 	r := report(outs)
 	s := FoldScore{Fold: f, Answerable: r.Answerable, Recall1: r.Recall1, Recall3: r.Recall3, Recall5: r.Recall5, MRR: r.MRR, Declinable: r.Declinable}
-	var fd, fa int
+	s.Found, s.FalseDecline, s.FalseAnswer = decisionErrors(outs)
+	return s
+}
+
+// decisionErrors counts the questions to answer whose answer was in the
+// first three shown (found), and gives the share of those the bot
+// declined and the share of questions to decline it answered.
+func decisionErrors(outs []Outcome) (found int, falseDecline, falseAnswer float64) {
+	var declined, declinable, answered int
 	for _, o := range outs {
 		switch {
-		case o.NoAnswer && o.Answered:
-			fa++
-		case !o.NoAnswer && o.Found3:
-			s.Found++
+		case o.NoAnswer:
+			declinable++
+			if o.Answered {
+				answered++
+			}
+		case o.Found3:
+			found++
 			if !o.Answered {
-				fd++
+				declined++
 			}
 		}
 	}
-	s.FalseDecline = ratio(fd, s.Found)
-	s.FalseAnswer = ratio(fa, s.Declinable)
-	return s
+	return found, ratio(declined, found), ratio(answered, declinable)
 }
 
 // twinScore scores each clean twin with its question's fold's model.
@@ -220,8 +212,7 @@ func twinScore(ts []Traced, folds []int, models []*index.Model, held []Outcome, 
 		o := outcomeOf(tw, judge(tw, models[folds[i]]))
 		s.CleanOutcome = append(s.CleanOutcome, o)
 		s.N++
-		typo := held[i].Rank > 0 && held[i].Rank <= 3
-		clean := o.Rank > 0 && o.Rank <= 3
+		typo, clean := held[i].answeredIn3(), o.answeredIn3()
 		if typo {
 			s.TypoFound++
 		}
@@ -310,7 +301,7 @@ func breakdown(outs []Outcome, key func(Outcome) string) string {
 			by[k] = &count{}
 		}
 		by[k].all++
-		if (o.NoAnswer && !o.Answered) || (!o.NoAnswer && o.Rank > 0 && o.Rank <= 3) {
+		if o.right() {
 			by[k].right++
 		}
 	}
@@ -330,36 +321,19 @@ func breakdown(outs []Outcome, key func(Outcome) string) string {
 // below its floor or above its limit: recall@3 and MRR are the folds'
 // means; the error rates are pooled over the folds.
 func (cv CV) Check(f Floors) error {
-	var low []string
+	var fs failures
 	r3, _ := cv.Recall3()
 	mrr, _ := meanSD(cv.Folds, func(s FoldScore) float64 { return s.MRR })
-	if f.Recall3 > 0 && r3 < f.Recall3 {
-		low = append(low, fmt.Sprintf("cross-validated recall@3 %.3f is below the floor %.3f", r3, f.Recall3))
+	fs.below("cross-validated recall@3", r3, f.Recall3)
+	fs.below("cross-validated MRR", mrr, f.MRR)
+	fs.below("no-answer accuracy", cv.Held.NoAnswer, f.NoAnswer)
+	fs.above("%.3f of right answers declined", cv.FalseDecline, f.MaxFalseDecline)
+	fs.above("%.3f of questions to decline answered", cv.FalseAnswer, f.MaxFalseAnswer)
+	if cv.Twins != nil {
+		fs.above("typos cost %.3f of recall@3 against their clean twins", cv.Twins.Clean-cv.Twins.Typo, f.MaxTypoCost)
 	}
-	if f.MRR > 0 && mrr < f.MRR {
-		low = append(low, fmt.Sprintf("cross-validated MRR %.3f is below the floor %.3f", mrr, f.MRR))
-	}
-	if f.NoAnswer > 0 && cv.Held.NoAnswer < f.NoAnswer {
-		low = append(low, fmt.Sprintf("no-answer accuracy %.3f is below the floor %.3f", cv.Held.NoAnswer, f.NoAnswer))
-	}
-	if f.MaxFalseDecline > 0 && cv.FalseDecline > f.MaxFalseDecline {
-		low = append(low, fmt.Sprintf("%.3f of right answers declined, above the limit %.3f", cv.FalseDecline, f.MaxFalseDecline))
-	}
-	if f.MaxFalseAnswer > 0 && cv.FalseAnswer > f.MaxFalseAnswer {
-		low = append(low, fmt.Sprintf("%.3f of questions to decline answered, above the limit %.3f", cv.FalseAnswer, f.MaxFalseAnswer))
-	}
-	if f.MaxTypoCost > 0 && cv.Twins != nil && cv.Twins.Clean-cv.Twins.Typo > f.MaxTypoCost {
-		low = append(low, fmt.Sprintf("typos cost %.3f of recall@3 against their clean twins, above the limit %.3f", cv.Twins.Clean-cv.Twins.Typo, f.MaxTypoCost))
-	}
-	if len(low) > 0 {
-		return fmt.Errorf("eval failed: %s", strings.Join(low, "; "))
-	}
-	return nil
+	return fs.err()
 }
 
 // WriteJSON writes the cross-validation as one indented JSON object.
-func (cv CV) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(cv)
-}
+func (cv CV) WriteJSON(w io.Writer) error { return writeJSON(w, cv) }

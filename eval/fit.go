@@ -11,11 +11,10 @@ import (
 // A model is learned from traced questions: each question is taken
 // through the stages once (index.Trace), keeping its wide set of
 // candidates and their features, and marked with which candidates' shown
-// text answers it. The rank weights are then found by coordinate ascent
-// on those candidates (Metzler and Croft, "Linear feature-based models
-// for information retrieval", 2007), and the decision by a logistic
-// regression over the signals of each question's best passages. Nothing
-// is searched again while weights are tried.
+// text answers it. The rank weights are then fitted to a listwise softmax
+// loss over those candidates, and the decision by a logistic regression
+// over the signals of each question's best passages, both by Newton's
+// method (newton). Nothing is searched again while weights are tried.
 
 // Traced is a question taken through the stages, with what answers it.
 type Traced struct {
@@ -191,13 +190,7 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 			}
 		}
 		for j, p := range tr.Trace.Passages {
-			x := make([]float64, n)
-			for i, f := range p.Features {
-				if sd[i] > 0 {
-					x[i] = (f - mean[i]) / sd[i]
-				}
-			}
-			l.x = append(l.x, x)
+			l.x = append(l.x, standardised(p.Features, mean, sd))
 			t := 0.0
 			if tr.Relevant[j] {
 				t = 1 / float64(relevant)
@@ -221,13 +214,8 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 		}
 		return total
 	}
-	current := loss(w)
-	for iter := 0; iter < 100; iter++ {
-		grad := make([]float64, n)
-		hess := make([][]float64, n)
-		for i := range hess {
-			hess[i] = make([]float64, n)
-		}
+	derivs := func(w []float64) ([]float64, [][]float64) {
+		grad, hess := make([]float64, n), square(n)
 		for _, l := range lists {
 			p := logSoftmax(l.x, w)
 			for j := range p {
@@ -256,33 +244,9 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 			grad[i] += rankL2 * w[i]
 			hess[i][i] += rankL2
 		}
-		step := solve(hess, grad)
-		if step == nil {
-			break
-		}
-		// Damped: halve the step until the loss goes down.
-		moved := false
-		for scale := 1.0; scale > 1e-6; scale /= 2 {
-			next := make([]float64, n)
-			for i := range w {
-				next[i] = w[i] - scale*step[i]
-			}
-			if v := loss(next); v < current {
-				w, current, moved = next, v, true
-				break
-			}
-		}
-		if !moved || current == 0 {
-			break
-		}
-		size := 0.0
-		for _, v := range step {
-			size += v * v
-		}
-		if size < 1e-12 {
-			break
-		}
+		return grad, hess
 	}
+	w = newton(n, loss, derivs)
 	return raw(w)
 }
 
@@ -347,6 +311,18 @@ func scale(rows [][]float64, n int) (mean, sd []float64) {
 		}
 	}
 	return mean, sd
+}
+
+// standardised is row with each column's mean taken away and divided by
+// its standard deviation; a column of no deviation is zero.
+func standardised(row, mean, sd []float64) []float64 {
+	out := make([]float64, len(mean))
+	for i, v := range row {
+		if sd[i] > 0 {
+			out[i] = (v - mean[i]) / sd[i]
+		}
+	}
+	return out
 }
 
 // Decision fitting.
@@ -431,12 +407,7 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 	y := make([]float64, len(samples))
 	cw := make([]float64, len(samples))
 	for k, s := range samples {
-		x[k] = make([]float64, n)
-		for i, v := range s.signals {
-			if sd[i] > 0 {
-				x[k][i] = (v - mean[i]) / sd[i]
-			}
-		}
+		x[k] = standardised(s.signals, mean, sd)
 		if s.answer {
 			y[k], cw[k] = 1, float64(len(samples))/(2*pos)
 		} else {
@@ -453,13 +424,13 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 	// The threshold: the one that best keeps both errors small on the
 	// questions learned from, halfway between the probabilities it falls
 	// between.
+	fitted, err := index.NewModel(nil, weights, b0, 0)
+	if err != nil {
+		panic("eval: a fitted decision: " + err.Error()) // the fit only sets known signals
+	}
 	probs := make([]float64, len(samples))
 	for k, s := range samples {
-		z := b0
-		for i, v := range s.signals {
-			z += weights[i] * v
-		}
-		probs[k] = 1 / (1 + math.Exp(-z))
+		probs[k] = fitted.Confidence(s.signals)
 	}
 	cuts := append([]float64{0}, probs...)
 	slices.Sort(cuts)
@@ -495,24 +466,33 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 	return weights, b0, threshold
 }
 
-// logistic fits a weighted, L2-penalised logistic regression by Newton's
-// method; the constant is not penalised.
+// logistic fits a weighted, L2-penalised logistic regression; the
+// constant is not penalised.
 func logistic(x [][]float64, y, cw []float64, lambda float64) (beta []float64, b0 float64) {
-	n := len(x[0])
-	beta = make([]float64, n)
-	dim := n + 1
-	for iter := 0; iter < 50; iter++ {
-		grad := make([]float64, dim)
-		hess := make([][]float64, dim)
-		for i := range hess {
-			hess[i] = make([]float64, dim)
+	dim := len(x[0]) + 1 // the constant first, then a weight a column
+	z := func(w, row []float64) float64 {
+		s := w[0]
+		for i, v := range row {
+			s += w[i+1] * v
 		}
+		return s
+	}
+	loss := func(w []float64) float64 {
+		total := 0.0
 		for k, row := range x {
-			z := b0
-			for i, v := range row {
-				z += beta[i] * v
-			}
-			p := 1 / (1 + math.Exp(-z))
+			// −log of the likelihood, written to keep from overflowing.
+			zk := z(w, row)
+			total += cw[k] * (math.Max(zk, 0) - y[k]*zk + math.Log1p(math.Exp(-math.Abs(zk))))
+		}
+		for _, v := range w[1:] {
+			total += lambda / 2 * v * v
+		}
+		return total
+	}
+	derivs := func(w []float64) ([]float64, [][]float64) {
+		grad, hess := make([]float64, dim), square(dim)
+		for k, row := range x {
+			p := 1 / (1 + math.Exp(-z(w, row)))
 			g := cw[k] * (p - y[k])
 			h := cw[k] * p * (1 - p)
 			xs := append([]float64{1}, row...)
@@ -524,24 +504,56 @@ func logistic(x [][]float64, y, cw []float64, lambda float64) (beta []float64, b
 			}
 		}
 		for i := 1; i < dim; i++ {
-			grad[i] += lambda * beta[i-1]
+			grad[i] += lambda * w[i]
 			hess[i][i] += lambda
 		}
+		return grad, hess
+	}
+	w := newton(dim, loss, derivs)
+	return w[1:], w[0]
+}
+
+// newton minimises a convex function of dim variables from zero by
+// Newton's method, halving a step until the function goes down, until a
+// step is too small to matter.
+func newton(dim int, f func([]float64) float64, derivs func([]float64) ([]float64, [][]float64)) []float64 {
+	w := make([]float64, dim)
+	current := f(w)
+	for iter := 0; iter < 100; iter++ {
+		grad, hess := derivs(w)
 		step := solve(hess, grad)
 		if step == nil {
 			break
 		}
-		size := 0.0
-		b0 -= step[0]
-		for i := 1; i < dim; i++ {
-			beta[i-1] -= step[i]
-			size += step[i] * step[i]
+		moved := false
+		for scale := 1.0; scale > 1e-6; scale /= 2 {
+			next := make([]float64, dim)
+			for i := range w {
+				next[i] = w[i] - scale*step[i]
+			}
+			if v := f(next); v < current {
+				w, current, moved = next, v, true
+				break
+			}
 		}
-		if size+step[0]*step[0] < 1e-14 {
+		size := 0.0
+		for _, v := range step {
+			size += v * v
+		}
+		if !moved || size < 1e-12 {
 			break
 		}
 	}
-	return beta, b0
+	return w
+}
+
+// square is an n×n matrix of zeros.
+func square(n int) [][]float64 {
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = make([]float64, n)
+	}
+	return out
 }
 
 // solve solves a·x = b by Gaussian elimination with partial pivoting, or

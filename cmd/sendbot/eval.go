@@ -65,6 +65,11 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 	if *twins != "" && *folds == 0 && *ablationOut == "" {
 		return usageError{"--twins needs --folds or --ablation"}
 	}
+	for _, c := range leaveOut {
+		if !slices.Contains(index.Components, c) {
+			return usageError{fmt.Sprintf("--without %q: the components are %s", c, strings.Join(index.Components, ", "))}
+		}
+	}
 	qs, err := readQuestionFiles(questions)
 	if err != nil {
 		return err
@@ -115,11 +120,6 @@ type learnOptions struct {
 
 // learn fits, cross-validates and ablates the model on qs.
 func learn(ctx context.Context, env appEnv, ix *index.Index, qs, twins []eval.Question, o learnOptions) error {
-	for _, c := range o.without {
-		if !slices.Contains(index.Components, c) {
-			return usageError{fmt.Sprintf("--without %q: the components are %s", c, strings.Join(index.Components, ", "))}
-		}
-	}
 	ts, err := eval.TraceQuestions(ctx, ix, qs, o.without...)
 	if err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sendbot/sendbot/index"
 )
 
 const defaultQuestions = "../../eval/testdata/default-questions.jsonl"
@@ -97,5 +99,98 @@ func TestEvalWritesThePassagesItScores(t *testing.T) {
 	}
 	if n < 50 || national == 0 || local == 0 {
 		t.Errorf("%d passages, %d national, %d local", n, national, local)
+	}
+}
+
+func TestEvalCrossValidatesFitsAndAblates(t *testing.T) {
+	c := newCLI(t)
+	out, logs, err := c.run("", "eval", "--questions", defaultQuestions, "--folds", "3")
+	if err != nil {
+		t.Fatalf("eval --folds: %v\n%s", err, logs)
+	}
+	for _, want := range []string{"3-fold cross-validation: each fold scored by a model fitted on the other 2",
+		"\n   1  ", "\n   2  ", "\n   3  ", "mean ± sd over folds:", "recall@3                 ", "all held-out questions together: recall@3 ",
+		"by kind (right in the first 3, or rightly declined):"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval --folds 3 output lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, _, err = c.run("", "eval", "--questions", defaultQuestions, "--folds", "3", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cv struct {
+		K     int
+		Folds []struct{ Fold, Answerable int }
+		Held  struct {
+			Questions int `json:"questions"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &cv); err != nil || cv.K != 3 || len(cv.Folds) != 3 || cv.Held.Questions != 30 {
+		t.Errorf("--folds 3 --json: %+v, %v", cv, err)
+	}
+
+	_, _, err = c.run("", "eval", "--questions", defaultQuestions, "--folds", "3", "--min-recall3", "1")
+	if err == nil || !strings.Contains(err.Error(), "cross-validated recall@3") {
+		t.Errorf("an unmet cross-validated floor must fail and say which: %v", err)
+	}
+
+	dir := t.TempDir()
+	modelPath := filepath.Join(dir, "model.json")
+	if out, logs, err := c.run("", "eval", "--questions", defaultQuestions, "--fit", modelPath); err != nil || !strings.Contains(out, "wrote the model fitted on 30 questions") {
+		t.Fatalf("eval --fit: %v\n%s%s", err, out, logs)
+	}
+	data, err := os.ReadFile(modelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := index.ParseModel(data)
+	if err != nil {
+		t.Fatalf("the fitted model is not one sendbot reads: %v\n%s", err, data)
+	}
+	if len(m.Rank) == 0 || !strings.Contains(m.Note, "30 questions (22 to answer, 8 to decline)") {
+		t.Errorf("fitted model %+v: want rank weights and a note of what it was fitted on", m)
+	}
+
+	tablePath := filepath.Join(dir, "ablation.md")
+	if _, logs, err := c.run("", "eval", "--questions", defaultQuestions, "--folds", "2", "--ablation", tablePath); err != nil {
+		t.Fatalf("eval --ablation: %v\n%s", err, logs)
+	}
+	table, err := os.ReadFile(tablePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	rows = append(rows, index.Components...)
+	rows = append(rows, index.Features[:]...)
+	rows = append(rows, index.Signals[:]...)
+	rows = append(rows, "nothing (the whole model)", "rerank (bleve's order)", "decide (always answer)")
+	for _, r := range rows {
+		if !strings.Contains(string(table), "\n| "+r+" | ") {
+			t.Errorf("the ablation table has no row for %q:\n%s", r, table)
+		}
+	}
+}
+
+func TestEvalLearningBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"one fold", []string{"--folds", "1"}, "--folds is between 2 and 20, not 1"},
+		{"too many folds", []string{"--folds", "50"}, "--folds is between 2 and 20, not 50"},
+		{"not a component", []string{"--folds", "3", "--without", "magic"}, `--without "magic": the components are contractions, spelling`},
+		{"twins alone", []string{"--twins", "twins.jsonl"}, "--twins needs --folds or --ablation"},
+		{"missing twins file", []string{"--folds", "3", "--twins", filepath.Join(t.TempDir(), "nope.jsonl")}, "twins file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := newCLI(t).run("", append([]string{"eval", "--questions", defaultQuestions}, tt.args...)...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want it to say %q", err, tt.want)
+			}
+		})
 	}
 }
