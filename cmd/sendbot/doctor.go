@@ -200,8 +200,10 @@ func (d *doctor) checkClock(header string, sent, got time.Time) {
 		skew = -skew
 	}
 	if skew > maxClockSkew+got.Sub(sent)+time.Second {
+		// Said to the minute: a skew this large is more than a minute, and
+		// the seconds would say no more than how long the reply took.
 		d.fix("clock", "this computer's clock is %s %s Discord's: answers' ages and the reindex schedule go by it. Turn on time sync (on Linux: sudo timedatectl set-ntp true)",
-			skew.Round(time.Second), map[bool]string{true: "ahead of", false: "behind"}[mid.After(theirs)])
+			skew.Round(time.Minute), map[bool]string{true: "ahead of", false: "behind"}[mid.After(theirs)])
 		return
 	}
 	d.ok("clock", "within %s of Discord's", maxClockSkew)
