@@ -257,7 +257,17 @@ type evalQuestion struct {
 // defaultQuestions reads the eval's questions about the built-in corpus.
 func defaultQuestions(t *testing.T) []evalQuestion {
 	t.Helper()
-	f, err := os.Open("../eval/testdata/default-questions.jsonl")
+	out := readEvalQuestions(t, "../eval/testdata/default-questions.jsonl")
+	if len(out) < 20 {
+		t.Fatalf("%d questions in the built-in eval", len(out))
+	}
+	return out
+}
+
+// readEvalQuestions reads a questions file of eval's.
+func readEvalQuestions(t *testing.T, path string) []evalQuestion {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,9 +287,6 @@ func defaultQuestions(t *testing.T) []evalQuestion {
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
-	}
-	if len(out) < 20 {
-		t.Fatalf("%d questions in the built-in eval", len(out))
 	}
 	return out
 }

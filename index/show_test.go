@@ -1,10 +1,14 @@
 package index
 
 import (
+	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/sendbot/sendbot/corpus"
 )
 
 // matchesOf marks every place text has one of words, as concept k of
@@ -112,3 +116,61 @@ func TestUnits(t *testing.T) {
 		t.Errorf("units = %q, want %q", texts, want)
 	}
 }
+
+// TestThreeQuotesFitAPhone asks the eval's questions and measures what a
+// parent scrolls through: the three quotes of each answer. They fit in
+// about 2,000 characters (the phone screen), and no quote is
+// longer than MaxShownRunes. The built-in corpus is always measured,
+// ../shared's with its questions when it is there.
+func TestThreeQuotesFitAPhone(t *testing.T) {
+	measure := func(t *testing.T, ix *Index, qs []evalQuestion) {
+		var totals []int
+		for _, q := range qs {
+			res, err := ix.Search(context.Background(), Query{Text: q.Question, Area: q.Area})
+			if err != nil || !res.Answered {
+				continue
+			}
+			total := 0
+			for _, h := range res.Hits {
+				n := utf8.RuneCountInString(h.Text)
+				if n > MaxShownRunes+2*utf8.RuneCountInString(ellipsis) {
+					t.Errorf("%s: a quote of %d characters from %q", q.ID, n, h.Title)
+				}
+				total += n
+			}
+			totals = append(totals, total)
+		}
+		if len(totals) < len(qs)/2 {
+			t.Fatalf("only %d of %d questions answered", len(totals), len(qs))
+		}
+		slices.Sort(totals)
+		median, p90 := totals[len(totals)/2], totals[len(totals)*9/10]
+		t.Logf("three quotes of %d answers: median %d characters, 90th percentile %d, longest %d", len(totals), median, p90, totals[len(totals)-1])
+		if median > phoneQuotes || p90 > phoneQuotes+phoneQuotes/10 {
+			t.Errorf("three quotes take a median %d characters and a 90th percentile %d: want about %d", median, p90, phoneQuotes)
+		}
+	}
+	t.Run("built-in corpus", func(t *testing.T) {
+		measure(t, builtinIndex(t), defaultQuestions(t))
+	})
+	t.Run("shared corpus", func(t *testing.T) {
+		const shared = "../../shared"
+		if _, err := os.Stat(shared + "/corpus"); err != nil {
+			t.Skip("../shared not found; the built-in corpus was measured, the shared one is in CI")
+		}
+		c, err := corpus.Load(os.DirFS(shared + "/corpus"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := buildAndOpen(t, c.Documents, corpus.BuiltinGlossary().Merge(c.Glossary))
+		var qs []evalQuestion
+		for _, f := range []string{"dev-questions.jsonl", "parent-questions.jsonl"} {
+			qs = append(qs, readEvalQuestions(t, shared+"/eval/"+f)...)
+		}
+		measure(t, ix, qs)
+	})
+}
+
+// phoneQuotes is how many characters of quotes fit a phone's screen or
+// two: the "about 2,000".
+const phoneQuotes = 2000
