@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -111,10 +112,14 @@ func TestTyposAndForms(t *testing.T) {
 	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
 	tests := []struct {
 		name, q, want, corrected string
+		unknown                  string // a word no document or dictionary has
 	}{
-		{"misspelt", "autisim wait", "Autism assessment in Testshire", "autism"},
-		{"two letters wrong", "paediatrition", "Autism assessment in Testshire", "paediatrician"},
-		{"possessive plural", "ehcp's draft", "Plans in Testshire", ""},
+		{"misspelt", "autisim wait", "Autism assessment in Testshire", "autism", ""},
+		{"two letters wrong", "paediatrition", "Autism assessment in Testshire", "paediatrician", ""},
+		{"possessive plural", "ehcp's draft", "Plans in Testshire", "", ""},
+		// Chat words, filler and a word no document or dictionary has do
+		// not make the bot decline on their own.
+		{"chat words and an unknown word", "autisim wait?? im so stressed pls help, zorbleck", "Autism assessment in Testshire", "autism", "zorbleck"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +129,9 @@ func TestTyposAndForms(t *testing.T) {
 			}
 			if tt.corrected != "" && (len(res.Corrections) != 1 || res.Corrections[0].To != tt.corrected) {
 				t.Errorf("corrections %+v, want one to %q", res.Corrections, tt.corrected)
+			}
+			if tt.unknown != "" && !slices.Contains(res.Unknown, tt.unknown) {
+				t.Errorf("unknown words %q, want %q among them", res.Unknown, tt.unknown)
 			}
 		})
 	}
@@ -327,5 +335,40 @@ func TestJargonSkipsAddressesEverydayWordsAndBrokenPhrases(t *testing.T) {
 				t.Errorf("%q: explained %q, want %q", tt.text, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestLawIsNeverSignposted: a regulation is not a place to ask. Asked
+// about a place the documents do not cover, the national advice
+// signposted is the advice page, though the regulation says more of the
+// question's words, and the national Local Offer signpost skips a
+// regulation whose title says "local offer".
+func TestLawIsNeverSignposted(t *testing.T) {
+	files := fstest.MapFS{
+		"england/regulations.md": page("The Special Educational Needs and Disability Regulations and the local offer", "https://www.legislation.gov.uk/uksi/2014/1530/contents", "2014-09-01", "guidance",
+			"# The local offer\n\nA local authority must publish its local offer. An education, health and care needs assessment is requested of the local authority, which must decide whether to carry out an education, health and care needs assessment within six weeks.\n"),
+		"england/advice.md": page("Asking for an assessment", "https://advice.example/assessment", "2025-01-01", "guidance",
+			"# Asking for an assessment\n\nYou can ask the council for an education, health and care needs assessment yourself, in writing.\n"),
+		"england/offer.md": page("Find your council's local offer", "https://gov.example/local-offer", "2025-01-01", "guidance",
+			"# Find your council's local offer\n\nEvery council publishes a local offer of SEND services.\n"),
+		"testshire/plans.md": page("Plans in Testshire", "https://testshire.example/plans", "2025-09-01", "local-offer",
+			"# Plans in Testshire\n\nThe council writes the plan with the family.\n"),
+	}
+	ix := buildAnswerIndex(t, files, corpus.BuiltinGlossary())
+	res := ask(t, ix, Query{Text: "how do I ask for an education, health and care needs assessment in Leeds"})
+	if res.Answered || res.Uncovered != "Leeds" {
+		t.Fatalf("answered %v about %q: want a decline about Leeds", res.Answered, res.Uncovered)
+	}
+	var advice []string
+	for _, s := range res.Signposts {
+		if strings.Contains(s.Hit.SourceURL, "legislation.gov.uk") {
+			t.Errorf("signposted the regulation as %q", s.What)
+		}
+		if s.What == "National advice on this" {
+			advice = append(advice, s.Hit.Title)
+		}
+	}
+	if !slices.Contains(advice, "Asking for an assessment") {
+		t.Errorf("national advice %q: want the advice page", advice)
 	}
 }
