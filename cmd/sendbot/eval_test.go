@@ -110,7 +110,7 @@ func TestEvalCrossValidatesFitsAndAblates(t *testing.T) {
 	}
 	for _, want := range []string{"3-fold cross-validation: each fold scored by a model fitted on the other 2",
 		"\n   1  ", "\n   2  ", "\n   3  ", "mean ± sd over folds:", "recall@3                 ", "all held-out questions together: recall@3 ",
-		"by kind (right in the first 3, or rightly declined):"} {
+		"by kind (right in the first 3, or rightly declined):", "by style:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval --folds 3 output lacks %q:\n%s", want, out)
 		}
