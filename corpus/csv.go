@@ -103,6 +103,9 @@ func parseCSV(data []byte) (parsed, error) {
 	if delim == 0 {
 		delim = sniffDelimiter(data)
 	}
+	if line := unclosedQuote(data, delim); line > 0 {
+		return parsed{}, fmt.Errorf("CSV has a quote (\") that opens a cell on line %d and is never closed, so the rest of the file would read as one cell; close the quote, or remove it", line+skipped)
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
@@ -148,6 +151,43 @@ func parseCSV(data []byte) (parsed, error) {
 		return parsed{}, errors.New("CSV has a header row but no services")
 	}
 	return l.parsed, nil
+}
+
+// unclosedQuote is the line on which a quoted cell opens that the file
+// never closes, or 0. The reader, lenient with quotes inside cells (as
+// spreadsheets write them), would otherwise read the rest of the file
+// into that one cell and report nothing. It reads quotes as the reader
+// does: a cell is quoted when it starts with one; inside, a doubled quote
+// is a quote, and a quote closes the cell only before the delimiter, a
+// line break or the end.
+func unclosedQuote(data []byte, delim rune) int {
+	line, opened := 1, 0
+	atStart := true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if opened == 0 {
+			switch {
+			case c == '"' && atStart:
+				opened, atStart = line, false
+			case c == '\n':
+				line++
+				atStart = true
+			default:
+				atStart = rune(c) == delim
+			}
+			continue
+		}
+		switch {
+		case c == '\n':
+			line++
+		case c != '"':
+		case i+1 < len(data) && data[i+1] == '"':
+			i++ // a doubled quote
+		case i+1 == len(data) || rune(data[i+1]) == delim || data[i+1] == '\n' || data[i+1] == '\r':
+			opened = 0
+		}
+	}
+	return opened
 }
 
 // maxColumns caps the columns of a CSV; cells of a row beyond it are dropped.

@@ -105,6 +105,41 @@ func TestCSVQuirks(t *testing.T) {
 	}
 }
 
+// TestCSVUnclosedQuote checks that a quoted cell never closed refuses
+// the file with the line it opens on, instead of reading the rest of the
+// file as one cell and listing the file as fine.
+func TestCSVUnclosedQuote(t *testing.T) {
+	tests := []struct {
+		name, csv string
+		want      string // in the error, or "" for none
+	}{
+		{"never closed", "Name,Description\nTestbury Club,A club.\nTestford Club,\"Meets on Tuesdays.\nTestham Club,Another.\n", "opens a cell on line 3"},
+		{"never closed in the header", "Name,\"Description\nTestbury Club,A club.\n", "opens a cell on line 1"},
+		{"after an Excel sep line", "sep=;\nName;Description\nTestbury Club;\"A club.\n", "opens a cell on line 3"},
+		{"closed at the very end", "Name,Description\nTestbury Club,\"A club.\"", ""},
+		{"doubled quotes inside", "Name,Description\nTestbury Club,\"A \"\"quoted\"\" word.\"\n", ""},
+		{"quotes inside an unquoted cell", "Name,Description\nTestbury \"Club\",A \"quoted\" word.\n", ""},
+		{"a quote inside a quoted cell (lenient)", "Name,Description\nTestbury Club,\"A \"quoted\" word.\"\r\nTestford Club,B\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := parseCSV([]byte(tt.csv))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.want == "":
+				if len(res.Entries) == 0 {
+					t.Fatal("no services")
+				}
+			case err == nil:
+				t.Fatalf("read %d services, want an error with %q", len(res.Entries), tt.want)
+			case !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "never closed"):
+				t.Fatalf("error %q, want one with %q", err, tt.want)
+			}
+		})
+	}
+}
+
 // TestCSVColumnMapping checks every header csvColumns lists, written the
 // way spreadsheets write them, reaches its field.
 func TestCSVColumnMapping(t *testing.T) {
