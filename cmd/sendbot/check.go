@@ -56,7 +56,7 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	took := time.Since(start)
-	fmt.Fprintf(env.stdout, "Corpus: %s\n\n", name)
+	fmt.Fprintf(env.stdout, "Corpus: %s\n\n", printable(name))
 	writeFiles(env.stdout, c, *summary)
 	writeTotals(env.stdout, c)
 	fmt.Fprintf(env.stdout, "Read in %s.\n", took.Round(time.Millisecond))
@@ -101,7 +101,7 @@ func writeFiles(w io.Writer, c *corpus.Corpus, brief bool) {
 	for _, p := range paths {
 		f := files[p]
 		for _, pr := range f.problems {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", problemStatus(pr), pr.Path, pr.Reason)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", problemStatus(pr), printable(pr.Path), printable(pr.Reason))
 		}
 		if len(f.docs) == 0 || (brief && len(f.problems) == 0) {
 			continue
@@ -112,19 +112,19 @@ func writeFiles(w io.Writer, c *corpus.Corpus, brief bool) {
 		}
 		if f.docs[0].Entry == "" && len(f.skips) == 0 {
 			d := f.docs[0]
-			fmt.Fprintf(tw, "ok\t%s\t%s, %s, %q\n", p, d.Format, plural(passages, "passage"), d.Title)
+			fmt.Fprintf(tw, "ok\t%s\t%s, %s, %q\n", printable(p), d.Format, plural(passages, "passage"), d.Title)
 			continue
 		}
-		fmt.Fprintf(tw, "ok\t%s\t%s, %s read, %d left out, %s\n", p, f.docs[0].Format,
+		fmt.Fprintf(tw, "ok\t%s\t%s, %s read, %d left out, %s\n", printable(p), f.docs[0].Format,
 			plural(len(f.docs), "service"), len(f.skips), plural(passages, "passage"))
 		if brief {
 			continue
 		}
 		for _, d := range f.docs {
-			fmt.Fprintf(tw, "\t  service %s\t%q, %s\n", d.Entry, d.Title, plural(len(d.Passages), "passage"))
+			fmt.Fprintf(tw, "\t  service %s\t%q, %s\n", printable(d.Entry), d.Title, plural(len(d.Passages), "passage"))
 		}
 		for _, s := range f.skips {
-			fmt.Fprintf(tw, "\t  left out %s\t%s\n", s.Entry, s.Reason)
+			fmt.Fprintf(tw, "\t  left out %s\t%s\n", printable(s.Entry), printable(s.Reason))
 		}
 	}
 	tw.Flush()
@@ -170,7 +170,7 @@ func writeTotals(w io.Writer, c *corpus.Corpus) {
 	}
 	fmt.Fprintln(tw, "documents\tservices\tpassages")
 	for _, a := range areas {
-		fmt.Fprintf(tw, "%s\t", a)
+		fmt.Fprintf(tw, "%s\t", printable(a))
 		var sum tally
 		for _, f := range fmts {
 			t := byArea[a][f]
@@ -237,7 +237,7 @@ func runIndex(ctx context.Context, env appEnv, args []string) error {
 	c, err := buildIndex(ctx, t, log)
 	if c != nil {
 		for _, p := range c.Problems {
-			fmt.Fprintf(env.stdout, "%s\t%s\t%s\n", problemStatus(p), p.Path, p.Reason)
+			fmt.Fprintf(env.stdout, "%s\t%s\t%s\n", problemStatus(p), printable(p.Path), printable(p.Reason))
 		}
 	}
 	if err != nil {
@@ -255,7 +255,7 @@ func runIndex(ctx context.Context, env appEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "%d directory entries left out as empty or placeholders (sendbot check lists them)\n", len(c.Skips))
 	}
 	for _, a := range info.Areas {
-		fmt.Fprintf(env.stdout, "  %s: %d documents, %d passages\n", a.Name, a.Documents, a.Passages)
+		fmt.Fprintf(env.stdout, "  %s: %d documents, %d passages\n", printable(a.Name), a.Documents, a.Passages)
 	}
 	return nil
 }

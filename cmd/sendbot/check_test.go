@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,5 +61,45 @@ func TestCheckReportListsServicesAndTotals(t *testing.T) {
 	}
 	if got := brief.String(); strings.Contains(got, "svc-1") || strings.Contains(got, "transport.md") || !strings.Contains(got, "file is empty") {
 		t.Errorf("--summary lists every document, or hides a problem:\n%s", got)
+	}
+}
+
+// TestCheckQuotesHostileNames names files and an area folder with line
+// breaks and terminal escape codes: the report must neither gain a forged
+// line nor pass an escape code to the terminal.
+func TestCheckQuotesHostileNames(t *testing.T) {
+	dir := t.TempDir()
+	area := "Testshire\x1b[2J"
+	files := map[string]string{
+		filepath.Join(area, "transport.md"):                                   "# Transport\n\nChildren who live beyond walking distance of their nearest suitable school can get free travel to school.\n",
+		filepath.Join("otherby", "x.md\nok\tforged.md\tmarkdown, 9 passages"): "",
+		filepath.Join("otherby", "bell\a.docx"):                               "PK\x03\x04",
+	}
+	for p, s := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Skipf("this file system refuses the name: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644); err != nil {
+			t.Skipf("this file system refuses the name: %v", err)
+		}
+	}
+	c := newCLI(t)
+	for _, args := range [][]string{{"check", dir}, {"index", "--corpus", dir}} {
+		out, _, _ := c.run("", args...)
+		if strings.ContainsAny(out, "\x1b\a") {
+			t.Errorf("%s passes control characters to the terminal:\n%q", args[0], out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "ok") && strings.Contains(line, "forged") {
+				t.Errorf("%s prints a forged line: %q", args[0], line)
+			}
+		}
+		if !strings.Contains(out, `"otherby/x.md\nok\tforged.md\tmarkdown, 9 passages"`) {
+			t.Errorf("%s does not quote the file name with a line break:\n%s", args[0], out)
+		}
+	}
+	out, _, _ := c.run("", "check", dir)
+	if !strings.Contains(out, `"Testshire\x1b[2`) {
+		t.Errorf("check does not quote the area's name:\n%s", out)
 	}
 }

@@ -44,7 +44,7 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 	}
 	sources, problems := corpus.RemoteSources(fsys)
 	for _, p := range problems {
-		fmt.Fprintf(env.stdout, "error  %s: %s\n", p.Path, p.Reason)
+		fmt.Fprintf(env.stdout, "error  %s: %s\n", printable(p.Path), printable(p.Reason))
 	}
 	if len(sources) == 0 {
 		fmt.Fprintf(env.stdout, "No remote sources in %s: list them in its %s as entries with url: and area: (see README, Remote sources).\n", name, corpus.ManifestName)
