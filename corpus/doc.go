@@ -2,7 +2,7 @@
 // Passages that sendbot quotes.
 //
 // A corpus is read through an io/fs.FS, so the same code reads a folder on
-// disk (os.DirFS), the embedded default corpus (Default) and test fixtures
+// disk (OpenDir, which never follows a link out of the folder), the embedded default corpus (Default) and test fixtures
 // (fstest.MapFS). The layout is one folder per area:
 //
 //	herefordshire/short-breaks.md     Markdown with a front-matter block
@@ -16,7 +16,8 @@
 // Load reads every file it understands and reports every file it cannot,
 // with its path and a reason, so one bad file never hides the others:
 //
-//	c, err := corpus.Load(os.DirFS("corpus"))
+//	fsys, err := corpus.OpenDir("corpus")
+//	c, err := corpus.Load(fsys)
 //	if err != nil { ... }                 // only when the folder itself is unreadable
 //	for _, d := range c.Documents { ... } // each with its Passages
 //	for _, s := range c.Skips { ... }     // services left out as empty or placeholders

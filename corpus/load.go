@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -19,6 +21,7 @@ const MaxFileBytes = 32 << 20
 var (
 	errBadMeta = errors.New("bad metadata")
 	errBadFile = errors.New("unreadable document")
+	errOutside = errors.New("link leads outside the folder")
 )
 
 // entry is one document's worth of a file, as a reader produces it. Most
@@ -104,12 +107,13 @@ func Load(fsys fs.FS) (*Corpus, error) {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			// os.DirFS follows links to files; links to folders are not
-			// walked, so a link loop cannot trap the walk.
+			// Links to files inside the folder are followed; links to
+			// folders are not walked, so a link loop cannot trap the walk.
+			// A folder opened with OpenDir refuses links that lead out.
 			info, err := fs.Stat(fsys, p)
 			switch {
 			case err != nil:
-				c.Problems = append(c.Problems, Problem{Path: p, Reason: "broken or looping link: " + linkError(err), Err: errBadFile})
+				c.Problems = append(c.Problems, linkProblem(fsys, p, err))
 				return nil
 			case info.IsDir():
 				c.Problems = append(c.Problems, Problem{Path: p, Reason: "link to a folder; sendbot does not follow folder links (copy or move the folder into the corpus instead)", Err: ErrUnsupported})
@@ -127,6 +131,33 @@ func Load(fsys fs.FS) (*Corpus, error) {
 	}
 	sort.Slice(c.Problems, func(i, j int) bool { return c.Problems[i].Path < c.Problems[j].Path })
 	return c, nil
+}
+
+// OpenDir is the folder dir as Load reads it: its files, and links
+// between them, but never a file or folder a link leads to outside it
+// (an absolute link, or one through ".."), so that a link to /etc/passwd
+// or to the bot's .env is never published. Load lists such a link as a
+// problem.
+func OpenDir(dir string) (fs.FS, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return root.FS(), nil // the root's file is closed when it is no longer used
+}
+
+// linkProblem explains a link whose target cannot be read.
+func linkProblem(fsys fs.FS, p string, err error) Problem {
+	target, _ := fs.ReadLink(fsys, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Problem{Path: p, Reason: fmt.Sprintf("broken link: it leads to %q, which does not exist", target), Err: errBadFile}
+	case errors.Is(err, syscall.ELOOP):
+		return Problem{Path: p, Reason: "looping link: it leads back to itself", Err: errBadFile}
+	case errors.Is(err, fs.ErrPermission):
+		return Problem{Path: p, Reason: "cannot read: permission denied", Err: err}
+	}
+	return Problem{Path: p, Reason: fmt.Sprintf("link that leads outside this folder (to %q); sendbot reads only files inside it, so copy the file in instead", target), Err: errOutside}
 }
 
 // loadFile reads the documents in one file. It may return documents and
@@ -236,15 +267,6 @@ func newDocument(p, format string, e entry, listed Meta) (*Document, *Problem) {
 		return doc, &Problem{Path: where, Reason: err.Error() + "; indexed with the date unknown", Err: errBadMeta}
 	}
 	return doc, nil
-}
-
-// linkError says why a link cannot be followed, without repeating the path.
-func linkError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // notText explains why data cannot be a text document, or returns "".

@@ -13,7 +13,7 @@
 // An index lives in one folder on disk and remembers the mapping version
 // and the corpus it was built from, so callers can tell when to rebuild:
 //
-//	c, _ := corpus.Load(os.DirFS("corpus"))
+//	c, _ := corpus.Load(fsys) // fsys, _ := corpus.OpenDir("corpus")
 //	info := index.Source{Name: "corpus", Fingerprint: fp}
 //	if err := index.Build(ctx, dir, c.Documents, corpus.BuiltinGlossary().Merge(c.Glossary), info); err != nil { ... }
 //	ix, err := index.Open(dir) // errors.Is(err, index.ErrNoIndex), index.ErrOldMapping

@@ -488,7 +488,11 @@ func (s *Store) read(name string, data []byte, e manifestEntry) (*corpus.Corpus,
 	if err := os.WriteFile(filepath.Join(staging, name), data, 0o644); err != nil {
 		return nil, fmt.Errorf("read the upload: %w", err)
 	}
-	return corpus.Load(os.DirFS(staging))
+	fsys, err := corpus.OpenDir(staging)
+	if err != nil {
+		return nil, fmt.Errorf("read the upload: %w", err)
+	}
+	return corpus.Load(fsys)
 }
 
 func (s *Store) knownAreas() []string {

@@ -103,3 +103,44 @@ func TestCheckQuotesHostileNames(t *testing.T) {
 		t.Errorf("check does not quote the area's name:\n%s", out)
 	}
 }
+
+// TestLinksOutOfTheCorpusAreNotPublished links a file of the corpus to a
+// password file and to the bot's .env outside it: check reports both,
+// index leaves them out, and no answer quotes them.
+func TestLinksOutOfTheCorpusAreNotPublished(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "testshire"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "testshire", "transport.md"), []byte("# Transport\n\nChildren who live beyond walking distance of their nearest suitable school can get free travel to school.\n"), 0o644))
+	must(os.WriteFile(filepath.Join(outside, "passwd"), []byte("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"), 0o644))
+	must(os.WriteFile(filepath.Join(outside, ".env"), []byte("DISCORD_TOKEN=MTIzNDU2Nzg5.secret\n"), 0o600))
+	must(os.Symlink(filepath.Join(outside, "passwd"), filepath.Join(dir, "testshire", "passwd.txt")))
+	must(os.Symlink(filepath.Join(outside, ".env"), filepath.Join(dir, "testshire", "settings.txt")))
+	c := newCLI(t)
+	c.env["SENDBOT_CORPUS"] = dir
+
+	out, _, err := c.run("", "check")
+	if !errors.Is(err, errCorpusProblems) {
+		t.Errorf("check: err %v, want it to fail on links out of the corpus", err)
+	}
+	for _, f := range []string{"testshire/passwd.txt", "testshire/settings.txt"} {
+		if !strings.Contains(out, f) || !strings.Contains(out, "link that leads outside this folder") {
+			t.Errorf("check does not report %s:\n%s", f, out)
+		}
+	}
+	out, _, err = c.run("", "index")
+	if err != nil || !strings.Contains(out, "Indexed 1 documents") {
+		t.Fatalf("index: %v\n%s", err, out)
+	}
+	for _, q := range []string{"root bin bash nologin daemon", "discord token secret"} {
+		out, _, _ = c.run("", "ask", q)
+		if strings.Contains(out, "/bin/bash") || strings.Contains(out, "MTIzNDU2Nzg5") {
+			t.Errorf("ask %q quotes a file outside the corpus:\n%s", q, out)
+		}
+	}
+}

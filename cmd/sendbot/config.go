@@ -333,7 +333,11 @@ func corpusSource(cfg config) (fs.FS, string, error) {
 	if !info.IsDir() {
 		return nil, "", fmt.Errorf("corpus %q is a file, not a folder", cfg.Corpus)
 	}
-	return os.DirFS(abs), abs, nil
+	fsys, err := corpus.OpenDir(abs)
+	if err != nil {
+		return nil, "", fmt.Errorf("corpus folder %q: %w", cfg.Corpus, err)
+	}
+	return fsys, abs, nil
 }
 
 // indexDir is where the index of the configured corpus lives. Indexes never
@@ -400,7 +404,11 @@ func readCorpus(fsys fs.FS, fetched, uploaded string) (*corpus.Corpus, error) {
 		if !isDir(extra.dir) {
 			continue
 		}
-		ec, err := corpus.Load(os.DirFS(extra.dir))
+		fsys, err := corpus.OpenDir(extra.dir)
+		var ec *corpus.Corpus
+		if err == nil {
+			ec, err = corpus.Load(fsys)
+		}
 		if err != nil {
 			c.Problems = append(c.Problems, corpus.Problem{Path: extra.prefix, Reason: "cannot read " + extra.what + " in " + extra.dir + ": " + err.Error(), Err: err})
 			continue
@@ -465,7 +473,11 @@ func locate(cfg config) (indexTarget, error) {
 		if !isDir(extra.dir) {
 			continue
 		}
-		efp, err := corpus.Fingerprint(os.DirFS(extra.dir))
+		efs, err := corpus.OpenDir(extra.dir)
+		if err != nil {
+			return indexTarget{}, err
+		}
+		efp, err := corpus.Fingerprint(efs)
 		if err != nil {
 			return indexTarget{}, err
 		}

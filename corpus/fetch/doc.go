@@ -16,10 +16,10 @@
 // A source that fails keeps its last good copy: new copies are written to
 // a temporary file and renamed into place only when complete.
 //
-//	sources, problems := corpus.RemoteSources(os.DirFS("corpus"))
+//	sources, problems := corpus.RemoteSources(fsys) // fsys, _ := corpus.OpenDir("corpus")
 //	f := &fetch.Fetcher{Dir: cacheDir, UserAgent: fetch.UserAgent("1.2.0"), Logger: log}
 //	report, err := f.Fetch(ctx, sources)
 //	if err != nil { ... }                 // the cache folder itself is unusable
 //	for _, r := range report.Results { ... } // r.Outcome, r.Reason, r.File
-//	cached, err := corpus.Load(os.DirFS(cacheDir))
+//	cached, err := corpus.Load(cacheFS) // cacheFS, _ := corpus.OpenDir(cacheDir)
 package fetch
