@@ -17,19 +17,28 @@ import (
 // carries its page. The title is the file's own when it is a real title;
 // a PDF's creation date is a print date, so no published date is taken.
 func parsePDF(data []byte) (res parsed, err error) {
+	var file *budgetReader
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = parsed{}, errPDFDamaged
+		}
+		if file != nil && file.over.Load() {
+			res, err = parsed{}, errDecodeBudget
 		}
 	}()
 	data, err = pdfEnvelope(data)
 	if err != nil {
 		return parsed{}, err
 	}
+	spans, err := measureStreams(data, bytes.Contains(data, []byte("/Encrypt")))
+	if err != nil {
+		return parsed{}, err
+	}
 	if err := checkXref(data); err != nil {
 		return parsed{}, err
 	}
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	file = &budgetReader{data: data, spans: spans}
+	r, err := pdf.NewReader(file, int64(len(data)))
 	if err != nil {
 		return parsed{}, openError(err, data)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -24,8 +26,16 @@ func FuzzParsePDF(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	// The heap may not grow past pdfFuzzHeap: the collector works to keep
+	// it there, and an input whose reading allocates more than that in
+	// all fails, so an input that expands without bound is caught.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(pdfFuzzHeap))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		before := allocatedBytes()
 		res, err := parsePDF(data)
+		if n := allocatedBytes() - before; n > pdfFuzzHeap {
+			t.Fatalf("reading %d bytes allocated %d MiB, over %d MiB", len(data), n>>20, pdfFuzzHeap>>20)
+		}
 		if err != nil {
 			msg := err.Error()
 			if msg == "" || strings.Contains(msg, "runtime error") || strings.Contains(msg, "goroutine") {
@@ -45,6 +55,16 @@ func FuzzParsePDF(f *testing.F) {
 			}
 		}
 	})
+}
+
+// pdfFuzzHeap bounds what reading one fuzzed PDF may allocate.
+const pdfFuzzHeap = 1 << 30
+
+// allocatedBytes is how much the process has allocated since it started.
+func allocatedBytes() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
 }
 
 // minimalPDF writes an uncompressed one-page PDF showing each line in
