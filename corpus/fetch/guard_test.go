@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/sendbot/sendbot/corpus"
 )
@@ -25,6 +26,14 @@ var testNames = map[string][]netip.Addr{
 	"intranet.example":  {netip.MustParseAddr("10.0.0.7")},
 	"metadata.example":  {netip.MustParseAddr("fd00:ec2::254")},
 	"testshire.example": {netip.MustParseAddr("203.0.113.10")},
+}
+
+// guardedFetcher is newTestFetcher with a timeout long enough that no
+// test here depends on how fast the machine is: refusals are immediate.
+func guardedFetcher(t *testing.T) *Fetcher {
+	f := newTestFetcher(t.TempDir())
+	f.Timeout = time.Minute
+	return f
 }
 
 // TestAddressKinds: every spelling of a non-public address is read as
@@ -202,7 +211,7 @@ func TestFetchRefusesNonPublicAddresses(t *testing.T) {
 		{"intranet.example", `"intranet.example" is a private network address (10.0.0.7)`, Failed},
 	}
 	for _, allow := range []bool{false, true} {
-		f := newTestFetcher(t.TempDir())
+		f := guardedFetcher(t)
 		f.Resolver = fakeResolver(testNames)
 		f.Allow = nil
 		if allow {
@@ -258,7 +267,7 @@ func TestAddressesInSourcesYAMLAreChecked(t *testing.T) {
 	if len(sources) != 2 || len(problems) != 0 {
 		t.Fatalf("sources.yaml: %d sources, problems %+v", len(sources), problems)
 	}
-	f := newTestFetcher(t.TempDir())
+	f := guardedFetcher(t)
 	f.Allow = nil
 	rep, err := f.Fetch(context.Background(), sources)
 	if err != nil {
@@ -307,7 +316,7 @@ func TestRedirectsToRefusedAddresses(t *testing.T) {
 			fmt.Sprintf(`redirected to http://0.0.0.0:%d/page.html, and refused: "0.0.0.0" is an unspecified address (0.0.0.0); set SENDBOT_FETCH_ALLOW to allow it`, port)},
 		{to("/page.html"), Fetched, ""},
 	}
-	f := newTestFetcher(t.TempDir())
+	f := guardedFetcher(t)
 	f.Resolver = fakeResolver(testNames)
 	var sources []corpus.Meta
 	for _, tt := range tests {
@@ -350,7 +359,7 @@ func TestProxiedSitesAreCheckedByName(t *testing.T) {
 	defer proxy.Close()
 	proxyURL, _ := url.Parse(proxy.URL)
 
-	f := newTestFetcher(t.TempDir())
+	f := guardedFetcher(t)
 	f.Allow = nil
 	f.Resolver = fakeResolver(testNames)
 	f.Proxy = func(*http.Request) (*url.URL, error) { return proxyURL, nil }
