@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -78,6 +79,10 @@ type config struct {
 	// downloads (SENDBOT_FETCH_DIR); empty means a folder under
 	// DataDir/fetched named after the corpus, as indexes are.
 	FetchDir string
+	// FetchAllow is SENDBOT_FETCH_ALLOW as written: comma-separated
+	// address ranges (CIDR) that fetch may connect to although they are
+	// not public, read by fetchAllow; empty means none.
+	FetchAllow string
 
 	Token   string // DISCORD_TOKEN
 	GuildID string // DISCORD_GUILD_ID
@@ -152,6 +157,7 @@ func configFromEnv(getenv func(string) string) config {
 		StaleAfter:   get("SENDBOT_STALE_AFTER"),
 		GapsKeep:     get("SENDBOT_GAPS_KEEP"),
 		MaxUpload:    get("SENDBOT_MAX_UPLOAD"),
+		FetchAllow:   get("SENDBOT_FETCH_ALLOW"),
 	}
 }
 
@@ -189,6 +195,29 @@ func (c config) maxUpload() (int64, error) {
 		return 0, fmt.Errorf("SENDBOT_MAX_UPLOAD %q: write the largest file /add-document accepts, such as 10MB, 512KB or a number of bytes, at most %dMB", c.MaxUpload, corpus.MaxFileBytes>>20)
 	}
 	return n * unit, nil
+}
+
+// fetchAllow reads SENDBOT_FETCH_ALLOW: the private or loopback address
+// ranges remote sources may be fetched from, such as a council intranet
+// mirror (10.20.0.0/16) or a test site on this computer (127.0.0.0/8).
+func (c config) fetchAllow() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.FetchAllow, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			hint := "write address ranges in CIDR form, comma-separated, such as 10.20.0.0/16 or 127.0.0.0/8"
+			if ip, err := netip.ParseAddr(f); err == nil {
+				hint = fmt.Sprintf("write %s/%d for that one address", ip.WithZone(""), ip.BitLen())
+			}
+			return nil, fmt.Errorf("SENDBOT_FETCH_ALLOW: %q is not an address range; %s", f, hint)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // defaultGapsKeep is how long /gaps's words are kept unless

@@ -89,8 +89,9 @@ func TestDoctorSaysWhatToFix(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, []string{"FIX   index      ", "cannot be read", "remove that folder"}},
-		{"bad settings, all shown at once", func(c *cli) { c.env["SENDBOT_GAPS_KEEP"], c.env["LOG_FORMAT"] = "a month", "xml" },
-			[]string{"FIX   settings   SENDBOT_GAPS_KEEP", "FIX   settings   LOG_FORMAT \"xml\"", "doctor: 2 things to fix"}},
+		{"bad settings, all shown at once", func(c *cli) {
+			c.env["SENDBOT_GAPS_KEEP"], c.env["LOG_FORMAT"], c.env["SENDBOT_FETCH_ALLOW"] = "a month", "xml", "intranet"
+		}, []string{"FIX   settings   SENDBOT_GAPS_KEEP", "FIX   settings   LOG_FORMAT \"xml\"", "FIX   settings   SENDBOT_FETCH_ALLOW: \"intranet\"", "doctor: 3 things to fix"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,6 +34,10 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	allow, err := cfg.fetchAllow()
+	if err != nil {
+		return err
+	}
 	fsys, name, err := corpusSource(cfg)
 	if err != nil {
 		return err
@@ -53,7 +57,7 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		}
 		return nil
 	}
-	f := &fetch.Fetcher{Dir: dir, UserAgent: fetch.UserAgent(versionNumber()), Logger: log.With("component", "fetch")}
+	f := &fetch.Fetcher{Dir: dir, UserAgent: fetch.UserAgent(versionNumber()), Allow: allow, Logger: log.With("component", "fetch")}
 	rep, err := f.Fetch(ctx, sources)
 	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 	for _, r := range rep.Results {

@@ -17,8 +17,12 @@ import (
 // listed in a corpus's sources.yaml, then asks a question that only the
 // fetched page answers.
 func TestFetchThenAskCitesTheFetchedPage(t *testing.T) {
-	var broken atomic.Bool
+	var (
+		broken atomic.Bool
+		asked  atomic.Int32
+	)
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
 		switch r.URL.Path {
 		case "/transport":
 			if broken.Load() {
@@ -56,6 +60,20 @@ func TestFetchThenAskCitesTheFetchedPage(t *testing.T) {
 	if out, _, err := c.run("", "ask", "how far from school for free travel"); err != nil || strings.Contains(out, site.URL) {
 		t.Fatalf("before fetch nothing should cite the site: %v\n%s", err, out)
 	}
+
+	// The site is on loopback, so it is fetched only once
+	// SENDBOT_FETCH_ALLOW says so; a mistake there stops fetch at once.
+	out, _, err := c.run("", "fetch")
+	refused := "failed " + site.URL + `/transport : refused: "127.0.0.1" is a loopback address (127.0.0.1); set SENDBOT_FETCH_ALLOW to allow it (no copy yet)`
+	if !errors.Is(err, errFetchFailed) || !strings.Contains(squash(out), refused) || asked.Load() != 0 {
+		t.Errorf("without SENDBOT_FETCH_ALLOW: %v, %d requests, want %q in\n%s", err, asked.Load(), refused, out)
+	}
+	c.env["SENDBOT_FETCH_ALLOW"] = "10.20.0.0/16, intranet"
+	want := `SENDBOT_FETCH_ALLOW: "intranet" is not an address range; write address ranges in CIDR form, comma-separated, such as 10.20.0.0/16 or 127.0.0.0/8`
+	if out, _, err := c.run("", "fetch"); err == nil || err.Error() != want || out != "" {
+		t.Errorf("a bad SENDBOT_FETCH_ALLOW: %v, want %q\n%s", err, want, out)
+	}
+	c.env["SENDBOT_FETCH_ALLOW"] = "127.0.0.0/8"
 
 	out, logs, err := c.run("", "fetch")
 	out = squash(out)
@@ -100,4 +118,32 @@ func TestFetchThenAskCitesTheFetchedPage(t *testing.T) {
 // squash collapses runs of spaces, so tests do not depend on column widths.
 func squash(s string) string {
 	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
+}
+
+func TestFetchAllow(t *testing.T) {
+	tests := []struct {
+		name, value string
+		want        string // the ranges, space-separated
+		err         string // part of the error
+	}{
+		{"empty: none", "", "", ""},
+		{"one range", "127.0.0.0/8", "127.0.0.0/8", ""},
+		{"several, spaced", " 10.20.0.0/16 , fd00::/8,", "10.20.0.0/16 fd00::/8", ""},
+		{"a bare address", "10.20.0.5", "", `SENDBOT_FETCH_ALLOW: "10.20.0.5" is not an address range; write 10.20.0.5/32 for that one address`},
+		{"a bare IPv6 address", "fd00::5", "", `"fd00::5" is not an address range; write fd00::5/128 for that one address`},
+		{"a name", "127.0.0.0/8,intranet.local", "", `SENDBOT_FETCH_ALLOW: "intranet.local" is not an address range; write address ranges in CIDR form`},
+		{"a bad length", "10.0.0.0/33", "", `"10.0.0.0/33" is not an address range`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := config{FetchAllow: tt.value}.fetchAllow()
+			var ranges []string
+			for _, p := range got {
+				ranges = append(ranges, p.String())
+			}
+			if strings.Join(ranges, " ") != tt.want || (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+				t.Errorf("fetchAllow(%q) = %v, %v; want %q, error containing %q", tt.value, ranges, err, tt.want, tt.err)
+			}
+		})
+	}
 }

@@ -60,8 +60,12 @@ func (r *reindexer) Reindex(ctx context.Context, progress func(bot.ReindexProgre
 		return rep, err
 	}
 	if sources, _ := corpus.RemoteSources(t.fsys); len(sources) > 0 {
+		allow, err := r.cfg.fetchAllow() // serve checked it at startup
+		if err != nil {
+			return rep, err
+		}
 		progress(bot.ReindexProgress{Stage: "fetching remote sources"})
-		f := &fetch.Fetcher{Dir: t.fetched, UserAgent: fetch.UserAgent(versionNumber()), Logger: r.log.With("component", "fetch")}
+		f := &fetch.Fetcher{Dir: t.fetched, UserAgent: fetch.UserAgent(versionNumber()), Allow: allow, Logger: r.log.With("component", "fetch")}
 		fr, err := f.Fetch(ctx, sources)
 		if err != nil {
 			return rep, fmt.Errorf("fetch remote sources: %w", err)

@@ -171,6 +171,9 @@ func botSettings(cfg config) (bot.Config, error) {
 	if _, err := cfg.reindexEvery(); err != nil {
 		return bc, err
 	}
+	if _, err := cfg.fetchAllow(); err != nil { // read by each reindex
+		return bc, err
+	}
 	if bc.MaxUploadBytes, err = cfg.maxUpload(); err != nil {
 		return bc, err
 	}

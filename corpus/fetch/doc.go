@@ -16,8 +16,15 @@
 // A source that fails keeps its last good copy: new copies are written to
 // a temporary file and renamed into place only when complete.
 //
+// It connects only to public internet addresses. The check is made by
+// the dialer on the address of each connection, after DNS, so it covers
+// every source, redirect and robots.txt, every spelling of an address
+// (127.1, 0x7f000001, [::ffff:127.0.0.1]) and every name that resolves
+// to one. Fetcher.Allow lets in chosen ranges (SENDBOT_FETCH_ALLOW), such
+// as a council intranet mirror.
+//
 //	sources, problems := corpus.RemoteSources(fsys) // fsys, _ := corpus.OpenDir("corpus")
-//	f := &fetch.Fetcher{Dir: cacheDir, UserAgent: fetch.UserAgent("1.2.0"), Logger: log}
+//	f := &fetch.Fetcher{Dir: cacheDir, UserAgent: fetch.UserAgent("1.2.0"), Allow: allow, Logger: log}
 //	report, err := f.Fetch(ctx, sources)
 //	if err != nil { ... }                 // the cache folder itself is unusable
 //	for _, r := range report.Results { ... } // r.Outcome, r.Reason, r.File

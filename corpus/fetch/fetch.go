@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,10 +27,25 @@ import (
 type Fetcher struct {
 	// Dir is the cache folder. It is created when missing. Required.
 	Dir string
-	// Client makes the requests; nil means a client of its own with Go's
-	// default transport (which honours HTTPS_PROXY). Fetch never changes
-	// the given client: it follows redirects itself.
-	Client *http.Client
+	// Allow lists address ranges Fetch may connect to although they are
+	// not public internet addresses: a council intranet mirror, a test
+	// site on loopback. nil allows none: whatever a source or a redirect
+	// names, Fetch connects only to public addresses, and refuses
+	// loopback, private (RFC 1918, fc00::/7), link-local, carrier-grade
+	// NAT (100.64.0.0/10), unspecified, multicast, broadcast and reserved
+	// ones, in IPv4 and in every IPv6 form that carries an IPv4 address.
+	// sendbot sets it from SENDBOT_FETCH_ALLOW.
+	Allow []netip.Prefix
+	// Resolver looks up the sites' names; nil means net.DefaultResolver.
+	// Every address it gives is checked as it is connected to, so a name
+	// that resolves to a private address is refused like the address.
+	Resolver *net.Resolver
+	// Proxy chooses a proxy for each request, as http.Transport's Proxy
+	// does; nil means http.ProxyFromEnvironment (HTTPS_PROXY, HTTP_PROXY,
+	// NO_PROXY). The proxy is trusted; a site asked for through it is
+	// checked by resolving its name here first, and is not fetched when
+	// its name does not resolve here.
+	Proxy func(*http.Request) (*url.URL, error)
 	// UserAgent names sendbot to the sites it visits; "" means
 	// UserAgent("dev"). Its first word is the product token that
 	// robots.txt groups are matched against ("sendbot").
@@ -69,9 +86,6 @@ func UserAgent(version string) string {
 }
 
 func (f Fetcher) withDefaults() Fetcher {
-	if f.Client == nil {
-		f.Client = &http.Client{}
-	}
 	if f.UserAgent == "" {
 		f.UserAgent = UserAgent("dev")
 	}
@@ -185,6 +199,7 @@ func (f *Fetcher) Fetch(ctx context.Context, sources []corpus.Meta) (Report, err
 	}
 
 	s := newSession(cfg)
+	defer s.client.CloseIdleConnections()
 	var rep Report
 	for _, m := range sources {
 		res := s.fetchSource(ctx, m, st, owner)

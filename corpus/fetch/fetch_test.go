@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -95,8 +96,8 @@ func (s *testSite) serve(w http.ResponseWriter, r *http.Request) {
 	case p == "/report.pdf":
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Write([]byte("%PDF-1.4\n% a tiny stand-in for a Testshire inspection report\n%%EOF\n"))
-	case p == "/to-metadata":
-		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
+	case p == "/redirect":
+		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
 	case p == "/old-page":
 		http.Redirect(w, r, "/page2.md", http.StatusMovedPermanently)
 	case p == "/page2.md":
@@ -179,9 +180,13 @@ func (s *testSite) count(path string) int {
 	return n
 }
 
+// loopback is the SENDBOT_FETCH_ALLOW that lets fetch reach the test
+// sites, which listen on 127.0.0.1.
+var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+
 func newTestFetcher(dir string) *Fetcher {
 	return &Fetcher{Dir: dir, UserAgent: testUA, MinInterval: testInterval, Timeout: testTimeout,
-		MaxBytes: testMaxBytes, Logger: slog.New(slog.DiscardHandler)}
+		MaxBytes: testMaxBytes, Allow: loopback, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // byURL indexes a report by the path of each source's URL on the test site.

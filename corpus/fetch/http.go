@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -23,6 +22,8 @@ type failure struct {
 	reason  string
 	// redirects marks a redirect loop or too many redirects.
 	redirects bool
+	// refused marks an address the guard would not connect to.
+	refused bool
 }
 
 func (f *failure) Error() string { return f.reason }
@@ -34,7 +35,11 @@ func failed(format string, args ...any) *failure {
 // session is one run of Fetch: its own robots.txt cache and the time of
 // the last request to each host, so each run asks for robots.txt afresh.
 type session struct {
-	cfg    Fetcher // with the defaults filled in
+	cfg   Fetcher // with the defaults filled in
+	guard *guard
+	// client connects only where guard allows. Redirects are followed by
+	// hand, so that every hop is checked against robots.txt, counted, and
+	// spaced like any other request.
 	client *http.Client
 	log    *slog.Logger
 	// last is when the last request to each host ended.
@@ -48,12 +53,9 @@ type session struct {
 }
 
 func newSession(cfg Fetcher) *session {
-	client := *cfg.Client
-	// Redirects are followed by hand, so that every hop is checked against
-	// robots.txt, counted, and spaced like any other request.
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	g := newGuard(cfg)
 	return &session{
-		cfg: cfg, client: &client, log: cfg.Logger,
+		cfg: cfg, guard: g, client: g.client(), log: cfg.Logger,
 		last: map[string]time.Time{}, robots: map[string]robots{}, robotsErr: map[string]*failure{}, delay: map[string]time.Duration{},
 	}
 }
@@ -95,12 +97,12 @@ func (s *session) get(ctx context.Context, u *url.URL, rq request) (*response, *
 	for {
 		if rq.robots {
 			if f := s.checkRobots(ctx, u); f != nil {
-				return nil, f
+				return nil, redirectedTo(chain, u, f)
 			}
 		}
 		resp, f := s.do(ctx, u, rq)
 		if f != nil {
-			return nil, f
+			return nil, redirectedTo(chain, u, f)
 		}
 		if !isRedirect(resp.status) {
 			return resp, nil
@@ -117,9 +119,6 @@ func (s *session) get(ctx context.Context, u *url.URL, rq request) (*response, *
 			return nil, failed("redirected to a %s: address; sendbot follows only http and https", next.Scheme)
 		}
 		next.Fragment, next.RawFragment = "", ""
-		if privateHost(next) && !privateHost(u) {
-			return nil, failed("redirected to %s, a private network address; sendbot follows redirects only to public sites", next.Host)
-		}
 		for _, seen := range chain {
 			if seen == next.String() {
 				f := failed("redirect loop: %s", strings.Join(append(chain, next.String()), " → "))
@@ -137,9 +136,31 @@ func (s *session) get(ctx context.Context, u *url.URL, rq request) (*response, *
 	}
 }
 
+// redirectedTo says that a refusal came after a redirect to u, so that a
+// listed address is not taken for a private one when only the page it
+// redirects to is. f may be a cached robots.txt failure: it is copied,
+// not changed.
+func redirectedTo(chain []string, u *url.URL, f *failure) *failure {
+	if !f.refused || len(chain) < 2 {
+		return f
+	}
+	g := *f
+	g.reason = fmt.Sprintf("redirected to %s, and %s", u, f.reason)
+	return &g
+}
+
 // do makes one request, after waiting for the host's turn, and reads the
-// body of a 200 answer up to the size cap.
+// body of a 200 answer up to the size cap. A host written as an address
+// is checked before anything else, so it is refused with the same words
+// however the resolver would treat spellings such as 127.1; names are
+// checked by the guard's dialer once resolved.
 func (s *session) do(ctx context.Context, u *url.URL, rq request) (*response, *failure) {
+	if ip, ok := hostAddress(u.Hostname()); ok {
+		var re *refusedError
+		if errors.As(s.guard.check(ip), &re) {
+			return nil, refusal(u.Hostname(), re)
+		}
+	}
 	host := strings.ToLower(u.Hostname())
 	if err := s.wait(ctx, host); err != nil {
 		return nil, failed("interrupted before it was fetched")
@@ -166,6 +187,10 @@ func (s *session) do(ctx context.Context, u *url.URL, rq request) (*response, *f
 	}
 	start := time.Now()
 	resp, err := s.client.Do(req)
+	var re *refusedError
+	if errors.As(err, &re) {
+		return nil, refusal(u.Hostname(), re)
+	}
 	if err != nil {
 		return nil, s.networkFailure(ctx, rctx, err)
 	}
@@ -286,6 +311,8 @@ func (s *session) readRobots(ctx context.Context, site string) (robots, *failure
 	switch {
 	case f != nil && f.redirects:
 		return robots{}, nil // RFC 9309: too many redirects count as "unavailable"
+	case f != nil && f.refused:
+		return robots{}, f // about the site, not its robots.txt
 	case f != nil:
 		f.reason = "robots.txt: " + f.reason
 		return robots{}, f
@@ -297,24 +324,6 @@ func (s *session) readRobots(ctx context.Context, site string) (robots, *failure
 		return robots{blocked: fmt.Sprintf("the site's robots.txt answered %s; until it can be read sendbot treats the whole site as off limits (RFC 9309)", statusText(resp.status))}, nil
 	}
 	return robots{}, nil // other answers (204, 3xx without a target…) say nothing
-}
-
-// privateHost reports whether u names this machine or a private network
-// by its address (127.0.0.1, 10.x, 192.168.x, 169.254.x, ::1, localhost…).
-// A public page must not redirect sendbot there: what it read would end
-// up quoted in public. Names that merely resolve to such addresses are
-// not checked.
-func privateHost(u *url.URL) bool {
-	h := strings.ToLower(u.Hostname())
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(h)
-	if err != nil {
-		return false
-	}
-	ip = ip.Unmap()
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()
 }
 
 // statusText is "404 Not Found".

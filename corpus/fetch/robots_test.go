@@ -3,7 +3,6 @@ package fetch
 import (
 	"context"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -258,37 +257,4 @@ func FuzzStoredPath(f *testing.F) {
 			t.Fatal("not stable")
 		}
 	})
-}
-
-func TestNoRedirectFromAPublicSiteToAPrivateAddress(t *testing.T) {
-	for raw, want := range map[string]bool{
-		"http://169.254.169.254/latest/": true, "http://127.0.0.1:8080/": true, "http://[::1]/": true,
-		"http://10.1.2.3/": true, "http://localhost/": true, "http://[::ffff:192.168.0.1]/": true,
-		"https://example.org/": false, "https://93.184.215.14/": false,
-	} {
-		u, _ := url.Parse(raw)
-		if privateHost(u) != want {
-			t.Errorf("privateHost(%s) = %v, want %v", raw, !want, want)
-		}
-	}
-	// The test site is itself on loopback, so redirects within it are
-	// followed (TestFetchATestSite). Here it answers for a public name:
-	// every connection goes to it, whatever host is asked for.
-	site := newTestSite(t)
-	var dialer net.Dialer
-	f := newTestFetcher(t.TempDir())
-	f.Client = &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return dialer.DialContext(ctx, network, site.Listener.Addr().String())
-	}}}
-	rep, err := f.Fetch(context.Background(), []corpus.Meta{{URL: "http://testshire.example/to-metadata", Area: "Testshire"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "redirected to 169.254.169.254, a private network address; sendbot follows redirects only to public sites"
-	if r := rep.Results[0]; r.Outcome != Failed || r.Reason != want {
-		t.Errorf("got %s %q, want failed %q", r.Outcome, r.Reason, want)
-	}
-	if n := site.count("/to-metadata"); n != 1 {
-		t.Errorf("the page was asked for %d times, want 1", n)
-	}
 }
