@@ -46,3 +46,28 @@ func buildSendbot(t testing.TB, flags ...string) string {
 	}
 	return bin
 }
+
+// TestVersionFromAPlainBuild builds sendbot with plain `go build` (no
+// stamps) in a git checkout: `sendbot version` shows the commit and its
+// date that Go recorded in the binary.
+func TestVersionFromAPlainBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds sendbot: skipped under -short")
+	}
+	head, err := exec.Command("git", "log", "-1", "--format=%H %cI").Output()
+	if err != nil {
+		t.Skipf("not a git checkout, or no git: %v", err)
+	}
+	commit, when, _ := strings.Cut(strings.TrimSpace(string(head)), " ")
+	// GOFLAGS may turn VCS stamping off (some CI images do); a user's
+	// go build has it on.
+	bin := buildSendbot(t, "-buildvcs=true")
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("sendbot version: %v\n%s", err, out)
+	}
+	got := strings.TrimSpace(string(out))
+	if !strings.Contains(got, "commit "+commit[:12]) || strings.Contains(got, "unknown") {
+		t.Errorf("sendbot version = %q, want commit %s and its date (%s)", got, commit[:12], when)
+	}
+}
