@@ -185,6 +185,7 @@ type interactionRecord struct {
 	orig      json.RawMessage // the message a component interaction is on
 	sentAt    time.Time
 	acked     bool
+	expired   bool     // its token ended: see ExpireInteractionToken
 	resp      Response // Message unused; see msg
 	msg       *msgState
 	followups []*followup
@@ -229,6 +230,9 @@ func (s *Server) SendInteraction(i *discordgo.Interaction) {
 	s.mu.Lock()
 	if rec.sentAt.IsZero() {
 		rec.sentAt = time.Now()
+	}
+	if i.ChannelID != "" {
+		rec.channelID = i.ChannelID // a test may have moved it to another channel
 	}
 	s.mu.Unlock()
 	s.Dispatch("INTERACTION_CREATE", i)
@@ -396,7 +400,7 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.interactions[id]
-	if rec == nil || rec.token != token {
+	if rec == nil || rec.token != token || rec.expired {
 		writeError(w, errUnknownInteract)
 		return
 	}
@@ -498,6 +502,10 @@ func (s *Server) webhookExecute(w http.ResponseWriter, req *Request, app, token 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.webhookRecordLocked(app, token)
+	if rec != nil && rec.expired {
+		writeError(w, errInvalidWHToken)
+		return
+	}
 	if rec == nil || !rec.acked {
 		writeError(w, errUnknownWebhook)
 		return
@@ -535,6 +543,10 @@ func (s *Server) webhookMessage(w http.ResponseWriter, req *Request, app, token,
 	rec := s.webhookRecordLocked(app, token)
 	if rec == nil {
 		writeError(w, errUnknownWebhook)
+		return
+	}
+	if rec.expired {
+		writeError(w, errInvalidWHToken)
 		return
 	}
 	var st *msgState
