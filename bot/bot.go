@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -297,7 +298,8 @@ const restartNoticeTimeout = 3 * time.Second
 // try again in a minute, so that nothing they sent goes unanswered.
 func (b *Bot) refuseWhileStopping(s *discordgo.Session, i *discordgo.Interaction) {
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		return // suggestions: Discord shows none
+		b.suggest(s, i, nil) // suggestions: none while restarting
+		return
 	}
 	b.replyNow(s, i, msgRestarting)
 }
@@ -471,7 +473,7 @@ func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
 // suggestAreas answers the autocomplete of the area option, of /ask and
 // /sources alike, with the areas matching what has been typed.
 func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
-	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	var choices []*discordgo.ApplicationCommandOptionChoice
 	for _, o := range i.ApplicationCommandData().Options {
 		switch {
 		case o.Focused && o.Name == optArea:
@@ -480,12 +482,30 @@ func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
 			choices = b.uploadedChoices(o.StringValue())
 		}
 	}
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: choices},
-	})
-	if err != nil {
-		b.log.Error("suggest areas", "err", err)
+	b.suggest(s, i, choices)
+}
+
+// autocompleteResult is the body of an autocomplete answer (callback type
+// 8) as Discord documents it: "choices" is required, so it is sent even
+// when empty. discordgo's InteractionResponseData drops an empty list
+// (omitempty), which is why the bot sends this one itself.
+type autocompleteResult struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data struct {
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	} `json:"data"`
+}
+
+// suggest answers an autocomplete interaction with choices, [] for none.
+func (b *Bot) suggest(s *discordgo.Session, i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) {
+	r := autocompleteResult{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
+	r.Data.Choices = choices
+	if r.Data.Choices == nil {
+		r.Data.Choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+	if _, err := s.RequestWithBucketID(http.MethodPost, endpoint, r, endpoint); err != nil {
+		b.log.Error("suggest choices", "err", err)
 	}
 }
 
