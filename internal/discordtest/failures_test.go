@@ -214,3 +214,54 @@ func TestWaitDirectMessage(t *testing.T) {
 		t.Errorf("another user has %d DMs", n)
 	}
 }
+
+// TestAutocompleteResultShape checks autocomplete results against
+// Discord's documentation: data.choices is required, even when empty.
+func TestAutocompleteResultShape(t *testing.T) {
+	many := make([]map[string]string, 26)
+	for n := range many {
+		many[n] = map[string]string{"name": "area", "value": "area"}
+	}
+	tests := []struct {
+		name      string
+		body      any
+		wantField string // "" for accepted
+	}{
+		{"empty list", json.RawMessage(`{"type":8,"data":{"choices":[]}}`), ""},
+		{"one choice", json.RawMessage(`{"type":8,"data":{"choices":[{"name":"Testshire","value":"Testshire"}]}}`), ""},
+		// What discordgo's InteractionResponseData sends for no choices.
+		{"choices left out", &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}, `"data":{"choices":{"_errors":[{"code":"BASE_TYPE_REQUIRED"`},
+		{"null", json.RawMessage(`{"type":8,"data":{"choices":null}}`), `"data":{"choices":{"_errors":[{"code":"BASE_TYPE_REQUIRED"`},
+		{"no data", json.RawMessage(`{"type":8}`), `"data":{"choices":{"_errors":[{"code":"BASE_TYPE_REQUIRED"`},
+		{"26 choices", map[string]any{"type": 8, "data": map[string]any{"choices": many}}, `"BASE_TYPE_MAX_LENGTH"`},
+		{"choice without a name", json.RawMessage(`{"type":8,"data":{"choices":[{"value":"x"}]}}`), `"0":{"name":{"_errors"`},
+	}
+	s := NewServer(t)
+	dg := newSession(t, s)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			i := s.Autocomplete("ask", SlashOption{Name: "area", Value: "x", Focused: true})
+			endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+			_, err := dg.RequestWithBucketID(http.MethodPost, endpoint, tc.body, endpoint)
+			if tc.wantField == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				if r := s.ResponseTo(i); r == nil || r.CallbackType != discordgo.InteractionApplicationCommandAutocompleteResult {
+					t.Errorf("response = %+v", r)
+				}
+				return
+			}
+			status, code := restError(t, err)
+			var re *discordgo.RESTError
+			errors.As(err, &re)
+			if status != 400 || code != 50035 || !bytes.Contains(re.ResponseBody, []byte(tc.wantField)) {
+				t.Errorf("HTTP %d code %d body %s, want 400/50035 naming %s", status, code, re.ResponseBody, tc.wantField)
+			}
+			if s.ResponseTo(i) != nil {
+				t.Error("a refused result acknowledged the interaction")
+			}
+		})
+	}
+}

@@ -429,6 +429,11 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 			writeError(w, e)
 			return
 		}
+	case discordgo.InteractionApplicationCommandAutocompleteResult:
+		if e := validateChoices(data); e != nil {
+			writeError(w, e)
+			return
+		}
 	}
 
 	rec.acked = true
@@ -472,6 +477,38 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 	}
 	s.notifyLocked()
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// maxChoices is how many choices an autocomplete result may offer.
+const maxChoices = 25
+
+// validateChoices checks the data of an autocomplete result (callback
+// type 8) against Discord's documentation, which lists "choices" as
+// required: an array, empty when nothing matches, of at most 25 choices.
+// (Discord's OpenAPI spec is laxer and allows null; the fake holds bots to
+// the documented shape.)
+func validateChoices(data map[string]json.RawMessage) *apiError {
+	raw, ok := data["choices"]
+	if !ok || isNull(raw) {
+		return invalidForm("data.choices", "BASE_TYPE_REQUIRED", "This field is required")
+	}
+	var choices []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &choices); err != nil {
+		return invalidForm("data.choices", "BASE_TYPE_ARRAY", "Must be an array.")
+	}
+	if len(choices) > maxChoices {
+		return invalidForm("data.choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+	}
+	for n, c := range choices {
+		var name string
+		if err := json.Unmarshal(c["name"], &name); err != nil || name == "" || len([]rune(name)) > 100 {
+			return invalidForm(fmt.Sprintf("data.choices.%d.name", n), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+		}
+		if _, ok := c["value"]; !ok {
+			return invalidForm(fmt.Sprintf("data.choices.%d.value", n), "BASE_TYPE_REQUIRED", "This field is required")
+		}
+	}
+	return nil
 }
 
 // webhookRecord finds the interaction behind an interaction webhook.
