@@ -391,7 +391,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	}
 	err := s.InteractionRespond(i.Interaction, ack)
 	if err != nil {
-		b.log.Error("acknowledge /ask", "err", err)
+		b.logDiscordError("acknowledge /ask", err)
 		return
 	}
 	r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
@@ -399,13 +399,13 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		// Errors are for the asker only: the public "thinking…" message
 		// gives way to a private one.
 		if err := s.InteractionResponseDelete(i.Interaction); err != nil {
-			b.log.Error("remove /ask acknowledgement", "err", err)
+			b.logDiscordError("remove /ask acknowledgement", err)
 		}
 		_, err = s.FollowupMessageCreate(i.Interaction, true, &discordgo.WebhookParams{
 			Content: r.content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
 		})
 		if err != nil {
-			b.log.Error("send /ask error", "err", err)
+			b.logDiscordError("send /ask error", err)
 		}
 		return
 	}
@@ -415,8 +415,19 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		Components:      &r.components,
 		AllowedMentions: noMentions(),
 	})
-	if err != nil {
-		b.log.Error("send /ask answer", "err", err)
+	if err == nil {
+		return
+	}
+	b.logDiscordError("send /ask answer", err)
+	if discordCode(err) == codeInvalidFormBody {
+		// Discord refused the answer as rendered: say so rather than
+		// leave the parent looking at "thinking…".
+		text, none, noRows := msgNotShown, []*discordgo.MessageEmbed{}, []discordgo.MessageComponent{}
+		if _, err := s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
+			Content: &text, Embeds: &none, Components: &noRows, AllowedMentions: noMentions(),
+		}); err != nil {
+			b.logDiscordError("send /ask notice", err)
+		}
 	}
 }
 
@@ -505,7 +516,7 @@ func (b *Bot) suggest(s *discordgo.Session, i *discordgo.Interaction, choices []
 	}
 	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
 	if _, err := s.RequestWithBucketID(http.MethodPost, endpoint, r, endpoint); err != nil {
-		b.log.Error("suggest choices", "err", err)
+		b.logDiscordError("suggest choices", err)
 	}
 }
 
@@ -520,7 +531,7 @@ func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content s
 		},
 	})
 	if err != nil {
-		b.log.Error("reply to interaction", "err", err)
+		b.logDiscordError("reply to interaction", err)
 	}
 }
 
@@ -557,7 +568,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	tell := func(text string) {
 		send.Content, send.Embeds, send.Components = text, nil, nil
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
-			b.log.Error("send notice to mention", "err", err)
+			b.logDiscordError("send notice to mention", err)
 		}
 	}
 	if !b.inFlight.begin() {
@@ -585,8 +596,13 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		r := b.answer(question, b.areaFor("", m.GuildID, m.ChannelID), "mention")
 		send.Content, send.Embeds, send.Components = r.content, r.embeds, r.components
 	}
-	if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
-		b.log.Error("send answer to mention", "err", err)
+	_, err := s.ChannelMessageSendComplex(m.ChannelID, send)
+	if err == nil {
+		return
+	}
+	b.logDiscordError("send answer to mention", err)
+	if discordCode(err) == codeInvalidFormBody {
+		tell(msgNotShown)
 	}
 }
 

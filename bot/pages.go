@@ -151,7 +151,7 @@ func (b *Bot) onMore(s *discordgo.Session, i *discordgo.Interaction, rest string
 		Data: &discordgo.InteractionResponseData{Content: content, Embeds: embeds, Components: rows, AllowedMentions: noMentions()},
 	})
 	if err != nil {
-		b.log.Error("show more results", "err", err)
+		b.logDiscordError("show more results", err)
 	}
 }
 

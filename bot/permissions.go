@@ -51,7 +51,7 @@ func (b *Bot) deferPrivately(s *discordgo.Session, i *discordgo.Interaction, wha
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
 	})
 	if err != nil {
-		b.log.Error("acknowledge "+what, "err", err)
+		b.logDiscordError("acknowledge "+what, err)
 		return false
 	}
 	return true
@@ -61,6 +61,6 @@ func (b *Bot) deferPrivately(s *discordgo.Session, i *discordgo.Interaction, wha
 func (b *Bot) editReply(s *discordgo.Session, i *discordgo.Interaction, what, text string) {
 	text = truncateRunes(text, maxContent)
 	if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
-		b.log.Error("edit "+what+" reply", "err", err)
+		b.logDiscordError("edit "+what+" reply", err)
 	}
 }

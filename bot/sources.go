@@ -56,7 +56,7 @@ func (b *Bot) listSources(s *discordgo.Session, i *discordgo.Interaction, area s
 		},
 	})
 	if err != nil {
-		b.log.Error("send /sources", "err", err)
+		b.logDiscordError("send /sources", err)
 	}
 }
 
@@ -89,7 +89,7 @@ func (b *Bot) turnSourcesPage(s *discordgo.Session, i *discordgo.Interaction, re
 	}
 	err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data})
 	if err != nil {
-		b.log.Error("turn /sources page", "err", err)
+		b.logDiscordError("turn /sources page", err)
 	}
 }
 
