@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -102,6 +101,12 @@ type Config struct {
 	// ShutdownTimeout bounds how long Run waits, after its context ends,
 	// for answers in flight. Default: 10 seconds.
 	ShutdownTimeout time.Duration
+	// AckTimeout is how long after an interaction arrives the bot still
+	// tries to send its first response; a rate limit that would keep it
+	// waiting longer is given up on and logged. Discord forgets an
+	// interaction not answered within 3 seconds, so it may be no more
+	// than that. Default: DefaultAckTimeout (2.5 seconds).
+	AckTimeout time.Duration
 
 	// DefaultArea is the area questions are asked in when nothing more
 	// specific is set: they are answered from its documents and national
@@ -168,6 +173,7 @@ type Bot struct {
 	answers    *answerCache
 	modRoles   map[string]bool
 	reindexing reindexGuard
+	arrivals   arrivals
 	ctx        context.Context // ends when Run is told to stop
 }
 
@@ -187,6 +193,12 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	switch {
+	case cfg.AckTimeout <= 0:
+		cfg.AckTimeout = DefaultAckTimeout
+	case cfg.AckTimeout > maxAckTimeout:
+		return nil, fmt.Errorf("bot: AckTimeout is %v, but Discord forgets an interaction not answered within %v; use %v or less", cfg.AckTimeout, maxAckTimeout, maxAckTimeout)
 	}
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = index.DefaultMaxAge
@@ -307,6 +319,8 @@ func (b *Bot) refuseWhileStopping(s *discordgo.Session, i *discordgo.Interaction
 // onInteraction answers /ask: it acknowledges at once (Discord allows three
 // seconds), searches, then edits the acknowledgement into the answer.
 func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	b.arrivals.arrive(i.ID, time.Now())
+	defer b.arrivals.done(i.ID)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -389,7 +403,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		// only the asker sees either.
 		ack.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	}
-	err := s.InteractionRespond(i.Interaction, ack)
+	err := b.respond(s, i.Interaction, ack)
 	if err != nil {
 		b.logDiscordError("acknowledge /ask", err)
 		return
@@ -507,22 +521,22 @@ type autocompleteResult struct {
 	} `json:"data"`
 }
 
-// suggest answers an autocomplete interaction with choices, [] for none.
+// suggest answers an autocomplete interaction with choices, [] for none,
+// sent through respond like every first response.
 func (b *Bot) suggest(s *discordgo.Session, i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) {
 	r := autocompleteResult{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
 	r.Data.Choices = choices
 	if r.Data.Choices == nil {
 		r.Data.Choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
-	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
-	if _, err := s.RequestWithBucketID(http.MethodPost, endpoint, r, endpoint); err != nil {
+	if err := b.respond(s, i, r); err != nil {
 		b.logDiscordError("suggest choices", err)
 	}
 }
 
 // replyNow answers an interaction immediately, visible only to the asker.
 func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content string) {
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
 			Content:         content,

@@ -104,9 +104,18 @@ func walkFormErrors(path string, raw json.RawMessage, out *[]string) {
 // for the bot, and for an invalid form body the fields it names. The
 // request itself, which may hold a parent's question, is never logged.
 func (b *Bot) logDiscordError(what string, err error, args ...any) {
+	var late *lateAckError
 	var rl *discordgo.RateLimitError
 	var re *discordgo.RESTError
 	switch {
+	case errors.As(err, &late):
+		// Said plainly: this is why someone saw "The application did
+		// not respond".
+		args = append(args, "gave_up", late.Error(),
+			"meaning", "Discord forgets an interaction not answered within 3 seconds, so the bot did not wait; the user saw \"The application did not respond\" and can try again")
+		if late.wait > 0 {
+			args = append(args, "retry_after", late.wait)
+		}
 	case errors.As(err, &rl):
 		args = append(args, "status", 429, "retry_after", rl.RetryAfter)
 	case errors.As(err, &re):

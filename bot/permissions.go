@@ -46,7 +46,7 @@ func (b *Bot) moderatorOnly(s *discordgo.Session, i *discordgo.Interaction, acti
 // deferPrivately acknowledges a moderator's command with a reply only they
 // see, to be filled in with editReply; it reports whether that worked.
 func (b *Bot) deferPrivately(s *discordgo.Session, i *discordgo.Interaction, what string) bool {
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
 	})
