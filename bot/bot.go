@@ -406,6 +406,12 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 	err := b.respond(s, i.Interaction, ack)
 	if err != nil {
 		b.logDiscordError("acknowledge /ask", err)
+		if cannotPost(err) {
+			// No acknowledgement, so no follow-up either: the answer
+			// goes by direct message.
+			r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
+			b.tellPrivately(s, nil, userID(i.Interaction), i.ChannelID, r)
+		}
 		return
 	}
 	r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
@@ -420,6 +426,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		})
 		if err != nil {
 			b.logDiscordError("send /ask error", err)
+			if cannotPost(err) {
+				b.tellPrivately(s, nil, userID(i.Interaction), i.ChannelID, r)
+			}
 		}
 		return
 	}
@@ -433,6 +442,16 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		return
 	}
 	b.logDiscordError("send /ask answer", err)
+	if cannotPost(err) {
+		// The parent gets the answer privately, and the "thinking…"
+		// message nobody can fill in goes.
+		if b.tellPrivately(s, i.Interaction, userID(i.Interaction), i.ChannelID, r) {
+			if err := s.InteractionResponseDelete(i.Interaction); err != nil {
+				b.logDiscordError("remove /ask acknowledgement", err)
+			}
+		}
+		return
+	}
 	if discordCode(err) == codeInvalidFormBody {
 		// Discord refused the answer as rendered: say so rather than
 		// leave the parent looking at "thinking…".
@@ -546,6 +565,9 @@ func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content s
 	})
 	if err != nil {
 		b.logDiscordError("reply to interaction", err)
+		if cannotPost(err) {
+			b.tellPrivately(s, nil, userID(i), i.ChannelID, reply{content: content})
+		}
 	}
 }
 
@@ -583,6 +605,9 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		send.Content, send.Embeds, send.Components = text, nil, nil
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
 			b.logDiscordError("send notice to mention", err)
+			if cannotPost(err) {
+				b.tellPrivately(s, nil, m.Author.ID, m.ChannelID, reply{content: text})
+			}
 		}
 	}
 	if !b.inFlight.begin() {
@@ -615,7 +640,10 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	b.logDiscordError("send answer to mention", err)
-	if discordCode(err) == codeInvalidFormBody {
+	switch {
+	case cannotPost(err):
+		b.tellPrivately(s, nil, m.Author.ID, m.ChannelID, reply{content: send.Content, embeds: send.Embeds, components: send.Components})
+	case discordCode(err) == codeInvalidFormBody:
 		tell(msgNotShown)
 	}
 }
