@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"fmt"
+	"sync"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -57,10 +60,92 @@ func (b *Bot) deferPrivately(s *discordgo.Session, i *discordgo.Interaction, wha
 	return true
 }
 
-// editReply replaces the text of an interaction's reply.
-func (b *Bot) editReply(s *discordgo.Session, i *discordgo.Interaction, what, text string) {
+// modReply is a moderator's private reply to a command that can take
+// long (/reindex, /add-document, /remove-document), acknowledged with
+// deferPrivately. It is edited while the interaction's token lasts;
+// Discord ends that token 15 minutes after the command, after which its
+// edits fail with Unknown Webhook (10015) or Invalid Webhook Token
+// (50027). Progress is then no longer shown, and the result is posted
+// in the channel the command was used in instead, or sent to the
+// moderator by direct message if the bot cannot post there.
+type modReply struct {
+	b    *Bot
+	s    *discordgo.Session
+	i    *discordgo.Interaction
+	what string // the command, as "/reindex"
+
+	mu   sync.Mutex
+	gone bool // the token was refused: edits are pointless
+}
+
+func (b *Bot) modReply(s *discordgo.Session, i *discordgo.Interaction, what string) *modReply {
+	return &modReply{b: b, s: s, i: i, what: what}
+}
+
+// edit replaces the reply's text, and notes when the token is gone.
+func (r *modReply) edit(text string) error {
 	text = truncateRunes(text, maxContent)
-	if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
-		b.logDiscordError("edit "+what+" reply", err)
+	_, err := r.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
+	if err != nil && tokenGone(err) {
+		r.mu.Lock()
+		first := !r.gone
+		r.gone = true
+		r.mu.Unlock()
+		if first {
+			r.b.log.Info("interaction token expired: "+r.what+" goes on, and its result will be posted in the channel",
+				"code", discordCode(err), "channel", r.i.ChannelID)
+		}
+	}
+	return err
+}
+
+func (r *modReply) tokenGone() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gone
+}
+
+// progress shows how the work is going, while the reply can be edited.
+func (r *modReply) progress(text string) {
+	if r.tokenGone() {
+		return
+	}
+	if err := r.edit(text); err != nil && !tokenGone(err) {
+		r.b.logDiscordError("edit "+r.what+" reply", err)
+	}
+}
+
+// result shows how the work ended: in the reply if it can still be
+// edited, else in the channel, else by direct message.
+func (r *modReply) result(text string) {
+	var err error
+	if !r.tokenGone() {
+		if err = r.edit(text); err == nil {
+			return
+		}
+		if !tokenGone(err) {
+			r.b.logDiscordError("edit "+r.what+" reply", err)
+		}
+	}
+	why := "I couldn't update my private reply"
+	if r.tokenGone() {
+		why = "it took longer than the 15 minutes Discord lets me update my private reply"
+	}
+	mod := userID(r.i)
+	intro := fmt.Sprintf("%s finished, but %s, so here is how it ended:\n", r.what, why)
+	msg := &discordgo.MessageSend{
+		Content: truncateRunes("<@"+mod+">, your "+intro+text, maxContent),
+		// Only the moderator who asked is pinged.
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: []string{mod}},
+	}
+	_, err = r.s.ChannelMessageSendComplex(r.i.ChannelID, msg)
+	if err == nil {
+		return
+	}
+	r.b.logDiscordError("post "+r.what+" result in the channel", err)
+	dm := &discordgo.MessageSend{Content: truncateRunes("Your "+intro+text, maxContent)}
+	if !r.b.directMessage(r.s, mod, dm) {
+		r.b.log.Error("the result of "+r.what+" could not be given to the moderator: not in the reply, the channel or a direct message",
+			"channel", r.i.ChannelID)
 	}
 }
