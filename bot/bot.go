@@ -351,7 +351,11 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.replyNow(s, i.Interaction, helpText(b.searcher.Areas()))
 		return
 	case cmdAbout:
-		b.replyNow(s, i.Interaction, aboutText(b.cfg.Version, b.searcher.Info()))
+		text := aboutText(b.cfg.Version, b.searcher.Info())
+		if b.canModerate(i.Interaction) {
+			text += "\n\n" + channelReport(s, i.GuildID)
+		}
+		b.replyNow(s, i.Interaction, truncateRunes(text, maxContent))
 		return
 	case cmdReindex:
 		b.onReindex(s, i.Interaction)

@@ -120,3 +120,47 @@ func TestSlashAnswerRefusedForPermissionsIsSentPrivately(t *testing.T) {
 		})
 	}
 }
+
+// TestAboutShowsModeratorsWhereTheBotCannotAnswer denies the bot
+// permissions in some channels: a moderator's /about names each channel
+// and what the bot lacks there, and says how to fix it; a parent's
+// /about does not list channels.
+func TestAboutShowsModeratorsWhereTheBotCannotAnswer(t *testing.T) {
+	srv, _ := startBot(t)
+	about := func(perms int64) string {
+		i := srv.SlashCommand("about")
+		i.Member.Permissions = perms
+		m := respond(t, srv, i, 0).Message
+		if m.Flags&discordgo.MessageFlagsEphemeral == 0 {
+			t.Errorf("/about is public")
+		}
+		return m.Content
+	}
+	if got := about(discordgo.PermissionManageGuild); !strings.Contains(got, "I can answer in every text channel I can see.") {
+		t.Errorf("all channels fine, but /about says:\n%s", got)
+	}
+
+	announcements := srv.AddChannel("announcements", discordgo.PermissionSendMessages|discordgo.PermissionEmbedLinks)
+	noHistory := srv.AddChannel("chat", discordgo.PermissionReadMessageHistory)
+	private := srv.AddChannel("moderators", discordgo.PermissionViewChannel)
+	// Discord sends CHANNEL_CREATE before the interaction, and the bot
+	// handles gateway events in order.
+	got := about(discordgo.PermissionManageGuild)
+	for _, want := range []string{
+		"**Channels where I can't answer** (moderators only)",
+		"• <#" + announcements + ">: no Send Messages, Embed Links\n",
+		"• <#" + noHistory + ">: no Read Message History\n",
+		"Edit Channel → Permissions",
+		"I can't see <#" + private + ">, which is fine if that is on purpose.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("moderator's /about lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<#"+discordtest.ChannelID+">") {
+		t.Errorf("/about lists a channel the bot can answer in:\n%s", got)
+	}
+	if got := about(discordgo.PermissionSendMessages); strings.Contains(got, "Channels") || strings.Contains(got, announcements) {
+		t.Errorf("a parent's /about lists channels:\n%s", got)
+	}
+}
