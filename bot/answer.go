@@ -31,6 +31,7 @@ const (
 	msgRestarting = "Sorry, I'm restarting, so I couldn't answer that. Please ask again in a minute."
 	msgTimeout    = "Sorry, that search took too long. Please try again, perhaps with fewer words."
 	msgExpired    = "Sorry, that answer has expired, so its buttons no longer work. Please ask again with `/ask`."
+	msgNotShown   = "Sorry, I found an answer but Discord wouldn't let me show it. Please try again in a minute; if it keeps happening, please tell a moderator."
 	msgMentionQ   = "Hello! Mention me with a question, for example: *@sendbot how do I ask for an EHC needs assessment?* You can also use the `/ask` command."
 )
 

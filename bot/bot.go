@@ -101,6 +101,12 @@ type Config struct {
 	// ShutdownTimeout bounds how long Run waits, after its context ends,
 	// for answers in flight. Default: 10 seconds.
 	ShutdownTimeout time.Duration
+	// AckTimeout is how long after an interaction arrives the bot still
+	// tries to send its first response; a rate limit that would keep it
+	// waiting longer is given up on and logged. Discord forgets an
+	// interaction not answered within 3 seconds, so it may be no more
+	// than that. Default: DefaultAckTimeout (2.5 seconds).
+	AckTimeout time.Duration
 
 	// DefaultArea is the area questions are asked in when nothing more
 	// specific is set: they are answered from its documents and national
@@ -167,6 +173,7 @@ type Bot struct {
 	answers    *answerCache
 	modRoles   map[string]bool
 	reindexing reindexGuard
+	arrivals   arrivals
 	ctx        context.Context // ends when Run is told to stop
 }
 
@@ -186,6 +193,12 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	switch {
+	case cfg.AckTimeout <= 0:
+		cfg.AckTimeout = DefaultAckTimeout
+	case cfg.AckTimeout > maxAckTimeout:
+		return nil, fmt.Errorf("bot: AckTimeout is %v, but Discord forgets an interaction not answered within %v; use %v or less", cfg.AckTimeout, maxAckTimeout, maxAckTimeout)
 	}
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = index.DefaultMaxAge
@@ -297,7 +310,8 @@ const restartNoticeTimeout = 3 * time.Second
 // try again in a minute, so that nothing they sent goes unanswered.
 func (b *Bot) refuseWhileStopping(s *discordgo.Session, i *discordgo.Interaction) {
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		return // suggestions: Discord shows none
+		b.suggest(s, i, nil) // suggestions: none while restarting
+		return
 	}
 	b.replyNow(s, i, msgRestarting)
 }
@@ -305,6 +319,8 @@ func (b *Bot) refuseWhileStopping(s *discordgo.Session, i *discordgo.Interaction
 // onInteraction answers /ask: it acknowledges at once (Discord allows three
 // seconds), searches, then edits the acknowledgement into the answer.
 func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	b.arrivals.arrive(i.ID, time.Now())
+	defer b.arrivals.done(i.ID)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -335,7 +351,11 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		b.replyNow(s, i.Interaction, helpText(b.searcher.Areas()))
 		return
 	case cmdAbout:
-		b.replyNow(s, i.Interaction, aboutText(b.cfg.Version, b.searcher.Info()))
+		text := aboutText(b.cfg.Version, b.searcher.Info())
+		if b.canModerate(i.Interaction) {
+			text += "\n\n" + channelReport(s, i.GuildID)
+		}
+		b.replyNow(s, i.Interaction, truncateRunes(text, maxContent))
 		return
 	case cmdReindex:
 		b.onReindex(s, i.Interaction)
@@ -387,9 +407,15 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		// only the asker sees either.
 		ack.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	}
-	err := s.InteractionRespond(i.Interaction, ack)
+	err := b.respond(s, i.Interaction, ack)
 	if err != nil {
-		b.log.Error("acknowledge /ask", "err", err)
+		b.logDiscordError("acknowledge /ask", err)
+		if cannotPost(err) {
+			// No acknowledgement, so no follow-up either: the answer
+			// goes by direct message.
+			r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
+			b.tellPrivately(s, nil, userID(i.Interaction), i.ChannelID, r)
+		}
 		return
 	}
 	r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
@@ -397,13 +423,16 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		// Errors are for the asker only: the public "thinking…" message
 		// gives way to a private one.
 		if err := s.InteractionResponseDelete(i.Interaction); err != nil {
-			b.log.Error("remove /ask acknowledgement", "err", err)
+			b.logDiscordError("remove /ask acknowledgement", err)
 		}
 		_, err = s.FollowupMessageCreate(i.Interaction, true, &discordgo.WebhookParams{
 			Content: r.content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
 		})
 		if err != nil {
-			b.log.Error("send /ask error", "err", err)
+			b.logDiscordError("send /ask error", err)
+			if cannotPost(err) {
+				b.tellPrivately(s, nil, userID(i.Interaction), i.ChannelID, r)
+			}
 		}
 		return
 	}
@@ -413,8 +442,29 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		Components:      &r.components,
 		AllowedMentions: noMentions(),
 	})
-	if err != nil {
-		b.log.Error("send /ask answer", "err", err)
+	if err == nil {
+		return
+	}
+	b.logDiscordError("send /ask answer", err)
+	if cannotPost(err) {
+		// The parent gets the answer privately, and the "thinking…"
+		// message nobody can fill in goes.
+		if b.tellPrivately(s, i.Interaction, userID(i.Interaction), i.ChannelID, r) {
+			if err := s.InteractionResponseDelete(i.Interaction); err != nil {
+				b.logDiscordError("remove /ask acknowledgement", err)
+			}
+		}
+		return
+	}
+	if discordCode(err) == codeInvalidFormBody {
+		// Discord refused the answer as rendered: say so rather than
+		// leave the parent looking at "thinking…".
+		text, none, noRows := msgNotShown, []*discordgo.MessageEmbed{}, []discordgo.MessageComponent{}
+		if _, err := s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
+			Content: &text, Embeds: &none, Components: &noRows, AllowedMentions: noMentions(),
+		}); err != nil {
+			b.logDiscordError("send /ask notice", err)
+		}
 	}
 }
 
@@ -471,7 +521,7 @@ func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
 // suggestAreas answers the autocomplete of the area option, of /ask and
 // /sources alike, with the areas matching what has been typed.
 func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
-	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	var choices []*discordgo.ApplicationCommandOptionChoice
 	for _, o := range i.ApplicationCommandData().Options {
 		switch {
 		case o.Focused && o.Name == optArea:
@@ -480,18 +530,36 @@ func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
 			choices = b.uploadedChoices(o.StringValue())
 		}
 	}
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: choices},
-	})
-	if err != nil {
-		b.log.Error("suggest areas", "err", err)
+	b.suggest(s, i, choices)
+}
+
+// autocompleteResult is the body of an autocomplete answer (callback type
+// 8) as Discord documents it: "choices" is required, so it is sent even
+// when empty. discordgo's InteractionResponseData drops an empty list
+// (omitempty), which is why the bot sends this one itself.
+type autocompleteResult struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data struct {
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	} `json:"data"`
+}
+
+// suggest answers an autocomplete interaction with choices, [] for none,
+// sent through respond like every first response.
+func (b *Bot) suggest(s *discordgo.Session, i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) {
+	r := autocompleteResult{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
+	r.Data.Choices = choices
+	if r.Data.Choices == nil {
+		r.Data.Choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	if err := b.respond(s, i, r); err != nil {
+		b.logDiscordError("suggest choices", err)
 	}
 }
 
 // replyNow answers an interaction immediately, visible only to the asker.
 func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content string) {
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
 			Content:         content,
@@ -500,7 +568,10 @@ func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content s
 		},
 	})
 	if err != nil {
-		b.log.Error("reply to interaction", "err", err)
+		b.logDiscordError("reply to interaction", err)
+		if cannotPost(err) {
+			b.tellPrivately(s, nil, userID(i), i.ChannelID, reply{content: content})
+		}
 	}
 }
 
@@ -537,7 +608,10 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	tell := func(text string) {
 		send.Content, send.Embeds, send.Components = text, nil, nil
 		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
-			b.log.Error("send notice to mention", "err", err)
+			b.logDiscordError("send notice to mention", err)
+			if cannotPost(err) {
+				b.tellPrivately(s, nil, m.Author.ID, m.ChannelID, reply{content: text})
+			}
 		}
 	}
 	if !b.inFlight.begin() {
@@ -565,8 +639,16 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		r := b.answer(question, b.areaFor("", m.GuildID, m.ChannelID), "mention")
 		send.Content, send.Embeds, send.Components = r.content, r.embeds, r.components
 	}
-	if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
-		b.log.Error("send answer to mention", "err", err)
+	_, err := s.ChannelMessageSendComplex(m.ChannelID, send)
+	if err == nil {
+		return
+	}
+	b.logDiscordError("send answer to mention", err)
+	switch {
+	case cannotPost(err):
+		b.tellPrivately(s, nil, m.Author.ID, m.ChannelID, reply{content: send.Content, embeds: send.Embeds, components: send.Components})
+	case discordCode(err) == codeInvalidFormBody:
+		tell(msgNotShown)
 	}
 }
 

@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -116,6 +117,54 @@ func TestAreaOptionIsAutocompleted(t *testing.T) {
 		if strings.Join(got, ",") != tt.want {
 			t.Errorf("typed %q: choices %v, want %s", tt.typed, got, tt.want)
 		}
+		wantChoicesSent(t, resp.Raw[0], len(got))
+	}
+}
+
+// wantChoicesSent checks an autocomplete callback body as Discord documents
+// it: data.choices is required, an array even when nothing matches (a
+// missing list leaves the parent's menu showing "loading options failed").
+func wantChoicesSent(t *testing.T, raw json.RawMessage, n int) {
+	t.Helper()
+	var body struct {
+		Type int                        `json:"type"`
+		Data map[string]json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatalf("callback body %s: %v", raw, err)
+	}
+	choices, ok := body.Data["choices"]
+	var list []json.RawMessage
+	if !ok || json.Unmarshal(choices, &list) != nil || list == nil || len(list) != n {
+		t.Errorf("callback body %s: want data.choices, an array of %d", raw, n)
+	}
+	if n == 0 && !bytes.Contains(raw, []byte(`"choices":[]`)) {
+		t.Errorf("callback body %s lacks \"choices\":[]", raw)
+	}
+}
+
+func TestNothingToSuggestSendsAnEmptyList(t *testing.T) {
+	tests := []struct {
+		name    string
+		command string
+		option  discordtest.SlashOption
+	}{
+		{"no area matches", "ask", discordtest.SlashOption{Name: "area", Value: "narnia", Focused: true}},
+		{"no area matches in /sources", "sources", discordtest.SlashOption{Name: "area", Value: "zz", Focused: true}},
+		// A parent typing in a moderator's option: nothing is offered.
+		{"document, not a moderator", "remove-document", discordtest.SlashOption{Name: "document", Value: "", Focused: true}},
+	}
+	srv, _ := startBotWith(t, func(c *Config) {
+		c.Uploads = &fakeUploads{docs: []UploadedDoc{{ID: "u1", Title: "Respite leaflet", Area: "Testshire", Added: testNow}}}
+	})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := respond(t, srv, srv.Autocomplete(tt.command, tt.option), 0)
+			if resp.CallbackType != discordgo.InteractionApplicationCommandAutocompleteResult || len(resp.Choices) != 0 {
+				t.Fatalf("callback %v with choices %+v", resp.CallbackType, resp.Choices)
+			}
+			wantChoicesSent(t, resp.Raw[0], 0)
+		})
 	}
 }
 

@@ -15,7 +15,19 @@
 //	if err != nil { ... }             // a bad token or an area with no documents is explained
 //	err = b.Run(ctx)                  // until ctx ends
 //
+// When Discord refuses something, the person is still told. A reply the
+// bot may not post in a channel (403, 50013 or 50001) reaches the parent
+// privately, as a follow-up only they see or by direct message, with a
+// note to ask a moderator; /about shows moderators which channels lack
+// which permissions. A /reindex, /add-document or /remove-document that
+// outlives its interaction token (15 minutes) posts its result in the
+// channel it was asked in, or by DM. First responses keep to Discord's
+// 3 seconds (Config.AckTimeout): a rate limit that would pass them is
+// given up on and logged, not waited out. Refusals are logged with
+// Discord's code and, for 50035, the fields it names.
+//
 // The bot never reaches into bleve: it needs only the small Searcher
 // interface, which *index.Index satisfies. Every message it sends has an
-// empty allowed_mentions, so nothing it quotes or repeats can ping anyone.
+// allowed_mentions that pings nobody (except the moderator a late result
+// is for), so nothing it quotes or repeats can ping anyone.
 package bot

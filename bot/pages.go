@@ -146,12 +146,12 @@ func (b *Bot) onMore(s *discordgo.Session, i *discordgo.Interaction, rest string
 		return
 	}
 	content, embeds, rows := a.render(p, b.searcher.Areas())
-	err = s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err = b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseUpdateMessage,
 		Data: &discordgo.InteractionResponseData{Content: content, Embeds: embeds, Components: rows, AllowedMentions: noMentions()},
 	})
 	if err != nil {
-		b.log.Error("show more results", "err", err)
+		b.logDiscordError("show more results", err)
 	}
 }
 

@@ -1,6 +1,10 @@
 package bot
 
 import (
+	"fmt"
+	"strings"
+	"sync"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -46,21 +50,184 @@ func (b *Bot) moderatorOnly(s *discordgo.Session, i *discordgo.Interaction, acti
 // deferPrivately acknowledges a moderator's command with a reply only they
 // see, to be filled in with editReply; it reports whether that worked.
 func (b *Bot) deferPrivately(s *discordgo.Session, i *discordgo.Interaction, what string) bool {
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
 	})
 	if err != nil {
-		b.log.Error("acknowledge "+what, "err", err)
+		b.logDiscordError("acknowledge "+what, err)
 		return false
 	}
 	return true
 }
 
-// editReply replaces the text of an interaction's reply.
-func (b *Bot) editReply(s *discordgo.Session, i *discordgo.Interaction, what, text string) {
+// modReply is a moderator's private reply to a command that can take
+// long (/reindex, /add-document, /remove-document), acknowledged with
+// deferPrivately. It is edited while the interaction's token lasts;
+// Discord ends that token 15 minutes after the command, after which its
+// edits fail with Unknown Webhook (10015) or Invalid Webhook Token
+// (50027). Progress is then no longer shown, and the result is posted
+// in the channel the command was used in instead, or sent to the
+// moderator by direct message if the bot cannot post there.
+type modReply struct {
+	b    *Bot
+	s    *discordgo.Session
+	i    *discordgo.Interaction
+	what string // the command, as "/reindex"
+
+	mu   sync.Mutex
+	gone bool // the token was refused: edits are pointless
+}
+
+func (b *Bot) modReply(s *discordgo.Session, i *discordgo.Interaction, what string) *modReply {
+	return &modReply{b: b, s: s, i: i, what: what}
+}
+
+// edit replaces the reply's text, and notes when the token is gone.
+func (r *modReply) edit(text string) error {
 	text = truncateRunes(text, maxContent)
-	if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err != nil {
-		b.log.Error("edit "+what+" reply", "err", err)
+	_, err := r.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
+	if err != nil && tokenGone(err) {
+		r.mu.Lock()
+		first := !r.gone
+		r.gone = true
+		r.mu.Unlock()
+		if first {
+			r.b.log.Info("interaction token expired: "+r.what+" goes on, and its result will be posted in the channel",
+				"code", discordCode(err), "channel", r.i.ChannelID)
+		}
 	}
+	return err
+}
+
+func (r *modReply) tokenGone() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gone
+}
+
+// progress shows how the work is going, while the reply can be edited.
+func (r *modReply) progress(text string) {
+	if r.tokenGone() {
+		return
+	}
+	if err := r.edit(text); err != nil && !tokenGone(err) {
+		r.b.logDiscordError("edit "+r.what+" reply", err)
+	}
+}
+
+// result shows how the work ended: in the reply if it can still be
+// edited, else in the channel, else by direct message.
+func (r *modReply) result(text string) {
+	var err error
+	if !r.tokenGone() {
+		if err = r.edit(text); err == nil {
+			return
+		}
+		if !tokenGone(err) {
+			r.b.logDiscordError("edit "+r.what+" reply", err)
+		}
+	}
+	why := "I couldn't update my private reply"
+	if r.tokenGone() {
+		why = "it took longer than the 15 minutes Discord lets me update my private reply"
+	}
+	mod := userID(r.i)
+	intro := fmt.Sprintf("%s finished, but %s, so here is how it ended:\n", r.what, why)
+	msg := &discordgo.MessageSend{
+		Content: truncateRunes("<@"+mod+">, your "+intro+text, maxContent),
+		// Only the moderator who asked is pinged.
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: []string{mod}},
+	}
+	_, err = r.s.ChannelMessageSendComplex(r.i.ChannelID, msg)
+	if err == nil {
+		return
+	}
+	r.b.logDiscordError("post "+r.what+" result in the channel", err)
+	dm := &discordgo.MessageSend{Content: truncateRunes("Your "+intro+text, maxContent)}
+	if !r.b.directMessage(r.s, mod, dm) {
+		r.b.log.Error("the result of "+r.what+" could not be given to the moderator: not in the reply, the channel or a direct message",
+			"channel", r.i.ChannelID)
+	}
+}
+
+// answerPermissions are what the bot needs in a channel to answer there,
+// named as Discord's settings name them. Replies to a mention need Read
+// Message History; answers are embeds, which need Embed Links.
+var answerPermissions = []struct {
+	bit  int64
+	name string
+}{
+	{discordgo.PermissionViewChannel, "View Channel"},
+	{discordgo.PermissionSendMessages, "Send Messages"},
+	{discordgo.PermissionEmbedLinks, "Embed Links"},
+	{discordgo.PermissionReadMessageHistory, "Read Message History"},
+}
+
+// maxChannelsListed bounds the channels /about lists for moderators.
+const maxChannelsListed = 15
+
+// channelReport tells a moderator, in /about, which of the server's text
+// channels the bot cannot answer in and what it lacks there, as
+// discordgo's state (kept from the gateway) knows them. Channels hidden
+// from the bot are listed apart: that is often on purpose.
+func channelReport(s *discordgo.Session, guildID string) string {
+	if s.State == nil || guildID == "" {
+		return ""
+	}
+	me := selfID(s)
+	var channels []string
+	if g, err := s.State.Guild(guildID); err == nil {
+		s.State.RLock() // a GUILD_CREATE or CHANNEL_CREATE may be changing the list
+		for _, c := range g.Channels {
+			if c.Type == discordgo.ChannelTypeGuildText || c.Type == discordgo.ChannelTypeGuildNews {
+				channels = append(channels, c.ID)
+			}
+		}
+		s.State.RUnlock()
+	}
+	if len(channels) == 0 || me == "" {
+		return "**Channels** (moderators only): I can't tell just now which channels I can answer in; try again in a minute."
+	}
+	var lacking, hidden []string
+	for _, id := range channels {
+		perms, err := s.State.UserChannelPermissions(me, id)
+		if err != nil {
+			continue
+		}
+		if perms&discordgo.PermissionViewChannel == 0 {
+			hidden = append(hidden, "<#"+id+">")
+			continue
+		}
+		var missing []string
+		for _, p := range answerPermissions {
+			if perms&p.bit == 0 {
+				missing = append(missing, p.name)
+			}
+		}
+		if len(missing) > 0 {
+			lacking = append(lacking, fmt.Sprintf("• <#%s>: no %s", id, strings.Join(missing, ", ")))
+		}
+	}
+	var b strings.Builder
+	if len(lacking) == 0 {
+		b.WriteString("**Channels** (moderators only): I can answer in every text channel I can see.")
+	} else {
+		b.WriteString("**Channels where I can't answer** (moderators only): parents who ask me there get my answer privately instead.\n")
+		for n, l := range lacking {
+			if n == maxChannelsListed {
+				fmt.Fprintf(&b, "…and %d more\n", len(lacking)-n)
+				break
+			}
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("To fix it, give me those permissions in each channel's settings (Edit Channel → Permissions).")
+	}
+	if len(hidden) > 0 {
+		if len(hidden) > maxChannelsListed {
+			hidden = append(hidden[:maxChannelsListed], fmt.Sprintf("and %d more", len(hidden)-maxChannelsListed))
+		}
+		b.WriteString("\nI can't see " + strings.Join(hidden, ", ") + ", which is fine if that is on purpose.")
+	}
+	return b.String()
 }

@@ -97,13 +97,13 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 		b.reindexing.done()
 		return
 	}
-	edit := func(text string) { b.editReply(s, i, "/reindex", text) }
-	edit("Reindexing… I keep answering with the current documents until the new index is ready.")
+	reply := b.modReply(s, i, "/reindex")
+	reply.progress("Reindexing… I keep answering with the current documents until the new index is ready.")
 	var last string
 	rep, err := b.cfg.Reindexer.Reindex(b.ctx, func(p ReindexProgress) {
 		if line := progressLine(p); line != last {
 			last = line
-			edit(line)
+			reply.progress(line)
 		}
 	})
 	// Finished: another reindex may start while this one's result is posted.
@@ -111,11 +111,11 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	if err != nil {
 		b.log.Error("reindex failed", "err", err)
 		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "failed: " + err.Error()})
-		edit("The reindex failed, so I'm still answering with the previous documents.\nWhy: " + escapeMarkdown(err.Error()))
+		reply.result("The reindex failed, so I'm still answering with the previous documents.\nWhy: " + escapeMarkdown(err.Error()))
 		return
 	}
 	b.audit(AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("ok: %d documents, %d passages, %d problems", rep.Documents, rep.Passages, len(rep.Problems))})
-	edit(reindexSummary(rep))
+	reply.result(reindexSummary(rep))
 }
 
 // progressLine is the reply while a reindex runs.

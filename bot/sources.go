@@ -46,7 +46,7 @@ func (b *Bot) listSources(s *discordgo.Session, i *discordgo.Interaction, area s
 		return
 	}
 	embed, buttons := sourcesPage(docs, shownArea(area, b.searcher.Areas()), 1)
-	err = s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err = b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
 			Embeds:          []*discordgo.MessageEmbed{embed},
@@ -56,7 +56,7 @@ func (b *Bot) listSources(s *discordgo.Session, i *discordgo.Interaction, area s
 		},
 	})
 	if err != nil {
-		b.log.Error("send /sources", "err", err)
+		b.logDiscordError("send /sources", err)
 	}
 }
 
@@ -87,9 +87,9 @@ func (b *Bot) turnSourcesPage(s *discordgo.Session, i *discordgo.Interaction, re
 		data.Embeds = []*discordgo.MessageEmbed{embed}
 		data.Components = buttons
 	}
-	err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data})
+	err = b.respond(s, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data})
 	if err != nil {
-		b.log.Error("turn /sources page", "err", err)
+		b.logDiscordError("turn /sources page", err)
 	}
 }
 

@@ -167,7 +167,7 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.deferPrivately(s, i, "/add-document") {
 		return
 	}
-	reply := func(text string) { b.editReply(s, i, "/add-document", text) }
+	reply := b.modReply(s, i, "/add-document").result
 	var err error
 	if u.Data, err = b.download(b.ctx, att.URL, max); err != nil {
 		b.audit(AuditEntry{Who: who, Action: "add-document", Detail: att.Filename, Result: "refused: " + err.Error()})
@@ -232,7 +232,7 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 		b.audit(AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok"})
 		text = fmt.Sprintf("Removed **%s** (%s). I no longer quote it.", escapeMarkdown(truncateRunes(res.Title, 200)), escapeMarkdown(res.Area))
 	}
-	b.editReply(s, i, "/remove-document", text)
+	b.modReply(s, i, "/remove-document").result(text)
 }
 
 // uploadedChoices offers the uploaded documents matching what is typed.

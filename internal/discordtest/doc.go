@@ -14,8 +14,11 @@
 // human member (UserID). Tests drive the bot by dispatching gateway events
 // (SendInteraction, SendMessage, Dispatch) and observe it through what it
 // sent over REST (WaitResponse, WaitChannelMessage, WaitFollowup,
-// Commands, Requests). Failures can be injected with FailNext,
-// DropConnections, SendReconnect and SendInvalidSession.
+// WaitDirectMessage, Commands, Requests). Failures can be injected with
+// FailNext and FailNextWith (Discord's errors by code: MissingPermissions,
+// UnknownWebhook, InvalidWebhookToken, RateLimited, InvalidFormBody...),
+// ExpireInteractionToken, AddChannel (a channel whose permissions deny
+// the bot), DropConnections, SendReconnect and SendInvalidSession.
 //
 // Usage:
 //

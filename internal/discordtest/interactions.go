@@ -185,6 +185,7 @@ type interactionRecord struct {
 	orig      json.RawMessage // the message a component interaction is on
 	sentAt    time.Time
 	acked     bool
+	expired   bool     // its token ended: see ExpireInteractionToken
 	resp      Response // Message unused; see msg
 	msg       *msgState
 	followups []*followup
@@ -229,6 +230,9 @@ func (s *Server) SendInteraction(i *discordgo.Interaction) {
 	s.mu.Lock()
 	if rec.sentAt.IsZero() {
 		rec.sentAt = time.Now()
+	}
+	if i.ChannelID != "" {
+		rec.channelID = i.ChannelID // a test may have moved it to another channel
 	}
 	s.mu.Unlock()
 	s.Dispatch("INTERACTION_CREATE", i)
@@ -396,7 +400,7 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.interactions[id]
-	if rec == nil || rec.token != token {
+	if rec == nil || rec.token != token || rec.expired {
 		writeError(w, errUnknownInteract)
 		return
 	}
@@ -422,6 +426,11 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 	case discordgo.InteractionResponseUpdateMessage, discordgo.InteractionResponseDeferredChannelMessageWithSource:
 		if e := validateMessage(data, len(files), false); e != nil {
 			e.errors = map[string]any{"data": e.errors}
+			writeError(w, e)
+			return
+		}
+	case discordgo.InteractionApplicationCommandAutocompleteResult:
+		if e := validateChoices(data); e != nil {
 			writeError(w, e)
 			return
 		}
@@ -470,6 +479,38 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// maxChoices is how many choices an autocomplete result may offer.
+const maxChoices = 25
+
+// validateChoices checks the data of an autocomplete result (callback
+// type 8) against Discord's documentation, which lists "choices" as
+// required: an array, empty when nothing matches, of at most 25 choices.
+// (Discord's OpenAPI spec is laxer and allows null; the fake holds bots to
+// the documented shape.)
+func validateChoices(data map[string]json.RawMessage) *apiError {
+	raw, ok := data["choices"]
+	if !ok || isNull(raw) {
+		return invalidForm("data.choices", "BASE_TYPE_REQUIRED", "This field is required")
+	}
+	var choices []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &choices); err != nil {
+		return invalidForm("data.choices", "BASE_TYPE_ARRAY", "Must be an array.")
+	}
+	if len(choices) > maxChoices {
+		return invalidForm("data.choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+	}
+	for n, c := range choices {
+		var name string
+		if err := json.Unmarshal(c["name"], &name); err != nil || name == "" || len([]rune(name)) > 100 {
+			return invalidForm(fmt.Sprintf("data.choices.%d.name", n), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+		}
+		if _, ok := c["value"]; !ok {
+			return invalidForm(fmt.Sprintf("data.choices.%d.value", n), "BASE_TYPE_REQUIRED", "This field is required")
+		}
+	}
+	return nil
+}
+
 // webhookRecord finds the interaction behind an interaction webhook.
 // s.mu must be held.
 func (s *Server) webhookRecordLocked(app, token string) *interactionRecord {
@@ -498,6 +539,10 @@ func (s *Server) webhookExecute(w http.ResponseWriter, req *Request, app, token 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.webhookRecordLocked(app, token)
+	if rec != nil && rec.expired {
+		writeError(w, errInvalidWHToken)
+		return
+	}
 	if rec == nil || !rec.acked {
 		writeError(w, errUnknownWebhook)
 		return
@@ -535,6 +580,10 @@ func (s *Server) webhookMessage(w http.ResponseWriter, req *Request, app, token,
 	rec := s.webhookRecordLocked(app, token)
 	if rec == nil {
 		writeError(w, errUnknownWebhook)
+		return
+	}
+	if rec.expired {
+		writeError(w, errInvalidWHToken)
 		return
 	}
 	var st *msgState

@@ -51,12 +51,76 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// failure is a pending FailNext injection.
+// failure is a pending injection.
 type failure struct {
-	method     string
-	prefix     string
-	status     int
-	retryAfter time.Duration
+	method string
+	prefix string
+	f      Failure
+}
+
+// Failure is an error response to inject with FailNextWith: an HTTP
+// status with Discord's JSON error body {"message", "code", "errors"} or,
+// for 429, its rate-limit body and headers. MissingPermissions,
+// MissingAccess, UnknownWebhook, InvalidWebhookToken, RateLimited and
+// InvalidFormBody make the ones Discord sends most.
+type Failure struct {
+	// Status is the HTTP status, e.g. 403.
+	Status int
+	// Code is Discord's JSON error code, e.g. 50013; 0 (Discord's
+	// "general error") when unset.
+	Code int
+	// Message is the error body's message. Default: "<status>: <status
+	// text>", as Discord words errors without a code.
+	Message string
+	// Errors is the nested "errors" object of a 400 Invalid Form Body
+	// (code 50035), naming the fields that are wrong; nil for none.
+	Errors any
+	// RetryAfter is a 429's retry_after (also sent as the Retry-After and
+	// X-RateLimit-Reset-After headers).
+	RetryAfter time.Duration
+	// Global marks a 429 as the global rate limit (X-RateLimit-Global),
+	// which holds back every request, not only this route's.
+	Global bool
+}
+
+// MissingPermissions is Discord's 403 Missing Permissions (code 50013):
+// the bot lacks a permission the request needs in that channel, such as
+// Send Messages or Embed Links.
+func MissingPermissions() Failure {
+	return Failure{Status: http.StatusForbidden, Code: 50013, Message: "Missing Permissions"}
+}
+
+// MissingAccess is Discord's 403 Missing Access (code 50001): the bot
+// cannot see the channel at all.
+func MissingAccess() Failure {
+	return Failure{Status: http.StatusForbidden, Code: 50001, Message: "Missing Access"}
+}
+
+// UnknownWebhook is Discord's 404 Unknown Webhook (code 10015), which an
+// interaction's follow-ups and edits get once Discord forgets its token.
+func UnknownWebhook() Failure {
+	return Failure{Status: http.StatusNotFound, Code: 10015, Message: "Unknown Webhook"}
+}
+
+// InvalidWebhookToken is Discord's 401 Invalid Webhook Token (code
+// 50027), which an interaction's follow-ups and edits get once its token
+// has expired, 15 minutes after the interaction.
+func InvalidWebhookToken() Failure {
+	return Failure{Status: http.StatusUnauthorized, Code: 50027, Message: "Invalid Webhook Token"}
+}
+
+// RateLimited is Discord's 429 for one route, to be retried after
+// retryAfter.
+func RateLimited(retryAfter time.Duration) Failure {
+	return Failure{Status: http.StatusTooManyRequests, RetryAfter: retryAfter}
+}
+
+// InvalidFormBody is Discord's 400 Invalid Form Body (code 50035) naming
+// one wrong field by its dotted path, e.g. ("data.embeds.0.description",
+// "BASE_TYPE_MAX_LENGTH", "Must be 4096 or fewer in length.").
+func InvalidFormBody(field, code, message string) Failure {
+	e := invalidForm(field, code, message)
+	return Failure{Status: e.status, Code: e.code, Message: e.message, Errors: e.errors}
 }
 
 // FailNext makes the next REST request whose method equals method ("" for
@@ -68,51 +132,68 @@ type failure struct {
 // limited.","retry_after":<seconds>,"global":false} plus Retry-After and
 // X-RateLimit-* headers derived from retryAfter; other statuses get
 // {"message":"<status>: <text>","code":0}. The failed request has no
-// effect.
+// effect. FailNextWith injects Discord's other errors.
 func (s *Server) FailNext(method, pathPrefix string, status int, retryAfter time.Duration) {
+	s.FailNextWith(method, pathPrefix, Failure{Status: status, RetryAfter: retryAfter})
+}
+
+// FailNextWith is FailNext with a whole Failure: Discord's error code and
+// message, the fields of an invalid form body, a global rate limit.
+func (s *Server) FailNextWith(method, pathPrefix string, f Failure) {
 	if rel, ok := apiPath(pathPrefix); ok {
 		pathPrefix = rel
 	}
 	pathPrefix = strings.TrimPrefix(pathPrefix, "/")
 	s.mu.Lock()
-	s.failures = append(s.failures, failure{
-		method: strings.ToUpper(method), prefix: pathPrefix, status: status, retryAfter: retryAfter,
-	})
+	s.failures = append(s.failures, failure{method: strings.ToUpper(method), prefix: pathPrefix, f: f})
 	s.mu.Unlock()
 }
 
 // takeFailure removes and returns the first injection matching the request.
-func (s *Server) takeFailure(method, path string) (failure, bool) {
+func (s *Server) takeFailure(method, path string) (Failure, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.failures {
 		if (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
 			s.failures = slices.Delete(s.failures, i, i+1)
-			return f, true
+			return f.f, true
 		}
 	}
-	return failure{}, false
+	return Failure{}, false
 }
 
-func (f failure) write(w http.ResponseWriter) {
-	if f.status != http.StatusTooManyRequests {
-		writeError(w, &apiError{status: f.status, message: fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status))})
+func (f Failure) write(w http.ResponseWriter) {
+	if f.Status != http.StatusTooManyRequests {
+		msg := f.Message
+		if msg == "" {
+			msg = fmt.Sprintf("%d: %s", f.Status, http.StatusText(f.Status))
+		}
+		writeError(w, &apiError{status: f.Status, code: f.Code, message: msg, errors: f.Errors})
 		return
 	}
-	secs := f.retryAfter.Seconds()
+	secs := f.RetryAfter.Seconds()
 	h := w.Header()
 	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(secs))))
 	h.Set("X-RateLimit-Limit", "5")
 	h.Set("X-RateLimit-Remaining", "0")
-	h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(f.retryAfter).UnixMilli())/1000, 'f', 3, 64))
+	h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(f.RetryAfter).UnixMilli())/1000, 'f', 3, 64))
 	h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', 3, 64))
 	h.Set("X-RateLimit-Bucket", "fakebucket0000000000000000000000")
-	h.Set("X-RateLimit-Scope", "user")
-	writeJSON(w, http.StatusTooManyRequests, map[string]any{
-		"message":     "You are being rate limited.",
-		"retry_after": secs,
-		"global":      false,
-	})
+	scope := "user"
+	if f.Global {
+		h.Set("X-RateLimit-Global", "true")
+		scope = "global"
+	}
+	h.Set("X-RateLimit-Scope", scope)
+	msg := f.Message
+	if msg == "" {
+		msg = "You are being rate limited."
+	}
+	body := map[string]any{"message": msg, "retry_after": secs, "global": f.Global}
+	if f.Code != 0 {
+		body["code"] = f.Code
+	}
+	writeJSON(w, http.StatusTooManyRequests, body)
 }
 
 // apiError is a Discord JSON error response.
@@ -145,6 +226,8 @@ var (
 	errUnknownCommand   = &apiError{status: 404, code: 10063, message: "Unknown application command"}
 	errUnknownInteract  = &apiError{status: 404, code: 10062, message: "Unknown interaction"}
 	errAlreadyAcked     = &apiError{status: 400, code: 40060, message: "Interaction has already been acknowledged."}
+	errMissingPerms     = &apiError{status: 403, code: 50013, message: "Missing Permissions"}
+	errInvalidWHToken   = &apiError{status: 401, code: 50027, message: "Invalid Webhook Token"}
 )
 
 func writeError(w http.ResponseWriter, e *apiError) {
@@ -415,6 +498,10 @@ func (s *Server) createChannelMessage(w http.ResponseWriter, req *Request, chann
 		return
 	}
 	if e := validateMessage(fields, len(files), true); e != nil {
+		writeError(w, e)
+		return
+	}
+	if e := s.mayPost(channelID, fields); e != nil {
 		writeError(w, e)
 		return
 	}

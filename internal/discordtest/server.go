@@ -99,6 +99,7 @@ type Server struct {
 	channelNext        map[string]int
 	messages           map[string]*msgState // channel messages by id
 	dmChannels         map[string]string    // DM channel id -> recipient id
+	channels           []*textChannel       // added with AddChannel, in order
 	conns              map[*gwConn]struct{}
 	sessions           map[string]*gwSession
 	identifies         int
@@ -424,13 +425,21 @@ func (s *Server) channelJSON(id string) map[string]any {
 	if id != ChannelID {
 		name = "channel-" + id
 	}
+	overwrites := []any{}
+	if c := s.addedChannel(id); c != nil {
+		name = c.name
+		overwrites = append(overwrites, map[string]any{
+			"id": BotUserID, "type": discordgo.PermissionOverwriteTypeMember,
+			"allow": "0", "deny": strconv.FormatInt(c.botDeny, 10),
+		})
+	}
 	return map[string]any{
 		"id":                    id,
 		"type":                  discordgo.ChannelTypeGuildText,
 		"guild_id":              GuildID,
 		"name":                  name,
 		"position":              0,
-		"permission_overwrites": []any{},
+		"permission_overwrites": overwrites,
 		"topic":                 nil,
 		"nsfw":                  false,
 		"last_message_id":       nil,
@@ -472,7 +481,7 @@ func (s *Server) guildCreateJSON() map[string]any {
 			{"user": botUser(), "roles": []string{}, "joined_at": joined, "deaf": false, "mute": false, "flags": 0},
 			{"user": defaultUser(), "roles": []string{}, "joined_at": joined, "deaf": false, "mute": false, "flags": 0},
 		},
-		"channels":               []map[string]any{s.channelJSON(ChannelID)},
+		"channels":               s.guildChannelsJSON(),
 		"threads":                []any{},
 		"presences":              []any{},
 		"voice_states":           []any{},
