@@ -188,7 +188,7 @@ func runBot(t *testing.T, s Searcher, set func(*Config)) runningBot {
 		once.Do(func() { cancel(); runErr = <-done })
 		return runErr
 	}
-	wait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
+	wait, cancelWait := context.WithTimeout(context.Background(), time.Minute)
 	defer cancelWait()
 	if err := srv.WaitReady(wait); err != nil {
 		t.Fatal(err)
@@ -211,7 +211,7 @@ func askOrError(t *testing.T, srv *discordtest.Server, opts ...discordtest.Slash
 	t.Helper()
 	i := srv.SlashCommand("ask", opts...)
 	srv.SendInteraction(i)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	type got struct {
 		m   *discordgo.Message
@@ -375,7 +375,7 @@ func assertNoMentions(t *testing.T, raw json.RawMessage) {
 
 func TestMentionIsAnsweredInReply(t *testing.T) {
 	srv, _ := startBot(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
 	m := srv.UserMessage("<@"+discordtest.BotUserID+"> what are targeted short breaks? @everyone", true)
@@ -451,7 +451,7 @@ func TestChannelAndServerAreasAreUsedUnlessTheAskerChooses(t *testing.T) {
 	}
 
 	// A mention in the channel is asked in the channel's area too.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	srv.SendMessage(srv.UserMessage(respite, true))
 	got, err := srv.WaitChannelMessage(ctx, discordtest.ChannelID)

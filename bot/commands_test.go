@@ -19,7 +19,7 @@ import (
 func respond(t *testing.T, srv *discordtest.Server, i *discordgo.Interaction, edits int) *discordtest.Response {
 	t.Helper()
 	srv.SendInteraction(i)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var (
 		resp *discordtest.Response

@@ -94,7 +94,7 @@ func TestRefusedAnswerIsExplainedAndLoggedWithItsField(t *testing.T) {
 		}},
 		{"mention", http.MethodPost, "channels/" + discordtest.ChannelID + "/messages", "embeds.0.fields.1.value", func(t *testing.T, srv *discordtest.Server) *discordgo.Message {
 			srv.SendMessage(srv.UserMessage(q, true))
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			pm, err := srv.WaitChannelMessage(ctx, discordtest.ChannelID)
 			if err != nil {

@@ -30,7 +30,7 @@ func TestLongReindexReportsAfterItsTokenExpires(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rx := &fakeReindexer{release: make(chan struct{}), report: ReindexReport{Documents: 12, Passages: 340, Took: 16 * time.Minute}}
 			srv, _ := startBotWith(t, func(c *Config) { c.Reindexer = rx })
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			channel := discordtest.ChannelID
 			if tt.deny != 0 {
@@ -114,7 +114,7 @@ func TestDocumentResultsSurviveARefusedToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			srv.FailNextWith(http.MethodPatch, "webhooks/", tt.failure)
 			i := tt.run()

@@ -156,7 +156,7 @@ func TestFeedbackOffSaysSo(t *testing.T) {
 func TestAnswersStayInTheThread(t *testing.T) {
 	srv, _ := startBot(t)
 	const thread = "3000000000000000777" // a thread is a channel of its own
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
 	m := srv.UserMessage("<@"+discordtest.BotUserID+"> what are short breaks", true)
@@ -201,7 +201,7 @@ func TestAcknowledgedBeforeTheSearchEnds(t *testing.T) {
 	srv := startBotSearching(t, gated, nil)
 	i := srv.SlashCommand("ask", question("what are short breaks"))
 	srv.SendInteraction(i)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for srv.ResponseTo(i) == nil {
 		select {

@@ -46,7 +46,7 @@ func TestMentionWhereTheBotCannotPostIsAnsweredByDM(t *testing.T) {
 	srv, _ := startBot(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			ch := srv.AddChannel("announcements", tt.deny)
 			m := srv.UserMessage("what are short breaks", true)
@@ -89,7 +89,7 @@ func TestSlashAnswerRefusedForPermissionsIsSentPrivately(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, _ := startBot(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			tt.inject(srv)
 			i := srv.SlashCommand("ask", question("what are short breaks"))

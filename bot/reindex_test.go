@@ -76,7 +76,7 @@ func TestReindexIsForModeratorsOnly(t *testing.T) {
 			t.Errorf("/reindex must be registered for Manage Server: %+v", c.DefaultMemberPermissions)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	// A member without Manage Server: as if a server admin had let
 	// everyone see the command.
@@ -115,7 +115,7 @@ func TestReindexShowsProgressAndResult(t *testing.T) {
 	rx := &fakeReindexer{release: make(chan struct{}), report: ReindexReport{Documents: 12, Passages: 340, Took: 1500 * time.Millisecond,
 		Problems: []string{"herefordshire/broken.pdf: PDF is encrypted (password protected)", "notes/**bold**.md: file is empty"}}}
 	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer = rx })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	i := reindexAs(srv, discordgo.PermissionManageGuild)
 	resp, err := srv.WaitResponseEdits(ctx, i, 3)
@@ -154,7 +154,7 @@ func TestAFailedReindexSaysTheOldDocumentsStay(t *testing.T) {
 	rx := &fakeReindexer{release: make(chan struct{}), err: errors.New("the corpus folder /srv/corpus does not exist")}
 	close(rx.release)
 	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer = rx })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	i := reindexAs(srv, discordgo.PermissionAdministrator)
 	var resp *discordtest.Response

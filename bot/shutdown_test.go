@@ -67,7 +67,7 @@ func TestShutdownFinishesTheAnswersInFlight(t *testing.T) {
 	r := runBot(t, gated, nil)
 	srv := r.srv
 	t.Cleanup(func() { _ = r.stop() })
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	inFlight := &conversation{srv: srv}
 	inFlight.askSlash("what are short breaks")
@@ -120,7 +120,7 @@ func TestShutdownDeadlineTellsAskersToAskAgain(t *testing.T) {
 	r := runBot(t, gated, func(c *Config) { c.ShutdownTimeout = 300 * time.Millisecond })
 	srv := r.srv
 	t.Cleanup(func() { _ = r.stop() })
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	i := srv.SlashCommand("ask", question("what are short breaks"))
 	srv.SendInteraction(i)

@@ -100,7 +100,7 @@ func addDocument(srv *discordtest.Server, perms int64, att *discordgo.MessageAtt
 // the edit of a deferred one.
 func finalReply(t *testing.T, srv *discordtest.Server, i *discordgo.Interaction) *discordgo.Message {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	resp, err := srv.WaitResponse(ctx, i)
 	if err != nil {
@@ -178,7 +178,7 @@ func TestAddDocument(t *testing.T) {
 func TestRemoveDocument(t *testing.T) {
 	up := &fakeUploads{docs: []UploadedDoc{{ID: "a1b2c3d4e5f6", Title: "Swimming guide", Area: "Testshire", Added: testNow}}}
 	srv, _ := startBotWith(t, func(c *Config) { c.Uploads = up })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
 	ac := srv.Autocomplete("remove-document", discordtest.SlashOption{Name: "document", Value: "swim", Focused: true})
