@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/sendbot/sendbot/internal/english"
 )
@@ -91,31 +92,43 @@ func (ix *Index) knows(word string) bool {
 
 // writtenInLowerCase reports whether one of the first maxCaseChecks
 // passages that use word writes it in lower case, outside a web or email
-// address.
+// address. It reads the passages one by one, and stops at the first that
+// does: most ordinary words are written in lower case at their first use.
 func (ix *Index) writtenInLowerCase(ctx context.Context, word string) bool {
 	toks := tokenize(ix.analyzer, word)
 	if len(toks) != 1 {
 		return false // a stop word, or more than one word
 	}
-	term := toks[0].term
-	q := bleve.NewTermQuery(term)
-	q.SetField(fieldText)
-	req := bleve.NewSearchRequestOptions(q, maxCaseChecks, 0, false)
-	req.Fields = []string{fieldText}
-	req.IncludeLocations = true
-	req.Score = "none"
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	r, err := ix.reader()
 	if err != nil {
 		return false
 	}
-	for _, h := range res.Hits {
+	defer r.Close()
+	tfr, err := r.TermFieldReader(ctx, []byte(toks[0].term), fieldText, false, false, true)
+	if err != nil {
+		return false
+	}
+	defer tfr.Close()
+	want := &bleve.SearchRequest{Fields: []string{fieldText}}
+	for range maxCaseChecks {
+		tfd, err := tfr.Next(nil)
+		if err != nil || tfd == nil || ctx.Err() != nil {
+			return false
+		}
+		h := &search.DocumentMatch{IndexInternalID: tfd.ID}
+		if h.ID, err = r.ExternalID(tfd.ID); err != nil {
+			return false
+		}
+		if err := loadStored(r, search.DocumentMatchCollection{h}, want); err != nil {
+			return false
+		}
 		text, _ := h.Fields[fieldText].(string)
-		for _, l := range h.Locations[fieldText][term] {
-			if l.Start > l.End || int(l.End) > len(text) {
+		for _, v := range tfd.Vectors {
+			if v.Start > v.End || v.End > uint64(len(text)) {
 				continue
 			}
-			written := text[l.Start:l.End]
-			if written == strings.ToLower(written) && !inAddress(text, int(l.Start), int(l.End)) {
+			written := text[v.Start:v.End]
+			if written == strings.ToLower(written) && !inAddress(text, int(v.Start), int(v.End)) {
 				return true
 			}
 		}
