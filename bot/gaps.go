@@ -12,10 +12,12 @@ import (
 )
 
 // GapStore keeps the words of the questions the bot declined or whose
-// answer was marked Not helpful, for /gaps. A *gaps.Store is one.
+// answer was marked Not helpful, for /gaps: only words the documents use,
+// never a name, number or address. A *gaps.Store is one.
 type GapStore interface {
-	// Record reduces question to its content words and keeps those.
-	Record(kind gaps.Kind, question string, at time.Time) error
+	// Reduce keeps of a question only what the store may keep.
+	Reduce(question string) gaps.Gap
+	Record(kind gaps.Kind, g gaps.Gap, at time.Time) error
 	Report(since, now time.Time) (gaps.Report, error)
 	// Keep is how long words are kept; 0 means recording is off.
 	Keep() time.Duration
@@ -111,13 +113,13 @@ func gapsText(days, kept int, r gaps.Report) string {
 		}
 		sb.WriteString(".")
 	}
-	fmt.Fprintf(&sb, "\n_Only words used in more than one question are shown. I keep questions' words for %s, never whole questions or who asked._",
-		plural(kept, "day"))
+	fmt.Fprintf(&sb, "\n_Only words used in more than one question are shown. I keep only words my documents use, for %s: "+
+		"never whole questions, names, numbers, addresses or who asked._", plural(kept, "day"))
 	return sb.String()
 }
 
 // countList is "spain (3), flights (2)". The texts are lower-case letters
-// only (see gaps.Words), so they need no escaping.
+// only (see gaps.Reduce), so they need no escaping.
 func countList(cs []gaps.Count) string {
 	parts := make([]string, len(cs))
 	for n, c := range cs {
@@ -126,31 +128,32 @@ func countList(cs []gaps.Count) string {
 	return strings.Join(parts, ", ")
 }
 
-// questionWords is what an answer keeps of its question for a later Not
-// helpful vote: its content words, and only when gaps are recorded.
-func (b *Bot) questionWords(question string) []string {
+// questionGap is what an answer keeps of its question for /gaps: for a
+// declined question at once, for a later Not helpful vote until then.
+// It is empty when gaps are not recorded.
+func (b *Bot) questionGap(question string) gaps.Gap {
 	if b.cfg.Gaps == nil || b.cfg.Gaps.Keep() <= 0 {
-		return nil
+		return gaps.Gap{}
 	}
-	return gaps.Words(question)
+	return b.cfg.Gaps.Reduce(question)
 }
 
-// recordGap keeps a question's words for /gaps, when that is on.
-func (b *Bot) recordGap(kind gaps.Kind, question string, at time.Time) {
+// recordGap keeps what /gaps may keep of a question, when that is on.
+func (b *Bot) recordGap(kind gaps.Kind, g gaps.Gap, at time.Time) {
 	if b.cfg.Gaps == nil {
 		return
 	}
-	if err := b.cfg.Gaps.Record(kind, question, at); err != nil {
+	if err := b.cfg.Gaps.Record(kind, g, at); err != nil {
 		b.log.Error("record gap", "kind", kind.String(), "err", err)
 	}
 }
 
-// recordNotHelpful records the words of an answer's question the first
-// time one of its passages is marked Not helpful; once the answer has
-// expired its words are gone, and nothing is recorded.
+// recordNotHelpful records what /gaps may keep of an answer's question
+// the first time one of its passages is marked Not helpful; once the
+// answer has expired that is gone, and nothing is recorded.
 func (b *Bot) recordNotHelpful(answerID string) {
 	now := b.cfg.Now()
-	if words := b.answers.takeQuestionWords(answerID, now); len(words) > 0 {
-		b.recordGap(gaps.NotHelpful, strings.Join(words, " "), now)
+	if g := b.answers.takeGap(answerID, now); len(g.Words()) > 0 {
+		b.recordGap(gaps.NotHelpful, g, now)
 	}
 }
