@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -113,7 +114,7 @@ func TestGapsShowsWordsOfDeclinedAndNotHelpfulQuestions(t *testing.T) {
 		"In the last 30 days: 3 questions I couldn't answer, 2 answers marked not helpful.\n",
 		"Words asked about most: clubs (4), children (2), disabled (2), drama (2), swimming (2); " +
 			"phrases: clubs disabled (2), disabled children (2), drama clubs (2), swimming clubs (2).",
-		"never whole questions, names, numbers, addresses or who asked.",
+		"never whole questions, names, numbers, addresses or who asked. Delete one with `/gaps remove`.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("/gaps lacks %q", want)
@@ -155,8 +156,9 @@ func TestGapsIsForModeratorsOnly(t *testing.T) {
 		cmd.Contexts == nil || len(*cmd.Contexts) != 1 || (*cmd.Contexts)[0] != discordgo.InteractionContextGuild {
 		t.Fatalf("/gaps should be registered in servers, for members who can manage the server: %+v", cmd)
 	}
-	if len(cmd.Options) != 1 || cmd.Options[0].Name != "days" || cmd.Options[0].Type != discordgo.ApplicationCommandOptionInteger ||
-		*cmd.Options[0].MinValue != 1 || cmd.Options[0].MaxValue != 365 || cmd.Options[0].Required {
+	if len(cmd.Options) != 2 || cmd.Options[0].Name != "days" || cmd.Options[0].Type != discordgo.ApplicationCommandOptionInteger ||
+		*cmd.Options[0].MinValue != 1 || cmd.Options[0].MaxValue != 365 || cmd.Options[0].Required ||
+		cmd.Options[1].Name != "remove" || cmd.Options[1].Type != discordgo.ApplicationCommandOptionString || cmd.Options[1].Required {
 		t.Errorf("/gaps options %+v", cmd.Options)
 	}
 
@@ -224,12 +226,12 @@ func TestGapsText(t *testing.T) {
 		{"no word in two questions", 1, 30, gaps.Report{Declined: 1},
 			"In the last day: 1 question I couldn't answer, 0 answers marked not helpful.\nNo word came up in more than one of those questions yet.\n" +
 				"_Only words used in more than one question are shown. I keep only words my documents use, for 30 days: " +
-				"never whole questions, names, numbers, addresses or who asked._"},
+				"never whole questions, names, numbers, addresses or who asked. Delete one with `/gaps remove`._"},
 		{"words, no phrases, more days than kept", 90, 1, gaps.Report{NotHelpful: 2, Words: []gaps.Count{{Text: "portage", Questions: 2}}},
 			"I keep these words for 1 day only, so this is all I have.\nIn the last day: 0 questions I couldn't answer, 2 answers marked not helpful.\n" +
 				"Words asked about most: portage (2).\n" +
 				"_Only words used in more than one question are shown. I keep only words my documents use, for 1 day: " +
-				"never whole questions, names, numbers, addresses or who asked._"},
+				"never whole questions, names, numbers, addresses or who asked. Delete one with `/gaps remove`._"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -344,5 +346,95 @@ func TestGapsNeverKeepNamesNumbersOrAddresses(t *testing.T) {
 		if strings.Contains(file, leak) {
 			t.Errorf("the gaps file holds %q", leak)
 		}
+	}
+}
+
+func TestGapsRemoveDeletesAWordOrPhrase(t *testing.T) {
+	const modRole = "5000000000000000001"
+	audit := &auditLog{}
+	path := filepath.Join(t.TempDir(), "gaps.db")
+	ix := openTestIndex(t, botCorpus)
+	srv := startBotSearching(t, ix, func(c *Config) {
+		c.Gaps, c.ModRoles, c.Audit = openGapsAt(t, path, 30*24*time.Hour, ix), []string{modRole}, audit
+	})
+	// Say "drama" were a child's name the documents also use as a word.
+	for _, q := range []string{"drama clubs in spain", "drama clubs for adults"} {
+		if !recordGap(t, srv, q) {
+			t.Fatalf("%q was answered; the test needs a declined question", q)
+		}
+	}
+	if got := runGaps(t, srv, asModerator); !strings.Contains(got, "Words asked about most: clubs (2), drama (2); phrases: drama clubs (2).") {
+		t.Fatalf("/gaps before removing:\n%s", got)
+	}
+	remove := func(member func(*discordgo.Member), entry string) string {
+		t.Helper()
+		return runGaps(t, srv, member, discordtest.SlashOption{Name: "remove", Value: entry})
+	}
+	asModRole := func(m *discordgo.Member) { m.Roles = []string{modRole} }
+
+	tests := []struct {
+		name, entry string
+		member      func(*discordgo.Member)
+		want        string
+		gaps        string // what /gaps shows next
+	}{
+		{"a member may not", "drama", nil, msgNotModerator, "clubs (2), drama (2); phrases: drama clubs (2)."},
+		{"nothing", "  ", asModerator, msgGapsNotAnEntry, "clubs (2), drama (2); phrases: drama clubs (2)."},
+		{"three words", "drama clubs spain", asModerator, msgGapsNotAnEntry, "clubs (2), drama (2); phrases: drama clubs (2)."},
+		{"not kept", "Zorbing", asModerator,
+			"I keep no **zorbing** in any question's words, so there was nothing to delete. Check it against what `/gaps` lists.",
+			"clubs (2), drama (2); phrases: drama clubs (2)."},
+		{"a phrase, copied from the list", "Drama Clubs (2)", asModRole,
+			"Deleted the phrase **drama clubs** from the words of 2 questions. It is deleted from my records, not only hidden. " +
+				"Its words on their own are left as they were; delete them one by one if they should go too.",
+			"clubs (2), drama (2)."},
+		{"a word", "drama", asModerator,
+			"Deleted **drama**, and every phrase with it, from the words of 2 questions. It is deleted from my records, not only hidden.",
+			"clubs (2)."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := remove(tt.member, tt.entry); got != tt.want {
+				t.Errorf("/gaps remove:%q =\n%s\nwant\n%s", tt.entry, got, tt.want)
+			}
+			want := "In the last 30 days: 2 questions I couldn't answer, 0 answers marked not helpful.\nWords asked about most: " + tt.gaps
+			if got := runGaps(t, srv, asModerator); !strings.HasPrefix(got, want) {
+				t.Errorf("/gaps then =\n%s\nwant it to start\n%s", got, want)
+			}
+		})
+	}
+
+	// Gone from the file, not only from the list.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "drama") {
+		t.Errorf("the gaps file still holds drama")
+	}
+	// Every attempt is audited, without the word: the audit log must not
+	// keep what was deleted.
+	var removals []string
+	for _, e := range audit.all() {
+		if e.Action != "gaps" || e.Who != discordtest.UserID {
+			t.Errorf("audit entry %+v", e)
+		}
+		if strings.Contains(strings.ToLower(e.Detail+e.Result), "drama") {
+			t.Errorf("audit entry %+v names what was deleted", e)
+		}
+		if !strings.HasPrefix(e.Result, "shown:") {
+			removals = append(removals, e.Detail+": "+e.Result)
+		}
+	}
+	want := []string{
+		": refused: not a moderator",
+		"remove: refused: not a word or two-word phrase",
+		"remove: refused: not a word or two-word phrase",
+		"remove a word: not found",
+		"remove a phrase: removed from 2 questions",
+		"remove a word: removed from 2 questions",
+	}
+	if !slices.Equal(removals, want) {
+		t.Errorf("audited removals\n%q\nwant\n%q", removals, want)
 	}
 }

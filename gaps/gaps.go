@@ -10,11 +10,12 @@
 // sorted sets, with the kind of gap and the time, never a user ID.
 // Records are kept for the store's keep period and then deleted; Report
 // adds them up, and shows only words and phrases that more than one
-// question used.
+// question used; Remove forgets one word or phrase in every record.
 //
 //	st, err := gaps.Open(filepath.Join(dataDir, "gaps.db"), 30*24*time.Hour, live)
 //	err = st.Record(gaps.Declined, st.Reduce(question), time.Now())
 //	r, err := st.Report(time.Now().AddDate(0, 0, -7), time.Now())
+//	removed, err := st.Remove("jack smith") // errors.Is(err, gaps.ErrNotAnEntry)
 package gaps
 
 import (
@@ -69,8 +70,13 @@ const (
 	MinQuestions = 2
 )
 
-// ErrOff is what Report returns when the store keeps nothing.
-var ErrOff = errors.New("gap recording is off")
+var (
+	// ErrOff is what Report and Remove return when the store keeps nothing.
+	ErrOff = errors.New("gap recording is off")
+	// ErrNotAnEntry is what Remove returns for text that is not a word or
+	// a two-word phrase as a Report shows them.
+	ErrNotAnEntry = errors.New("not a word or a two-word phrase")
+)
 
 // Vocabulary tells the words the bot's documents use as ordinary words
 // from the rest. *index.Index and *index.Live are ones.
@@ -281,6 +287,66 @@ func (st *Store) Record(kind Kind, g Gap, at time.Time) error {
 		_, err = purge(b, at.Add(-st.keep))
 		return err
 	})
+}
+
+// Removed is what Remove took out.
+type Removed struct {
+	// Entry is the word or phrase, as a Report shows it.
+	Entry string
+	// Phrase is set when Entry is a two-word phrase.
+	Phrase bool
+	// Questions is how many questions' records held it; 0 when none did.
+	Questions int
+}
+
+// Remove deletes a word or a two-word phrase, written as a Report shows
+// it ("jack", "jack smith"; case, punctuation and counts are left out),
+// from every record, whatever its age: a word with the phrases that have
+// it, a phrase alone; then it copies the file into a new one, so nothing
+// of it is left on the disk. The questions stay counted. It returns
+// ErrNotAnEntry for text that is no word or more than two, and ErrOff
+// when recording is off.
+func (st *Store) Remove(entry string) (Removed, error) {
+	if st.keep <= 0 {
+		return Removed{}, ErrOff
+	}
+	words := strings.FieldsFunc(strings.ToLower(entry), func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(words) == 0 || len(words) > 2 {
+		return Removed{}, ErrNotAnEntry
+	}
+	rm := Removed{Entry: strings.Join(words, " "), Phrase: len(words) == 2}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.db == nil {
+		return Removed{}, errClosed
+	}
+	err := st.db.Update(func(tx *bolt.Tx) error {
+		_, err := rewrite(tx.Bucket(bucketRecords), func(r record) (record, bool) {
+			out := r
+			if rm.Phrase {
+				out.Phrases = slices.DeleteFunc(slices.Clone(r.Phrases), func(p string) bool { return p == rm.Entry })
+			} else {
+				out.Words = slices.DeleteFunc(slices.Clone(r.Words), func(w string) bool { return w == rm.Entry })
+				out.Phrases = slices.DeleteFunc(slices.Clone(r.Phrases), func(p string) bool {
+					a, b, _ := strings.Cut(p, " ")
+					return a == rm.Entry || b == rm.Entry
+				})
+			}
+			changed := len(out.Words) != len(r.Words) || len(out.Phrases) != len(r.Phrases)
+			if changed {
+				rm.Questions++
+			}
+			return out, changed
+		})
+		return err
+	})
+	if err == nil && rm.Questions > 0 {
+		err = st.compact()
+	}
+	if err != nil {
+		return Removed{}, fmt.Errorf("gaps: remove: %w", err)
+	}
+	return rm, nil
 }
 
 // rewrite puts back each record that change changed, and returns how

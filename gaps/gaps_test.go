@@ -238,6 +238,9 @@ func TestKeepZeroRecordsNothing(t *testing.T) {
 	if _, err := st.Report(time.Time{}, time.Now()); !errors.Is(err, ErrOff) || err.Error() != "gap recording is off" {
 		t.Errorf("Report when off: %v", err)
 	}
+	if _, err := st.Remove("rooms"); !errors.Is(err, ErrOff) {
+		t.Errorf("Remove when off: %v", err)
+	}
 	if st.Keep() != 0 {
 		t.Errorf("Keep = %v", st.Keep())
 	}
@@ -295,6 +298,68 @@ func TestFileHoldsNoWholeQuestionNorNumbersNorAddresses(t *testing.T) {
 	}
 	if got := fileHolds(t, path, `"spain"`, `"flights spain"`, `"ehcp"`); len(got) != 3 {
 		t.Errorf("the words themselves should be stored; found only %q", got)
+	}
+}
+
+func TestRemove(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gaps.db")
+	st := open(t, path, 30*day, everyWord{})
+	defer st.Close()
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	if err := st.Record(Declined, st.Reduce("speech therapy"), now); err != nil {
+		t.Fatal(err)
+	}
+	// Older than keep, but not purged yet: Record purges what is too
+	// old at the time it records.
+	for _, q := range []string{"grace hope trampoline", "grace hope trampoline", "grace swimming", "speech therapy waits"} {
+		if err := st.Record(Declined, st.Reduce(q), now.Add(-40*day)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	tests := []struct {
+		name, entry string
+		want        Removed
+		wantErr     error
+	}{
+		{"empty", "  ", Removed{}, ErrNotAnEntry},
+		{"no letters", "(2)", Removed{}, ErrNotAnEntry},
+		{"three words", "grace hope trampoline", Removed{}, ErrNotAnEntry},
+		{"not kept", "zorbing", Removed{Entry: "zorbing"}, nil},
+		{"a phrase, copied from /gaps", "Grace Hope (2)", Removed{Entry: "grace hope", Phrase: true, Questions: 2}, nil},
+		{"a phrase, again", "grace hope", Removed{Entry: "grace hope", Phrase: true}, nil},
+		{"a word with its phrases", "hope", Removed{Entry: "hope", Questions: 2}, nil},
+		{"a word in all its questions, whatever their age", "grace", Removed{Entry: "grace", Questions: 3}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := st.Remove(tt.entry)
+			if !errors.Is(err, tt.wantErr) || got != tt.want {
+				t.Errorf("Remove(%q) = %+v, %v; want %+v, %v", tt.entry, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+	st.keep = 1000 * day // see the records older than keep too
+	r, err := st.Report(time.Time{}, now)
+	st.keep = 30 * day
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Report{Declined: 5, // the questions stay counted
+		Words:   []Count{{"speech", 2}, {"therapy", 2}, {"trampoline", 2}},
+		Phrases: []Count{{"speech therapy", 2}}}
+	if !reflect.DeepEqual(r, want) {
+		t.Errorf("after removing\n got %+v\nwant %+v", r, want)
+	}
+	if got := fileHolds(t, path, "grace", "hope"); len(got) > 0 {
+		t.Errorf("the file still holds %q: removed entries must not stay in its free pages", got)
+	}
+	// The store works on after the file was copied.
+	if err := st.Record(NotHelpful, st.Reduce("speech therapy"), now); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := st.Report(now.Add(-day), now); err != nil || r.NotHelpful != 1 || len(r.Words) == 0 || r.Words[0] != (Count{"speech", 2}) {
+		t.Errorf("after removing, a new record: %+v %v", r, err)
 	}
 }
 
