@@ -115,9 +115,10 @@ type Store struct {
 // errClosed is what a closed store returns.
 var errClosed = errors.New("the gaps file is closed")
 
-// Open opens the gaps file at path, creating it on first use, and deletes
-// the records older than keep. Words are kept only when vocab knows them
-// (see Reduce); records from a version of sendbot with an older rule are
+// Open opens the gaps file at path, creating it on first use, deletes the
+// records older than keep, and copies the file afresh, so that nothing
+// deleted stays in it. Words are kept only when vocab knows them (see
+// Reduce); records from a version of sendbot with an older rule are
 // reduced to what the rule would keep, the first time (see forgetOld).
 // With keep 0 (or less) it returns a store that records nothing, and
 // deletes any file left at path from when recording was on, so that
@@ -140,7 +141,6 @@ func Open(path string, keep time.Duration, vocab Vocabulary) (*Store, error) {
 		return nil, fmt.Errorf("open gaps file %s: %w (is another sendbot using it?)", path, err)
 	}
 	st := &Store{path: path, db: db, keep: keep, vocab: vocab}
-	deleted := 0
 	err = db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketRecords)
 		if err != nil {
@@ -151,18 +151,18 @@ func Open(path string, keep time.Duration, vocab Vocabulary) (*Store, error) {
 			return err
 		}
 		if string(meta.Get(keyFormat)) != format {
-			if deleted, err = forgetOld(b, vocab); err != nil {
+			if err := forgetOld(b, vocab); err != nil {
 				return err
 			}
 			if err := meta.Put(keyFormat, []byte(format)); err != nil {
 				return err
 			}
 		}
-		n, err := purge(b, time.Now().Add(-keep))
-		deleted += n
-		return err
+		return purge(b, time.Now().Add(-keep))
 	})
-	if err == nil && deleted > 0 {
+	if err == nil {
+		// What was deleted while the bot last ran (records purged as
+		// they aged) goes from the disk now, at the latest.
 		err = st.compact()
 	}
 	if err != nil {
@@ -284,8 +284,7 @@ func (st *Store) Record(kind Kind, g Gap, at time.Time) error {
 			return err
 		}
 		// Keys sort by time, so this costs one step unless some are due.
-		_, err = purge(b, at.Add(-st.keep))
-		return err
+		return purge(b, at.Add(-st.keep))
 	})
 }
 
@@ -321,7 +320,7 @@ func (st *Store) Remove(entry string) (Removed, error) {
 		return Removed{}, errClosed
 	}
 	err := st.db.Update(func(tx *bolt.Tx) error {
-		_, err := rewrite(tx.Bucket(bucketRecords), func(r record) (record, bool) {
+		return rewrite(tx.Bucket(bucketRecords), func(r record) (record, bool) {
 			out := r
 			if rm.Phrase {
 				out.Phrases = slices.DeleteFunc(slices.Clone(r.Phrases), func(p string) bool { return p == rm.Entry })
@@ -338,7 +337,6 @@ func (st *Store) Remove(entry string) (Removed, error) {
 			}
 			return out, changed
 		})
-		return err
 	})
 	if err == nil && rm.Questions > 0 {
 		err = st.compact()
@@ -349,9 +347,8 @@ func (st *Store) Remove(entry string) (Removed, error) {
 	return rm, nil
 }
 
-// rewrite puts back each record that change changed, and returns how
-// many it changed.
-func rewrite(b *bolt.Bucket, change func(record) (record, bool)) (int, error) {
+// rewrite puts back each record that change changed.
+func rewrite(b *bolt.Bucket, change func(record) (record, bool)) error {
 	updates := map[string][]byte{} // key -> new value
 	err := b.ForEach(func(k, v []byte) error {
 		var r record
@@ -368,14 +365,14 @@ func rewrite(b *bolt.Bucket, change func(record) (record, bool)) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return err
 	}
 	for k, v := range updates {
 		if err := b.Put([]byte(k), v); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return len(updates), nil
+	return nil
 }
 
 // forgetOld reduces each record of the first version to what Reduce would
@@ -383,9 +380,8 @@ func rewrite(b *bolt.Bucket, change func(record) (record, bool)) (int, error) {
 // was not kept, so each is judged as if written with a capital, the
 // strictest reading: "green" goes, for it might have been Mrs Green. A
 // street or title is found from the phrases ("acacia road", "mrs
-// green"), which held each pair of neighbouring words. It returns how
-// many records it changed.
-func forgetOld(b *bolt.Bucket, vocab Vocabulary) (int, error) {
+// green"), which held each pair of neighbouring words.
+func forgetOld(b *bolt.Bucket, vocab Vocabulary) error {
 	return rewrite(b, func(r record) (record, bool) {
 		dropped := map[string]bool{}
 		for _, p := range r.Phrases {
@@ -431,24 +427,20 @@ func (st *Store) Purge(now time.Time) error {
 		return errClosed
 	}
 	return st.db.Update(func(tx *bolt.Tx) error {
-		_, err := purge(tx.Bucket(bucketRecords), now.Add(-st.keep))
-		return err
+		return purge(tx.Bucket(bucketRecords), now.Add(-st.keep))
 	})
 }
 
-// purge deletes the records from before cutoff, one at cutoff stays, and
-// returns how many it deleted.
-func purge(b *bolt.Bucket, cutoff time.Time) (int, error) {
+// purge deletes the records from before cutoff; one at cutoff stays.
+func purge(b *bolt.Bucket, cutoff time.Time) error {
 	end := timeKey(cutoff)
 	c := b.Cursor()
-	n := 0
 	for k, _ := c.First(); k != nil && string(k[:8]) < string(end); k, _ = c.First() {
 		if err := c.Delete(); err != nil {
-			return n, err
+			return err
 		}
-		n++
 	}
-	return n, nil
+	return nil
 }
 
 // recordKey sorts records by time; the sequence number keeps two records

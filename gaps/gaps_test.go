@@ -219,6 +219,32 @@ func TestReopenKeepsDataAndPurges(t *testing.T) {
 	}
 }
 
+func TestReopenLeavesNothingDeletedInTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gaps.db")
+	st := open(t, path, 30*day, everyWord{})
+	now := time.Now()
+	// Enough old records to fill several of bolt's pages, so the pages
+	// they leave free are not all written over by chance.
+	for range 200 {
+		if err := st.Record(Declined, st.Reduce("overnight respite for autistic teenagers in the holidays"), now.Add(-40*day)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Recording now purges the old records while the file is open.
+	if err := st.Record(Declined, st.Reduce("sensory rooms"), now); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st = open(t, path, 30*day, everyWord{})
+	st.Close()
+	if got := fileHolds(t, path, "overnight", "respite"); len(got) > 0 {
+		t.Errorf("after reopening, the file still holds the purged records' %q", got)
+	}
+	if got := fileHolds(t, path, "sensory", "rooms"); len(got) != 2 {
+		t.Errorf("after reopening, the file holds only %q of the kept record", got)
+	}
+}
+
 func TestKeepZeroRecordsNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gaps.db")
 	st := open(t, path, 30*day, everyWord{})
