@@ -712,10 +712,11 @@ func (b *Bot) answer(question, area, via string) reply {
 	}
 	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "confidence", res.Confidence, "uncovered", res.Uncovered,
 		"hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
+	gap := b.questionGap(question)
 	if !res.Answered {
-		b.recordGap(gaps.Declined, question, now)
+		b.recordGap(gaps.Declined, gap, now)
 	}
-	a := &shownAnswer{id: newAnswerID(), res: res, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now, questionWords: b.questionWords(question)}
+	a := &shownAnswer{id: newAnswerID(), res: res, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now, gap: gap}
 	if res.Answered && len(res.Hits) > 0 {
 		b.answers.put(a)
 	}

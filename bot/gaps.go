@@ -12,20 +12,28 @@ import (
 )
 
 // GapStore keeps the words of the questions the bot declined or whose
-// answer was marked Not helpful, for /gaps. A *gaps.Store is one.
+// answer was marked Not helpful, for /gaps: only words the documents use,
+// never a name, number or address. A *gaps.Store is one.
 type GapStore interface {
-	// Record reduces question to its content words and keeps those.
-	Record(kind gaps.Kind, question string, at time.Time) error
+	// Reduce keeps of a question only what the store may keep.
+	Reduce(question string) gaps.Gap
+	Record(kind gaps.Kind, g gaps.Gap, at time.Time) error
 	Report(since, now time.Time) (gaps.Report, error)
+	// Remove deletes a word or two-word phrase from every record.
+	Remove(entry string) (gaps.Removed, error)
 	// Keep is how long words are kept; 0 means recording is off.
 	Keep() time.Duration
 }
 
 const (
-	cmdGaps = "gaps"
-	optDays = "days"
+	cmdGaps   = "gaps"
+	optDays   = "days"
+	optRemove = "remove"
 	// maxGapDays is the most days /gaps can look back.
 	maxGapDays = 365
+	// maxRemoveRunes is the longest text /gaps remove takes: two words of
+	// at most 30 letters, with room for a count copied from the list.
+	maxRemoveRunes = 80
 )
 
 // gapsCommand is /gaps, shown only to members who can manage the server.
@@ -36,23 +44,34 @@ func gapsCommand() *discordgo.ApplicationCommand {
 		Description:              "Moderators: words of the questions I couldn't answer, or whose answers didn't help",
 		DefaultMemberPermissions: &moderatorCommandPermissions,
 		Contexts:                 &guildOnly,
-		Options: []*discordgo.ApplicationCommandOption{{
-			Type:        discordgo.ApplicationCommandOptionInteger,
-			Name:        optDays,
-			Description: "How many days to look back (default: all the days I keep)",
-			MinValue:    &minDays,
-			MaxValue:    maxGapDays,
-		}},
+		Options: []*discordgo.ApplicationCommandOption{
+			{
+				Type:        discordgo.ApplicationCommandOptionInteger,
+				Name:        optDays,
+				Description: "How many days to look back (default: all the days I keep)",
+				MinValue:    &minDays,
+				MaxValue:    maxGapDays,
+			},
+			{
+				Type:        discordgo.ApplicationCommandOptionString,
+				Name:        optRemove,
+				Description: "Instead: delete this word or two-word phrase from all my records (a name, say)",
+				MaxLength:   maxRemoveRunes,
+			},
+		},
 	}
 }
 
 const (
 	msgGapsOff = "Gap recording is off for this bot, so I have nothing to show. " +
 		"Whoever runs the bot can switch it on with the SENDBOT_GAPS_KEEP setting (for example 30d)."
-	msgGapsFailed = "Sorry, I couldn't read the gaps just now. Please try again later."
+	msgGapsFailed     = "Sorry, I couldn't read the gaps just now. Please try again later."
+	msgGapsNotAnEntry = "Tell me one word or a two-word phrase to delete, as `/gaps` lists them: for example `/gaps remove:zorbing` or `/gaps remove:jack smith`."
+	msgGapsRemoveFail = "Sorry, I couldn't delete that just now. Please try again later."
 )
 
-// showGaps answers /gaps [days], to moderators only and privately.
+// showGaps answers /gaps [days], or /gaps remove:<entry>, to moderators
+// only and privately.
 func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
 	if !b.moderatorOnly(s, i, cmdGaps) {
 		return
@@ -64,8 +83,12 @@ func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data disc
 	kept := max(1, int(b.cfg.Gaps.Keep()/(24*time.Hour)))
 	days := kept
 	for _, o := range data.Options {
-		if o.Name == optDays && o.Type == discordgo.ApplicationCommandOptionInteger {
+		switch {
+		case o.Name == optDays && o.Type == discordgo.ApplicationCommandOptionInteger:
 			days = int(max(1, min(o.IntValue(), maxGapDays)))
+		case o.Name == optRemove && o.Type == discordgo.ApplicationCommandOptionString:
+			b.removeGap(s, i, o.StringValue())
+			return
 		}
 	}
 	now := b.cfg.Now()
@@ -111,13 +134,13 @@ func gapsText(days, kept int, r gaps.Report) string {
 		}
 		sb.WriteString(".")
 	}
-	fmt.Fprintf(&sb, "\n_Only words used in more than one question are shown. I keep questions' words for %s, never whole questions or who asked._",
-		plural(kept, "day"))
+	fmt.Fprintf(&sb, "\n_Only words used in more than one question are shown. I keep only words my documents use, for %s: "+
+		"never whole questions, names, numbers, addresses or who asked. Delete one with `/gaps remove`._", plural(kept, "day"))
 	return sb.String()
 }
 
 // countList is "spain (3), flights (2)". The texts are lower-case letters
-// only (see gaps.Words), so they need no escaping.
+// only (see gaps.Reduce), so they need no escaping.
 func countList(cs []gaps.Count) string {
 	parts := make([]string, len(cs))
 	for n, c := range cs {
@@ -126,31 +149,73 @@ func countList(cs []gaps.Count) string {
 	return strings.Join(parts, ", ")
 }
 
-// questionWords is what an answer keeps of its question for a later Not
-// helpful vote: its content words, and only when gaps are recorded.
-func (b *Bot) questionWords(question string) []string {
-	if b.cfg.Gaps == nil || b.cfg.Gaps.Keep() <= 0 {
-		return nil
+// removeGap answers /gaps remove:<entry>: it deletes a word or phrase
+// from every record, say a name that should not have been kept. The
+// audit log says that a word or phrase was removed, and from how many
+// questions, but not which: it would keep there what was deleted.
+func (b *Bot) removeGap(s *discordgo.Session, i *discordgo.Interaction, entry string) {
+	who := userID(i)
+	rm, err := b.cfg.Gaps.Remove(entry)
+	what := "remove a word"
+	if rm.Phrase {
+		what = "remove a phrase"
 	}
-	return gaps.Words(question)
+	switch {
+	case errors.Is(err, gaps.ErrNotAnEntry):
+		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: "remove", Result: "refused: not a word or two-word phrase"})
+		b.replyNow(s, i, msgGapsNotAnEntry)
+	case errors.Is(err, gaps.ErrOff):
+		b.replyNow(s, i, msgGapsOff)
+	case err != nil:
+		b.log.Error("remove gap entry", "err", err)
+		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: "remove", Result: "failed: " + err.Error()})
+		b.replyNow(s, i, msgGapsRemoveFail)
+	case rm.Questions == 0:
+		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: what, Result: "not found"})
+		b.replyNow(s, i, fmt.Sprintf("I keep no **%s** in any question's words, so there was nothing to delete. "+
+			"Check it against what `/gaps` lists.", escapeMarkdown(rm.Entry)))
+	default:
+		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: what, Result: "removed from " + plural(rm.Questions, "question")})
+		b.replyNow(s, i, removedText(rm))
+	}
 }
 
-// recordGap keeps a question's words for /gaps, when that is on.
-func (b *Bot) recordGap(kind gaps.Kind, question string, at time.Time) {
+// removedText confirms to a moderator what /gaps remove deleted.
+func removedText(rm gaps.Removed) string {
+	from := fmt.Sprintf("from the words of %s. It is deleted from my records, not only hidden", plural(rm.Questions, "question"))
+	if rm.Phrase {
+		return fmt.Sprintf("Deleted the phrase **%s** %s. Its words on their own are left as they were; delete them one by one if they should go too.",
+			escapeMarkdown(rm.Entry), from)
+	}
+	return fmt.Sprintf("Deleted **%s**, and every phrase with it, %s.", escapeMarkdown(rm.Entry), from)
+}
+
+// questionGap is what an answer keeps of its question for /gaps: for a
+// declined question at once, for a later Not helpful vote until then.
+// It is empty when gaps are not recorded.
+func (b *Bot) questionGap(question string) gaps.Gap {
+	if b.cfg.Gaps == nil || b.cfg.Gaps.Keep() <= 0 {
+		return gaps.Gap{}
+	}
+	return b.cfg.Gaps.Reduce(question)
+}
+
+// recordGap keeps what /gaps may keep of a question, when that is on.
+func (b *Bot) recordGap(kind gaps.Kind, g gaps.Gap, at time.Time) {
 	if b.cfg.Gaps == nil {
 		return
 	}
-	if err := b.cfg.Gaps.Record(kind, question, at); err != nil {
+	if err := b.cfg.Gaps.Record(kind, g, at); err != nil {
 		b.log.Error("record gap", "kind", kind.String(), "err", err)
 	}
 }
 
-// recordNotHelpful records the words of an answer's question the first
-// time one of its passages is marked Not helpful; once the answer has
-// expired its words are gone, and nothing is recorded.
+// recordNotHelpful records what /gaps may keep of an answer's question
+// the first time one of its passages is marked Not helpful; once the
+// answer has expired that is gone, and nothing is recorded.
 func (b *Bot) recordNotHelpful(answerID string) {
 	now := b.cfg.Now()
-	if words := b.answers.takeQuestionWords(answerID, now); len(words) > 0 {
-		b.recordGap(gaps.NotHelpful, strings.Join(words, " "), now)
+	if g := b.answers.takeGap(answerID, now); len(g.Words()) > 0 {
+		b.recordGap(gaps.NotHelpful, g, now)
 	}
 }

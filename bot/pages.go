@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/feedback"
+	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -29,15 +30,15 @@ const (
 
 // shownAnswer is an answer kept in memory so More results can page
 // through it. It holds the passages found, never the question: when gaps
-// are recorded, only the question's content words, for a Not helpful vote.
+// are recorded, only what /gaps may keep of it, for a Not helpful vote.
 type shownAnswer struct {
 	id      string
 	res     index.Result
 	d       dating
 	created time.Time
-	// questionWords are gaps.Words of the question, until a Not helpful
-	// vote records them; nil when gaps are not recorded.
-	questionWords []string
+	// gap is what /gaps may keep of the question (GapStore.Reduce), until
+	// a Not helpful vote records it; empty when gaps are not recorded.
+	gap gaps.Gap
 }
 
 // answerCache keeps recent answers in memory only: after a restart their
@@ -71,19 +72,19 @@ func (c *answerCache) get(id string, now time.Time) *shownAnswer {
 	return a
 }
 
-// takeQuestionWords returns an answer's question words and forgets them,
-// so an answer is counted as not helpful once however often it is voted
-// on; nil if the answer has expired.
-func (c *answerCache) takeQuestionWords(id string, now time.Time) []string {
+// takeGap returns what /gaps may keep of an answer's question and forgets
+// it, so an answer is counted as not helpful once however often it is
+// voted on; the empty Gap if the answer has expired.
+func (c *answerCache) takeGap(id string, now time.Time) gaps.Gap {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := c.byID[id]
 	if a == nil || now.Sub(a.created) > answerTTL {
-		return nil
+		return gaps.Gap{}
 	}
-	words := a.questionWords
-	a.questionWords = nil
-	return words
+	g := a.gap
+	a.gap = gaps.Gap{}
+	return g
 }
 
 // newAnswerID is a random name for an answer, used in its buttons.

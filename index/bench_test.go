@@ -128,3 +128,29 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "searches/s")
 }
+
+// BenchmarkKnows times Knows on a word it has not been asked before, as
+// /gaps asks of each word of a declined or answered question, for a word
+// most passages use and one none does:
+//
+//	go test -run '^$' -bench Knows ./index
+func BenchmarkKnows(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "index")
+	if err := Rebuild(context.Background(), dir, benchDocs(), corpus.BuiltinGlossary(), Source{}); err != nil {
+		b.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for _, word := range []string{"funding", "zorbing"} {
+		b.Run(word, func(b *testing.B) {
+			for b.Loop() {
+				if ix.knows(word) != (word == "funding") {
+					b.Fatalf("knows(%q) = %v", word, !(word == "funding"))
+				}
+			}
+		})
+	}
+}

@@ -78,3 +78,28 @@ func ExampleLive() {
 	// true 2024
 	// false 2025 Apply for free school travel by 30 June for a place in September.
 }
+
+func ExampleIndex_Knows() {
+	c, _ := corpus.Load(fstest.MapFS{
+		"testshire/bounce.md": {Data: []byte("---\ntitle: Bounce\nsource_url: https://testshire.example/bounce\n---\n# Bounce\n\n" +
+			"Smith House, 12 Acacia Road. A trampoline club for disabled children, with road safety walks.\n")},
+	})
+	tmp, _ := os.MkdirTemp("", "sendbot-example")
+	defer os.RemoveAll(tmp)
+	dir := filepath.Join(tmp, "index")
+	if err := index.Build(context.Background(), dir, c.Documents, corpus.BuiltinGlossary(), index.Source{Name: "example"}); err != nil {
+		panic(err)
+	}
+	ix, err := index.Open(dir)
+	if err != nil {
+		panic(err)
+	}
+	defer ix.Close()
+	// The documents' own words, not the names they write with capitals.
+	for _, w := range []string{"trampoline", "road", "SEN", "Smith", "acacia", "zorbing"} {
+		fmt.Print(w, ":", ix.Knows(w), " ")
+	}
+	fmt.Println()
+	// Output:
+	// trampoline:true road:true SEN:true Smith:false acacia:false zorbing:false
+}

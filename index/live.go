@@ -107,6 +107,17 @@ func (l *Live) Documents(area string) ([]DocumentInfo, error) {
 	return l.ix.Documents(area)
 }
 
+// Knows reports whether the current index knows word (see Index.Knows);
+// nothing is known once closed.
+func (l *Live) Knows(word string) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.ix == nil {
+		return false
+	}
+	return l.ix.Knows(word)
+}
+
 // Reload opens the index in the folder again (after a Rebuild replaced
 // it) and swaps it in. Searches that started before the swap finish on
 // the previous index, which is closed once they have; later ones use the

@@ -163,6 +163,10 @@ type Index struct {
 	// to, besides English ones (spelling.go).
 	glossaryWords *english.Words
 	glossaryPairs wordPairs
+	// glossaryTerms are the glossary's terms of one word, and knownWords
+	// what Knows has answered (knows.go).
+	glossaryTerms map[string]bool
+	knownWords    knownWords
 	terms         indexTerms
 	kinds         kindIndex // each passage's kind, for intent.go
 	model         *Model
@@ -231,6 +235,7 @@ func Open(dir string) (*Index, error) {
 	ix.vocab = newVocabulary(ix.analyzer, g)
 	ix.glossaryWords = glossaryWordsOf(ix.vocab)
 	ix.glossaryPairs = glossaryPairsOf(ix.vocab)
+	ix.glossaryTerms = glossaryTermsOf(ix.vocab)
 	ix.places = newPlaceList(ix.Areas(), english.Dictionary())
 	ix.model = DefaultModel()
 	return ix, nil

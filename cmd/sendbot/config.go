@@ -241,9 +241,10 @@ func (c config) gapsKeep() (time.Duration, error) {
 
 // openGaps opens the file that keeps the words of declined and
 // not-helpful questions for the configured corpus, gaps/<corpus>/gaps.db
-// under SENDBOT_DATA, as openFeedback does for votes. With
-// SENDBOT_GAPS_KEEP=0 it records nothing and deletes that file.
-func openGaps(cfg config, t indexTarget) (*gaps.Store, error) {
+// under SENDBOT_DATA, as openFeedback does for votes; it keeps only the
+// words vocab (the index) knows. With SENDBOT_GAPS_KEEP=0 it records
+// nothing and deletes that file.
+func openGaps(cfg config, t indexTarget, vocab gaps.Vocabulary) (*gaps.Store, error) {
 	keep, err := cfg.gapsKeep()
 	if err != nil {
 		return nil, err
@@ -252,7 +253,7 @@ func openGaps(cfg config, t indexTarget) (*gaps.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gaps.Open(path, keep)
+	return gaps.Open(path, keep, vocab)
 }
 
 // areaMap reads a setting of comma-separated "id=Area Name" pairs, such

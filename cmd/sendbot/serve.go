@@ -39,12 +39,11 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	gapStore, err := openGaps(cfg, t)
-	if err != nil {
+	// The gaps file opens once the index does, whose words it keeps; a
+	// mistake in its setting is told before the index is built.
+	if _, err := cfg.gapsKeep(); err != nil {
 		return err
 	}
-	defer gapStore.Close()
-	bc.Gaps = gapStore
 	log, err := newLogger(cfg, env.stderr)
 	if err != nil {
 		return err
@@ -61,6 +60,12 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	defer live.Close()
+	gapStore, err := openGaps(cfg, t, live)
+	if err != nil {
+		return err
+	}
+	defer gapStore.Close()
+	bc.Gaps = gapStore
 	info := live.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
 	if err := checkBotAreas(&bc, live.Areas()); err != nil {

@@ -10,6 +10,7 @@
 //	d := english.Dictionary()
 //	d.Has("coping")     // true: never "corrected" to another word
 //	d.Common("reading") // true: written in lower case, so not only a name
+//	d.Named("Smith")    // true: written capitalised, a name (and a word too)
 //	d.Near("asess", 1)  // assess, asses, …
 //	english.Everyday("actually") // true
 //
@@ -114,6 +115,12 @@ func (w *Words) Has(word string) bool {
 // word ("reading", "bath"), not only a name ("Leeds").
 func (w *Words) Common(word string) bool {
 	return w.forms[strings.ToLower(word)]&lower != 0
+}
+
+// Named reports whether word is in the list capitalised: a name
+// ("Leeds", "Smith"), which may be an ordinary word too ("smith").
+func (w *Words) Named(word string) bool {
+	return w.forms[strings.ToLower(word)]&named != 0
 }
 
 // Near returns the words of the list that start with the same letter as

@@ -8,19 +8,21 @@ import (
 func TestDictionary(t *testing.T) {
 	d := Dictionary()
 	tests := []struct {
-		word        string
-		has, common bool
+		word               string
+		has, common, named bool
 	}{
-		{"coping", true, true},
-		{"timetable", true, true},
-		{"asses", true, true},
-		{"Daughter", true, true}, // any case
-		{"haven't", true, true},
-		{"havent", false, false},
-		{"asess", false, false},
-		{"reading", true, true},
-		{"leeds", true, false}, // only a name
-		{"ehcp", false, false},
+		{"coping", true, true, false},
+		{"timetable", true, true, false},
+		{"asses", true, true, false},
+		{"Daughter", true, true, false}, // any case
+		{"haven't", true, true, false},
+		{"havent", false, false, false},
+		{"asess", false, false, false},
+		{"reading", true, true, false},
+		{"leeds", true, false, true}, // only a name
+		{"smith", true, true, true},  // a name and a word
+		{"Jane", true, false, true},
+		{"ehcp", false, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {
@@ -29,6 +31,9 @@ func TestDictionary(t *testing.T) {
 			}
 			if got := d.Common(tt.word); got != tt.common {
 				t.Errorf("Common(%q) = %v, want %v", tt.word, got, tt.common)
+			}
+			if got := d.Named(tt.word); got != tt.named {
+				t.Errorf("Named(%q) = %v, want %v", tt.word, got, tt.named)
 			}
 		})
 	}
