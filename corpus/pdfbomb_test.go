@@ -212,6 +212,9 @@ func TestPDFBombsAreRefusedWithinBudget(t *testing.T) {
 				t.Fatal(err)
 			}
 			os.WriteFile(filepath.Join(dir, "testshire", "good.md"), []byte("# Good\n\nShort breaks give disabled children and their families time apart."), 0o644)
+			if keep := os.Getenv("SENDBOT_TEST_KEEP_BOMBS"); keep != "" { // to try them on sendbot itself
+				os.WriteFile(filepath.Join(keep, strings.NewReplacer(" ", "-", ",", "", "/", "-").Replace(name)+".pdf"), data, 0o644)
+			}
 			got, usage := loadInChild(t, dir)
 			t.Logf("%s: file %d KiB; child peak RSS %d MiB, CPU %v", name, len(data)>>10, usage.Maxrss>>10, cpuTime(usage))
 			if got.Problems["testshire/bomb.pdf"] == "" || !strings.Contains(got.Problems["testshire/bomb.pdf"], want[name]) {
