@@ -51,7 +51,7 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "error  %s: %s\n", printable(p.Path), printable(p.Reason))
 	}
 	if len(sources) == 0 {
-		fmt.Fprintf(env.stdout, "No remote sources in %s: list them in its %s as entries with url: and area: (see README, Remote sources).\n", name, corpus.ManifestName)
+		fmt.Fprintf(env.stdout, "No remote sources in %s: list them in its %s as entries with url: and area: (see docs/documents.md, Remote sources).\n", name, corpus.ManifestName)
 		if len(problems) > 0 {
 			return errFetchFailed
 		}
