@@ -1,5 +1,7 @@
 // Package bot adapts Discord to a Searcher: it registers /ask, /help,
-// /about and /sources, and for moderators /reindex and /gaps; answers them and messages that mention the bot, and renders each
+// /about and /sources, and for moderators /reindex, /add-document,
+// /remove-document and /gaps; answers them and messages that mention
+// the bot or are sent to it directly, and renders each
 // answer as an embed of quoted passages with their sources and dates,
 // marking those that may be out of date and explaining the jargon they
 // use. Answers page with More results and take anonymous Helpful / Not

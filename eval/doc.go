@@ -3,7 +3,7 @@
 // and how often the bot declined exactly when it should.
 //
 //	qs, err := eval.ReadQuestions(f)
-//	rep, err := eval.Run(ctx, ix, qs, eval.Options{})
+//	rep, err := eval.Run(ctx, ix, qs)
 //	rep.WriteText(os.Stdout)
 //
 // A question is answered at k when one of its gold regular expressions
