@@ -11,14 +11,15 @@ const DefaultRateLimit = 6
 // rateWindow is the span a rate limit counts questions over.
 const rateWindow = time.Minute
 
-// limiter counts each person's recent questions, in memory only: user IDs
-// are kept for at most a minute and never written anywhere.
+// limiter counts each person's recent questions, in memory only: a user
+// ID is forgotten within two minutes of that person's last question (a
+// sweep runs each minute while any is held) and never written anywhere.
 type limiter struct {
-	mu     sync.Mutex
-	max    int
-	asked  map[string][]time.Time // user ID -> times of questions in the window
-	warned map[string]time.Time   // user ID -> when they were last told
-	calls  int
+	mu       sync.Mutex
+	max      int
+	asked    map[string][]time.Time // user ID -> times of questions in the window
+	warned   map[string]time.Time   // user ID -> when they were last told
+	sweeping bool                   // a sweep is scheduled
 }
 
 func newLimiter(max int) *limiter {
@@ -30,10 +31,7 @@ func newLimiter(max int) *limiter {
 func (l *limiter) allow(user string, now time.Time) (ok bool, wait time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.calls++
-	if l.calls%256 == 0 {
-		l.forget(now)
-	}
+	l.scheduleSweep()
 	recent := l.asked[user][:0]
 	for _, t := range l.asked[user] {
 		if now.Sub(t) < rateWindow {
@@ -57,7 +55,29 @@ func (l *limiter) shouldWarn(user string, now time.Time) bool {
 		return false
 	}
 	l.warned[user] = now
+	l.scheduleSweep()
 	return true
+}
+
+// scheduleSweep makes sure a sweep will forget whoever stops asking. The
+// caller holds l.mu.
+func (l *limiter) scheduleSweep() {
+	if !l.sweeping {
+		l.sweeping = true
+		time.AfterFunc(rateWindow, l.sweep)
+	}
+}
+
+// sweep forgets people who have not asked within the window, and runs
+// again in a minute while anyone is left.
+func (l *limiter) sweep() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.forget(time.Now())
+	l.sweeping = false
+	if len(l.asked)+len(l.warned) > 0 {
+		l.scheduleSweep()
+	}
 }
 
 // forget drops people who have not asked within the window.

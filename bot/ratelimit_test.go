@@ -131,3 +131,31 @@ func TestModeratorsMentionsAreNotLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestLimiterForgetsWhoStoppedAsking checks that the sweep drops the IDs
+// of people who have not asked within the window, keeps those who have,
+// and stops rescheduling itself once nobody is left.
+func TestLimiterForgetsWhoStoppedAsking(t *testing.T) {
+	l := newLimiter(6)
+	now := time.Now()
+	l.allow("ann", now.Add(-2*rateWindow))
+	l.shouldWarn("ann", now.Add(-2*rateWindow))
+	l.allow("bob", now)
+	l.sweep()
+	l.mu.Lock()
+	_, ann := l.asked["ann"]
+	_, annWarned := l.warned["ann"]
+	_, bob := l.asked["bob"]
+	sweeping := l.sweeping
+	l.mu.Unlock()
+	if ann || annWarned || !bob || !sweeping {
+		t.Errorf("after a sweep: ann kept %v (warned %v), bob kept %v, another sweep scheduled %v; want false, false, true, true", ann, annWarned, bob, sweeping)
+	}
+	l.mu.Lock()
+	delete(l.asked, "bob")
+	l.mu.Unlock()
+	l.sweep()
+	if l.sweeping {
+		t.Error("a sweep with nobody left scheduled another")
+	}
+}

@@ -4,7 +4,7 @@
 // and nobody can read back who voted.
 //
 //	st, err := feedback.Open(filepath.Join(dataDir, "feedback.db"))
-//	changed, err := st.Vote(feedback.Vote{Voter: userID, Answer: answerID, Passage: ref, Helpful: true})
+//	err = st.Vote(feedback.Vote{Voter: userID, Answer: answerID, Passage: ref, Helpful: true})
 //	counts, err := st.Counts()
 package feedback
 
