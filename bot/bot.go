@@ -16,6 +16,7 @@ import (
 	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
+	"github.com/sendbot/sendbot/library"
 )
 
 // Searcher answers questions. *index.Index is one.
@@ -75,7 +76,7 @@ type Config struct {
 	// documents from Discord is off.
 	Uploads Uploader
 	// MaxUploadBytes is the largest file /add-document takes. Default:
-	// DefaultMaxUploadBytes (10 MiB).
+	// library.DefaultMaxUploadBytes (10 MiB).
 	MaxUploadBytes int64
 	// Reindexer runs /reindex; nil says reindexing from Discord is off.
 	Reindexer Reindexer
@@ -207,7 +208,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.MaxUploadBytes <= 0 {
-		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+		cfg.MaxUploadBytes = library.DefaultMaxUploadBytes
 	}
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = DefaultRateLimit

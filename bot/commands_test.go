@@ -14,6 +14,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/library"
 )
 
 func respond(t *testing.T, srv *discordtest.Server, i *discordgo.Interaction, edits int) *discordtest.Response {
@@ -155,7 +156,7 @@ func TestNothingToSuggestSendsAnEmptyList(t *testing.T) {
 		{"document, not a moderator", "remove-document", discordtest.SlashOption{Name: "document", Value: "", Focused: true}},
 	}
 	srv, _ := startBotWith(t, func(c *Config) {
-		c.Uploads = &fakeUploads{docs: []UploadedDoc{{ID: "u1", Title: "Respite leaflet", Area: "Testshire", Added: testNow}}}
+		c.Uploads = &fakeUploads{docs: []library.UploadedDoc{{ID: "u1", Title: "Respite leaflet", Area: "Testshire", Added: testNow}}}
 	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/library"
 )
 
 // moderatorCommandPermissions is the default_member_permissions of the
@@ -42,7 +44,7 @@ func (b *Bot) moderatorOnly(s *discordgo.Session, i *discordgo.Interaction, acti
 	if b.canModerate(i) {
 		return true
 	}
-	b.audit(AuditEntry{Who: userID(i), Action: action, Result: "refused: not a moderator"})
+	b.audit(library.AuditEntry{Who: userID(i), Action: action, Result: "refused: not a moderator"})
 	b.replyNow(s, i, msgNotModerator)
 	return false
 }

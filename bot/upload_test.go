@@ -5,6 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,43 +16,49 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/library"
 )
 
 // fakeUploads records what it is given.
 type fakeUploads struct {
 	mu    sync.Mutex
-	added []Upload
-	docs  []UploadedDoc
+	added []library.Upload
+	docs  []library.UploadedDoc
 }
 
-func (f *fakeUploads) Add(_ context.Context, u Upload) (UploadResult, error) {
+func (f *fakeUploads) Add(_ context.Context, u library.Upload) (library.UploadResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if strings.Contains(string(u.Data), "no text") {
-		return UploadResult{}, errors.New("no text found in the file; is it a scan? sendbot needs text it can quote")
+		return library.UploadResult{}, &library.Refusal{Why: library.NoText, Problems: []corpus.Problem{{Path: "0a1b2c3d4e5f.pdf", Reason: "PDF has no text layer: it may be a scan"}}}
 	}
 	f.added = append(f.added, u)
-	f.docs = append(f.docs, UploadedDoc{ID: "a1b2c3d4e5f6", Title: u.Title, Area: u.Area, Added: testNow})
-	return UploadResult{ID: "a1b2c3d4e5f6", Title: u.Title, Area: u.Area, Format: "markdown", Documents: 1, Passages: 2}, nil
+	f.docs = append(f.docs, library.UploadedDoc{ID: "a1b2c3d4e5f6", Title: u.Title, Area: u.Area, Added: testNow})
+	return library.UploadResult{ID: "a1b2c3d4e5f6", Title: u.Title, Area: u.Area, Format: "markdown", Documents: 1, Passages: 2}, nil
 }
 
-func (f *fakeUploads) Remove(_ context.Context, id string) (UploadResult, error) {
+func (f *fakeUploads) Remove(_ context.Context, id string) (library.UploadResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for n, d := range f.docs {
 		if d.ID == id {
 			f.docs = append(f.docs[:n], f.docs[n+1:]...)
-			return UploadResult{ID: id, Title: d.Title, Area: d.Area}, nil
+			return library.UploadResult{ID: id, Title: d.Title, Area: d.Area}, nil
 		}
 	}
-	return UploadResult{}, errors.New("there is no added document " + id)
+	if len(f.docs) == 0 {
+		return library.UploadResult{}, &library.Refusal{Why: library.NothingUploaded, ID: id}
+	}
+	return library.UploadResult{}, errors.New("the uploads folder cannot be read")
 }
 
-func (f *fakeUploads) Uploaded() []UploadedDoc {
+func (f *fakeUploads) Uploaded() []library.UploadedDoc {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]UploadedDoc(nil), f.docs...)
+	return append([]library.UploadedDoc(nil), f.docs...)
 }
 
 // fileServer serves attachments on loopback, counting downloads.
@@ -160,7 +170,7 @@ func TestAddDocument(t *testing.T) {
 	})
 	t.Run("refused by the store", func(t *testing.T) {
 		m := finalReply(t, srv, addDocument(srv, discordgo.PermissionManageGuild, &discordgo.MessageAttachment{Filename: "scan.pdf", Size: 7, URL: files.URL + "/attachments/1/2/scan.pdf"}))
-		if !strings.Contains(m.Content, "I couldn't add that file: no text found in the file; is it a scan?") {
+		if !strings.Contains(m.Content, "I couldn't add that file: sendbot could not read any text in this file: PDF has no text layer: it may be a scan.") {
 			t.Errorf("reply %q", m.Content)
 		}
 	})
@@ -176,7 +186,7 @@ func TestAddDocument(t *testing.T) {
 }
 
 func TestRemoveDocument(t *testing.T) {
-	up := &fakeUploads{docs: []UploadedDoc{{ID: "a1b2c3d4e5f6", Title: "Swimming guide", Area: "Testshire", Added: testNow}}}
+	up := &fakeUploads{docs: []library.UploadedDoc{{ID: "a1b2c3d4e5f6", Title: "Swimming guide", Area: "Testshire", Added: testNow}}}
 	srv, _ := startBotWith(t, func(c *Config) { c.Uploads = up })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -207,7 +217,123 @@ func TestRemoveDocument(t *testing.T) {
 	i = srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: "a1b2c3d4e5f6"})
 	i.Member.Permissions = discordgo.PermissionManageGuild
 	srv.SendInteraction(i)
-	if m := finalReply(t, srv, i); !strings.Contains(m.Content, "I couldn't remove that: there is no added document a1b2c3d4e5f6") {
+	if m := finalReply(t, srv, i); !strings.Contains(m.Content, "I couldn't remove that: No documents have been added from Discord, so there is nothing to remove.") {
 		t.Errorf("second remove %q", m.Content)
+	}
+}
+
+// TestUploadRefusalsSayWhatToDo adds files a real library refuses, and
+// checks what the moderator is told: what is wrong and what to do.
+func TestUploadRefusalsSayWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"testshire/breaks.md": "# Short breaks in Testshire\n\nShort breaks give families a rest.\n",
+		"otherton/waits.md":   "# Otherton waiting times\n\nChildren in Otherton wait a long time for an autism assessment.\n",
+	} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lib, err := library.Open(library.Config{Corpus: dir, DataDir: t.TempDir(), MaxUploadBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := lib.OpenIndex(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	live, err := index.OpenLive(lib.IndexDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	store, err := lib.OpenUploads(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join("..", "corpus", "testdata", "pdf", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	guide := []byte("---\ntitle: Hydrotherapy in Testshire\n---\n# Hydrotherapy\n\nThe warm water pool runs hydrotherapy sessions on weekday mornings.\n")
+	tests := []struct {
+		name   string
+		upload library.Upload
+		want   string
+	}{
+		{"a Word file", library.Upload{Filename: "plan.docx", Data: []byte("PK..."), Area: "Testshire"},
+			"sendbot reads PDF (.pdf), Markdown (.md), web pages (.html, .htm), plain text (.txt) and Open Referral UK service feeds (.json); this file is .docx. Save it as one of those (a PDF, say) and add it again."},
+		{"no extension", library.Upload{Filename: "README", Data: guide, Area: "Testshire"}, "; this file has no extension."},
+		{"an odd extension is not echoed", library.Upload{Filename: "x.<@everyone>", Data: guide, Area: "Testshire"}, "; this file is not one of them."},
+		{"empty", library.Upload{Filename: "empty.txt", Data: []byte(" \n\t"), Area: "Testshire"}, "The file is empty."},
+		{"too big", library.Upload{Filename: "big.txt", Data: []byte(strings.Repeat("Testshire ", 120000)), Area: "Testshire"},
+			"The file is 1.1 MB; the largest sendbot accepts is 1 MB."},
+		{"a scanned PDF", library.Upload{Filename: "scan.pdf", Data: pdf("no-text-layer.pdf"), Area: "Testshire"},
+			"sendbot could not read any text in this file: PDF has no text layer"},
+		{"no area", library.Upload{Filename: "hydro.md", Data: guide}, "Choose an area for this document with the area option (the areas are Otherton, Testshire)."},
+		{"an area that looks like a typo", library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshrie"},
+			`There is no area "Testshrie" yet; did you mean Testshire? To start a new area, spell its name out in full.`},
+		{"an area that is not a place name", library.Upload{Filename: "hydro.md", Data: guide, Area: "../../etc"},
+			"An area is a place name, of letters, spaces and hyphens, such as North Lincolnshire (the areas are Otherton, Testshire)."},
+		{"a source_url that is not a web address", library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshire", SourceURL: "javascript:alert(1)"},
+			"source_url must be the web address the document comes from, starting with https:// (or http://)."},
+		{"a bad kind", library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshire", Kind: "local offer!"}, "A kind is one word, or words joined by hyphens"},
+		{"a title too long", library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshire", Title: strings.Repeat("t", 201)},
+			"The title is longer than 200 characters; shorten it."},
+		{"no title anywhere", library.Upload{Filename: "notes.txt", Data: []byte("the pool is open on mondays and the café is shut for the summer, so bring a drink with you."), Area: "Testshire"},
+			"This file has no title of its own; give it one with the title option."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := store.Add(context.Background(), tt.upload)
+			if err == nil {
+				t.Fatal("added")
+			}
+			if got := uploadError(err); !strings.Contains(got, tt.want) {
+				t.Errorf("told %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+
+	ctx := context.Background()
+	_, err = store.Remove(ctx, "0123456789ab")
+	if got := uploadError(err); got != "No documents have been added from Discord, so there is nothing to remove." {
+		t.Errorf("Remove with none added: %q", got)
+	}
+	res, err := store.Add(ctx, library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshire"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := res.ID + " (Hydrotherapy in Testshire, Testshire)"
+	for id, want := range map[string]string{
+		"0123456789ab":  "No document added from Discord has the ID 0123456789ab. The documents added, newest first: " + listed + ".",
+		"../" + res.ID:  "That is not the ID of a document added from Discord. The documents added, newest first: " + listed + ".",
+		"<@everyone>ab": "That is not the ID of a document added from Discord.",
+	} {
+		if _, err := store.Remove(ctx, id); !strings.Contains(uploadError(err), want) {
+			t.Errorf("Remove(%q): told %q\nwant %q", id, uploadError(err), want)
+		}
+	}
+}
+
+// TestAcceptedFormatsAreThoseTheLibraryTakes keeps the formats
+// /add-document names to moderators the same as those it takes.
+func TestAcceptedFormatsAreThoseTheLibraryTakes(t *testing.T) {
+	named := regexp.MustCompile(`\.[a-z]+`).FindAllString(acceptedFormats, -1)
+	taken := library.UploadExtensions()
+	for _, ext := range named {
+		if !slices.Contains(taken, ext) {
+			t.Errorf("moderators are told %s is taken, but it is not", ext)
+		}
+	}
+	for _, ext := range taken {
+		if !slices.Contains(named, ext) && ext != ".markdown" { // .md's long form
+			t.Errorf("%s is taken, but moderators are not told so", ext)
+		}
 	}
 }

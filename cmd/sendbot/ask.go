@@ -65,11 +65,11 @@ func areaSettingError(err error, cfg config, area string) error {
 // error, so building the index on first use is announced apart from the
 // answer on standard output.
 func openForQueries(ctx context.Context, cfg config, env appEnv) (*index.Index, error) {
-	log, err := newLogger(cfg, env.stderr)
+	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
 		return nil, err
 	}
-	return openIndex(ctx, cfg, log)
+	return lib.OpenIndex(ctx)
 }
 
 // queryError turns a search error into a sentence for the person at the terminal.

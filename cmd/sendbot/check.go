@@ -38,25 +38,17 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	default:
 		return usageError{"check takes at most one folder"}
 	}
-	fsys, name, err := corpusSource(cfg)
-	if err != nil {
-		return err
-	}
-	fetched, err := fetchDir(cfg, name)
-	if err != nil {
-		return err
-	}
-	uploaded, err := uploadsDir(cfg, name)
+	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	c, err := readCorpus(fsys, fetched, uploaded)
+	c, err := lib.Read()
 	if err != nil {
 		return err
 	}
 	took := time.Since(start)
-	fmt.Fprintf(env.stdout, "Corpus: %s\n\n", printable(name))
+	fmt.Fprintf(env.stdout, "Corpus: %s\n\n", printable(lib.Name()))
 	writeFiles(env.stdout, c, *summary)
 	writeTotals(env.stdout, c)
 	fmt.Fprintf(env.stdout, "Read in %s.\n", took.Round(time.Millisecond))
@@ -225,16 +217,12 @@ func runIndex(ctx context.Context, env appEnv, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	log, err := newLogger(cfg, env.stderr)
-	if err != nil {
-		return err
-	}
-	t, err := locate(cfg)
+	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	c, err := buildIndex(ctx, t, log)
+	c, err := lib.Build(ctx)
 	if c != nil {
 		for _, p := range c.Problems {
 			fmt.Fprintf(env.stdout, "%s\t%s\t%s\n", problemStatus(p), printable(p.Path), printable(p.Reason))
@@ -243,14 +231,14 @@ func runIndex(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := index.Open(t.dir)
+	ix, err := index.Open(lib.IndexDir())
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
 	info := ix.Info()
 	fmt.Fprintf(env.stdout, "Indexed %d documents (%d passages) from %s in %s\nIndex: %s\n",
-		info.Documents, info.Passages, t.name, time.Since(start).Round(time.Millisecond), t.dir)
+		info.Documents, info.Passages, lib.Name(), time.Since(start).Round(time.Millisecond), lib.IndexDir())
 	if c != nil && len(c.Skips) > 0 {
 		fmt.Fprintf(env.stdout, "%d directory entries left out as empty or placeholders (sendbot check lists them)\n", len(c.Skips))
 	}

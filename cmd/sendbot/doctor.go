@@ -19,6 +19,7 @@ import (
 	"github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
+	"github.com/sendbot/sendbot/library"
 )
 
 // Permissions is the bot permissions integer the invite URL asks for:
@@ -86,13 +87,13 @@ func runDoctor(ctx context.Context, env appEnv, args []string) error {
 		d.ok("settings", "areas, schedule, limits, logging and SENDBOT_HTTP_ADDR read without a mistake")
 	}
 	d.checkDiscord(ctx, cfg)
-	t, err := locate(cfg)
+	lib, err := library.Open(cfg.library(nil))
 	if err != nil {
 		d.fix("corpus", "%v", err)
 	} else {
-		d.checkCorpus(t)
-		d.checkIndex(t)
-		d.checkDisk(t)
+		d.checkCorpus(lib)
+		d.checkIndex(lib)
+		d.checkDisk(lib)
 	}
 	if d.fixes > 0 {
 		return fmt.Errorf("doctor: %s to fix (the lines marked FIX above)", plural(d.fixes, "thing"))
@@ -221,50 +222,52 @@ func tokenAppID(token string) string {
 }
 
 // checkCorpus reads the corpus as a reindex would.
-func (d *doctor) checkCorpus(t indexTarget) {
-	c, err := readCorpus(t.fsys, t.fetched, t.uploaded)
+func (d *doctor) checkCorpus(lib *library.Library) {
+	name := lib.Name()
+	c, err := lib.Read()
 	if err != nil {
-		d.fix("corpus", "%s cannot be read: %v", t.name, err)
+		d.fix("corpus", "%s cannot be read: %v", name, err)
 		return
 	}
 	switch errs := len(c.Errors()); {
 	case len(c.Documents) == 0:
-		d.fix("corpus", "%s has no documents sendbot can read; run sendbot check to see why", t.name)
+		d.fix("corpus", "%s has no documents sendbot can read; run sendbot check to see why", name)
 	case errs > 0:
-		d.fix("corpus", "%s: %d documents read, but %s could not be; run sendbot check to see which and why", t.name, len(c.Documents), plural(errs, "file"))
+		d.fix("corpus", "%s: %d documents read, but %s could not be; run sendbot check to see which and why", name, len(c.Documents), plural(errs, "file"))
 	default:
-		d.ok("corpus", "%s: %d documents read", t.name, len(c.Documents))
+		d.ok("corpus", "%s: %d documents read", name, len(c.Documents))
 	}
 }
 
 // checkIndex opens the index read-only, as a second reader beside a
 // running serve, and asks it one question.
-func (d *doctor) checkIndex(t indexTarget) {
-	ix, err := index.Open(t.dir)
+func (d *doctor) checkIndex(lib *library.Library) {
+	dir := lib.IndexDir()
+	ix, err := index.Open(dir)
 	switch {
 	case errors.Is(err, index.ErrNoIndex):
-		d.note("index", "none yet at %s: serve builds it when it starts (or run sendbot index)", t.dir)
+		d.note("index", "none yet at %s: serve builds it when it starts (or run sendbot index)", dir)
 		return
 	case errors.Is(err, index.ErrOldMapping):
-		d.note("index", "%s was built by another version of sendbot: serve rebuilds it when it starts", t.dir)
+		d.note("index", "%s was built by another version of sendbot: serve rebuilds it when it starts", dir)
 		return
 	case errors.Is(err, index.ErrBusy):
-		d.note("index", "%s is being rebuilt right now; run doctor again when that finishes", t.dir)
+		d.note("index", "%s is being rebuilt right now; run doctor again when that finishes", dir)
 		return
 	case err != nil:
-		d.fix("index", "%s cannot be read (%v): remove that folder and sendbot serve builds a new one", t.dir, err)
+		d.fix("index", "%s cannot be read (%v): remove that folder and sendbot serve builds a new one", dir, err)
 		return
 	}
 	defer ix.Close()
 	info := ix.Info()
 	if _, err := ix.Search(context.Background(), index.Query{Text: "support"}); err != nil {
-		d.fix("index", "%s opens but cannot be searched (%v): remove that folder and sendbot serve builds a new one", t.dir, err)
+		d.fix("index", "%s opens but cannot be searched (%v): remove that folder and sendbot serve builds a new one", dir, err)
 		return
 	}
 	age := time.Since(info.BuiltAt)
-	d.ok("index", "%s: %d documents, %d passages, built %s (%s ago)", t.dir, info.Documents, info.Passages,
+	d.ok("index", "%s: %d documents, %d passages, built %s (%s ago)", dir, info.Documents, info.Passages,
 		info.BuiltAt.Format("2 January 2006 15:04"), index.FormatAge(age))
-	if info.Source.Fingerprint != t.fingerprint {
+	if src, err := lib.Source(); err == nil && info.Source.Fingerprint != src.Fingerprint {
 		d.note("index", "the corpus has changed since it was built: serve rebuilds it when it starts, or use /reindex")
 	}
 }
@@ -273,10 +276,10 @@ func (d *doctor) checkIndex(t indexTarget) {
 // reindex, which writes a new index beside the one in use, and that the
 // data folder (or, before the first run, the folder it will be made in)
 // can be written.
-func (d *doctor) checkDisk(t indexTarget) {
+func (d *doctor) checkDisk(lib *library.Library) {
 	// Nothing is created: run as root beside a service, a folder made
 	// here would belong to root. The nearest folder that exists is tried.
-	parent := filepath.Dir(t.dir)
+	parent := filepath.Dir(lib.IndexDir())
 	for !isDir(parent) && filepath.Dir(parent) != parent {
 		parent = filepath.Dir(parent)
 	}
@@ -292,7 +295,7 @@ func (d *doctor) checkDisk(t indexTarget) {
 		d.note("disk", "free space in %s not checked: %v", parent, err)
 		return
 	}
-	need := uint64(dirSize(t.dir)) + reindexSpare
+	need := uint64(dirSize(lib.IndexDir())) + reindexSpare
 	if free < need {
 		d.fix("disk", "%s has %s free; a reindex needs about %s (a second copy of the index while it builds). Free some space or move SENDBOT_DATA", parent, fetch.Size(int64(free)), fetch.Size(int64(need)))
 		return
@@ -312,4 +315,9 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }

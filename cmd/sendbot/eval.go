@@ -81,7 +81,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 		}
 	}
 	if *passagesOut != "" {
-		if err := writePassages(cfg, *passagesOut); err != nil {
+		if err := writePassages(cfg, env, *passagesOut); err != nil {
 			return err
 		}
 	}
@@ -226,12 +226,12 @@ type passageLine struct {
 
 // writePassages writes the passages the index is built from, so another
 // engine can be scored on exactly the same text.
-func writePassages(cfg config, path string) error {
-	t, err := locate(cfg)
+func writePassages(cfg config, env appEnv, path string) error {
+	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
 		return err
 	}
-	c, err := readCorpus(t.fsys, t.fetched, t.uploaded)
+	c, err := lib.Read()
 	if err != nil {
 		return err
 	}

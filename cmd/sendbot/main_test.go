@@ -344,23 +344,3 @@ func TestAnIndexFromAnotherVersionIsRebuilt(t *testing.T) {
 		t.Errorf("the rebuild should be logged with its reason: %s", logs)
 	}
 }
-
-func TestIndexesLiveInTheCacheFolderByDefault(t *testing.T) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Skip("this machine has no user cache folder:", err)
-	}
-	dir, err := indexDir(config{}, "embedded default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := filepath.Join(cache, "sendbot", "indexes", "default"); dir != want {
-		t.Errorf("default index folder = %s, want %s", dir, want)
-	}
-	wd, _ := os.Getwd()
-	repo := filepath.Dir(filepath.Dir(wd))
-	named, _ := indexDir(config{Corpus: "x"}, "/some/corpus")
-	if strings.HasPrefix(dir, repo) || strings.HasPrefix(named, repo) {
-		t.Errorf("an index would be written inside the source tree: %s, %s", dir, named)
-	}
-}

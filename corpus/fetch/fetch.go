@@ -164,6 +164,13 @@ func (r Report) Count(o Outcome) int {
 	return n
 }
 
+// Summary counts the outcomes, as sendbot fetch and /reindex tell them:
+// "3 fetched, 1 not modified, 0 failed, 0 blocked by robots.txt".
+func (r Report) Summary() string {
+	return fmt.Sprintf("%d fetched, %d not modified, %d failed, %d blocked by robots.txt",
+		r.Count(Fetched), r.Count(NotModified), r.Count(Failed), r.Count(Blocked))
+}
+
 // Fetch downloads each source into Dir, one request at a time, and
 // rewrites Dir's sources.yaml to describe every stored copy. A source
 // that fails keeps its previous copy untouched; copies of sources no
