@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/feedback"
 	"github.com/sendbot/sendbot/gaps"
@@ -356,7 +357,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate
 		if b.canModerate(i.Interaction) {
 			text += "\n\n" + channelReport(s, i.GuildID)
 		}
-		b.replyNow(s, i.Interaction, truncateRunes(text, maxContent))
+		b.replyNow(s, i.Interaction, answer.Shorten(text, maxContent))
 		return
 	case cmdReindex:
 		b.onReindex(s, i.Interaction)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/feedback"
 	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
@@ -135,7 +136,7 @@ func (a *shownAnswer) render(p int, areas []string) (string, []*discordgo.Messag
 }
 
 // passageKey names a hit's passage in a button.
-func passageKey(h index.Hit) string { return truncateRunes(h.PassageID(), 40) }
+func passageKey(h index.Hit) string { return answer.Shorten(h.PassageID(), 40) }
 
 // onMore shows another page of an answer by editing its message.
 func (b *Bot) onMore(s *discordgo.Session, i *discordgo.Interaction, rest string) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/library"
 )
 
@@ -87,7 +88,7 @@ func (b *Bot) modReply(s *discordgo.Session, i *discordgo.Interaction, what stri
 
 // edit replaces the reply's text, and notes when the token is gone.
 func (r *modReply) edit(text string) error {
-	text = truncateRunes(text, maxContent)
+	text = answer.Shorten(text, maxContent)
 	_, err := r.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
 	if err != nil && tokenGone(err) {
 		r.mu.Lock()
@@ -137,7 +138,7 @@ func (r *modReply) result(text string) {
 	mod := userID(r.i)
 	intro := fmt.Sprintf("%s finished, but %s, so here is how it ended:\n", r.what, why)
 	msg := &discordgo.MessageSend{
-		Content: truncateRunes("<@"+mod+">, your "+intro+text, maxContent),
+		Content: answer.Shorten("<@"+mod+">, your "+intro+text, maxContent),
 		// Only the moderator who asked is pinged.
 		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: []string{mod}},
 	}
@@ -146,7 +147,7 @@ func (r *modReply) result(text string) {
 		return
 	}
 	r.b.logDiscordError("post "+r.what+" result in the channel", err)
-	dm := &discordgo.MessageSend{Content: truncateRunes("Your "+intro+text, maxContent)}
+	dm := &discordgo.MessageSend{Content: answer.Shorten("Your "+intro+text, maxContent)}
 	if !r.b.directMessage(r.s, mod, dm) {
 		r.b.log.Error("the result of "+r.what+" could not be given to the moderator: not in the reply, the channel or a direct message",
 			"channel", r.i.ChannelID)

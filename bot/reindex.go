@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/library"
 )
 
@@ -126,9 +127,9 @@ func reindexSummary(rep library.Report) string {
 			fmt.Fprintf(&b, "\n…and %d more", len(rep.Problems)-n)
 			break
 		}
-		b.WriteString("\n• " + escapeMarkdown(truncateRunes(p.Path+": "+p.Reason, 200)))
+		b.WriteString("\n• " + escapeMarkdown(answer.Shorten(p.Path+": "+p.Reason, 200)))
 	}
-	return truncateRunes(b.String(), maxContent)
+	return answer.Shorten(b.String(), maxContent)
 }
 
 // roughAge says how long ago, as "40 seconds" or "3 minutes".

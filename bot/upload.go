@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/library"
 )
@@ -157,7 +158,7 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 // addedMessage confirms an added document with what was found in it.
 func addedMessage(r library.UploadResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Added **%s** (%s, %s): ", escapeMarkdown(truncateRunes(r.Title, 200)), escapeMarkdown(r.Area), r.Format)
+	fmt.Fprintf(&b, "Added **%s** (%s, %s): ", escapeMarkdown(answer.Shorten(r.Title, 200)), escapeMarkdown(r.Area), r.Format)
 	if r.Documents > 1 {
 		fmt.Fprintf(&b, "%d entries, ", r.Documents)
 	}
@@ -168,7 +169,7 @@ func addedMessage(r library.UploadResult) string {
 			fmt.Fprintf(&b, "\n…and %d more", len(problems)-n)
 			break
 		}
-		b.WriteString("\n• " + escapeMarkdown(truncateRunes(p, 200)))
+		b.WriteString("\n• " + escapeMarkdown(answer.Shorten(p, 200)))
 	}
 	fmt.Fprintf(&b, "\nIt is known as `%s`; `/remove-document` takes it out again.", r.ID)
 	return b.String()
@@ -201,7 +202,7 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 		text = "I couldn't remove that: " + escapeMarkdown(why)
 	} else {
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok"})
-		text = fmt.Sprintf("Removed **%s** (%s). I no longer quote it.", escapeMarkdown(truncateRunes(res.Title, 200)), escapeMarkdown(res.Area))
+		text = fmt.Sprintf("Removed **%s** (%s). I no longer quote it.", escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area))
 	}
 	b.modReply(s, i, "/remove-document").result(text)
 }
@@ -214,7 +215,7 @@ func (b *Bot) uploadedChoices(typed string) []*discordgo.ApplicationCommandOptio
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	var out []*discordgo.ApplicationCommandOptionChoice
 	for _, d := range b.cfg.Uploads.Uploaded() {
-		name := truncateRunes(fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006")), 100)
+		name := answer.Shorten(fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006")), 100)
 		if typed != "" && !strings.Contains(strings.ToLower(name), typed) {
 			continue
 		}
