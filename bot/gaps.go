@@ -71,9 +71,9 @@ const (
 	msgGapsRemoveFail = "Sorry, I couldn't delete that just now. Please try again later."
 )
 
-// showGaps answers /gaps [days], or /gaps remove:<entry>, to moderators
+// onGaps answers /gaps [days], or /gaps remove:<entry>, to moderators
 // only and privately.
-func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+func (b *Bot) onGaps(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.moderatorOnly(s, i, cmdGaps) {
 		return
 	}
@@ -83,7 +83,7 @@ func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data disc
 	}
 	kept := max(1, int(b.cfg.Gaps.Keep()/(24*time.Hour)))
 	days := kept
-	for _, o := range data.Options {
+	for _, o := range i.ApplicationCommandData().Options {
 		switch {
 		case o.Name == optDays && o.Type == discordgo.ApplicationCommandOptionInteger:
 			days = int(max(1, min(o.IntValue(), maxGapDays)))

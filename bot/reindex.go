@@ -21,11 +21,6 @@ type Reindexer interface {
 	Reindex(ctx context.Context, progress func(library.Progress)) (library.Report, error)
 }
 
-// Auditor records moderator actions. A *library.Audit is one.
-type Auditor interface {
-	Record(library.AuditEntry) error
-}
-
 // reindexGuard lets one reindex run at a time, whoever started it.
 type reindexGuard struct {
 	mu      sync.Mutex
@@ -48,9 +43,6 @@ func (g *reindexGuard) done() {
 	g.running = false
 	g.mu.Unlock()
 }
-
-// maxProblemsShown bounds the per-file problems a reindex reply lists.
-const maxProblemsShown = 15
 
 // onReindex runs /reindex for a moderator: it acknowledges privately,
 // edits the reply as the reindex goes, and ends with what it found.
@@ -138,28 +130,4 @@ func roughAge(d time.Duration) string {
 		return fmt.Sprintf("%d seconds", int(d.Seconds()))
 	}
 	return fmt.Sprintf("%d minutes", int(d.Minutes()))
-}
-
-// audit writes a moderator action to the audit log, if there is one.
-func (b *Bot) audit(e library.AuditEntry) {
-	if b.cfg.Audit == nil {
-		return
-	}
-	if e.At.IsZero() {
-		e.At = b.cfg.Now().UTC()
-	}
-	if err := b.cfg.Audit.Record(e); err != nil {
-		b.log.Error("write audit log", "err", err)
-	}
-}
-
-// userID is the Discord ID of whoever made an interaction.
-func userID(i *discordgo.Interaction) string {
-	switch {
-	case i.Member != nil && i.Member.User != nil:
-		return i.Member.User.ID
-	case i.User != nil:
-		return i.User.ID
-	}
-	return ""
 }

@@ -35,9 +35,10 @@ const (
 	msgOnlySvcs = "No documents here apart from the service directory entries below."
 )
 
-// listSources answers /sources: the first page of the area's documents,
+// onSources answers /sources: the first page of the area's documents,
 // seen by the asker only. The list is in memory, so it answers at once.
-func (b *Bot) listSources(s *discordgo.Session, i *discordgo.Interaction, area string) {
+func (b *Bot) onSources(s *discordgo.Session, i *discordgo.Interaction) {
+	area := optionString(i.ApplicationCommandData(), optArea)
 	docs, err := b.searcher.Documents(area)
 	if err != nil {
 		if !errors.Is(err, index.ErrUnknownArea) {
@@ -301,14 +302,4 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
-}
-
-// optionString is the value of a command's string option, or "".
-func optionString(data discordgo.ApplicationCommandInteractionData, name string) string {
-	for _, o := range data.Options {
-		if o.Name == name {
-			return o.StringValue()
-		}
-	}
-	return ""
 }

@@ -30,69 +30,6 @@ type Uploader interface {
 	Uploaded() []library.UploadedDoc
 }
 
-// discordFileHosts are where Discord serves attachments; the bot downloads
-// from nowhere else (plus the host of Config.APIURL, for a test server).
-var discordFileHosts = map[string]bool{"cdn.discordapp.com": true, "media.discordapp.net": true}
-
-// errNotDiscordFile means an attachment's address is not Discord's.
-var errNotDiscordFile = errors.New("that attachment's address is not on Discord's file server, so I won't download it")
-
-// download fetches an attachment, refusing other hosts and anything over max bytes.
-func (b *Bot) download(ctx context.Context, rawURL string, max int64) ([]byte, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !b.fileHostAllowed(u.Hostname()) {
-		return nil, errNotDiscordFile
-	}
-	ctx, cancel := context.WithTimeout(ctx, downloadTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("I couldn't download the file from Discord (%v); please try again", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("Discord's file server said %s when I downloaded it; please try again", resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("the download broke off (%v); please try again", err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("the file is over %s, the most I take", formatBytes(max))
-	}
-	return data, nil
-}
-
-// downloadTimeout bounds one attachment download.
-const downloadTimeout = time.Minute
-
-func (b *Bot) fileHostAllowed(host string) bool {
-	if discordFileHosts[host] {
-		return true
-	}
-	if b.cfg.APIURL != "" {
-		if api, err := url.Parse(b.cfg.APIURL); err == nil && api.Hostname() == host {
-			return true
-		}
-	}
-	return false
-}
-
-// formatBytes writes a size as people read it: "1.5 MB", "10 MB", "512 KB".
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MB"
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", (n+(1<<9))>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 // onAddDocument runs /add-document for a moderator.
 func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
@@ -175,56 +112,67 @@ func addedMessage(r library.UploadResult) string {
 	return b.String()
 }
 
-// onRemoveDocument runs /remove-document for a moderator.
-func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
-	who := userID(i)
-	if !b.moderatorOnly(s, i, "remove-document") {
-		return
+// discordFileHosts are where Discord serves attachments; the bot downloads
+// from nowhere else (plus the host of Config.APIURL, for a test server).
+var discordFileHosts = map[string]bool{"cdn.discordapp.com": true, "media.discordapp.net": true}
+
+// errNotDiscordFile means an attachment's address is not Discord's.
+var errNotDiscordFile = errors.New("that attachment's address is not on Discord's file server, so I won't download it")
+
+// download fetches an attachment, refusing other hosts and anything over max bytes.
+func (b *Bot) download(ctx context.Context, rawURL string, max int64) ([]byte, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !b.fileHostAllowed(u.Hostname()) {
+		return nil, errNotDiscordFile
 	}
-	if b.cfg.Uploads == nil {
-		b.replyNow(s, i, "Adding documents from Discord isn't set up for this bot.")
-		return
-	}
-	var id string
-	for _, o := range i.ApplicationCommandData().Options {
-		if o.Name == optDocument {
-			id = strings.TrimSpace(o.StringValue())
-		}
-	}
-	if !b.deferPrivately(s, i, "/remove-document") {
-		return
-	}
-	text := ""
-	res, err := b.cfg.Uploads.Remove(b.ctx, id)
+	ctx, cancel := context.WithTimeout(ctx, downloadTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		why := uploadError(err)
-		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "failed: " + why})
-		text = "I couldn't remove that: " + escapeMarkdown(why)
-	} else {
-		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok"})
-		text = fmt.Sprintf("Removed **%s** (%s). I no longer quote it.", escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area))
+		return nil, err
 	}
-	b.modReply(s, i, "/remove-document").result(text)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("I couldn't download the file from Discord (%v); please try again", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("Discord's file server said %s when I downloaded it; please try again", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("the download broke off (%v); please try again", err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("the file is over %s, the most I take", formatBytes(max))
+	}
+	return data, nil
 }
 
-// uploadedChoices offers the uploaded documents matching what is typed.
-func (b *Bot) uploadedChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
-	if b.cfg.Uploads == nil {
-		return nil
+// downloadTimeout bounds one attachment download.
+const downloadTimeout = time.Minute
+
+func (b *Bot) fileHostAllowed(host string) bool {
+	if discordFileHosts[host] {
+		return true
 	}
-	typed = strings.ToLower(strings.TrimSpace(typed))
-	var out []*discordgo.ApplicationCommandOptionChoice
-	for _, d := range b.cfg.Uploads.Uploaded() {
-		name := answer.Shorten(fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006")), 100)
-		if typed != "" && !strings.Contains(strings.ToLower(name), typed) {
-			continue
-		}
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: d.ID})
-		if len(out) == maxChoices {
-			break
+	if b.cfg.APIURL != "" {
+		if api, err := url.Parse(b.cfg.APIURL); err == nil && api.Hostname() == host {
+			return true
 		}
 	}
-	return out
+	return false
+}
+
+// formatBytes writes a size as people read it: "1.5 MB", "10 MB", "512 KB".
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MB"
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+(1<<9))>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // acceptedFormats names the formats /add-document takes
