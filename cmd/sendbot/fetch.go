@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/corpus/fetch"
@@ -48,7 +47,7 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	for _, p := range problems {
-		fmt.Fprintf(env.stdout, "error  %s: %s\n", printable(p.Path), printable(p.Reason))
+		fmt.Fprintf(env.stdout, "error  %s: %s\n", corpus.Printable(p.Path), corpus.Printable(p.Reason))
 	}
 	if len(sources) == 0 {
 		fmt.Fprintf(env.stdout, "No remote sources in %s: list them in its %s as entries with url: and area: (see README, Remote sources).\n", lib.Name(), corpus.ManifestName)
@@ -58,11 +57,7 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		return nil
 	}
 	rep, err := lib.Fetch(ctx, sources)
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	for _, r := range rep.Results {
-		fmt.Fprintln(tw, resultLine(r))
-	}
-	tw.Flush()
+	rep.WriteResults(env.stdout)
 	if err != nil {
 		return err
 	}
@@ -71,27 +66,6 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		return errFetchFailed
 	}
 	return nil
-}
-
-// resultLine is one source's line: outcome, URL and where the copy is, or why not.
-func resultLine(r fetch.Result) string {
-	var detail string
-	switch {
-	case r.Outcome == fetch.Fetched || r.Outcome == fetch.NotModified:
-		what := fetch.Size(r.Bytes)
-		if r.Pages > 0 {
-			what = fmt.Sprintf("%d pages, %d services, %s", r.Pages, r.Services, what)
-		}
-		detail = fmt.Sprintf("→ %s (%s)", r.File, what)
-		if r.Note != "" {
-			detail += "; " + r.Note
-		}
-	case r.File != "":
-		detail = fmt.Sprintf(": %s (kept the copy from %s)", r.Reason, r.KeptFrom.Format("2006-01-02"))
-	default:
-		detail = fmt.Sprintf(": %s (no copy yet)", r.Reason)
-	}
-	return fmt.Sprintf("%s\t%s\t%s", r.Outcome, r.URL, detail)
 }
 
 // versionNumber is the version word of versionString ("dev", "v1.2.0"),
