@@ -2,6 +2,8 @@ package answer
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -115,4 +117,20 @@ func ExampleWriteText() {
 	// Try other words (for example EHCP, short breaks, autism assessment) or --area.
 	//
 	// My documents don't include Testshire's Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.
+}
+
+func TestNewJSONLine(t *testing.T) {
+	res := index.Result{Answered: true, Area: "Testshire", Hits: []index.Hit{
+		{Title: "Old", Published: "2020-01-01", Text: "a"}, {Title: "Undated", Text: "b"},
+	}, Signposts: []index.Signpost{{What: "Local Offer", Hit: index.Hit{Title: "Who runs it", SourceURL: "https://testshire.example"}}}}
+	line := NewJSONLine("q", res, nil, now, index.DefaultMaxAge)
+	if !line.Answered || line.Area != "Testshire" || len(line.Results) != 2 || !line.Results[0].Stale ||
+		line.Results[0].StaleReason != "over 2 years old" || line.Results[1].Stale || line.Signposts[0].Title != "Who runs it" {
+		t.Errorf("line %+v", line)
+	}
+	failed := NewJSONLine("?!", res, errors.New("that question has no words to search for"), now, index.DefaultMaxAge)
+	data, _ := json.Marshal(failed)
+	if !strings.Contains(string(data), `"results":[]`) || !strings.Contains(string(data), `"error":"that question has no words to search for"`) || failed.Answered {
+		t.Errorf("a question that could not be searched: %s", data)
+	}
 }

@@ -92,52 +92,6 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// searchLine is one line of `sendbot search --json` output.
-type searchLine struct {
-	Query    string         `json:"query"`
-	TookMS   float64        `json:"took_ms"`
-	Answered bool           `json:"answered"`
-	Results  []searchResult `json:"results"`
-	Error    string         `json:"error,omitempty"`
-	// Area is the area searched first, as the index shows it.
-	Area string `json:"area,omitempty"`
-	// Confidence is the model's probability that answering is right.
-	Confidence float64 `json:"confidence"`
-	// Uncovered is the place the question is about when the documents
-	// have nothing local there, and Country that place's country.
-	Uncovered   string             `json:"uncovered,omitempty"`
-	Country     string             `json:"country,omitempty"`
-	Corrections []index.Correction `json:"corrections,omitempty"`
-	Unknown     []string           `json:"unknown,omitempty"`
-	// Signposts are, when the search declines, where to ask instead.
-	Signposts []searchSignpost `json:"signposts,omitempty"`
-}
-
-type searchResult struct {
-	Title     string  `json:"title"`
-	SourceURL string  `json:"source_url"`
-	Area      string  `json:"area"`
-	Kind      string  `json:"kind"`
-	Published string  `json:"published"`
-	Section   string  `json:"section"`
-	Page      int     `json:"page"`
-	Path      string  `json:"path"`
-	Text      string  `json:"text"`
-	Score     float64 `json:"score"`
-	// Stale marks a passage from a document published longer ago than
-	// SENDBOT_STALE_AFTER, and StaleReason says so: "over 2 years old";
-	// it is "" when Stale is false.
-	Stale       bool           `json:"stale"`
-	StaleReason string         `json:"stale_reason"`
-	Jargon      []index.Jargon `json:"jargon,omitempty"`
-}
-
-type searchSignpost struct {
-	What      string `json:"what"`
-	Title     string `json:"title"`
-	SourceURL string `json:"source_url"`
-}
-
 // runSearch prints machine-readable results: one JSON object per query,
 // for the query argument or for each line of standard input.
 func runSearch(ctx context.Context, env appEnv, args []string) error {
@@ -174,25 +128,10 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 			answer.WriteText(env.stdout, res, answer.TextOptions{Bold: isTerminal(env.stdout), Now: start, MaxAge: maxAge})
 			return nil
 		}
-		line := searchLine{Query: q, Results: []searchResult{}}
 		if err != nil {
-			line.Error = areaSettingError(queryError(err), cfg, *area).Error()
-		} else {
-			line.Answered, line.Area, line.Confidence = res.Answered, res.Area, res.Confidence
-			line.Uncovered, line.Country = res.Uncovered, res.Country
-			line.Corrections, line.Unknown = res.Corrections, res.Unknown
-			for _, s := range res.Signposts {
-				line.Signposts = append(line.Signposts, searchSignpost{What: s.What, Title: s.Hit.Title, SourceURL: s.Hit.SourceURL})
-			}
-			for _, h := range res.Hits {
-				st := h.Staleness(start, maxAge)
-				line.Results = append(line.Results, searchResult{
-					Title: h.Title, SourceURL: h.SourceURL, Area: h.Area, Kind: h.Kind, Published: h.Published,
-					Section: h.Section, Page: h.Page, Path: h.Path, Text: h.Text, Score: h.Score,
-					Stale: st.Stale, StaleReason: st.Reason, Jargon: h.Jargon,
-				})
-			}
+			err = areaSettingError(queryError(err), cfg, *area)
 		}
+		line := answer.NewJSONLine(q, res, err, start, maxAge)
 		line.TookMS = float64(time.Since(start).Microseconds()) / 1000
 		data, err := json.Marshal(line)
 		if err != nil {

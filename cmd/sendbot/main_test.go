@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
@@ -95,9 +96,9 @@ func TestSearchJSONReadsQueriesFromStdin(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("want one line per non-empty query, got %d:\n%s", len(lines), out)
 	}
-	var got []searchLine
+	var got []answer.JSONLine
 	for _, l := range lines {
-		var s searchLine
+		var s answer.JSONLine
 		if err := json.Unmarshal([]byte(l), &s); err != nil {
 			t.Fatalf("not JSON: %s", l)
 		}
