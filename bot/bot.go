@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,33 +132,54 @@ type Config struct {
 	Now func() time.Time
 }
 
-// checkAreas makes sure every configured area is one the searcher has
-// documents for, and writes each as the searcher shows it.
-func (c *Config) checkAreas(known []string) error {
+// AreaError is a configured area the searcher has no documents for.
+type AreaError struct {
+	// Where is where the area is set: "" for Config.DefaultArea, else
+	// "server" or "channel", with the server's or channel's ID.
+	Where, ID string
+	Area      string
+	// Known are the areas there are documents for.
+	Known []string
+}
+
+func (e *AreaError) Error() string {
+	what := "the default area"
+	if e.Where != "" {
+		what = "the area of " + e.Where + " " + e.ID
+	}
+	return fmt.Sprintf("bot: %s is %q, but there are no documents for that area; the areas are %s", what, e.Area, strings.Join(e.Known, ", "))
+}
+
+// CheckAreas makes sure every configured area is one of known, those the
+// searcher has documents for, and writes each as known shows it; New
+// does it too. A mistake is
+// an *AreaError; of several, the default area's is told first, then by
+// server and by channel in the order of their IDs.
+func (c *Config) CheckAreas(known []string) error {
 	shown := map[string]string{}
 	for _, a := range known {
 		shown[corpus.AreaKey(a)] = a
 	}
-	canonical := func(what, area string) (string, error) {
+	canonical := func(where, id, area string) (string, error) {
 		if strings.TrimSpace(area) == "" {
 			return "", nil
 		}
 		if s, ok := shown[corpus.AreaKey(area)]; ok {
 			return s, nil
 		}
-		return "", fmt.Errorf("bot: %s is %q, but there are no documents for that area; the areas are %s", what, area, strings.Join(known, ", "))
+		return "", &AreaError{Where: where, ID: id, Area: area, Known: known}
 	}
 	var err error
-	if c.DefaultArea, err = canonical("the default area", c.DefaultArea); err != nil {
+	if c.DefaultArea, err = canonical("", "", c.DefaultArea); err != nil {
 		return err
 	}
 	for _, m := range []struct {
-		what  string
+		where string
 		areas *map[string]string
 	}{{"server", &c.ServerAreas}, {"channel", &c.ChannelAreas}} {
 		out := make(map[string]string, len(*m.areas))
-		for id, area := range *m.areas {
-			if out[id], err = canonical("the area of "+m.what+" "+id, area); err != nil {
+		for _, id := range slices.Sorted(maps.Keys(*m.areas)) {
+			if out[id], err = canonical(m.where, id, (*m.areas)[id]); err != nil {
 				return err
 			}
 		}
@@ -221,7 +244,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if cfg.Monitor == nil {
 		cfg.Monitor = noMonitor{}
 	}
-	if err := cfg.checkAreas(searcher.Areas()); err != nil {
+	if err := cfg.CheckAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
 	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit), answers: newAnswerCache(), modRoles: roleSet(cfg.ModRoles)}, nil

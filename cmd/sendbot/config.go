@@ -279,17 +279,6 @@ func areaMap(setting, value string) (map[string]string, error) {
 	return out, nil
 }
 
-// checkArea makes sure a configured area is one the index has documents
-// for, and returns it as the index shows it.
-func checkArea(setting, area string, known []string) (string, error) {
-	for _, k := range known {
-		if corpus.AreaKey(k) == corpus.AreaKey(area) {
-			return k, nil
-		}
-	}
-	return "", fmt.Errorf("%s: there are no documents for the area %q; the areas are %s", setting, area, strings.Join(known, ", "))
-}
-
 // newFlags makes a subcommand's flag set with the flags every subcommand
 // shares: where the corpus and the index are.
 func newFlags(name string, cfg *config, stderr io.Writer) *flag.FlagSet {

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -70,8 +70,8 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	bc.Gaps = gapStore
 	info := live.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
-	if err := checkBotAreas(&bc, live.Areas()); err != nil {
-		return err
+	if err := bc.CheckAreas(live.Areas()); err != nil {
+		return areaError(err)
 	}
 	bc.Token, bc.GuildID, bc.APIURL, bc.Logger = cfg.Token, cfg.GuildID, cfg.APIURL, log
 	votes, err := openFeedback(lib)
@@ -174,31 +174,21 @@ func botSettings(cfg config) (bot.Config, error) {
 	return bc, nil
 }
 
-// checkBotAreas makes sure every area the settings name is one the index
-// has documents for, naming the setting when one is not.
-func checkBotAreas(bc *bot.Config, known []string) error {
-	var err error
-	if bc.DefaultArea != "" {
-		if bc.DefaultArea, err = checkArea("SENDBOT_AREA", bc.DefaultArea, known); err != nil {
-			return err
-		}
+// areaError names the setting of an area the index has no documents
+// for, and lists those it has.
+func areaError(err error) error {
+	var ae *bot.AreaError
+	if !errors.As(err, &ae) {
+		return err
 	}
-	for _, m := range []struct {
-		setting string
-		areas   map[string]string
-	}{{"SENDBOT_SERVER_AREAS", bc.ServerAreas}, {"SENDBOT_CHANNEL_AREAS", bc.ChannelAreas}} {
-		ids := make([]string, 0, len(m.areas))
-		for id := range m.areas {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids) // the same error every run
-		for _, id := range ids {
-			if m.areas[id], err = checkArea(m.setting+" ("+id+")", m.areas[id], known); err != nil {
-				return err
-			}
-		}
+	setting := "SENDBOT_AREA"
+	switch ae.Where {
+	case "server":
+		setting = "SENDBOT_SERVER_AREAS (" + ae.ID + ")"
+	case "channel":
+		setting = "SENDBOT_CHANNEL_AREAS (" + ae.ID + ")"
 	}
-	return nil
+	return fmt.Errorf("%s: there are no documents for the area %q; the areas are %s", setting, ae.Area, strings.Join(ae.Known, ", "))
 }
 
 // serveHealth answers /healthz and /metrics on addr until ctx ends. It
