@@ -62,19 +62,11 @@ func envFileWarning(path string) string {
 
 // config is every setting, from the environment, overridden by flags.
 type config struct {
-	// Corpus is the corpus folder (SENDBOT_CORPUS); empty means the
-	// corpus built into the binary.
-	Corpus string
-	// Index is the index folder (SENDBOT_INDEX); empty means a folder under
-	// DataDir named after the corpus.
-	Index string
-	// DataDir holds indexes and caches (SENDBOT_DATA); empty means
-	// "sendbot" in the user's cache folder (~/.cache/sendbot on Linux).
-	DataDir string
-	// FetchDir is where `sendbot fetch` keeps the remote sources it
-	// downloads (SENDBOT_FETCH_DIR); empty means a folder under
-	// DataDir/fetched named after the corpus, as indexes are.
-	FetchDir string
+	// Where the library is (library.Config says what empty means):
+	Corpus   string // SENDBOT_CORPUS, or --corpus
+	Index    string // SENDBOT_INDEX, or --index
+	DataDir  string // SENDBOT_DATA
+	FetchDir string // SENDBOT_FETCH_DIR
 	// FetchAllow is SENDBOT_FETCH_ALLOW as written: comma-separated
 	// address ranges (CIDR) that fetch may connect to although they are
 	// not public, read by fetchAllow; empty means none.
