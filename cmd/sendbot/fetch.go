@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/corpus/fetch"
@@ -66,13 +65,4 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		return errFetchFailed
 	}
 	return nil
-}
-
-// versionNumber is the version word of versionString ("dev", "v1.2.0"),
-// for the User-Agent.
-func versionNumber() string {
-	if f := strings.Fields(versionString()); len(f) > 1 {
-		return f[1]
-	}
-	return "dev"
 }
