@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -17,8 +18,7 @@ const (
 	answerTitle = "What the published documents say"
 	answerColor = 0x2b6cb0
 	// notAdvice is the footer on every answer.
-	notAdvice = "sendbot quotes published documents with their sources; it is not advice. " +
-		"Check the source before acting, and ask your local SENDIASS for free, independent advice."
+	notAdvice = answer.NotAdvice + " Check the source before acting, and ask your local SENDIASS for free, independent advice."
 )
 
 // Replies for questions that cannot be searched. They are kind, short and
@@ -51,35 +51,7 @@ const (
 	// maxLinkRunes is the longest source address shown as a link; a
 	// longer one is left out rather than cut, which would break it.
 	maxLinkRunes = 512
-	// maxListed is how many corrections or unknown words a reply lists.
-	maxListed = 8
 )
-
-// StaleNote says, once under an answer, which of its passages are from
-// documents published longer ago than maxAge: "⚠ 2 is from a document
-// over 2 years old: check it is still current." It is "" when none is.
-// numbers are the passages' numbers as shown, by hit; a hit numbered 0
-// (a glossary meaning) is not counted. The terminal answers use it too.
-func StaleNote(hits []index.Hit, numbers []int, now time.Time, maxAge time.Duration) string {
-	var stale []string
-	reason := ""
-	for i, h := range hits {
-		if i >= len(numbers) || numbers[i] == 0 {
-			continue
-		}
-		if st := h.Staleness(now, maxAge); st.Stale {
-			stale = append(stale, fmt.Sprint(numbers[i]))
-			reason = st.Reason
-		}
-	}
-	switch len(stale) {
-	case 0:
-		return ""
-	case 1:
-		return "⚠ " + stale[0] + " is from a document " + reason + ": check it is still current."
-	}
-	return "⚠ " + strings.Join(stale[:len(stale)-1], ", ") + " and " + stale[len(stale)-1] + " are from documents " + reason + ": check they are still current."
-}
 
 // dating is what answers are dated against.
 type dating struct {
@@ -98,32 +70,21 @@ func answerReply(res index.Result, areas []string, d dating, first int) (content
 		return declineMessage(res, areas), nil
 	}
 	var notes []string
-	if len(res.Corrections) > 0 {
-		notes = append(notes, "Searched for "+correctionList(res.Corrections, "%s (you typed %s)")+".")
+	if note := answer.SearchedNote(res.Corrections, markdown); note != "" {
+		notes = append(notes, note)
 	}
-	if note := UncoveredNote(res); note != "" {
+	if note := answer.UncoveredNote(res); note != "" {
 		notes = append(notes, escapeMarkdown(note))
 	}
-	return truncateRunes(strings.Join(notes, "\n"), maxContent), []*discordgo.MessageEmbed{answerEmbed(res.Hits, first, d)}
+	return answer.Shorten(strings.Join(notes, "\n"), maxContent), []*discordgo.MessageEmbed{answerEmbed(res.Hits, first, d)}
 }
 
-// correctionList writes corrections with format, given the searched word
-// and the typed one in italics: "*autism* (you typed *autisim*)".
-func correctionList(cs []index.Correction, format string) string {
-	var parts []string
-	for i, c := range cs {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(cs)-i))
-			break
-		}
-		parts = append(parts, fmt.Sprintf(format, italic(c.To), italic(c.From)))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// italic shows a word, as typed or searched, in italics.
-func italic(word string) string {
-	return "*" + escapeMarkdown(truncateRunes(strings.TrimSpace(word), 40)) + "*"
+// markdown shows what parents typed and documents say in Discord's
+// Markdown: escaped, so nothing formats or mentions, and words in
+// italics: "*autism* (you typed *autisim*)".
+var markdown = answer.Marks{
+	Text: escapeMarkdown,
+	Word: func(w string) string { return "*" + escapeMarkdown(w) + "*" },
 }
 
 // errorReply turns a search error into a message for the parent.
@@ -157,12 +118,11 @@ func slowDown(wait time.Duration) string {
 // Offer and advice service as the documents give them, and never a
 // service the documents do not name.
 func declineMessage(res index.Result, areas []string) string {
-	lines := []string{escapeMarkdown(DeclineSentence(res))}
-	if len(res.Corrections) > 0 {
-		lines = append(lines, "I searched for "+correctionList(res.Corrections, "%s instead of %s")+".")
-	}
-	if len(res.Unknown) > 0 {
-		lines = append(lines, "My documents don't mention: "+wordList(res.Unknown)+".")
+	lines := []string{escapeMarkdown(answer.DeclineSentence(res))}
+	for _, note := range []string{answer.InsteadNote(res.Corrections, markdown), answer.UnknownNote(res.Unknown, markdown)} {
+		if note != "" {
+			lines = append(lines, note)
+		}
 	}
 	if res.Uncovered == "" {
 		lines = append(lines, strings.TrimSpace("Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. "+areasSentence(areas)))
@@ -173,104 +133,25 @@ func declineMessage(res index.Result, areas []string) string {
 	case len(res.Signposts) == 0 && res.Uncovered != "":
 		// The first sentence has said the documents do not cover it.
 	case len(res.Signposts) == 0:
-		lines = append(lines, "", "My documents don't include "+signpostOwner(res.Area)+" Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.")
+		lines = append(lines, "", answer.NoSignposts(res.Area, markdown))
 	default:
-		lines = append(lines, "", "Where to ask instead:")
-		for _, g := range groupSignposts(res.Signposts) {
+		lines = append(lines, "", answer.WhereInstead)
+		for _, g := range answer.Signposts(res.Signposts) {
 			var whats []string
-			for _, w := range g.whats {
+			for _, w := range g.Whats {
 				whats = append(whats, "**"+escapeMarkdown(w)+"**")
 			}
-			lines = append(lines, strings.Join(whats, " and ")+": "+sourceLink(g.hit, true))
+			lines = append(lines, strings.Join(whats, " and ")+": "+sourceLink(g.Hit, true))
 		}
 	}
-	return truncateRunes(strings.Join(lines, "\n"), maxContent)
-}
-
-// DeclineSentence is the first sentence of a decline: plainly, why. The
-// terminal answers use it too.
-func DeclineSentence(res index.Result) string {
-	switch {
-	case res.Uncovered == "":
-		return "I couldn't find an answer to that in the documents I have, so I won't guess."
-	case index.InEngland(res.Country):
-	case index.InUK(res.Country) && res.Country != res.Uncovered:
-		return "My documents are about support for SEND in England, and " + res.Uncovered + " is in " + res.Country + ", which has its own system, so I can't answer that."
-	case !index.InUK(res.Country):
-		return "My documents are about support for SEND in England, so I can't answer about " + res.Uncovered + "."
-	}
-	return "I don't have documents about this for " + placeName(res) + " yet, so I won't guess."
-}
-
-// UncoveredNote says, above an answer asked in a place with no documents
-// of its own, that its passages are England-wide; it is "" otherwise. The
-// terminal answers use it too.
-func UncoveredNote(res index.Result) string {
-	if res.Uncovered == "" {
-		return ""
-	}
-	return "I don't have documents about " + placeName(res) + " yet, so these are from documents for all of England."
-}
-
-// placeName is the place a result is about, with its council's area when
-// that is named otherwise: "Cheltenham (Gloucestershire)".
-func placeName(res index.Result) string {
-	if res.UncoveredArea != "" && res.UncoveredArea != res.Uncovered {
-		return res.Uncovered + " (" + res.UncoveredArea + ")"
-	}
-	return res.Uncovered
-}
-
-// signpostGroup is one document to ask instead, with what it is for: a
-// page that is both the Local Offer and the advice service's is listed once.
-type signpostGroup struct {
-	whats []string
-	hit   index.Hit
-}
-
-// groupSignposts lists each signposted document once, in order.
-func groupSignposts(ss []index.Signpost) []signpostGroup {
-	var out []signpostGroup
-	at := map[string]int{}
-	for _, s := range ss {
-		key := s.Hit.Path + "|" + s.Hit.Title + "|" + s.Hit.SourceURL
-		if i, ok := at[key]; ok {
-			out[i].whats = append(out[i].whats, s.What)
-			continue
-		}
-		at[key] = len(out)
-		out = append(out, signpostGroup{whats: []string{s.What}, hit: s.Hit})
-	}
-	return out
-}
-
-// signpostOwner is whose Local Offer the documents lack: "Testshire's",
-// or "a" when no area was asked about.
-func signpostOwner(area string) string {
-	if area == "" {
-		return "a"
-	}
-	return escapeMarkdown(area) + "'s"
-}
-
-// wordList lists words the parent typed, escaped, at most maxListed.
-func wordList(words []string) string {
-	var parts []string
-	for i, w := range words {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(words)-i))
-			break
-		}
-		parts = append(parts, escapeMarkdown(truncateRunes(w, 40)))
-	}
-	return strings.Join(parts, ", ")
+	return answer.Shorten(strings.Join(lines, "\n"), maxContent)
 }
 
 // sourceLink is a document's title linked to its source, or the title
 // alone when it has no usable address. In a message's text (not an
 // embed) the address is in <…> so Discord shows no preview of it.
 func sourceLink(h index.Hit, inText bool) string {
-	title := escapeMarkdown(truncateRunes(h.Title, 150))
+	title := escapeMarkdown(answer.Shorten(h.Title, 150))
 	if title == "" {
 		title = "Untitled document"
 	}
@@ -288,7 +169,7 @@ func areasSentence(areas []string) string {
 	if len(areas) == 0 {
 		return ""
 	}
-	return "Areas I have documents for: " + escapeMarkdown(truncateRunes(strings.Join(areas, ", "), 600)) + "."
+	return "Areas I have documents for: " + escapeMarkdown(answer.Shorten(strings.Join(areas, ", "), 600)) + "."
 }
 
 // answerEmbed shows each hit as its linked source title, a line of
@@ -297,9 +178,9 @@ func areasSentence(areas []string) string {
 // comes first, unnumbered. Each hit gets a fair share of Discord's
 // description limit, and the quote gives way first.
 func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed {
-	numbers := Numbers(hits, first)
+	numbers := answer.Numbers(hits, first)
 	// Said once, under the passages, and kept whatever else gives way.
-	stale := escapeMarkdown(StaleNote(hits, numbers, d.now, d.maxAge))
+	stale := escapeMarkdown(answer.StaleNote(hits, numbers, d.now, d.maxAge))
 	limit := maxEmbedDescription
 	if stale != "" {
 		limit -= runeLen(stale) + len("\n\n")
@@ -313,7 +194,7 @@ func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed 
 		} else {
 			header = sourceHeader(numbers[i], h)
 		}
-		jargon := jargonLine(h.Jargon)
+		jargon := answer.Jargon(h.Jargon, markdown)
 		// Share what is left fairly between this hit and those after it;
 		// each block but the first costs two characters to separate.
 		room := budget/(len(hits)-i) - runeLen(header) - len("\n") - len("\n\n")
@@ -328,7 +209,7 @@ func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed 
 		block := header + "\n" + q
 		if jargon != "" {
 			// A shortened quote may no longer show every term.
-			if line := jargonLine(shownJargon(h.Jargon, q)); line != "" {
+			if line := answer.Jargon(shownJargon(h.Jargon, q), markdown); line != "" {
 				block += "\n" + line
 			}
 		}
@@ -358,26 +239,10 @@ func answerEmbed(hits []index.Hit, first int, d dating) *discordgo.MessageEmbed 
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
-// Numbers are the numbers hits are shown with, going on from first: a
-// glossary meaning shown first is not numbered (0). The terminal answers
-// use them too.
-func Numbers(hits []index.Hit, first int) []int {
-	out := make([]int, len(hits))
-	n := first
-	for i, h := range hits {
-		if i == 0 && h.Kind == index.KindGlossary {
-			continue
-		}
-		n++
-		out[i] = n
-	}
-	return out
-}
-
 // sourceHeader is "**1. [Title](url)**" and a line with the section, the
 // area, the date and the page.
 func sourceHeader(n int, h index.Hit) string {
-	title := escapeMarkdown(truncateRunes(h.Title, 200))
+	title := escapeMarkdown(answer.Shorten(h.Title, 200))
 	if title == "" {
 		title = "Untitled document"
 	}
@@ -387,7 +252,7 @@ func sourceHeader(n int, h index.Hit) string {
 	}
 	var meta []string
 	if h.Section != "" {
-		meta = append(meta, escapeMarkdown(truncateRunes(h.Section, 150)))
+		meta = append(meta, escapeMarkdown(answer.Shorten(h.Section, 150)))
 	}
 	if h.Area != "" {
 		meta = append(meta, escapeMarkdown(h.Area))
@@ -406,17 +271,7 @@ func meaningHeader(h index.Hit) string {
 	if section == "" {
 		section = "What it means"
 	}
-	return "**" + escapeMarkdown(truncateRunes(section, 150)) + "**\nFrom " + sourceLink(h, false) + " · " + h.ShownDate()
-}
-
-// jargonLine explains glossary terms in a line under a quote:
-// "EHCP: Education, Health and Care plan · SENCO: …".
-func jargonLine(js []index.Jargon) string {
-	var parts []string
-	for _, j := range js {
-		parts = append(parts, escapeMarkdown(truncateRunes(j.Term, 60))+": "+escapeMarkdown(truncateRunes(j.Meaning, 150)))
-	}
-	return strings.Join(parts, " · ")
+	return "**" + escapeMarkdown(answer.Shorten(section, 150)) + "**\nFrom " + sourceLink(h, false) + " · " + h.ShownDate()
 }
 
 // shownJargon keeps the terms a rendered quote still shows.
@@ -479,7 +334,7 @@ func quote(h index.Hit, maxRunes int) string {
 // cutMarkdown shortens rendered text to at most max runes on a word
 // boundary, closing a bold run it cuts through.
 func cutMarkdown(s string, max int) string {
-	s = truncateRunes(s, max-3)
+	s = answer.Shorten(s, max-3)
 	if strings.Count(s, "**")%2 == 1 {
 		s += "**"
 	}
@@ -524,19 +379,6 @@ func escapeMarkdown(s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// truncateRunes cuts s to at most max runes, on a word boundary when it can.
-func truncateRunes(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	r := []rune(s)[:max]
-	cut := strings.LastIndexAny(string(r), " \n")
-	if cut > len(string(r))/2 {
-		return strings.TrimRight(string(r)[:cut], " \n")
-	}
-	return string(r)
 }
 
 // noMentions allows no mentions at all. Parse must be an empty list, not

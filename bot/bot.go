@@ -5,20 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/feedback"
-	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
+	"github.com/sendbot/sendbot/library"
 )
 
-// Searcher answers questions. *index.Index is one.
+// Searcher answers questions. *index.Index and *index.Live are two.
 type Searcher interface {
 	Search(ctx context.Context, q index.Query) (index.Result, error)
 	// Areas lists the areas there are documents for, as shown to parents.
@@ -29,8 +30,6 @@ type Searcher interface {
 	Documents(area string) ([]index.DocumentInfo, error)
 }
 
-// Config holds what the bot needs to connect. The zero value of each
-// optional field gives the default named in its comment.
 // Monitor is told what the bot does (see Config.Monitor).
 type Monitor interface {
 	// Question is one question searched: answered, declined (neither)
@@ -46,9 +45,15 @@ type Monitor interface {
 type noMonitor struct{}
 
 func (noMonitor) Question(bool, bool, time.Duration) {}
-func (noMonitor) Vote(bool)                          {}
-func (noMonitor) Gateway(bool)                       {}
 
+func (noMonitor) Vote(bool) {}
+
+func (noMonitor) Gateway(bool) {}
+
+// Config holds what the bot needs to connect. The zero value of each
+// optional field gives the default named in its comment.
+// Config holds what the bot needs to connect. The zero value of each
+// optional field gives the default named in its comment.
 type Config struct {
 	// Token is the bot token from the Discord developer portal, without
 	// the "Bot " prefix. Required.
@@ -75,7 +80,7 @@ type Config struct {
 	// documents from Discord is off.
 	Uploads Uploader
 	// MaxUploadBytes is the largest file /add-document takes. Default:
-	// DefaultMaxUploadBytes (10 MiB).
+	// library.DefaultMaxUploadBytes (10 MiB).
 	MaxUploadBytes int64
 	// Reindexer runs /reindex; nil says reindexing from Discord is off.
 	Reindexer Reindexer
@@ -127,33 +132,54 @@ type Config struct {
 	Now func() time.Time
 }
 
-// checkAreas makes sure every configured area is one the searcher has
-// documents for, and writes each as the searcher shows it.
-func (c *Config) checkAreas(known []string) error {
+// AreaError is a configured area the searcher has no documents for.
+type AreaError struct {
+	// Where is where the area is set: "" for Config.DefaultArea, else
+	// "server" or "channel", with the server's or channel's ID.
+	Where, ID string
+	Area      string
+	// Known are the areas there are documents for.
+	Known []string
+}
+
+func (e *AreaError) Error() string {
+	what := "the default area"
+	if e.Where != "" {
+		what = "the area of " + e.Where + " " + e.ID
+	}
+	return fmt.Sprintf("bot: %s is %q, but there are no documents for that area; the areas are %s", what, e.Area, strings.Join(e.Known, ", "))
+}
+
+// CheckAreas makes sure every configured area is one of known, those the
+// searcher has documents for, and writes each as known shows it; New
+// does it too. A mistake is
+// an *AreaError; of several, the default area's is told first, then by
+// server and by channel in the order of their IDs.
+func (c *Config) CheckAreas(known []string) error {
 	shown := map[string]string{}
 	for _, a := range known {
 		shown[corpus.AreaKey(a)] = a
 	}
-	canonical := func(what, area string) (string, error) {
+	canonical := func(where, id, area string) (string, error) {
 		if strings.TrimSpace(area) == "" {
 			return "", nil
 		}
 		if s, ok := shown[corpus.AreaKey(area)]; ok {
 			return s, nil
 		}
-		return "", fmt.Errorf("bot: %s is %q, but there are no documents for that area; the areas are %s", what, area, strings.Join(known, ", "))
+		return "", &AreaError{Where: where, ID: id, Area: area, Known: known}
 	}
 	var err error
-	if c.DefaultArea, err = canonical("the default area", c.DefaultArea); err != nil {
+	if c.DefaultArea, err = canonical("", "", c.DefaultArea); err != nil {
 		return err
 	}
 	for _, m := range []struct {
-		what  string
+		where string
 		areas *map[string]string
 	}{{"server", &c.ServerAreas}, {"channel", &c.ChannelAreas}} {
 		out := make(map[string]string, len(*m.areas))
-		for id, area := range *m.areas {
-			if out[id], err = canonical("the area of "+m.what+" "+id, area); err != nil {
+		for _, id := range slices.Sorted(maps.Keys(*m.areas)) {
+			if out[id], err = canonical(m.where, id, (*m.areas)[id]); err != nil {
 				return err
 			}
 		}
@@ -207,7 +233,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.MaxUploadBytes <= 0 {
-		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+		cfg.MaxUploadBytes = library.DefaultMaxUploadBytes
 	}
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = DefaultRateLimit
@@ -218,7 +244,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if cfg.Monitor == nil {
 		cfg.Monitor = noMonitor{}
 	}
-	if err := cfg.checkAreas(searcher.Areas()); err != nil {
+	if err := cfg.CheckAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
 	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit), answers: newAnswerCache(), modRoles: roleSet(cfg.ModRoles)}, nil
@@ -305,454 +331,6 @@ func (b *Bot) Run(ctx context.Context) error {
 // restartNoticeTimeout bounds how long a shutdown waits, past
 // ShutdownTimeout, for the askers whose searches it cut short to be told.
 const restartNoticeTimeout = 3 * time.Second
-
-// refuseWhileStopping tells someone who used the bot as it shuts down to
-// try again in a minute, so that nothing they sent goes unanswered.
-func (b *Bot) refuseWhileStopping(s *discordgo.Session, i *discordgo.Interaction) {
-	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		b.suggest(s, i, nil) // suggestions: none while restarting
-		return
-	}
-	b.replyNow(s, i, msgRestarting)
-}
-
-// onInteraction answers /ask: it acknowledges at once (Discord allows three
-// seconds), searches, then edits the acknowledgement into the answer.
-func (b *Bot) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
-	b.arrivals.arrive(i.ID, time.Now())
-	defer b.arrivals.done(i.ID)
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.suggestAreas(s, i.Interaction)
-		return
-	case discordgo.InteractionMessageComponent:
-		if !b.inFlight.begin() {
-			b.refuseWhileStopping(s, i.Interaction)
-			return
-		}
-		defer b.inFlight.end()
-		defer b.survive(b.tellInteraction(s, i.Interaction))
-		b.onComponent(s, i.Interaction)
-		return
-	default:
-		return
-	}
-	if !b.inFlight.begin() {
-		b.refuseWhileStopping(s, i.Interaction)
-		return
-	}
-	defer b.inFlight.end()
-	defer b.survive(b.tellInteraction(s, i.Interaction))
-	data := i.ApplicationCommandData()
-	switch data.Name {
-	case cmdAsk:
-	case cmdHelp:
-		b.replyNow(s, i.Interaction, helpText(b.searcher.Areas()))
-		return
-	case cmdAbout:
-		text := aboutText(b.cfg.Version, b.searcher.Info())
-		if b.canModerate(i.Interaction) {
-			text += "\n\n" + channelReport(s, i.GuildID)
-		}
-		b.replyNow(s, i.Interaction, truncateRunes(text, maxContent))
-		return
-	case cmdReindex:
-		b.onReindex(s, i.Interaction)
-		return
-	case cmdAdd:
-		b.onAddDocument(s, i.Interaction)
-		return
-	case cmdRemove:
-		b.onRemoveDocument(s, i.Interaction)
-		return
-	case cmdSources:
-		b.listSources(s, i.Interaction, optionString(data, optArea))
-		return
-	case cmdGaps:
-		b.showGaps(s, i.Interaction, data)
-		return
-	default:
-		b.replyNow(s, i.Interaction, "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`; moderators also have `/reindex`, `/gaps`, `/add-document` and `/remove-document`.")
-		return
-	}
-	var question, area string
-	private := i.GuildID == "" // a direct message is private anyway
-	for _, o := range data.Options {
-		switch o.Name {
-		case optQuestion:
-			question = o.StringValue()
-		case optArea:
-			area = o.StringValue()
-		case optPrivate:
-			private = private || o.BoolValue()
-		}
-	}
-	question = strings.TrimSpace(question)
-	switch {
-	case question == "":
-		b.replyNow(s, i.Interaction, msgEmpty)
-		return
-	case utf8.RuneCountInString(question) > index.MaxQueryRunes:
-		b.replyNow(s, i.Interaction, fmt.Sprintf(msgTooLong, index.MaxQueryRunes))
-		return
-	}
-	if ok, wait := b.mayAsk(i.Interaction); !ok {
-		b.replyNow(s, i.Interaction, slowDown(wait))
-		return
-	}
-	ack := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
-	if private {
-		// The answer that replaces the acknowledgement keeps its flags:
-		// only the asker sees either.
-		ack.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
-	}
-	err := b.respond(s, i.Interaction, ack)
-	if err != nil {
-		b.logDiscordError("acknowledge /ask", err)
-		if cannotPost(err) {
-			// No acknowledgement, so no follow-up either: the answer
-			// goes by direct message.
-			r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
-			b.tellPrivately(s, nil, userID(i.Interaction), i.ChannelID, r)
-		}
-		return
-	}
-	r := b.answer(question, b.areaFor(area, i.GuildID, i.ChannelID), "slash")
-	if r.failed && !private {
-		// Errors are for the asker only: the public "thinking…" message
-		// gives way to a private one.
-		if err := s.InteractionResponseDelete(i.Interaction); err != nil {
-			b.logDiscordError("remove /ask acknowledgement", err)
-		}
-		_, err = s.FollowupMessageCreate(i.Interaction, true, &discordgo.WebhookParams{
-			Content: r.content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
-		})
-		if err != nil {
-			b.logDiscordError("send /ask error", err)
-			if cannotPost(err) {
-				b.tellPrivately(s, nil, userID(i.Interaction), i.ChannelID, r)
-			}
-		}
-		return
-	}
-	_, err = s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
-		Content:         &r.content,
-		Embeds:          &r.embeds,
-		Components:      &r.components,
-		AllowedMentions: noMentions(),
-	})
-	if err == nil {
-		return
-	}
-	b.logDiscordError("send /ask answer", err)
-	if cannotPost(err) {
-		// The parent gets the answer privately, and the "thinking…"
-		// message nobody can fill in goes.
-		if b.tellPrivately(s, i.Interaction, userID(i.Interaction), i.ChannelID, r) {
-			if err := s.InteractionResponseDelete(i.Interaction); err != nil {
-				b.logDiscordError("remove /ask acknowledgement", err)
-			}
-		}
-		return
-	}
-	if discordCode(err) == codeInvalidFormBody {
-		// Discord refused the answer as rendered: say so rather than
-		// leave the parent looking at "thinking…".
-		text, none, noRows := msgNotShown, []*discordgo.MessageEmbed{}, []discordgo.MessageComponent{}
-		if _, err := s.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
-			Content: &text, Embeds: &none, Components: &noRows, AllowedMentions: noMentions(),
-		}); err != nil {
-			b.logDiscordError("send /ask notice", err)
-		}
-	}
-}
-
-// onComponent answers a button click, routed by the prefix of the
-// button's custom ID ("prefix:rest"). Custom IDs carry everything a click
-// needs that is not personal data, so buttons go on working after a
-// restart; one the bot no longer knows is answered as expired.
-func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction) {
-	prefix, rest, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
-	switch prefix {
-	case "more":
-		b.onMore(s, i, rest)
-	case "fb":
-		b.onFeedback(s, i, rest)
-	case sourcesPrefix:
-		b.turnSourcesPage(s, i, rest)
-	default:
-		b.replyNow(s, i, msgExpired)
-	}
-}
-
-// moderatorPermissions are the permissions that exempt someone from the
-// rate limit.
-const moderatorPermissions = discordgo.PermissionManageMessages | discordgo.PermissionManageGuild | discordgo.PermissionAdministrator
-
-// isModerator reports whether a message's author moderates its server,
-// from the roles discordgo's state holds; in a DM, or if the state does
-// not know the server, nobody is.
-func isModerator(s *discordgo.Session, m *discordgo.Message) bool {
-	if m.GuildID == "" || s.State == nil {
-		return false
-	}
-	perms, err := s.State.MessagePermissions(m)
-	return err == nil && perms&moderatorPermissions != 0
-}
-
-func roleSet(ids []string) map[string]bool {
-	out := map[string]bool{}
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out
-}
-
-// mayAsk applies the rate limit to an interaction's asker; moderators
-// are exempt.
-func (b *Bot) mayAsk(i *discordgo.Interaction) (bool, time.Duration) {
-	if i.Member != nil && i.Member.Permissions&moderatorPermissions != 0 {
-		return true, 0
-	}
-	return b.limits.allow(userID(i), b.cfg.Now())
-}
-
-// suggestAreas answers the autocomplete of the area option, of /ask and
-// /sources alike, with the areas matching what has been typed.
-func (b *Bot) suggestAreas(s *discordgo.Session, i *discordgo.Interaction) {
-	var choices []*discordgo.ApplicationCommandOptionChoice
-	for _, o := range i.ApplicationCommandData().Options {
-		switch {
-		case o.Focused && o.Name == optArea:
-			choices = areaChoices(b.searcher.Areas(), o.StringValue())
-		case o.Focused && o.Name == optDocument && b.canModerate(i):
-			choices = b.uploadedChoices(o.StringValue())
-		}
-	}
-	b.suggest(s, i, choices)
-}
-
-// autocompleteResult is the body of an autocomplete answer (callback type
-// 8) as Discord documents it: "choices" is required, so it is sent even
-// when empty. discordgo's InteractionResponseData drops an empty list
-// (omitempty), which is why the bot sends this one itself.
-type autocompleteResult struct {
-	Type discordgo.InteractionResponseType `json:"type"`
-	Data struct {
-		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
-	} `json:"data"`
-}
-
-// suggest answers an autocomplete interaction with choices, [] for none,
-// sent through respond like every first response.
-func (b *Bot) suggest(s *discordgo.Session, i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) {
-	r := autocompleteResult{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
-	r.Data.Choices = choices
-	if r.Data.Choices == nil {
-		r.Data.Choices = []*discordgo.ApplicationCommandOptionChoice{}
-	}
-	if err := b.respond(s, i, r); err != nil {
-		b.logDiscordError("suggest choices", err)
-	}
-}
-
-// replyNow answers an interaction immediately, visible only to the asker.
-func (b *Bot) replyNow(s *discordgo.Session, i *discordgo.Interaction, content string) {
-	err := b.respond(s, i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{
-			Content:         content,
-			Flags:           discordgo.MessageFlagsEphemeral,
-			AllowedMentions: noMentions(),
-		},
-	})
-	if err != nil {
-		b.logDiscordError("reply to interaction", err)
-		if cannotPost(err) {
-			b.tellPrivately(s, nil, userID(i), i.ChannelID, reply{content: content})
-		}
-	}
-}
-
-// selfID is the bot's user ID, read under the state's lock: a READY after
-// a reconnect may be rewriting it.
-func selfID(s *discordgo.Session) string {
-	if s.State == nil {
-		return ""
-	}
-	s.State.RLock()
-	defer s.State.RUnlock()
-	if s.State.User == nil {
-		return ""
-	}
-	return s.State.User.ID
-}
-
-// onMessage answers a message that mentions the bot, or any direct message.
-func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
-	me := selfID(s)
-	if m.Author == nil || m.Author.Bot || me == "" {
-		return
-	}
-	direct := m.GuildID == ""
-	if !direct && !mentions(m.Message, me) {
-		return
-	}
-	question := stripMentions(m.Content, me)
-	send := &discordgo.MessageSend{
-		Reference:       m.Reference(),
-		AllowedMentions: noMentions(),
-	}
-	// tell replies with text alone: "restarting", or "something went wrong".
-	tell := func(text string) {
-		send.Content, send.Embeds, send.Components = text, nil, nil
-		if _, err := s.ChannelMessageSendComplex(m.ChannelID, send); err != nil {
-			b.logDiscordError("send notice to mention", err)
-			if cannotPost(err) {
-				b.tellPrivately(s, nil, m.Author.ID, m.ChannelID, reply{content: text})
-			}
-		}
-	}
-	if !b.inFlight.begin() {
-		tell(msgRestarting)
-		return
-	}
-	defer b.inFlight.end()
-	defer b.survive(tell)
-	switch {
-	case question == "":
-		send.Content = msgMentionQ
-	case utf8.RuneCountInString(question) > index.MaxQueryRunes:
-		send.Content = fmt.Sprintf(msgTooLong, index.MaxQueryRunes)
-	default:
-		if ok, wait := b.limits.allow(m.Author.ID, b.cfg.Now()); !ok && !isModerator(s, m.Message) {
-			if !b.limits.shouldWarn(m.Author.ID, b.cfg.Now()) {
-				return
-			}
-			send.Content = slowDown(wait)
-			break
-		}
-		if err := s.ChannelTyping(m.ChannelID); err != nil {
-			b.log.Debug("typing indicator", "err", err)
-		}
-		r := b.answer(question, b.areaFor("", m.GuildID, m.ChannelID), "mention")
-		send.Content, send.Embeds, send.Components = r.content, r.embeds, r.components
-	}
-	_, err := s.ChannelMessageSendComplex(m.ChannelID, send)
-	if err == nil {
-		return
-	}
-	b.logDiscordError("send answer to mention", err)
-	switch {
-	case cannotPost(err):
-		b.tellPrivately(s, nil, m.Author.ID, m.ChannelID, reply{content: send.Content, embeds: send.Embeds, components: send.Components})
-	case discordCode(err) == codeInvalidFormBody:
-		tell(msgNotShown)
-	}
-}
-
-// areaFor is the area a question is asked in: the one the parent chose,
-// else the channel's, else the server's, else the default. A direct
-// message (no server) uses the default only.
-func (b *Bot) areaFor(chosen, guildID, channelID string) string {
-	if chosen = strings.TrimSpace(chosen); chosen != "" {
-		return chosen
-	}
-	if guildID != "" {
-		if a := b.cfg.ChannelAreas[channelID]; a != "" {
-			return a
-		}
-		if a := b.cfg.ServerAreas[guildID]; a != "" {
-			return a
-		}
-	}
-	return b.cfg.DefaultArea
-}
-
-// reply is what the bot sends for a question.
-type reply struct {
-	content    string
-	embeds     []*discordgo.MessageEmbed
-	components []discordgo.MessageComponent
-	// failed is set when the question could not be searched: such replies
-	// are shown to the asker only.
-	failed bool
-}
-
-// answer searches and renders the first page of the reply, keeping the
-// passages for More results. It logs counts and timings, and the question
-// only when LogQuestions is set.
-func (b *Bot) answer(question, area, via string) reply {
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.SearchTimeout)
-	defer cancel()
-	now := b.cfg.Now()
-	if b.cfg.LogQuestions {
-		b.log.Info("question", "via", via, "area", area, "text", question)
-	}
-	res, err := b.searcher.Search(ctx, index.Query{Text: question, Area: area, K: maxPassages})
-	if err != nil {
-		switch {
-		case b.ctx.Err() != nil:
-			// The shutdown deadline passed before the search ended.
-			b.log.Info("question not searched", "via", via, "reason", "shutting down")
-			b.cfg.Monitor.Question(false, true, time.Since(start))
-			return reply{content: msgRestarting, failed: true}
-		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-			err = errTimeout
-		}
-		if reason := reasonOf(err); reason != "" {
-			b.log.Info("question not searched", "via", via, "reason", reason)
-		} else {
-			b.log.Error("search failed", "via", via, "err", err)
-		}
-		b.cfg.Monitor.Question(false, true, time.Since(start))
-		return reply{content: errorReply(err, b.searcher.Areas()), failed: true}
-	}
-	b.log.Info("answered", "via", via, "area", area, "answered", res.Answered, "confidence", res.Confidence, "uncovered", res.Uncovered,
-		"hits", len(res.Hits), "took_ms", res.Took.Milliseconds())
-	gap := b.questionGap(question)
-	if !res.Answered {
-		b.recordGap(gaps.Declined, gap, now)
-	}
-	a := &shownAnswer{id: newAnswerID(), res: res, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now, gap: gap}
-	if res.Answered && len(res.Hits) > 0 {
-		b.answers.put(a)
-	}
-	var r reply
-	r.content, r.embeds, r.components = a.render(0, b.searcher.Areas())
-	b.cfg.Monitor.Question(res.Answered, false, time.Since(start))
-	return r
-}
-
-// reasonOf names the ways a question can be refused without anything
-// going wrong, or returns "" for a real failure.
-func reasonOf(err error) string {
-	switch {
-	case errors.Is(err, index.ErrNoWords):
-		return "no words"
-	case errors.Is(err, index.ErrTooLong):
-		return "too long"
-	case errors.Is(err, index.ErrUnknownArea):
-		return "unknown area"
-	}
-	return ""
-}
-
-func mentions(m *discordgo.Message, userID string) bool {
-	for _, u := range m.Mentions {
-		if u != nil && u.ID == userID {
-			return true
-		}
-	}
-	return strings.Contains(m.Content, "<@"+userID+">") || strings.Contains(m.Content, "<@!"+userID+">")
-}
-
-func stripMentions(content, userID string) string {
-	content = strings.NewReplacer("<@"+userID+">", " ", "<@!"+userID+">", " ").Replace(content)
-	return strings.TrimSpace(content)
-}
 
 // routeDiscordgoLogs sends discordgo's own log lines to the logger instead
 // of the standard library's.

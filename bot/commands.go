@@ -5,6 +5,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -135,7 +136,7 @@ func areaChoices(areas []string, typed string) []*discordgo.ApplicationCommandOp
 		if len(out) == maxChoices {
 			break
 		}
-		name := truncateRunes(a, 100)
+		name := answer.Shorten(a, 100)
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: name})
 	}
 	return out

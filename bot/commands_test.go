@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/library"
 )
 
 func respond(t *testing.T, srv *discordtest.Server, i *discordgo.Interaction, edits int) *discordtest.Response {
@@ -155,7 +157,7 @@ func TestNothingToSuggestSendsAnEmptyList(t *testing.T) {
 		{"document, not a moderator", "remove-document", discordtest.SlashOption{Name: "document", Value: "", Focused: true}},
 	}
 	srv, _ := startBotWith(t, func(c *Config) {
-		c.Uploads = &fakeUploads{docs: []UploadedDoc{{ID: "u1", Title: "Respite leaflet", Area: "Testshire", Added: testNow}}}
+		c.Uploads = &fakeUploads{docs: []library.UploadedDoc{{ID: "u1", Title: "Respite leaflet", Area: "Testshire", Added: testNow}}}
 	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,4 +201,22 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+func TestCheckAreasSaysWhichSettingIsWrong(t *testing.T) {
+	known := []string{"England", "North Lincolnshire", "Testshire"}
+	cfg := Config{DefaultArea: "testshire", ServerAreas: map[string]string{"1": "north-lincolnshire"}, ChannelAreas: map[string]string{"9": "Atlantis", "3": "Narnia", "5": "england"}}
+	err := cfg.CheckAreas(known)
+	var ae *AreaError
+	if !errors.As(err, &ae) || ae.Where != "channel" || ae.ID != "3" || ae.Area != "Narnia" || len(ae.Known) != 3 {
+		t.Fatalf("CheckAreas = %v, want the channel with the lowest ID", err)
+	}
+	if !strings.Contains(err.Error(), `the area of channel 3 is "Narnia", but there are no documents for that area; the areas are England, North Lincolnshire, Testshire`) {
+		t.Errorf("error %q", err)
+	}
+	delete(cfg.ChannelAreas, "9")
+	delete(cfg.ChannelAreas, "3")
+	if err := cfg.CheckAreas(known); err != nil || cfg.DefaultArea != "Testshire" || cfg.ServerAreas["1"] != "North Lincolnshire" || cfg.ChannelAreas["5"] != "England" {
+		t.Errorf("areas as the index shows them: %v %+v", err, cfg)
+	}
 }

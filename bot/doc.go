@@ -1,35 +1,55 @@
-// Package bot adapts Discord to a Searcher: it registers /ask, /help,
+// Package bot adapts Discord to a Searcher. It registers /ask, /help,
 // /about and /sources, and for moderators /reindex, /add-document,
-// /remove-document and /gaps; answers them and messages that mention
-// the bot or are sent to it directly, and renders each
-// answer as an embed of quoted passages with their sources and dates,
-// marking those that may be out of date and explaining the jargon they
-// use. Answers page with More results and take anonymous Helpful / Not
-// helpful votes; each person has a rate limit, moderators none. When
-// nothing answers, it says so and points to the area's Local Offer and
-// advice service, if the documents include them.
+// /remove-document and /gaps; it answers them and messages that mention
+// the bot or are sent to it directly, and renders each answer as an embed
+// of quoted passages with their sources and dates, marking those that may
+// be out of date and explaining the jargon they use. Answers page with
+// More results and take anonymous Helpful / Not helpful votes; each person
+// has a rate limit, moderators none. When nothing answers, it says so and
+// points to the area's Local Offer and advice service, if the documents
+// include them.
 //
 //	b, err := bot.New(bot.Config{
 //		Token: token, GuildID: guild, Logger: log,
 //		ChannelAreas: map[string]string{channelID: "Herefordshire"}, // asked there, Herefordshire first
 //		Feedback:     store,                                        // a *feedback.Store
-//	}, ix)
+//		Reindexer:    lib.Reindexer(live),                          // a *library.Reindexer
+//		Uploads:      uploads,                                      // a *library.Uploads
+//	}, live)
 //	if err != nil { ... }             // a bad token or an area with no documents is explained
 //	err = b.Run(ctx)                  // until ctx ends
+//
+// Each command is answered in the file named after it (ask.go, help.go,
+// about.go, sources.go, reindex.go, add_document.go, remove_document.go,
+// gaps.go; mention.go for mentions, pages.go and feedback.go for the
+// buttons). What every interaction needs is in interaction.go: routing
+// commands and buttons to their handlers, replying privately at once
+// (replyNow), acknowledging first (deferPrivately), who the user is
+// (userID), autocomplete, and telling the person when a handler panics.
+// moderation.go holds who may moderate, the audit log and a moderator's
+// long-running reply; answer.go turns a search result into an embed
+// (pure), with the sentences it shares with the terminal from package
+// answer.
+//
+// The moderators' commands word what package library returns: a
+// reindex's Progress and Report, and an upload's UploadResult or
+// *library.Refusal, whose Why becomes a sentence saying what is wrong and
+// what to do.
 //
 // When Discord refuses something, the person is still told. A reply the
 // bot may not post in a channel (403, 50013 or 50001) reaches the parent
 // privately, as a follow-up only they see or by direct message, with a
-// note to ask a moderator; /about shows moderators which channels lack
-// which permissions. A /reindex, /add-document or /remove-document that
-// outlives its interaction token (15 minutes) posts its result in the
-// channel it was asked in, or by DM. First responses keep to Discord's
-// 3 seconds (Config.AckTimeout): a rate limit that would pass them is
-// given up on and logged, not waited out. Refusals are logged with
-// Discord's code and, for 50035, the fields it names.
+// note to ask a moderator (private.go); /about shows moderators which
+// channels lack which permissions. A /reindex, /add-document or
+// /remove-document that outlives its interaction token (15 minutes)
+// posts its result in the channel it was asked in, or by DM. First
+// responses keep to Discord's 3 seconds (Config.AckTimeout, respond.go):
+// a rate limit that would pass them is given up on and logged, not
+// waited out. Refusals are logged with Discord's code and, for 50035, the
+// fields it names (discorderr.go).
 //
 // The bot never reaches into bleve: it needs only the small Searcher
-// interface, which *index.Index satisfies. Every message it sends has an
-// allowed_mentions that pings nobody (except the moderator a late result
-// is for), so nothing it quotes or repeats can ping anyone.
+// interface, which *index.Index and *index.Live satisfy. Every message it
+// sends has an allowed_mentions that pings nobody (except the moderator a
+// late result is for), so nothing it quotes or repeats can ping anyone.
 package bot

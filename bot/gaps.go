@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/gaps"
+	"github.com/sendbot/sendbot/library"
 )
 
 // GapStore keeps the words of the questions the bot declined or whose
@@ -70,9 +71,9 @@ const (
 	msgGapsRemoveFail = "Sorry, I couldn't delete that just now. Please try again later."
 )
 
-// showGaps answers /gaps [days], or /gaps remove:<entry>, to moderators
+// onGaps answers /gaps [days], or /gaps remove:<entry>, to moderators
 // only and privately.
-func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+func (b *Bot) onGaps(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.moderatorOnly(s, i, cmdGaps) {
 		return
 	}
@@ -82,7 +83,7 @@ func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data disc
 	}
 	kept := max(1, int(b.cfg.Gaps.Keep()/(24*time.Hour)))
 	days := kept
-	for _, o := range data.Options {
+	for _, o := range i.ApplicationCommandData().Options {
 		switch {
 		case o.Name == optDays && o.Type == discordgo.ApplicationCommandOptionInteger:
 			days = int(max(1, min(o.IntValue(), maxGapDays)))
@@ -100,7 +101,7 @@ func (b *Bot) showGaps(s *discordgo.Session, i *discordgo.Interaction, data disc
 		b.log.Error("gaps report", "err", err)
 		b.replyNow(s, i, msgGapsFailed)
 	default:
-		b.audit(AuditEntry{Who: userID(i), Action: cmdGaps, Detail: fmt.Sprintf("%d days", min(days, kept)),
+		b.audit(library.AuditEntry{Who: userID(i), Action: cmdGaps, Detail: fmt.Sprintf("%d days", min(days, kept)),
 			Result: fmt.Sprintf("shown: %d declined, %d not helpful", r.Declined, r.NotHelpful)})
 		b.replyNow(s, i, gapsText(days, kept, r))
 	}
@@ -162,20 +163,20 @@ func (b *Bot) removeGap(s *discordgo.Session, i *discordgo.Interaction, entry st
 	}
 	switch {
 	case errors.Is(err, gaps.ErrNotAnEntry):
-		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: "remove", Result: "refused: not a word or two-word phrase"})
+		b.audit(library.AuditEntry{Who: who, Action: cmdGaps, Detail: "remove", Result: "refused: not a word or two-word phrase"})
 		b.replyNow(s, i, msgGapsNotAnEntry)
 	case errors.Is(err, gaps.ErrOff):
 		b.replyNow(s, i, msgGapsOff)
 	case err != nil:
 		b.log.Error("remove gap entry", "err", err)
-		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: "remove", Result: "failed: " + err.Error()})
+		b.audit(library.AuditEntry{Who: who, Action: cmdGaps, Detail: "remove", Result: "failed: " + err.Error()})
 		b.replyNow(s, i, msgGapsRemoveFail)
 	case rm.Questions == 0:
-		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: what, Result: "not found"})
+		b.audit(library.AuditEntry{Who: who, Action: cmdGaps, Detail: what, Result: "not found"})
 		b.replyNow(s, i, fmt.Sprintf("I keep no **%s** in any question's words, so there was nothing to delete. "+
 			"Check it against what `/gaps` lists.", escapeMarkdown(rm.Entry)))
 	default:
-		b.audit(AuditEntry{Who: who, Action: cmdGaps, Detail: what, Result: "removed from " + plural(rm.Questions, "question")})
+		b.audit(library.AuditEntry{Who: who, Action: cmdGaps, Detail: what, Result: "removed from " + plural(rm.Questions, "question")})
 		b.replyNow(s, i, removedText(rm))
 	}
 }

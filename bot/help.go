@@ -1,11 +1,15 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/sendbot/sendbot/index"
+	"github.com/bwmarrin/discordgo"
 )
+
+// onHelp answers /help, privately.
+func (b *Bot) onHelp(s *discordgo.Session, i *discordgo.Interaction) {
+	b.replyNow(s, i, helpText(b.searcher.Areas()))
+}
 
 // helpText is the /help reply: how to ask well, examples, what the bot
 // can and cannot do, and where independent advice comes from. It names
@@ -27,21 +31,5 @@ func helpText(areas []string) string {
 	if len(areas) > 0 {
 		b.WriteString("\n\nAreas I have documents for: " + escapeMarkdown(strings.Join(areas, ", ")) + ".")
 	}
-	return b.String()
-}
-
-// aboutText is the /about reply: the version, when the index was built
-// and from what, and what it holds per area.
-func aboutText(version string, info index.Info) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "**sendbot** %s\n", escapeMarkdown(version))
-	if !info.BuiltAt.IsZero() {
-		fmt.Fprintf(&b, "Documents indexed on %s (UTC).\n", info.BuiltAt.UTC().Format("2 January 2006 at 15:04"))
-	}
-	fmt.Fprintf(&b, "%d documents, %d passages.\n", info.Documents, info.Passages)
-	for _, a := range info.Areas {
-		fmt.Fprintf(&b, "• %s: %d documents, %d passages\n", escapeMarkdown(a.Name), a.Documents, a.Passages)
-	}
-	b.WriteString("I quote published documents with their sources; I am not advice.")
 	return b.String()
 }

@@ -1,11 +1,7 @@
 package bot
 
 import (
-	"fmt"
-	"runtime/debug"
 	"sync"
-
-	"github.com/bwmarrin/discordgo"
 )
 
 // work counts what the bot is doing for people (questions, commands,
@@ -60,33 +56,4 @@ func (w *work) stopping() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.closing
-}
-
-// survive recovers a panic in the handling of one question or button, so
-// that one bug does not take the bot down with every other question in
-// flight: it logs the panic (its value cut short, which never holds the
-// token; the question is not logged) and tells the asker.
-func (b *Bot) survive(tell func(string)) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	v := fmt.Sprint(r)
-	if len(v) > 200 {
-		v = v[:200] + "…"
-	}
-	b.log.Error("panic while answering; the bot carries on", "panic", v, "stack", string(debug.Stack()))
-	b.cfg.Monitor.Question(false, true, 0)
-	tell(msgBroken)
-}
-
-// tellInteraction replaces an acknowledged interaction's reply with text,
-// or replies with it if there was no acknowledgement yet.
-func (b *Bot) tellInteraction(s *discordgo.Session, i *discordgo.Interaction) func(string) {
-	return func(text string) {
-		if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); err == nil {
-			return
-		}
-		b.replyNow(s, i, text)
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/library"
 )
 
 // TestLongReindexReportsAfterItsTokenExpires runs a /reindex that outlives
@@ -28,7 +29,7 @@ func TestLongReindexReportsAfterItsTokenExpires(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rx := &fakeReindexer{release: make(chan struct{}), report: ReindexReport{Documents: 12, Passages: 340, Took: 16 * time.Minute}}
+			rx := &fakeReindexer{release: make(chan struct{}), report: library.Report{Documents: 12, Passages: 340, Took: 16 * time.Minute}}
 			srv, _ := startBotWith(t, func(c *Config) { c.Reindexer = rx })
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
@@ -92,7 +93,7 @@ func TestLongReindexReportsAfterItsTokenExpires(t *testing.T) {
 // the channel instead.
 func TestDocumentResultsSurviveARefusedToken(t *testing.T) {
 	files := newFileServer(t, map[string]string{"/attachments/1/2/guide.md": "# Guide\n\nA guide to short breaks in Testshire.\n"})
-	up := &fakeUploads{docs: []UploadedDoc{{ID: "f00f00f00f00", Title: "Old leaflet", Area: "Testshire", Added: testNow}}}
+	up := &fakeUploads{docs: []library.UploadedDoc{{ID: "f00f00f00f00", Title: "Old leaflet", Area: "Testshire", Added: testNow}}}
 	srv, _ := startBotWith(t, func(c *Config) { c.Uploads = up })
 	tests := []struct {
 		name    string

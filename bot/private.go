@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/answer"
 )
 
 // cannotPostNotice opens a reply the bot could not post in channelID,
@@ -28,7 +30,7 @@ func (b *Bot) tellPrivately(s *discordgo.Session, i *discordgo.Interaction, user
 	if r.content != "" {
 		content += "\n\n" + r.content
 	}
-	content = truncateRunes(content, maxContent)
+	content = answer.Shorten(content, maxContent)
 	if i != nil {
 		_, err := s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
 			Content: content, Embeds: r.embeds, Components: r.components,

@@ -8,46 +8,17 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/answer"
+	"github.com/sendbot/sendbot/library"
 )
 
 // Reindexer rebuilds the index from the corpus (fetching remote sources
 // first when there are any) and swaps it in; the current index answers
-// until the swap, and keeps answering if the build fails.
+// until the swap, and keeps answering if the build fails. A
+// *library.Reindexer is one.
 type Reindexer interface {
-	Reindex(ctx context.Context, progress func(ReindexProgress)) (ReindexReport, error)
-}
-
-// ReindexProgress is how far a reindex has got.
-type ReindexProgress struct {
-	// Stage is what it is doing: "fetching remote sources", "reading the
-	// corpus", "building the index", "switching to the new index".
-	Stage string
-	// Files, Passages and Errors are counted once the corpus is read.
-	Files, Passages, Errors int
-}
-
-// ReindexReport is what a finished reindex found.
-type ReindexReport struct {
-	Documents, Passages int
-	// Problems are per-file problems, as "path: reason".
-	Problems []string
-	// Fetched says what fetching remote sources did, or "" when there are none.
-	Fetched string
-	Took    time.Duration
-}
-
-// AuditEntry is one moderator action, for the audit log.
-type AuditEntry struct {
-	At     time.Time `json:"at"`
-	Who    string    `json:"who"` // Discord user ID
-	Action string    `json:"action"`
-	Detail string    `json:"detail,omitempty"`
-	Result string    `json:"result"`
-}
-
-// Auditor records moderator actions.
-type Auditor interface {
-	Record(AuditEntry) error
+	Reindex(ctx context.Context, progress func(library.Progress)) (library.Report, error)
 }
 
 // reindexGuard lets one reindex run at a time, whoever started it.
@@ -73,9 +44,6 @@ func (g *reindexGuard) done() {
 	g.mu.Unlock()
 }
 
-// maxProblemsShown bounds the per-file problems a reindex reply lists.
-const maxProblemsShown = 15
-
 // onReindex runs /reindex for a moderator: it acknowledges privately,
 // edits the reply as the reindex goes, and ends with what it found.
 func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
@@ -89,7 +57,7 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	}
 	ok, since := b.reindexing.start(b.cfg.Now())
 	if !ok {
-		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "refused: one already under way"})
+		b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: "refused: one already under way"})
 		b.replyNow(s, i, fmt.Sprintf("A reindex is already under way (started %s ago); I'm answering with the current documents meanwhile.", roughAge(b.cfg.Now().Sub(since))))
 		return
 	}
@@ -100,7 +68,7 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	reply := b.modReply(s, i, "/reindex")
 	reply.progress("Reindexing… I keep answering with the current documents until the new index is ready.")
 	var last string
-	rep, err := b.cfg.Reindexer.Reindex(b.ctx, func(p ReindexProgress) {
+	rep, err := b.cfg.Reindexer.Reindex(b.ctx, func(p library.Progress) {
 		if line := progressLine(p); line != last {
 			last = line
 			reply.progress(line)
@@ -110,17 +78,24 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	b.reindexing.done()
 	if err != nil {
 		b.log.Error("reindex failed", "err", err)
-		b.audit(AuditEntry{Who: who, Action: "reindex", Result: "failed: " + err.Error()})
+		b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: "failed: " + err.Error()})
 		reply.result("The reindex failed, so I'm still answering with the previous documents.\nWhy: " + escapeMarkdown(err.Error()))
 		return
 	}
-	b.audit(AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("ok: %d documents, %d passages, %d problems", rep.Documents, rep.Passages, len(rep.Problems))})
+	b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("ok: %d documents, %d passages, %d problems", rep.Documents, rep.Passages, len(rep.Problems))})
 	reply.result(reindexSummary(rep))
 }
 
+// stages say what a reindex is doing.
+var stages = map[library.Stage]string{
+	library.Fetching:  "fetching remote sources",
+	library.Building:  "reading the corpus and building the index",
+	library.Switching: "switching to the new index",
+}
+
 // progressLine is the reply while a reindex runs.
-func progressLine(p ReindexProgress) string {
-	line := "Reindexing: " + p.Stage + "…"
+func progressLine(p library.Progress) string {
+	line := "Reindexing: " + stages[p.Stage] + "…"
 	if p.Files > 0 {
 		line += fmt.Sprintf("\n%d files read, %d passages, %d errors so far.", p.Files, p.Passages, p.Errors)
 	}
@@ -128,11 +103,11 @@ func progressLine(p ReindexProgress) string {
 }
 
 // reindexSummary is the reply when a reindex has finished.
-func reindexSummary(rep ReindexReport) string {
+func reindexSummary(rep library.Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Done: I'm now answering from %d documents (%d passages). That took %s.", rep.Documents, rep.Passages, rep.Took.Round(100*time.Millisecond))
-	if rep.Fetched != "" {
-		b.WriteString("\nRemote sources: " + escapeMarkdown(rep.Fetched))
+	if rep.Fetched != nil {
+		b.WriteString("\nRemote sources: " + escapeMarkdown(rep.Fetched.Summary()))
 	}
 	if len(rep.Problems) == 0 {
 		b.WriteString("\nEvery file was read without problems.")
@@ -144,9 +119,9 @@ func reindexSummary(rep ReindexReport) string {
 			fmt.Fprintf(&b, "\n…and %d more", len(rep.Problems)-n)
 			break
 		}
-		b.WriteString("\n• " + escapeMarkdown(truncateRunes(p, 200)))
+		b.WriteString("\n• " + escapeMarkdown(answer.Shorten(p.Path+": "+p.Reason, 200)))
 	}
-	return truncateRunes(b.String(), maxContent)
+	return answer.Shorten(b.String(), maxContent)
 }
 
 // roughAge says how long ago, as "40 seconds" or "3 minutes".
@@ -155,28 +130,4 @@ func roughAge(d time.Duration) string {
 		return fmt.Sprintf("%d seconds", int(d.Seconds()))
 	}
 	return fmt.Sprintf("%d minutes", int(d.Minutes()))
-}
-
-// audit writes a moderator action to the audit log, if there is one.
-func (b *Bot) audit(e AuditEntry) {
-	if b.cfg.Audit == nil {
-		return
-	}
-	if e.At.IsZero() {
-		e.At = b.cfg.Now().UTC()
-	}
-	if err := b.cfg.Audit.Record(e); err != nil {
-		b.log.Error("write audit log", "err", err)
-	}
-}
-
-// userID is the Discord ID of whoever made an interaction.
-func userID(i *discordgo.Interaction) string {
-	switch {
-	case i.Member != nil && i.Member.User != nil:
-		return i.Member.User.ID
-	case i.User != nil:
-		return i.User.ID
-	}
-	return ""
 }

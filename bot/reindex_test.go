@@ -10,28 +10,30 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/library"
 )
 
 // fakeReindexer reports progress, then waits for the test to let it finish.
 type fakeReindexer struct {
 	release chan struct{}
-	report  ReindexReport
+	report  library.Report
 	err     error
 	calls   int
 	mu      sync.Mutex
 }
 
-func (f *fakeReindexer) Reindex(ctx context.Context, progress func(ReindexProgress)) (ReindexReport, error) {
+func (f *fakeReindexer) Reindex(ctx context.Context, progress func(library.Progress)) (library.Report, error) {
 	f.mu.Lock()
 	f.calls++
 	f.mu.Unlock()
-	progress(ReindexProgress{Stage: "reading the corpus"})
-	progress(ReindexProgress{Stage: "building the index", Files: 12, Passages: 340, Errors: 1})
+	progress(library.Progress{Stage: library.Building})
+	progress(library.Progress{Stage: library.Switching, Files: 12, Passages: 340, Errors: 1})
 	select {
 	case <-f.release:
 	case <-ctx.Done():
-		return ReindexReport{}, ctx.Err()
+		return library.Report{}, ctx.Err()
 	}
 	return f.report, f.err
 }
@@ -39,20 +41,20 @@ func (f *fakeReindexer) Reindex(ctx context.Context, progress func(ReindexProgre
 // auditLog keeps audit entries in memory.
 type auditLog struct {
 	mu      sync.Mutex
-	entries []AuditEntry
+	entries []library.AuditEntry
 }
 
-func (a *auditLog) Record(e AuditEntry) error {
+func (a *auditLog) Record(e library.AuditEntry) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.entries = append(a.entries, e)
 	return nil
 }
 
-func (a *auditLog) all() []AuditEntry {
+func (a *auditLog) all() []library.AuditEntry {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return append([]AuditEntry(nil), a.entries...)
+	return append([]library.AuditEntry(nil), a.entries...)
 }
 
 const moderatorID = "4000000000000000099"
@@ -112,8 +114,8 @@ func TestReindexIsForModeratorsOnly(t *testing.T) {
 }
 
 func TestReindexShowsProgressAndResult(t *testing.T) {
-	rx := &fakeReindexer{release: make(chan struct{}), report: ReindexReport{Documents: 12, Passages: 340, Took: 1500 * time.Millisecond,
-		Problems: []string{"herefordshire/broken.pdf: PDF is encrypted (password protected)", "notes/**bold**.md: file is empty"}}}
+	rx := &fakeReindexer{release: make(chan struct{}), report: library.Report{Documents: 12, Passages: 340, Took: 1500 * time.Millisecond,
+		Problems: []corpus.Problem{{Path: "herefordshire/broken.pdf", Reason: "PDF is encrypted (password protected)"}, {Path: "notes/**bold**.md", Reason: "file is empty"}}}}
 	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer = rx })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -122,7 +124,7 @@ func TestReindexShowsProgressAndResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.Message.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Message.Content, "Reindexing: building the index…\n12 files read, 340 passages, 1 errors so far.") ||
+	if resp.Message.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Message.Content, "Reindexing: switching to the new index…\n12 files read, 340 passages, 1 errors so far.") ||
 		!strings.Contains(resp.Message.Content, "I keep answering with the current documents") {
 		t.Fatalf("progress: %+v", resp.Message)
 	}

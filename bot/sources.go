@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
 )
@@ -34,9 +35,10 @@ const (
 	msgOnlySvcs = "No documents here apart from the service directory entries below."
 )
 
-// listSources answers /sources: the first page of the area's documents,
+// onSources answers /sources: the first page of the area's documents,
 // seen by the asker only. The list is in memory, so it answers at once.
-func (b *Bot) listSources(s *discordgo.Session, i *discordgo.Interaction, area string) {
+func (b *Bot) onSources(s *discordgo.Session, i *discordgo.Interaction) {
+	area := optionString(i.ApplicationCommandData(), optArea)
 	docs, err := b.searcher.Documents(area)
 	if err != nil {
 		if !errors.Is(err, index.ErrUnknownArea) {
@@ -154,12 +156,12 @@ func sourcesPage(docs []index.DocumentInfo, area string, page int) (*discordgo.M
 	}
 	desc := strings.Join(append(blocks, tail...), "\n\n")
 	if runeLen(desc) > maxEmbedDescription { // cannot happen while entries keep to their room
-		desc = truncateRunes(desc, maxEmbedDescription)
+		desc = answer.Shorten(desc, maxEmbedDescription)
 	}
 
 	title := sourcesTitle
 	if area != "" {
-		title += ": " + escapeMarkdown(truncateRunes(area, 100))
+		title += ": " + escapeMarkdown(answer.Shorten(area, 100))
 	}
 	footer := fmt.Sprintf("Page %d of %d · %s", page, pages, plural(len(listed), "document"))
 	if n := len(docs) - len(listed); n > 0 {
@@ -195,7 +197,7 @@ func servicesLine(services []areaCount) string {
 			parts = append(parts, fmt.Sprintf("and %d more areas", len(services)-k))
 			break
 		}
-		name := escapeMarkdown(truncateRunes(s.area, 60))
+		name := escapeMarkdown(answer.Shorten(s.area, 60))
 		if name == "" {
 			name = "No area"
 		}
@@ -211,11 +213,11 @@ func servicesLine(services []areaCount) string {
 func documentEntry(n int, d index.DocumentInfo, room int) string {
 	var meta []string
 	if k := strings.TrimSpace(d.Kind); k != "" {
-		meta = append(meta, escapeMarkdown(truncateRunes(k, 30)))
+		meta = append(meta, escapeMarkdown(answer.Shorten(k, 30)))
 	}
 	meta = append(meta, d.ShownDate())
 	if d.Area != "" {
-		meta = append(meta, escapeMarkdown(truncateRunes(d.Area, 40)))
+		meta = append(meta, escapeMarkdown(answer.Shorten(d.Area, 40)))
 	}
 	line := "\n" + strings.Join(meta, " · ")
 	raw := strings.TrimSpace(d.Title)
@@ -227,7 +229,7 @@ func documentEntry(n int, d index.DocumentInfo, room int) string {
 		u = ""
 	}
 	for cut := 150; ; cut -= 10 {
-		title := escapeMarkdown(truncateRunes(raw, max(cut, 10)))
+		title := escapeMarkdown(answer.Shorten(raw, max(cut, 10)))
 		linked := fmt.Sprintf("**%d. [%s](%s)**", n, title, u)
 		if u != "" && runeLen(linked+line) <= room {
 			return linked + line
@@ -300,14 +302,4 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
-}
-
-// optionString is the value of a command's string option, or "".
-func optionString(data discordgo.ApplicationCommandInteractionData, name string) string {
-	for _, o := range data.Options {
-		if o.Name == name {
-			return o.StringValue()
-		}
-	}
-	return ""
 }

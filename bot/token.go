@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/base64"
 	"errors"
 	"regexp"
 	"strings"
@@ -41,4 +42,15 @@ func NormalizeToken(token string) string {
 		token = strings.TrimSpace(token[4:])
 	}
 	return token
+}
+
+// TokenAppID is the application (bot user) ID a bot token starts with,
+// base64-encoded, or "unknown".
+func TokenAppID(token string) string {
+	first, _, _ := strings.Cut(token, ".")
+	id, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(first, "="))
+	if err != nil || len(id) == 0 || strings.Trim(string(id), "0123456789") != "" {
+		return "unknown"
+	}
+	return string(id)
 }

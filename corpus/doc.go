@@ -22,6 +22,7 @@
 //	for _, d := range c.Documents { ... } // each with its Passages
 //	for _, s := range c.Skips { ... }     // services left out as empty or placeholders
 //	for _, p := range c.Problems { ... }  // skipped or broken files
+//	c.WriteReport(os.Stdout, false)       // what sendbot check prints
 //
 // Remote sources listed in sources.yaml are downloaded by package
 // corpus/fetch into a cache folder that is itself a corpus.

@@ -169,3 +169,29 @@ func ReadTwins(path string, qs []Question) ([]Question, error) {
 	}
 	return out, nil
 }
+
+// ReadQuestionFiles reads every questions file at paths; an id may be
+// used once across them all.
+func ReadQuestionFiles(paths []string) ([]Question, error) {
+	var all []Question
+	seen := map[string]string{}
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("questions file: %w", err)
+		}
+		qs, err := ReadQuestions(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("questions file %s: %w", path, err)
+		}
+		for _, q := range qs {
+			if other, ok := seen[q.ID]; ok {
+				return nil, fmt.Errorf("questions file %s: id %q is also used in %s", path, q.ID, other)
+			}
+			seen[q.ID] = path
+		}
+		all = append(all, qs...)
+	}
+	return all, nil
+}

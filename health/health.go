@@ -1,7 +1,9 @@
 // Package health serves what a host watching sendbot needs: /healthz, which
 // says whether the bot can answer (gateway connected, index open, its
 // documents and age), and /metrics, counts and timings in the Prometheus
-// text format. It never sees a question's text, so none can reach either.
+// text format; and Check, which asks a running serve's /healthz, for
+// `sendbot healthcheck`. It never sees a question's text, so none can
+// reach either.
 package health
 
 import (

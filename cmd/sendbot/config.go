@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,7 +9,6 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -23,7 +19,7 @@ import (
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/index"
-	"github.com/sendbot/sendbot/uploads"
+	"github.com/sendbot/sendbot/library"
 )
 
 // loadEnv returns a getenv that reads the process environment first and
@@ -66,19 +62,11 @@ func envFileWarning(path string) string {
 
 // config is every setting, from the environment, overridden by flags.
 type config struct {
-	// Corpus is the corpus folder (SENDBOT_CORPUS); empty means the
-	// corpus built into the binary.
-	Corpus string
-	// Index is the index folder (SENDBOT_INDEX); empty means a folder under
-	// DataDir named after the corpus.
-	Index string
-	// DataDir holds indexes and caches (SENDBOT_DATA); empty means
-	// "sendbot" in the user's cache folder (~/.cache/sendbot on Linux).
-	DataDir string
-	// FetchDir is where `sendbot fetch` keeps the remote sources it
-	// downloads (SENDBOT_FETCH_DIR); empty means a folder under
-	// DataDir/fetched named after the corpus, as indexes are.
-	FetchDir string
+	// Where the library is (library.Config says what empty means):
+	Corpus   string // SENDBOT_CORPUS, or --corpus
+	Index    string // SENDBOT_INDEX, or --index
+	DataDir  string // SENDBOT_DATA
+	FetchDir string // SENDBOT_FETCH_DIR
 	// FetchAllow is SENDBOT_FETCH_ALLOW as written: comma-separated
 	// address ranges (CIDR) that fetch may connect to although they are
 	// not public, read by fetchAllow; empty means none.
@@ -123,7 +111,7 @@ type config struct {
 	// MaxUpload is the largest file /add-document accepts
 	// (SENDBOT_MAX_UPLOAD), as written: bytes, or e.g. "10MB" or "512KB"
 	// (MB meaning 1,048,576 bytes), read by maxUpload; empty means
-	// uploads.DefaultMaxBytes (10 MB).
+	// library.DefaultMaxUploadBytes (10 MB).
 	MaxUpload string
 	// GapsKeep is how long the words of declined and not-helpful
 	// questions are kept for /gaps (SENDBOT_GAPS_KEEP), as written: "30d",
@@ -177,7 +165,7 @@ func (c config) maxAge() (time.Duration, error) {
 // accepts, up to corpus.MaxFileBytes (the largest file sendbot reads).
 func (c config) maxUpload() (int64, error) {
 	if c.MaxUpload == "" {
-		return uploads.DefaultMaxBytes, nil
+		return library.DefaultMaxUploadBytes, nil
 	}
 	s := strings.ToLower(strings.ReplaceAll(c.MaxUpload, " ", ""))
 	unit := int64(1)
@@ -244,12 +232,12 @@ func (c config) gapsKeep() (time.Duration, error) {
 // under SENDBOT_DATA, as openFeedback does for votes; it keeps only the
 // words vocab (the index) knows. With SENDBOT_GAPS_KEEP=0 it records
 // nothing and deletes that file.
-func openGaps(cfg config, t indexTarget, vocab gaps.Vocabulary) (*gaps.Store, error) {
+func openGaps(cfg config, lib *library.Library, vocab gaps.Vocabulary) (*gaps.Store, error) {
 	keep, err := cfg.gapsKeep()
 	if err != nil {
 		return nil, err
 	}
-	path, err := t.dataFile(cfg, "gaps", "gaps.db")
+	path, err := lib.DataFile("gaps", "gaps.db")
 	if err != nil {
 		return nil, err
 	}
@@ -281,17 +269,6 @@ func areaMap(setting, value string) (map[string]string, error) {
 		out[id] = area
 	}
 	return out, nil
-}
-
-// checkArea makes sure a configured area is one the index has documents
-// for, and returns it as the index shows it.
-func checkArea(setting, area string, known []string) (string, error) {
-	for _, k := range known {
-		if corpus.AreaKey(k) == corpus.AreaKey(area) {
-			return k, nil
-		}
-	}
-	return "", fmt.Errorf("%s: there are no documents for the area %q; the areas are %s", setting, area, strings.Join(known, ", "))
 }
 
 // newFlags makes a subcommand's flag set with the flags every subcommand
@@ -347,247 +324,20 @@ func newLogger(cfg config, w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("LOG_FORMAT %q: use text or json", cfg.LogFormat)
 }
 
-// corpusSource returns the corpus to read and how to name it.
-func corpusSource(cfg config) (fs.FS, string, error) {
-	if cfg.Corpus == "" {
-		return corpus.Default(), "embedded default", nil
-	}
-	abs, err := filepath.Abs(cfg.Corpus)
-	if err != nil {
-		return nil, "", fmt.Errorf("corpus folder %q: %w", cfg.Corpus, err)
-	}
-	info, err := os.Stat(abs)
-	if err != nil {
-		return nil, "", fmt.Errorf("corpus folder %q does not exist (set SENDBOT_CORPUS or --corpus to a folder of documents)", cfg.Corpus)
-	}
-	if !info.IsDir() {
-		return nil, "", fmt.Errorf("corpus %q is a file, not a folder", cfg.Corpus)
-	}
-	fsys, err := corpus.OpenDir(abs)
-	if err != nil {
-		return nil, "", fmt.Errorf("corpus folder %q: %w", cfg.Corpus, err)
-	}
-	return fsys, abs, nil
+// library is where the library of documents is kept, as the settings
+// say; the subcommands that fetch or take uploads add FetchAllow and
+// MaxUploadBytes.
+func (c config) library(log *slog.Logger) library.Config {
+	return library.Config{Corpus: c.Corpus, Index: c.Index, DataDir: c.DataDir, FetchDir: c.FetchDir, Version: versionNumber(), Logger: log}
 }
 
-// indexDir is where the index of the configured corpus lives. Indexes never
-// go inside the source tree: by default they sit in the user's cache folder.
-func indexDir(cfg config, corpusName string) (string, error) {
-	if cfg.Index != "" {
-		return filepath.Abs(cfg.Index)
-	}
-	return dataPath(cfg, "indexes", corpusName, "SENDBOT_INDEX")
-}
-
-// fetchDir is where `sendbot fetch` keeps the configured corpus's remote
-// sources: one cache per corpus, so two corpora never mix their downloads.
-func fetchDir(cfg config, corpusName string) (string, error) {
-	if cfg.FetchDir != "" {
-		return filepath.Abs(cfg.FetchDir)
-	}
-	return dataPath(cfg, "fetched", corpusName, "SENDBOT_FETCH_DIR")
-}
-
-// uploadsDir is where the documents moderators add from Discord are kept
-// for the configured corpus: never in the corpus folder itself, which
-// may be read-only (or built into the binary).
-func uploadsDir(cfg config, corpusName string) (string, error) {
-	return dataPath(cfg, "uploads", corpusName, "SENDBOT_DATA")
-}
-
-// dataPath is a folder for the corpus under the data folder: kind/default
-// for the built-in corpus, else kind/<folder name>-<hash of its path>.
-// override names the setting that would put it elsewhere.
-func dataPath(cfg config, kind, corpusName, override string) (string, error) {
-	data := cfg.DataDir
-	if data == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			return "", fmt.Errorf("find a folder for the %s (set SENDBOT_DATA or %s): %w", kind, override, err)
-		}
-		data = filepath.Join(cache, "sendbot")
-	}
-	name := "default"
-	if cfg.Corpus != "" {
-		sum := sha256.Sum256([]byte(corpusName))
-		name = filepath.Base(corpusName) + "-" + hex.EncodeToString(sum[:4])
-	}
-	return filepath.Join(data, kind, name), nil
-}
-
-// fetchedPrefix is the folder that fetched documents appear under, in
-// check's listing and in the index, next to the corpus's own files.
-const fetchedPrefix = "fetched"
-
-// readCorpus loads the corpus and, when `sendbot fetch` has filled the
-// fetch cache, the fetched documents too, under "fetched/"; and the
-// documents moderators added from Discord, under "uploaded/".
-func readCorpus(fsys fs.FS, fetched, uploaded string) (*corpus.Corpus, error) {
-	c, err := corpus.Load(fsys)
-	if err != nil {
-		return c, err
-	}
-	for _, extra := range []struct{ dir, prefix, what string }{
-		{fetched, fetchedPrefix, "the fetch cache"},
-		{uploaded, uploads.Prefix, "the documents added from Discord"},
-	} {
-		if !isDir(extra.dir) {
-			continue
-		}
-		fsys, err := corpus.OpenDir(extra.dir)
-		var ec *corpus.Corpus
-		if err == nil {
-			ec, err = corpus.Load(fsys)
-		}
-		if err != nil {
-			c.Problems = append(c.Problems, corpus.Problem{Path: extra.prefix, Reason: "cannot read " + extra.what + " in " + extra.dir + ": " + err.Error(), Err: err})
-			continue
-		}
-		c.Merge(ec, extra.prefix)
-	}
-	return c, nil
-}
-
-func isDir(path string) bool {
-	info, err := os.Stat(path)
-	return path != "" && err == nil && info.IsDir()
-}
-
-// dataFile is where a file about this corpus is kept under SENDBOT_DATA:
-// kind/<corpus>/name, as feedback/<corpus>/feedback.db.
-func (t indexTarget) dataFile(cfg config, kind, name string) (string, error) {
-	dir, err := dataPath(cfg, kind, t.name, "SENDBOT_DATA")
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, name), nil
-}
-
-// indexTarget is a corpus and the folder its index lives in.
-type indexTarget struct {
-	fsys        fs.FS
-	name        string // the corpus folder, or "embedded default"
-	fetched     string // the fetch cache, read when it exists
-	uploaded    string // the documents added from Discord, read when the folder exists
-	dir         string
-	fingerprint string
-}
-
-// locate finds the configured corpus, its fetch cache, its uploads, its
-// index folder and the fingerprint of all three, so that a fetch that
-// changes the cache makes the index out of date, and a restart picks up
-// documents added from Discord (which Update recorded, so it does not
-// rebuild for them).
-func locate(cfg config) (indexTarget, error) {
-	fsys, name, err := corpusSource(cfg)
-	if err != nil {
-		return indexTarget{}, err
-	}
-	dir, err := indexDir(cfg, name)
-	if err != nil {
-		return indexTarget{}, err
-	}
-	fetched, err := fetchDir(cfg, name)
-	if err != nil {
-		return indexTarget{}, err
-	}
-	uploaded, err := uploadsDir(cfg, name)
-	if err != nil {
-		return indexTarget{}, err
-	}
-	fp, err := corpus.Fingerprint(fsys)
-	if err != nil {
-		return indexTarget{}, err
-	}
-	for _, extra := range []struct{ dir, prefix string }{{fetched, fetchedPrefix}, {uploaded, uploads.Prefix}} {
-		if !isDir(extra.dir) {
-			continue
-		}
-		efs, err := corpus.OpenDir(extra.dir)
-		if err != nil {
-			return indexTarget{}, err
-		}
-		efp, err := corpus.Fingerprint(efs)
-		if err != nil {
-			return indexTarget{}, err
-		}
-		fp += "+" + extra.prefix + ":" + efp
-	}
-	// The built-in glossary is part of what the index holds.
-	fp += "+glossary:" + corpus.BuiltinGlossaryVersion()
-	return indexTarget{fsys: fsys, name: name, fetched: fetched, uploaded: uploaded, dir: dir, fingerprint: fp}, nil
-}
-
-// openIndex opens the index of the configured corpus, building it first
-// when there is none, when it was built by another version of sendbot or
-// from other files, or when it cannot be read.
-func openIndex(ctx context.Context, cfg config, log *slog.Logger) (*index.Index, error) {
-	t, err := locate(cfg)
+// openLibrary opens the configured library, logging to stderr.
+func openLibrary(cfg config, stderr io.Writer) (*library.Library, error) {
+	log, err := newLogger(cfg, stderr)
 	if err != nil {
 		return nil, err
 	}
-	return openTarget(ctx, t, log)
-}
-
-// openTarget is openIndex for a corpus already located.
-func openTarget(ctx context.Context, t indexTarget, log *slog.Logger) (*index.Index, error) {
-	// A build killed half-way may have left the index moved aside.
-	if err := index.Recover(t.dir); err != nil {
-		log.Warn("could not tidy up after an interrupted index build", "index", t.dir, "err", err)
-	}
-	ix, err := index.Open(t.dir)
-	var why string
-	switch {
-	case err == nil && ix.Info().Source.Fingerprint == t.fingerprint:
-		return ix, nil
-	case err == nil:
-		ix.Close()
-		why = "the corpus has changed since the index was built"
-	case errors.Is(err, index.ErrNoIndex):
-		why = "there is no index yet"
-	case errors.Is(err, index.ErrOldMapping):
-		why = "the index was built by another version of sendbot"
-	case errors.Is(err, index.ErrBusy):
-		return nil, fmt.Errorf("%w: another sendbot is building it; try again when it finishes", err)
-	default:
-		why = "the index could not be read (" + err.Error() + ")"
-	}
-	log.Info("building the index", "reason", why, "corpus", t.name, "index", t.dir)
-	if _, err := buildIndex(ctx, t, log); err != nil {
-		return nil, err
-	}
-	return index.Open(t.dir)
-}
-
-// buildIndex reads the corpus and builds its index, replacing any index
-// already there only once the new one is complete.
-func buildIndex(ctx context.Context, t indexTarget, log *slog.Logger) (*corpus.Corpus, error) {
-	if index.Building(t.dir) {
-		return nil, buildingError(t.dir)
-	}
-	start := time.Now()
-	c, err := readCorpus(t.fsys, t.fetched, t.uploaded)
-	if err != nil {
-		return nil, err
-	}
-	passages := 0
-	for _, d := range c.Documents {
-		passages += len(d.Passages)
-	}
-	if len(c.Documents) == 0 {
-		return c, fmt.Errorf("the corpus %s has no documents sendbot can read (run sendbot check to see why)", t.name)
-	}
-	g := corpus.BuiltinGlossary().Merge(c.Glossary)
-	err = index.Rebuild(ctx, t.dir, c.Documents, g, index.Source{Name: t.name, Fingerprint: t.fingerprint})
-	if errors.Is(err, index.ErrBuilding) {
-		return c, buildingError(t.dir)
-	}
-	if err != nil {
-		return c, err
-	}
-	log.Info("index built", "documents", len(c.Documents), "passages", passages,
-		"skipped", len(c.Problems)-len(c.Errors()), "errors", len(c.Errors()), "took", time.Since(start).Round(time.Millisecond))
-	return c, nil
+	return library.Open(cfg.library(log))
 }
 
 // modRoles reads SENDBOT_MOD_ROLES: role IDs, comma-separated.
@@ -620,9 +370,4 @@ func (c config) reindexEvery() (time.Duration, error) {
 		return 0, fmt.Errorf("SENDBOT_REINDEX_EVERY %q: write how often to reindex, at least every %s, such as 24h or 6h30m (or leave it empty for never)", c.ReindexEvery, minReindexEvery)
 	}
 	return d, nil
-}
-
-// buildingError says that another sendbot is building the index in dir.
-func buildingError(dir string) error {
-	return fmt.Errorf("%w (%s); wait for it to finish, then try again if you still need to", index.ErrBuilding, dir)
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
 
-	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/eval"
 	"github.com/sendbot/sendbot/index"
 )
@@ -70,7 +68,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 			return usageError{fmt.Sprintf("--without %q: the components are %s", c, strings.Join(index.Components, ", "))}
 		}
 	}
-	qs, err := readQuestionFiles(questions)
+	qs, err := eval.ReadQuestionFiles(questions)
 	if err != nil {
 		return err
 	}
@@ -81,7 +79,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 		}
 	}
 	if *passagesOut != "" {
-		if err := writePassages(cfg, *passagesOut); err != nil {
+		if err := writePassages(cfg, env, *passagesOut); err != nil {
 			return err
 		}
 	}
@@ -92,7 +90,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 	defer ix.Close()
 
 	if *fitOut != "" || *ablationOut != "" || *folds > 0 {
-		return learn(ctx, env, ix, qs, twinQs, learnOptions{folds: *folds, fitOut: *fitOut, ablationOut: *ablationOut, asJSON: *asJSON, floors: floors, without: leaveOut})
+		return eval.Learn(ctx, env.stdout, ix, qs, twinQs, eval.LearnOptions{Folds: *folds, FitOut: *fitOut, AblationOut: *ablationOut, JSON: *asJSON, Floors: floors, Without: leaveOut})
 	}
 	rep, err := eval.Run(ctx, ix, qs)
 	if err != nil {
@@ -107,68 +105,6 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	return rep.Check(floors)
-}
-
-// learnOptions are what eval's learning flags ask for.
-type learnOptions struct {
-	folds               int
-	fitOut, ablationOut string
-	asJSON              bool
-	floors              eval.Floors
-	without             []string
-}
-
-// learn fits, cross-validates and ablates the model on qs.
-func learn(ctx context.Context, env appEnv, ix *index.Index, qs, twins []eval.Question, o learnOptions) error {
-	ts, err := eval.TraceQuestions(ctx, ix, qs, o.without...)
-	if err != nil {
-		return err
-	}
-	if o.fitOut != "" {
-		m := eval.Fit(ts, eval.FitOptions{})
-		m.Note = eval.ModelNote(qs)
-		data, err := m.MarshalIndent()
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(o.fitOut, data, 0o644); err != nil {
-			return fmt.Errorf("write the model: %w", err)
-		}
-		fmt.Fprintf(env.stdout, "wrote the model fitted on %d questions to %s\n", len(qs), o.fitOut)
-	}
-	if o.ablationOut != "" {
-		k := o.folds
-		if k == 0 {
-			k = eval.DefaultFolds
-		}
-		table, err := eval.Ablate(ctx, ix, qs, twins, k)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(o.ablationOut, []byte(table), 0o644); err != nil {
-			return fmt.Errorf("write the ablation table: %w", err)
-		}
-		fmt.Fprintf(env.stdout, "wrote the ablation table to %s\n", o.ablationOut)
-	}
-	if o.folds == 0 {
-		return nil
-	}
-	var tw []eval.Traced
-	if len(twins) > 0 {
-		if tw, err = eval.TraceQuestions(ctx, ix, twins, o.without...); err != nil {
-			return err
-		}
-	}
-	cv := eval.CrossValidate(ts, o.folds, eval.FitOptions{}, tw)
-	if o.asJSON {
-		err = cv.WriteJSON(env.stdout)
-	} else {
-		err = cv.WriteText(env.stdout)
-	}
-	if err != nil {
-		return err
-	}
-	return cv.Check(o.floors)
 }
 
 // fileList is a flag that may be given several times, or as a list
@@ -186,52 +122,14 @@ func (f *fileList) Set(v string) error {
 	return nil
 }
 
-// readQuestionFiles reads every questions file; an id may be used once
-// across them all.
-func readQuestionFiles(paths []string) ([]eval.Question, error) {
-	var all []eval.Question
-	seen := map[string]string{}
-	for _, path := range paths {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("questions file: %w", err)
-		}
-		qs, err := eval.ReadQuestions(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("questions file %s: %w", path, err)
-		}
-		for _, q := range qs {
-			if other, ok := seen[q.ID]; ok {
-				return nil, fmt.Errorf("questions file %s: id %q is also used in %s", path, q.ID, other)
-			}
-			seen[q.ID] = path
-		}
-		all = append(all, qs...)
-	}
-	return all, nil
-}
-
-// passageLine is one line of eval --passages-out.
-type passageLine struct {
-	ID       string `json:"id"`
-	Document string `json:"document"`
-	Title    string `json:"title"`
-	Section  string `json:"section"`
-	Text     string `json:"text"`
-	Area     string `json:"area"`
-	National bool   `json:"national"`
-	Kind     string `json:"kind"`
-}
-
-// writePassages writes the passages the index is built from, so another
-// engine can be scored on exactly the same text.
-func writePassages(cfg config, path string) error {
-	t, err := locate(cfg)
+// writePassages writes the passages the index is built from to the file
+// at path (eval --passages-out).
+func writePassages(cfg config, env appEnv, path string) error {
+	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
 		return err
 	}
-	c, err := readCorpus(t.fsys, t.fetched, t.uploaded)
+	c, err := lib.Read()
 	if err != nil {
 		return err
 	}
@@ -239,16 +137,9 @@ func writePassages(cfg config, path string) error {
 	if err != nil {
 		return fmt.Errorf("passages file: %w", err)
 	}
-	enc := json.NewEncoder(out)
-	for _, d := range c.Documents {
-		for _, p := range d.Passages {
-			line := passageLine{ID: p.ID, Document: d.Key(), Title: d.Title, Section: p.Section, Text: p.Text,
-				Area: d.Area, National: corpus.IsNational(d.Area), Kind: d.Kind}
-			if err := enc.Encode(line); err != nil {
-				out.Close()
-				return fmt.Errorf("passages file: %w", err)
-			}
-		}
+	if err := eval.WritePassages(out, c.Documents); err != nil {
+		out.Close()
+		return fmt.Errorf("passages file: %w", err)
 	}
 	return out.Close()
 }

@@ -86,7 +86,14 @@ func TestEvalWritesThePassagesItScores(t *testing.T) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		var p passageLine
+		var p struct {
+			ID       string `json:"id"`
+			Document string `json:"document"`
+			Title    string `json:"title"`
+			Text     string `json:"text"`
+			Area     string `json:"area"`
+			National bool   `json:"national"`
+		}
 		if err := json.Unmarshal(sc.Bytes(), &p); err != nil || p.ID == "" || p.Text == "" || p.Title == "" || p.Document == "" {
 			t.Fatalf("bad passage line %q: %v", sc.Text(), err)
 		}

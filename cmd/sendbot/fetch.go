@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/corpus/fetch"
+	"github.com/sendbot/sendbot/library"
 )
 
 // errFetchFailed makes fetch exit 1 after it has listed what failed.
@@ -34,73 +33,36 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	allow, err := cfg.fetchAllow()
+	lc := cfg.library(log)
+	if lc.FetchAllow, err = cfg.fetchAllow(); err != nil {
+		return err
+	}
+	lib, err := library.Open(lc)
 	if err != nil {
 		return err
 	}
-	fsys, name, err := corpusSource(cfg)
+	sources, problems, err := lib.RemoteSources()
 	if err != nil {
 		return err
 	}
-	dir, err := fetchDir(cfg, name)
-	if err != nil {
-		return err
-	}
-	sources, problems := corpus.RemoteSources(fsys)
 	for _, p := range problems {
-		fmt.Fprintf(env.stdout, "error  %s: %s\n", printable(p.Path), printable(p.Reason))
+		fmt.Fprintf(env.stdout, "error  %s: %s\n", corpus.Printable(p.Path), corpus.Printable(p.Reason))
 	}
 	if len(sources) == 0 {
-		fmt.Fprintf(env.stdout, "No remote sources in %s: list them in its %s as entries with url: and area: (see docs/documents.md, Remote sources).\n", name, corpus.ManifestName)
+		fmt.Fprintf(env.stdout, "No remote sources in %s: list them in its %s as entries with url: and area: (see docs/documents.md, Remote sources).\n", lib.Name(), corpus.ManifestName)
 		if len(problems) > 0 {
 			return errFetchFailed
 		}
 		return nil
 	}
-	f := &fetch.Fetcher{Dir: dir, UserAgent: fetch.UserAgent(versionNumber()), Allow: allow, Logger: log.With("component", "fetch")}
-	rep, err := f.Fetch(ctx, sources)
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	for _, r := range rep.Results {
-		fmt.Fprintln(tw, resultLine(r))
-	}
-	tw.Flush()
+	rep, err := lib.Fetch(ctx, sources)
+	rep.WriteResults(env.stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "\n%d fetched, %d not modified, %d failed, %d blocked by robots.txt\nCache: %s (ask, search and serve read it from their next start)\n",
-		rep.Count(fetch.Fetched), rep.Count(fetch.NotModified), rep.Count(fetch.Failed), rep.Count(fetch.Blocked), dir)
+	fmt.Fprintf(env.stdout, "\n%s\nCache: %s (ask, search and serve read it from their next start)\n", rep.Summary(), lib.FetchDir())
 	if rep.Count(fetch.Failed) > 0 || len(problems) > 0 {
 		return errFetchFailed
 	}
 	return nil
-}
-
-// resultLine is one source's line: outcome, URL and where the copy is, or why not.
-func resultLine(r fetch.Result) string {
-	var detail string
-	switch {
-	case r.Outcome == fetch.Fetched || r.Outcome == fetch.NotModified:
-		what := fetch.Size(r.Bytes)
-		if r.Pages > 0 {
-			what = fmt.Sprintf("%d pages, %d services, %s", r.Pages, r.Services, what)
-		}
-		detail = fmt.Sprintf("→ %s (%s)", r.File, what)
-		if r.Note != "" {
-			detail += "; " + r.Note
-		}
-	case r.File != "":
-		detail = fmt.Sprintf(": %s (kept the copy from %s)", r.Reason, r.KeptFrom.Format("2006-01-02"))
-	default:
-		detail = fmt.Sprintf(": %s (no copy yet)", r.Reason)
-	}
-	return fmt.Sprintf("%s\t%s\t%s", r.Outcome, r.URL, detail)
-}
-
-// versionNumber is the version word of versionString ("dev", "v1.2.0"),
-// for the User-Agent.
-func versionNumber() string {
-	if f := strings.Fields(versionString()); len(f) > 1 {
-		return f[1]
-	}
-	return "dev"
 }

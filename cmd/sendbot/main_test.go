@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
@@ -95,9 +96,9 @@ func TestSearchJSONReadsQueriesFromStdin(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("want one line per non-empty query, got %d:\n%s", len(lines), out)
 	}
-	var got []searchLine
+	var got []answer.JSONLine
 	for _, l := range lines {
-		var s searchLine
+		var s answer.JSONLine
 		if err := json.Unmarshal([]byte(l), &s); err != nil {
 			t.Fatalf("not JSON: %s", l)
 		}
@@ -342,25 +343,5 @@ func TestAnIndexFromAnotherVersionIsRebuilt(t *testing.T) {
 	}
 	if !strings.Contains(logs, "built by another version of sendbot") {
 		t.Errorf("the rebuild should be logged with its reason: %s", logs)
-	}
-}
-
-func TestIndexesLiveInTheCacheFolderByDefault(t *testing.T) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Skip("this machine has no user cache folder:", err)
-	}
-	dir, err := indexDir(config{}, "embedded default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := filepath.Join(cache, "sendbot", "indexes", "default"); dir != want {
-		t.Errorf("default index folder = %s, want %s", dir, want)
-	}
-	wd, _ := os.Getwd()
-	repo := filepath.Dir(filepath.Dir(wd))
-	named, _ := indexDir(config{Corpus: "x"}, "/some/corpus")
-	if strings.HasPrefix(dir, repo) || strings.HasPrefix(named, repo) {
-		t.Errorf("an index would be written inside the source tree: %s, %s", dir, named)
 	}
 }

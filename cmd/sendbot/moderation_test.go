@@ -16,7 +16,24 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/library"
 )
+
+// writeCorpus writes files (path: text) into a new corpus folder.
+func writeCorpus(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, text := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
 
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -201,16 +218,15 @@ func TestAddAndRemoveADocumentFromDiscord(t *testing.T) {
 	if m := ask("kite flying club"); len(m.Embeds) != 0 {
 		t.Errorf("still answered after removing: %+v", m.Embeds[0].Description)
 	}
-	cfg := config{Corpus: corpusDir, DataDir: data}
-	tgt, err := locate(cfg)
+	lib, err := library.Open(library.Config{Corpus: corpusDir, DataDir: data})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := openAudit(cfg, tgt)
+	a, err := lib.OpenAudit()
 	if err != nil {
 		t.Fatal(err)
 	}
-	audit, err := os.ReadFile(a.path)
+	audit, err := os.ReadFile(a.Path())
 	if err != nil || !strings.Contains(string(audit), `"action":"add-document"`) || !strings.Contains(string(audit), `"action":"remove-document"`) {
 		t.Errorf("audit log: %v\n%s", err, audit)
 	}

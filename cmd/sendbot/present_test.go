@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
@@ -169,7 +170,7 @@ func TestSearchJSONSaysWhichPassagesAreStale(t *testing.T) {
 	if !strings.Contains(out, `"stale":`) || !strings.Contains(out, `"stale_reason":`) {
 		t.Fatalf("no stale fields: %s", out)
 	}
-	var line searchLine
+	var line answer.JSONLine
 	if err := json.Unmarshal([]byte(out), &line); err != nil {
 		t.Fatal(err)
 	}

@@ -2,18 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/feedback"
 	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/library"
 )
 
 // runServe runs the Discord bot. It checks the token and the settings
@@ -34,11 +34,6 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Locating fingerprints the whole corpus: do it once, for everything.
-	t, err := locate(cfg)
-	if err != nil {
-		return err
-	}
 	// The gaps file opens once the index does, whose words it keeps; a
 	// mistake in its setting is told before the index is built.
 	if _, err := cfg.gapsKeep(); err != nil {
@@ -48,19 +43,26 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	// openIndex builds the index if it must; the bot then serves it
+	lc := cfg.library(log)
+	lc.FetchAllow, _ = cfg.fetchAllow() // checked by botSettings
+	lc.MaxUploadBytes = bc.MaxUploadBytes
+	lib, err := library.Open(lc)
+	if err != nil {
+		return err
+	}
+	// OpenIndex builds the index if it must; the bot then serves it
 	// through a Live index, which a reindex replaces between searches.
-	ix, err := openTarget(ctx, t, log.With("component", "index"))
+	ix, err := lib.OpenIndex(ctx)
 	if err != nil {
 		return err
 	}
 	ix.Close()
-	live, err := index.OpenLive(t.dir)
+	live, err := index.OpenLive(lib.IndexDir())
 	if err != nil {
 		return err
 	}
 	defer live.Close()
-	gapStore, err := openGaps(cfg, t, live)
+	gapStore, err := openGaps(cfg, lib, live)
 	if err != nil {
 		return err
 	}
@@ -68,26 +70,32 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	bc.Gaps = gapStore
 	info := live.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
-	if err := checkBotAreas(&bc, live.Areas()); err != nil {
-		return err
+	if err := bc.CheckAreas(live.Areas()); err != nil {
+		return areaError(err)
 	}
 	bc.Token, bc.GuildID, bc.APIURL, bc.Logger = cfg.Token, cfg.GuildID, cfg.APIURL, log
-	votes, err := openFeedback(cfg, t)
+	votes, err := openFeedback(lib)
 	if err != nil {
 		return err
 	}
 	defer votes.Close()
 	bc.Feedback = votes
-	rx, err := moderation(cfg, t, &bc, live, log)
-	if err != nil {
+	// The moderators' commands: the audit log, the reindexer (also run by
+	// SIGHUP and the schedule) and the documents added from Discord.
+	rx := lib.Reindexer(live)
+	if bc.Audit, err = lib.OpenAudit(); err != nil {
 		return err
 	}
+	if bc.Uploads, err = lib.OpenUploads(live); err != nil {
+		return err
+	}
+	bc.Reindexer = rx
 	if cfg.HTTPAddr != "" {
 		mon, err := serveHealth(ctx, cfg.HTTPAddr, live, log)
 		if err != nil {
 			return err
 		}
-		bc.Monitor, rx.monitor = mon, mon
+		bc.Monitor, rx.Monitor = mon, mon
 	}
 	b, err := bot.New(bc, live)
 	if err != nil {
@@ -100,7 +108,7 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		rx.watch(watchCtx, live, every, hangups(watchCtx))
+		rx.Watch(watchCtx, every, hangups(watchCtx))
 	}()
 	err = b.Run(ctx)
 	stopWatching()
@@ -112,30 +120,10 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	return nil
 }
 
-// moderation sets up what the moderators' commands use: the audit log,
-// the reindexer (also run by SIGHUP and the schedule) and the store of
-// documents added from Discord, which never runs while a reindex reads
-// the corpus.
-func moderation(cfg config, t indexTarget, bc *bot.Config, live *index.Live, log *slog.Logger) (*reindexer, error) {
-	audit, err := openAudit(cfg, t)
-	if err != nil {
-		return nil, err
-	}
-	var corpusMu sync.Mutex
-	rx := &reindexer{cfg: cfg, live: live, log: log.With("component", "reindex"), corpus: &corpusMu}
-	added, err := openUploads(cfg, t, live)
-	if err != nil {
-		return nil, err
-	}
-	bc.Reindexer, bc.Audit = rx, audit
-	bc.Uploads = serialUploads{Uploader: added, corpus: &corpusMu}
-	return rx, nil
-}
-
 // openFeedback opens the file that keeps Helpful / Not helpful votes for
 // the configured corpus: feedback/<corpus>/feedback.db under SENDBOT_DATA.
-func openFeedback(cfg config, t indexTarget) (*feedback.Store, error) {
-	path, err := t.dataFile(cfg, "feedback", "feedback.db")
+func openFeedback(lib *library.Library) (*feedback.Store, error) {
+	path, err := lib.DataFile("feedback", "feedback.db")
 	if err != nil {
 		return nil, err
 	}
@@ -186,31 +174,21 @@ func botSettings(cfg config) (bot.Config, error) {
 	return bc, nil
 }
 
-// checkBotAreas makes sure every area the settings name is one the index
-// has documents for, naming the setting when one is not.
-func checkBotAreas(bc *bot.Config, known []string) error {
-	var err error
-	if bc.DefaultArea != "" {
-		if bc.DefaultArea, err = checkArea("SENDBOT_AREA", bc.DefaultArea, known); err != nil {
-			return err
-		}
+// areaError names the setting of an area the index has no documents
+// for, and lists those it has.
+func areaError(err error) error {
+	var ae *bot.AreaError
+	if !errors.As(err, &ae) {
+		return err
 	}
-	for _, m := range []struct {
-		setting string
-		areas   map[string]string
-	}{{"SENDBOT_SERVER_AREAS", bc.ServerAreas}, {"SENDBOT_CHANNEL_AREAS", bc.ChannelAreas}} {
-		ids := make([]string, 0, len(m.areas))
-		for id := range m.areas {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids) // the same error every run
-		for _, id := range ids {
-			if m.areas[id], err = checkArea(m.setting+" ("+id+")", m.areas[id], known); err != nil {
-				return err
-			}
-		}
+	setting := "SENDBOT_AREA"
+	switch ae.Where {
+	case "server":
+		setting = "SENDBOT_SERVER_AREAS (" + ae.ID + ")"
+	case "channel":
+		setting = "SENDBOT_CHANNEL_AREAS (" + ae.ID + ")"
 	}
-	return nil
+	return fmt.Errorf("%s: there are no documents for the area %q; the areas are %s", setting, ae.Area, strings.Join(ae.Known, ", "))
 }
 
 // serveHealth answers /healthz and /metrics on addr until ctx ends. It

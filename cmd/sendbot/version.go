@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime/debug"
+	"strings"
 )
 
 // Set at build time with -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
@@ -42,4 +43,13 @@ func versionString() string {
 		d = "unknown"
 	}
 	return fmt.Sprintf("sendbot %s (commit %s, built %s)", v, c, d)
+}
+
+// versionNumber is the version word of versionString ("dev", "v1.2.0"),
+// for the User-Agent.
+func versionNumber() string {
+	if f := strings.Fields(versionString()); len(f) > 1 {
+		return f[1]
+	}
+	return "dev"
 }

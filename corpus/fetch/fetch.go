@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"mime"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -162,6 +164,44 @@ func (r Report) Count(o Outcome) int {
 		}
 	}
 	return n
+}
+
+// Summary counts the outcomes, as sendbot fetch and /reindex tell them:
+// "3 fetched, 1 not modified, 0 failed, 0 blocked by robots.txt".
+func (r Report) Summary() string {
+	return fmt.Sprintf("%d fetched, %d not modified, %d failed, %d blocked by robots.txt",
+		r.Count(Fetched), r.Count(NotModified), r.Count(Failed), r.Count(Blocked))
+}
+
+// WriteResults writes a line per source, as sendbot fetch shows them:
+// the outcome, the URL, and where the copy is or why there is none.
+func (r Report) WriteResults(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, res := range r.Results {
+		fmt.Fprintln(tw, res.line())
+	}
+	tw.Flush()
+}
+
+// line is one source's line: outcome, URL and where the copy is, or why not.
+func (r Result) line() string {
+	var detail string
+	switch {
+	case r.Outcome == Fetched || r.Outcome == NotModified:
+		what := Size(r.Bytes)
+		if r.Pages > 0 {
+			what = fmt.Sprintf("%d pages, %d services, %s", r.Pages, r.Services, what)
+		}
+		detail = fmt.Sprintf("→ %s (%s)", r.File, what)
+		if r.Note != "" {
+			detail += "; " + r.Note
+		}
+	case r.File != "":
+		detail = fmt.Sprintf(": %s (kept the copy from %s)", r.Reason, r.KeptFrom.Format("2006-01-02"))
+	default:
+		detail = fmt.Sprintf(": %s (no copy yet)", r.Reason)
+	}
+	return fmt.Sprintf("%s\t%s\t%s", r.Outcome, r.URL, detail)
 }
 
 // Fetch downloads each source into Dir, one request at a time, and

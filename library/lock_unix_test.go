@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package uploads
+package library
 
 import (
 	"context"
@@ -8,14 +8,12 @@ import (
 	"os"
 	"syscall"
 	"testing"
-
-	"github.com/sendbot/sendbot/bot"
 )
 
 func TestAddAndRemoveDuringARebuildChangeNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	res, err := f.store.Add(ctx, bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire"})
+	res, err := f.store.Add(ctx, Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,11 +27,11 @@ func TestAddAndRemoveDuringARebuildChangeNothing(t *testing.T) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		t.Fatal(err)
 	}
-	_, addErr := f.store.Add(ctx, bot.Upload{Filename: "toys.txt", Data: textFile, Area: "Testshire"})
+	_, addErr := f.store.Add(ctx, Upload{Filename: "toys.txt", Data: textFile, Area: "Testshire"})
 	_, removeErr := f.store.Remove(ctx, res.ID)
 	for _, err := range []error{addErr, removeErr} {
 		var r *Refusal
-		if !errors.As(err, &r) || r.Error() != "The index is being rebuilt (a /reindex is running); nothing was changed. Try again when it has finished." {
+		if !errors.As(err, &r) || r.Why != Rebuilding {
 			t.Errorf("during a rebuild: %v", err)
 		}
 	}

@@ -1,7 +1,8 @@
-package main
+package library
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,22 +10,60 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/index"
 )
 
-type countingReloader struct{ n int }
+// open opens the library cfg describes, or fails the test.
+func open(t *testing.T, cfg Config) *Library {
+	t.Helper()
+	lib, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
+}
 
-func (c *countingReloader) Reload() error { c.n++; return nil }
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
 
+// syncBuffer is a log buffer the test can read while others write to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// writeCorpus writes files (path: text) into a new corpus folder.
 func writeCorpus(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -45,22 +84,22 @@ func TestReindexerBuildsBesideAndSwaps(t *testing.T) {
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 		"testshire/empty.md":  "",
 	})
-	cfg := config{Corpus: corpusDir, DataDir: t.TempDir()}
-	live := &countingReloader{}
-	r := &reindexer{cfg: cfg, live: live, log: slog.New(slog.DiscardHandler)}
-	var stages []string
-	rep, err := r.Reindex(context.Background(), func(p bot.ReindexProgress) { stages = append(stages, p.Stage) })
+	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir()})
+	live := &fakeLive{}
+	r := lib.Reindexer(live)
+	var stages []Stage
+	rep, err := r.Reindex(context.Background(), func(p Progress) { stages = append(stages, p.Stage) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Documents != 1 || rep.Passages != 1 || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "testshire/empty.md: file is empty") || live.n != 1 {
-		t.Errorf("report %+v, reloads %d", rep, live.n)
+	if rep.Documents != 1 || rep.Passages != 1 || len(rep.Problems) != 1 || rep.Problems[0].Path != "testshire/empty.md" ||
+		rep.Problems[0].Reason != "file is empty" || rep.Fetched != nil || live.count() != 1 {
+		t.Errorf("report %+v, reloads %d", rep, live.count())
 	}
-	if strings.Join(stages, " | ") != "reading the corpus and building the index | switching to the new index" {
-		t.Errorf("stages %q", stages)
+	if !slices.Equal(stages, []Stage{Building, Switching}) {
+		t.Errorf("stages %v", stages)
 	}
-	tgt, _ := locate(cfg)
-	ix, err := index.Open(tgt.dir)
+	ix, err := index.Open(lib.IndexDir())
 	if err != nil {
 		t.Fatalf("the new index is not where serve reads it: %v", err)
 	}
@@ -68,33 +107,29 @@ func TestReindexerBuildsBesideAndSwaps(t *testing.T) {
 
 	// A corpus that has gone: the build fails and nothing is swapped.
 	os.RemoveAll(corpusDir)
-	if _, err := r.Reindex(context.Background(), nil); err == nil || live.n != 1 {
-		t.Errorf("missing corpus: err %v, reloads %d", err, live.n)
+	if _, err := r.Reindex(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "does not exist") || live.count() != 1 {
+		t.Errorf("missing corpus: err %v, reloads %d", err, live.count())
 	}
 }
 
 func TestReindexerRunsOneAtATime(t *testing.T) {
-	r := &reindexer{cfg: config{}, live: &countingReloader{}, log: slog.New(slog.DiscardHandler)}
-	r.mu.Lock()
+	lib := open(t, Config{DataDir: t.TempDir()})
+	r := lib.Reindexer(&fakeLive{})
+	lib.reindexing.Lock()
 	_, err := r.Reindex(context.Background(), nil)
-	r.mu.Unlock()
-	if !errors.Is(err, errReindexing) {
+	lib.reindexing.Unlock()
+	if !errors.Is(err, ErrReindexing) {
 		t.Errorf("second reindex: %v", err)
 	}
 }
 
 func TestAuditLogAppendsOneLineEachPrivately(t *testing.T) {
-	cfg := config{DataDir: t.TempDir()}
-	tgt, err := locate(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openAudit(cfg, tgt)
+	a, err := open(t, Config{DataDir: t.TempDir()}).OpenAudit()
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	for _, e := range []bot.AuditEntry{
+	for _, e := range []AuditEntry{
 		{At: at, Who: "4001", Action: "reindex", Result: "ok: 3 documents"},
 		{At: at.Add(time.Minute), Who: "4002", Action: "reindex", Result: "refused: not a moderator"},
 	} {
@@ -108,10 +143,10 @@ func TestAuditLogAppendsOneLineEachPrivately(t *testing.T) {
 	}
 	f, _ := os.Open(a.path)
 	defer f.Close()
-	var got []bot.AuditEntry
+	var got []AuditEntry
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var e bot.AuditEntry
+		var e AuditEntry
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -129,6 +164,9 @@ type fakeLive struct {
 	changed bool
 }
 
+func (f *fakeLive) Areas() []string  { return nil }
+func (f *fakeLive) Info() index.Info { return index.Info{} }
+
 func (f *fakeLive) Reload() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -143,11 +181,12 @@ func TestWatchReindexesOnScheduleAndSignal(t *testing.T) {
 	corpusDir := writeCorpus(t, map[string]string{"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n"})
 	live := &fakeLive{}
 	var logs syncBuffer
-	r := &reindexer{cfg: config{Corpus: corpusDir, DataDir: t.TempDir()}, live: live, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	r := lib.Reindexer(live)
 	ctx, cancel := context.WithCancel(context.Background())
 	hup := make(chan os.Signal, 1)
 	watched := make(chan struct{})
-	go func() { defer close(watched); r.watch(ctx, live, 30*time.Millisecond, hup) }()
+	go func() { defer close(watched); r.Watch(ctx, 30*time.Millisecond, hup) }()
 	// A reindex still writing when the test ends would race the removal
 	// of its temporary folder.
 	defer func() { cancel(); <-watched }()
@@ -181,15 +220,17 @@ func TestReindexerFetchesRemoteSourcesFirst(t *testing.T) {
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 		"sources.yaml":        "documents:\n  - url: " + site.URL + "/transport\n    title: Travel to school in Testshire\n    area: Testshire\n",
 	})
-	cfg := config{Corpus: corpusDir, DataDir: t.TempDir(), FetchAllow: "127.0.0.0/8"} // the site is on loopback
-	r := &reindexer{cfg: cfg, live: &countingReloader{}, log: slog.New(slog.DiscardHandler)}
-	var stages []string
-	rep, err := r.Reindex(context.Background(), func(p bot.ReindexProgress) { stages = append(stages, p.Stage) })
+	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir(),
+		FetchAllow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}) // the site is on loopback
+	r := lib.Reindexer(&fakeLive{})
+	var stages []Stage
+	rep, err := r.Reindex(context.Background(), func(p Progress) { stages = append(stages, p.Stage) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Fetched != "1 fetched, 0 not modified, 0 failed, 0 blocked by robots.txt" || rep.Documents != 2 || stages[0] != "fetching remote sources" {
-		t.Errorf("first reindex: %+v, stages %q", rep, stages)
+	if rep.Fetched == nil || rep.Fetched.Summary() != "1 fetched, 0 not modified, 0 failed, 0 blocked by robots.txt" || rep.Documents != 2 ||
+		!slices.Equal(stages, []Stage{Fetching, Building, Switching}) {
+		t.Errorf("first reindex: %+v, stages %v", rep, stages)
 	}
 
 	mu.Lock()
@@ -198,8 +239,7 @@ func TestReindexerFetchesRemoteSourcesFirst(t *testing.T) {
 	if _, err := r.Reindex(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	tgt, _ := locate(cfg)
-	ix, err := index.Open(tgt.dir)
+	ix, err := index.Open(lib.IndexDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package uploads
+package library
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
 )
@@ -59,16 +58,23 @@ func pdfFile(t *testing.T, name string) []byte {
 
 // fixture is a store over an index of base, and the folders they live in.
 type fixture struct {
-	store   *Store
+	store   *Uploads
 	dir     string // the uploads folder
 	index   string
 	reloads int
+	t       *testing.T
 }
+
+// The fixture is the serving index too: it counts reloads.
+func (f *fixture) Reload() error    { f.reloads++; return nil }
+func (f *fixture) Changed() bool    { return false }
+func (f *fixture) Areas() []string  { return []string{"Otherton", "Testshire"} }
+func (f *fixture) Info() index.Info { return index.Info{Source: f.source(f.t)} }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	root := t.TempDir()
-	f := &fixture{dir: filepath.Join(root, "uploads"), index: filepath.Join(root, "index")}
+	f := &fixture{dir: filepath.Join(root, "uploads"), index: filepath.Join(root, "index"), t: t}
 	c, err := corpus.Load(base)
 	if err != nil {
 		t.Fatal(err)
@@ -76,14 +82,13 @@ func newFixture(t *testing.T) *fixture {
 	if err := index.Rebuild(context.Background(), f.index, c.Documents, corpus.BuiltinGlossary(), f.source(t)); err != nil {
 		t.Fatal(err)
 	}
-	f.store, err = Open(Config{
-		Dir: f.dir, Index: f.index,
-		Target: func() (corpus.Glossary, index.Source, error) { return corpus.BuiltinGlossary(), f.source(t), nil },
-		Areas:  func() []string { return []string{"Otherton", "Testshire"} },
-		Reload: func() error { f.reloads++; return nil },
-		Now:    func() time.Time { return time.Date(2025, 7, 4, 10, 0, f.reloads, 0, time.UTC) },
+	f.store, err = openUploads(uploadsConfig{
+		dir: f.dir, index: f.index,
+		target: func() (corpus.Glossary, index.Source, error) { return corpus.BuiltinGlossary(), f.source(t), nil },
+		live:   f,
+		now:    func() time.Time { return time.Date(2025, 7, 4, 10, 0, f.reloads, 0, time.UTC) },
 		// Small, so the size limit is quick to test.
-		MaxBytes: 1 << 20,
+		maxBytes: 1 << 20,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +96,7 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-// source fingerprints the uploads folder, as locate does in cmd.
+// source fingerprints the uploads folder, as Library.Source does.
 func (f *fixture) source(t *testing.T) index.Source {
 	fp := "base"
 	if _, err := os.Stat(f.dir); err == nil {
@@ -153,20 +158,20 @@ func (f *fixture) files(t *testing.T) []string {
 func TestAddAcceptsEachFormatAndRemoveTakesItOut(t *testing.T) {
 	tests := []struct {
 		name     string
-		upload   bot.Upload
+		upload   Upload
 		question string
-		want     bot.UploadResult // Title, Area, Format, Documents
+		want     UploadResult // Title, Area, Format, Documents
 	}{
-		{"markdown", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "testshire"},
-			"hydrotherapy warm water pool", bot.UploadResult{Title: "Hydrotherapy in Testshire", Area: "Testshire", Format: "markdown", Documents: 1}},
-		{"plain text, the title option wins", bot.Upload{Filename: "toys.TXT", Data: textFile, Area: "Testshire", Title: "Toy library"},
-			"sensory toys to borrow", bot.UploadResult{Title: "Toy library", Area: "Testshire", Format: "text", Documents: 1}},
-		{"web page", bot.Upload{Filename: "siblings.htm", Data: htmlFile, Area: "Otherton", Kind: "local-offer", SourceURL: "https://testshire.example/siblings"},
-			"group for brothers and sisters", bot.UploadResult{Title: "Testshire sibling group", Area: "Otherton", Format: "html", Documents: 1}},
-		{"service feed", bot.Upload{Filename: "services.json", Data: feedFile, Area: "Testshire"},
-			"trampoline rebound therapy", bot.UploadResult{Title: "2 services", Area: "Testshire", Format: "oruk", Documents: 2}},
-		{"PDF, a new area", bot.Upload{Filename: "guide.pdf", Data: pdfFile(t, "testshire-guide.pdf"), Area: "Newtown on Sea"},
-			"short breaks guide for families", bot.UploadResult{Title: "Short breaks in Testshire: a guide for families", Area: "Newtown on Sea", Format: "pdf", Documents: 1}},
+		{"markdown", Upload{Filename: "hydro.md", Data: markdownFile, Area: "testshire"},
+			"hydrotherapy warm water pool", UploadResult{Title: "Hydrotherapy in Testshire", Area: "Testshire", Format: "markdown", Documents: 1}},
+		{"plain text, the title option wins", Upload{Filename: "toys.TXT", Data: textFile, Area: "Testshire", Title: "Toy library"},
+			"sensory toys to borrow", UploadResult{Title: "Toy library", Area: "Testshire", Format: "text", Documents: 1}},
+		{"web page", Upload{Filename: "siblings.htm", Data: htmlFile, Area: "Otherton", Kind: "local-offer", SourceURL: "https://testshire.example/siblings"},
+			"group for brothers and sisters", UploadResult{Title: "Testshire sibling group", Area: "Otherton", Format: "html", Documents: 1}},
+		{"service feed", Upload{Filename: "services.json", Data: feedFile, Area: "Testshire"},
+			"trampoline rebound therapy", UploadResult{Title: "2 services", Area: "Testshire", Format: "oruk", Documents: 2}},
+		{"PDF, a new area", Upload{Filename: "guide.pdf", Data: pdfFile(t, "testshire-guide.pdf"), Area: "Newtown on Sea"},
+			"short breaks guide for families", UploadResult{Title: "Short breaks in Testshire: a guide for families", Area: "Newtown on Sea", Format: "pdf", Documents: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,7 +224,7 @@ func TestAddAcceptsEachFormatAndRemoveTakesItOut(t *testing.T) {
 }
 
 // sameAsFullRebuild checks that a full rebuild of base and the uploads
-// folder, read as cmd's readCorpus reads it, gives the index Add and
+// folder, read as Library.Read reads it, gives the index Add and
 // Remove made: the same documents, passages and counts.
 func sameAsFullRebuild(t *testing.T, f *fixture) {
 	t.Helper()
@@ -232,7 +237,7 @@ func sameAsFullRebuild(t *testing.T, f *fixture) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.Merge(uc, Prefix)
+		c.Merge(uc, UploadedPrefix)
 	}
 	dir := filepath.Join(t.TempDir(), "full")
 	if err := index.Rebuild(context.Background(), dir, c.Documents, corpus.BuiltinGlossary(), f.source(t)); err != nil {
@@ -267,26 +272,26 @@ func equalJSON(a, b index.Info) bool {
 func TestAddRefuses(t *testing.T) {
 	tests := []struct {
 		name   string
-		upload bot.Upload
-		want   string // in the refusal
+		upload Upload
+		want   Refusal // Why, and the details that go with it
 	}{
-		{"a Word file", bot.Upload{Filename: "plan.docx", Data: []byte("PK..."), Area: "Testshire"}, "sendbot reads PDF (.pdf), Markdown (.md), web pages (.html, .htm), plain text (.txt) and Open Referral UK service feeds (.json); this file is .docx"},
-		{"a CSV", bot.Upload{Filename: "directory.csv", Data: []byte("name\nClub\n"), Area: "Testshire"}, "this file is .csv"},
-		{"no extension", bot.Upload{Filename: "README", Data: textFile, Area: "Testshire"}, "this file has no extension"},
-		{"an odd extension is not echoed", bot.Upload{Filename: "x.<@everyone>", Data: textFile, Area: "Testshire"}, "this file is not one of them"},
-		{"empty", bot.Upload{Filename: "empty.txt", Data: []byte(" \n\t"), Area: "Testshire"}, "The file is empty."},
-		{"too big", bot.Upload{Filename: "big.txt", Data: []byte(strings.Repeat("Testshire ", 120000)), Area: "Testshire"}, "The file is 1.1 MB; the largest sendbot accepts is 1 MB."},
-		{"a scanned PDF", bot.Upload{Filename: "scan.pdf", Data: pdfFile(t, "no-text-layer.pdf"), Area: "Testshire"}, "sendbot could not read any text in this file: PDF has no text layer"},
-		{"a password-protected PDF", bot.Upload{Filename: "locked.pdf", Data: pdfFile(t, "encrypted-rc4.pdf"), Area: "Testshire"}, "sendbot could not read any text in this file: "},
-		{"binary named .md", bot.Upload{Filename: "x.md", Data: []byte("# A\x00\x01\x02"), Area: "Testshire"}, "binary data"},
-		{"front matter only", bot.Upload{Filename: "x.md", Data: []byte("---\ntitle: Nothing\n---\n"), Area: "Testshire"}, "sendbot could not read any text in this file"},
-		{"no area", bot.Upload{Filename: "hydro.md", Data: markdownFile}, "Choose an area for this document with the area option (the areas are Otherton, Testshire)."},
-		{"an area that looks like a typo", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshrie"}, `There is no area "Testshrie" yet; did you mean Testshire?`},
-		{"an area that is not a place name", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "../../etc"}, "An area is a place name"},
-		{"a source_url that is not a web address", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", SourceURL: "javascript:alert(1)"}, "source_url must be the web address"},
-		{"a bad kind", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", Kind: "local offer!"}, "A kind is one word"},
-		{"a title too long", bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", Title: strings.Repeat("t", 201)}, "The title is longer than 200 characters"},
-		{"no title anywhere", bot.Upload{Filename: "notes.txt", Data: []byte("the pool is open on mondays and the café is shut for the summer, so bring a drink with you."), Area: "Testshire"}, "give it one with the title option"},
+		{"a Word file", Upload{Filename: "plan.docx", Data: []byte("PK..."), Area: "Testshire"}, Refusal{Why: UnknownFormat, Ext: ".docx"}},
+		{"a CSV", Upload{Filename: "directory.csv", Data: []byte("name\nClub\n"), Area: "Testshire"}, Refusal{Why: UnknownFormat, Ext: ".csv"}},
+		{"no extension", Upload{Filename: "README", Data: textFile, Area: "Testshire"}, Refusal{Why: UnknownFormat}},
+		{"an odd extension", Upload{Filename: "x.<@everyone>", Data: textFile, Area: "Testshire"}, Refusal{Why: UnknownFormat, Ext: ".<@everyone>"}},
+		{"empty", Upload{Filename: "empty.txt", Data: []byte(" \n\t"), Area: "Testshire"}, Refusal{Why: EmptyFile}},
+		{"too big", Upload{Filename: "big.txt", Data: []byte(strings.Repeat("Testshire ", 120000)), Area: "Testshire"}, Refusal{Why: TooBig, Size: 1200000, Max: 1 << 20}},
+		{"a scanned PDF", Upload{Filename: "scan.pdf", Data: pdfFile(t, "no-text-layer.pdf"), Area: "Testshire"}, Refusal{Why: NoText, Problems: []corpus.Problem{{Reason: "PDF has no text layer"}}}},
+		{"a password-protected PDF", Upload{Filename: "locked.pdf", Data: pdfFile(t, "encrypted-rc4.pdf"), Area: "Testshire"}, Refusal{Why: NoText, Problems: []corpus.Problem{{Reason: ""}}}},
+		{"binary named .md", Upload{Filename: "x.md", Data: []byte("# A\x00\x01\x02"), Area: "Testshire"}, Refusal{Why: NoText, Problems: []corpus.Problem{{Reason: "binary data"}}}},
+		{"front matter only", Upload{Filename: "x.md", Data: []byte("---\ntitle: Nothing\n---\n"), Area: "Testshire"}, Refusal{Why: NoText}},
+		{"no area", Upload{Filename: "hydro.md", Data: markdownFile}, Refusal{Why: NoArea, Areas: []string{"Otherton", "Testshire"}}},
+		{"an area that looks like a typo", Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshrie"}, Refusal{Why: AreaTypo, Area: "Testshrie", Suggest: "Testshire"}},
+		{"an area that is not a place name", Upload{Filename: "hydro.md", Data: markdownFile, Area: "../../etc"}, Refusal{Why: NotAPlace, Area: "../../etc", Areas: []string{"Otherton", "Testshire"}}},
+		{"a source_url that is not a web address", Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", SourceURL: "javascript:alert(1)"}, Refusal{Why: BadSourceURL}},
+		{"a bad kind", Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", Kind: "local offer!"}, Refusal{Why: BadKind}},
+		{"a title too long", Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", Title: strings.Repeat("t", 201)}, Refusal{Why: TitleTooLong, Max: 200}},
+		{"no title anywhere", Upload{Filename: "notes.txt", Data: []byte("the pool is open on mondays and the café is shut for the summer, so bring a drink with you."), Area: "Testshire"}, Refusal{Why: NoTitle}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -294,10 +299,24 @@ func TestAddRefuses(t *testing.T) {
 			_, err := f.store.Add(context.Background(), tt.upload)
 			var r *Refusal
 			if !errors.As(err, &r) {
-				t.Fatalf("Add: %v, want a refusal saying %q", err, tt.want)
+				t.Fatalf("Add: %v, want a refusal %+v", err, tt.want)
 			}
-			if !strings.Contains(r.Error(), tt.want) {
-				t.Errorf("refusal %q\nshould say %q", r, tt.want)
+			if r.Why != tt.want.Why || r.Ext != tt.want.Ext || r.Size != tt.want.Size || r.Max != tt.want.Max ||
+				r.Area != tt.want.Area || r.Suggest != tt.want.Suggest || !slices.Equal(r.Areas, tt.want.Areas) {
+				t.Errorf("refusal %+v\nwant %+v", r, tt.want)
+			}
+			for n, p := range tt.want.Problems {
+				if n >= len(r.Problems) || !strings.Contains(r.Problems[n].Reason, p.Reason) {
+					t.Errorf("problems %+v, want one saying %q", r.Problems, p.Reason)
+				}
+			}
+			if tt.want.Why == NoText && len(r.Problems)+len(r.Skips) == 0 {
+				t.Error("a file with no text is refused without saying why")
+			}
+			for _, p := range r.Problems {
+				if strings.HasPrefix(p.Path, corpus.ManifestName) {
+					t.Errorf("a problem of the sources.yaml written here reached the moderator: %+v", p)
+				}
 			}
 			if files := f.files(t); len(files) != 0 || len(f.store.Uploaded()) != 0 || f.reloads != 0 {
 				t.Errorf("a refused file left files %q, listed %+v, %d reloads", files, f.store.Uploaded(), f.reloads)
@@ -329,7 +348,7 @@ func TestHostileFileNamesAreHarmless(t *testing.T) {
 		t.Run(strings.ToValidUTF8(name[:min(len(name), 30)], "?"), func(t *testing.T) {
 			f := newFixture(t)
 			root := filepath.Dir(f.dir)
-			res, err := f.store.Add(context.Background(), bot.Upload{Filename: name, Data: markdownFile, Area: "Testshire"})
+			res, err := f.store.Add(context.Background(), Upload{Filename: name, Data: markdownFile, Area: "Testshire"})
 			if err != nil {
 				t.Fatalf("Add: %v", err)
 			}
@@ -354,17 +373,18 @@ func TestRemoveAnUnknownIDSaysWhichThereAre(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	_, err := f.store.Remove(ctx, "0123456789ab")
-	if err == nil || err.Error() != "No documents have been added from Discord, so there is nothing to remove." {
+	var r *Refusal
+	if !errors.As(err, &r) || r.Why != NothingUploaded {
 		t.Errorf("Remove with none added: %v", err)
 	}
-	res, err := f.store.Add(ctx, bot.Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", By: "123456789012345678"})
+	res, err := f.store.Add(ctx, Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", By: "123456789012345678"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{"0123456789ab", "../" + res.ID, ""} {
+	for _, id := range []string{"0123456789AB", "../" + res.ID, ""} {
 		_, err = f.store.Remove(ctx, id)
-		var r *Refusal
-		if !errors.As(err, &r) || !strings.Contains(r.Error(), res.ID+" (Hydrotherapy in Testshire, Testshire)") {
+		if !errors.As(err, &r) || r.Why != NoSuchUpload || r.ID != strings.ToLower(id) || len(r.Uploaded) != 1 ||
+			r.Uploaded[0] != (UploadedDoc{ID: res.ID, Title: "Hydrotherapy in Testshire", Area: "Testshire", Added: r.Uploaded[0].Added}) {
 			t.Errorf("Remove(%q): %v, want a refusal listing %s", id, err, res.ID)
 		}
 	}
@@ -377,7 +397,7 @@ func TestUploadedNewestFirstAndKeptAcrossOpen(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	var ids []string
-	for _, u := range []bot.Upload{
+	for _, u := range []Upload{
 		{Filename: "hydro.md", Data: markdownFile, Area: "Testshire"},
 		{Filename: "toys.txt", Data: textFile, Area: "Testshire"},
 		{Filename: "siblings.html", Data: htmlFile, Area: "Otherton"},
@@ -391,7 +411,7 @@ func TestUploadedNewestFirstAndKeptAcrossOpen(t *testing.T) {
 	// A restart: the folder is read again, and a stray file is tidied away.
 	os.WriteFile(filepath.Join(f.dir, "testshire", "stray.md"), markdownFile, 0o644)
 	before, _ := os.ReadFile(filepath.Join(f.dir, corpus.ManifestName))
-	st, err := Open(f.store.cfg)
+	st, err := openUploads(f.store.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,63 +1,49 @@
-package uploads
+package library
 
 import (
 	"bytes"
-	"fmt"
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/internal/english"
 )
 
-// formats are the extensions Add accepts, each with the one it is saved
+// formats are the extensions uploads take, each with the one it is saved
 // under. CSV directories are left out: their columns need checking by
 // hand (sendbot check) before parents rely on them.
 var formats = map[string]string{
 	".pdf": ".pdf", ".md": ".md", ".markdown": ".md", ".html": ".html", ".htm": ".html", ".txt": ".txt", ".json": ".json",
 }
 
-const acceptedFormats = "PDF (.pdf), Markdown (.md), web pages (.html, .htm), plain text (.txt) and Open Referral UK service feeds (.json)"
+// UploadExtensions lists the extensions uploads take, sorted: ".htm", ".html", ….
+func UploadExtensions() []string {
+	var out []string
+	for ext := range formats {
+		out = append(out, ext)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // checkFile refuses a file of a format Add does not take, or of no size
 // or too big, and returns the extension to save it under.
-func (s *Store) checkFile(u bot.Upload) (string, error) {
+func (s *Uploads) checkFile(u Upload) (string, error) {
 	ext := strings.ToLower(path.Ext(strings.ReplaceAll(u.Filename, `\`, "/")))
 	saveAs, ok := formats[ext]
-	if !ok {
-		what := "this file has no extension"
-		if ext != "" {
-			what = "this file is not one of them"
-			if len(ext) <= 10 && strings.Trim(ext[1:], "abcdefghijklmnopqrstuvwxyz0123456789") == "" {
-				what = "this file is " + ext
-			}
-		}
-		return "", refuse("sendbot reads %s; %s. Save it as one of those (a PDF, say) and add it again.", acceptedFormats, what)
-	}
 	switch {
+	case !ok:
+		return "", &Refusal{Why: UnknownFormat, Ext: ext}
 	case len(bytes.TrimSpace(u.Data)) == 0:
-		return "", refuse("The file is empty.")
-	case int64(len(u.Data)) > s.cfg.MaxBytes:
-		return "", refuse("The file is %s; the largest sendbot accepts is %s.", size(int64(len(u.Data))), size(s.cfg.MaxBytes))
+		return "", &Refusal{Why: EmptyFile}
+	case int64(len(u.Data)) > s.cfg.maxBytes:
+		return "", &Refusal{Why: TooBig, Size: int64(len(u.Data)), Max: s.cfg.maxBytes}
 	}
 	return saveAs, nil
-}
-
-// size writes a number of bytes as people read it: "10 MB", "512 KB".
-func size(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MB"
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // options are the command's options, checked and tidied.
@@ -71,21 +57,21 @@ const (
 	maxKind  = 40
 )
 
-func checkOptions(u bot.Upload) (options, error) {
+func checkOptions(u Upload) (options, error) {
 	o := options{title: oneLine(u.Title), area: oneLine(u.Area), kind: strings.ToLower(oneLine(u.Kind)), sourceURL: strings.TrimSpace(u.SourceURL), by: oneLine(u.By)}
 	if len(o.by) > 32 {
 		o.by = o.by[:32]
 	}
 	switch {
 	case utf8.RuneCountInString(o.title) > maxTitle:
-		return o, refuse("The title is longer than %d characters; shorten it.", maxTitle)
+		return o, &Refusal{Why: TitleTooLong, Max: maxTitle}
 	case o.kind != "" && !isKind(o.kind):
-		return o, refuse("A kind is one word, or words joined by hyphens, such as guidance, local-offer, news or inspection.")
+		return o, &Refusal{Why: BadKind}
 	}
 	if o.sourceURL != "" {
 		u, err := url.Parse(o.sourceURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil || strings.ContainsAny(o.sourceURL, " \t\n") {
-			return o, refuse("source_url must be the web address the document comes from, starting with https:// (or http://).")
+			return o, &Refusal{Why: BadSourceURL}
 		}
 		o.sourceURL = u.String()
 	}
@@ -127,6 +113,7 @@ func resolveArea(area string, known []string) (string, error) {
 			return k, nil
 		}
 	}
+	notAPlace := &Refusal{Why: NotAPlace, Area: area, Areas: distinctAreas(known)}
 	letters := false
 	for _, r := range area {
 		switch {
@@ -134,23 +121,23 @@ func resolveArea(area string, known []string) (string, error) {
 			letters = true
 		case r == ' ' || r == '-' || r == '\'' || r == '’' || r == '&' || r == '.' || r == ',' || r == '(' || r == ')':
 		default:
-			return "", refuse("An area is a place name, of letters, spaces and hyphens, such as North Lincolnshire%s.", areasHint(known))
+			return "", notAPlace
 		}
 	}
 	if !letters || utf8.RuneCountInString(area) > maxArea {
-		return "", refuse("An area is a place name, of letters, spaces and hyphens, such as North Lincolnshire%s.", areasHint(known))
+		return "", notAPlace
 	}
 	for _, k := range known {
 		kk := corpus.AreaKey(k)
 		if d := english.Distance(key, kk, 2); d > 0 && (d <= 1 || (d <= 2 && len(kk) >= 6)) {
-			return "", refuse("There is no area %q yet; did you mean %s? To start a new area, spell its name out in full.", area, k)
+			return "", &Refusal{Why: AreaTypo, Area: area, Suggest: k}
 		}
 	}
 	return area, nil
 }
 
-// areasHint lists the known areas for a refusal: " (the areas are …)".
-func areasHint(known []string) string {
+// distinctAreas lists the known areas once each, in order.
+func distinctAreas(known []string) []string {
 	seen := map[string]bool{}
 	var list []string
 	for _, k := range known {
@@ -159,10 +146,7 @@ func areasHint(known []string) string {
 			list = append(list, k)
 		}
 	}
-	if len(list) == 0 {
-		return ""
-	}
-	return " (the areas are " + strings.Join(list, ", ") + ")"
+	return list
 }
 
 // folderName is the folder an area's uploads are kept in: its key in
@@ -185,53 +169,4 @@ func folderName(area string) string {
 		return "area"
 	}
 	return b.String()
-}
-
-// writeAtomic writes data to path through a temporary file in the same
-// folder, flushed to disk and renamed over it, so path always holds the
-// old content or the new.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	syncDir(filepath.Dir(path))
-	return nil
-}
-
-// writeIfChanged writes data to path unless path holds it already, so
-// an unchanged file keeps its time and the index's fingerprint of the
-// folder holds.
-func writeIfChanged(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		return nil
-	}
-	return writeAtomic(path, data)
-}
-
-// syncDir makes a rename in a folder durable, where the system can sync
-// a folder (not every one can; the rename has happened either way).
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		f.Sync()
-		f.Close()
-	}
 }

@@ -2,10 +2,12 @@ package bot
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/answer"
+	"github.com/sendbot/sendbot/library"
 )
 
 // moderatorCommandPermissions is the default_member_permissions of the
@@ -33,6 +35,14 @@ func (b *Bot) canModerate(i *discordgo.Interaction) bool {
 	return false
 }
 
+func roleSet(ids []string) map[string]bool {
+	out := map[string]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out
+}
+
 // msgNotModerator is the reply to a member who may not use a moderators' command.
 const msgNotModerator = "Sorry, only the group's moderators can do that (Manage Server, or a moderator role set by whoever runs this bot)."
 
@@ -42,23 +52,30 @@ func (b *Bot) moderatorOnly(s *discordgo.Session, i *discordgo.Interaction, acti
 	if b.canModerate(i) {
 		return true
 	}
-	b.audit(AuditEntry{Who: userID(i), Action: action, Result: "refused: not a moderator"})
+	b.audit(library.AuditEntry{Who: userID(i), Action: action, Result: "refused: not a moderator"})
 	b.replyNow(s, i, msgNotModerator)
 	return false
 }
 
-// deferPrivately acknowledges a moderator's command with a reply only they
-// see, to be filled in with editReply; it reports whether that worked.
-func (b *Bot) deferPrivately(s *discordgo.Session, i *discordgo.Interaction, what string) bool {
-	err := b.respond(s, i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	})
-	if err != nil {
-		b.logDiscordError("acknowledge "+what, err)
-		return false
+// maxProblemsShown bounds the per-file problems a reindex reply lists.
+const maxProblemsShown = 15
+
+// Auditor records moderator actions. A *library.Audit is one.
+type Auditor interface {
+	Record(library.AuditEntry) error
+}
+
+// audit writes a moderator action to the audit log, if there is one.
+func (b *Bot) audit(e library.AuditEntry) {
+	if b.cfg.Audit == nil {
+		return
 	}
-	return true
+	if e.At.IsZero() {
+		e.At = b.cfg.Now().UTC()
+	}
+	if err := b.cfg.Audit.Record(e); err != nil {
+		b.log.Error("write audit log", "err", err)
+	}
 }
 
 // modReply is a moderator's private reply to a command that can take
@@ -85,7 +102,7 @@ func (b *Bot) modReply(s *discordgo.Session, i *discordgo.Interaction, what stri
 
 // edit replaces the reply's text, and notes when the token is gone.
 func (r *modReply) edit(text string) error {
-	text = truncateRunes(text, maxContent)
+	text = answer.Shorten(text, maxContent)
 	_, err := r.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
 	if err != nil && tokenGone(err) {
 		r.mu.Lock()
@@ -135,7 +152,7 @@ func (r *modReply) result(text string) {
 	mod := userID(r.i)
 	intro := fmt.Sprintf("%s finished, but %s, so here is how it ended:\n", r.what, why)
 	msg := &discordgo.MessageSend{
-		Content: truncateRunes("<@"+mod+">, your "+intro+text, maxContent),
+		Content: answer.Shorten("<@"+mod+">, your "+intro+text, maxContent),
 		// Only the moderator who asked is pinged.
 		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: []string{mod}},
 	}
@@ -144,90 +161,9 @@ func (r *modReply) result(text string) {
 		return
 	}
 	r.b.logDiscordError("post "+r.what+" result in the channel", err)
-	dm := &discordgo.MessageSend{Content: truncateRunes("Your "+intro+text, maxContent)}
+	dm := &discordgo.MessageSend{Content: answer.Shorten("Your "+intro+text, maxContent)}
 	if !r.b.directMessage(r.s, mod, dm) {
 		r.b.log.Error("the result of "+r.what+" could not be given to the moderator: not in the reply, the channel or a direct message",
 			"channel", r.i.ChannelID)
 	}
-}
-
-// answerPermissions are what the bot needs in a channel to answer there,
-// named as Discord's settings name them. Replies to a mention need Read
-// Message History; answers are embeds, which need Embed Links.
-var answerPermissions = []struct {
-	bit  int64
-	name string
-}{
-	{discordgo.PermissionViewChannel, "View Channel"},
-	{discordgo.PermissionSendMessages, "Send Messages"},
-	{discordgo.PermissionEmbedLinks, "Embed Links"},
-	{discordgo.PermissionReadMessageHistory, "Read Message History"},
-}
-
-// maxChannelsListed bounds the channels /about lists for moderators.
-const maxChannelsListed = 15
-
-// channelReport tells a moderator, in /about, which of the server's text
-// channels the bot cannot answer in and what it lacks there, as
-// discordgo's state (kept from the gateway) knows them. Channels hidden
-// from the bot are listed apart: that is often on purpose.
-func channelReport(s *discordgo.Session, guildID string) string {
-	if s.State == nil || guildID == "" {
-		return ""
-	}
-	me := selfID(s)
-	var channels []string
-	if g, err := s.State.Guild(guildID); err == nil {
-		s.State.RLock() // a GUILD_CREATE or CHANNEL_CREATE may be changing the list
-		for _, c := range g.Channels {
-			if c.Type == discordgo.ChannelTypeGuildText || c.Type == discordgo.ChannelTypeGuildNews {
-				channels = append(channels, c.ID)
-			}
-		}
-		s.State.RUnlock()
-	}
-	if len(channels) == 0 || me == "" {
-		return "**Channels** (moderators only): I can't tell just now which channels I can answer in; try again in a minute."
-	}
-	var lacking, hidden []string
-	for _, id := range channels {
-		perms, err := s.State.UserChannelPermissions(me, id)
-		if err != nil {
-			continue
-		}
-		if perms&discordgo.PermissionViewChannel == 0 {
-			hidden = append(hidden, "<#"+id+">")
-			continue
-		}
-		var missing []string
-		for _, p := range answerPermissions {
-			if perms&p.bit == 0 {
-				missing = append(missing, p.name)
-			}
-		}
-		if len(missing) > 0 {
-			lacking = append(lacking, fmt.Sprintf("• <#%s>: no %s", id, strings.Join(missing, ", ")))
-		}
-	}
-	var b strings.Builder
-	if len(lacking) == 0 {
-		b.WriteString("**Channels** (moderators only): I can answer in every text channel I can see.")
-	} else {
-		b.WriteString("**Channels where I can't answer** (moderators only): parents who ask me there get my answer privately instead.\n")
-		for n, l := range lacking {
-			if n == maxChannelsListed {
-				fmt.Fprintf(&b, "…and %d more\n", len(lacking)-n)
-				break
-			}
-			b.WriteString(l + "\n")
-		}
-		b.WriteString("To fix it, give me those permissions in each channel's settings (Edit Channel → Permissions).")
-	}
-	if len(hidden) > 0 {
-		if len(hidden) > maxChannelsListed {
-			hidden = append(hidden[:maxChannelsListed], fmt.Sprintf("and %d more", len(hidden)-maxChannelsListed))
-		}
-		b.WriteString("\nI can't see " + strings.Join(hidden, ", ") + ", which is fine if that is on purpose.")
-	}
-	return b.String()
 }

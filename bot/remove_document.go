@@ -1,0 +1,63 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/sendbot/sendbot/answer"
+	"github.com/sendbot/sendbot/library"
+)
+
+// onRemoveDocument runs /remove-document for a moderator.
+func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
+	who := userID(i)
+	if !b.moderatorOnly(s, i, "remove-document") {
+		return
+	}
+	if b.cfg.Uploads == nil {
+		b.replyNow(s, i, "Adding documents from Discord isn't set up for this bot.")
+		return
+	}
+	var id string
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Name == optDocument {
+			id = strings.TrimSpace(o.StringValue())
+		}
+	}
+	if !b.deferPrivately(s, i, "/remove-document") {
+		return
+	}
+	text := ""
+	res, err := b.cfg.Uploads.Remove(b.ctx, id)
+	if err != nil {
+		why := uploadError(err)
+		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "failed: " + why})
+		text = "I couldn't remove that: " + escapeMarkdown(why)
+	} else {
+		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok"})
+		text = fmt.Sprintf("Removed **%s** (%s). I no longer quote it.", escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area))
+	}
+	b.modReply(s, i, "/remove-document").result(text)
+}
+
+// uploadedChoices offers the uploaded documents matching what is typed.
+func (b *Bot) uploadedChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
+	if b.cfg.Uploads == nil {
+		return nil
+	}
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var out []*discordgo.ApplicationCommandOptionChoice
+	for _, d := range b.cfg.Uploads.Uploaded() {
+		name := answer.Shorten(fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006")), 100)
+		if typed != "" && !strings.Contains(strings.ToLower(name), typed) {
+			continue
+		}
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: d.ID})
+		if len(out) == maxChoices {
+			break
+		}
+	}
+	return out
+}

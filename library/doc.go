@@ -1,0 +1,32 @@
+// Package library owns what sendbot keeps on disk for one corpus: where
+// the corpus, its index, the copies fetched from remote sources, the
+// documents added from Discord and the audit log are; reading them all
+// as one corpus; building the index and opening it (building it first
+// when it is missing or out of date); the reindex that fetches, reads,
+// builds beside the index in use and swaps the new one in; adding and
+// removing uploads without a full rebuild; and the lock that keeps
+// uploads and reindexes apart.
+//
+// It returns typed results and errors (Report, UploadResult, *Refusal
+// with its Why); package bot words them for moderators, and cmd/sendbot
+// for the terminal.
+//
+//	lib, err := library.Open(library.Config{Corpus: dir, DataDir: data})
+//	ix, err := lib.OpenIndex(ctx)                    // built first if it must be
+//	live, err := index.OpenLive(lib.IndexDir())      // what the bot searches
+//	rx := lib.Reindexer(live)                        // /reindex, SIGHUP, the schedule
+//	go rx.Watch(ctx, 24*time.Hour, hup)
+//	up, err := lib.OpenUploads(live)                 // /add-document, /remove-document
+//	res, err := up.Add(ctx, library.Upload{Filename: "guide.pdf", Data: data, Area: "Herefordshire"})
+//	var r *library.Refusal
+//	if errors.As(err, &r) { /* r.Why says what the moderator can put right */ }
+//
+// Everything is kept per corpus under the data folder (Config.DataDir):
+// indexes/<corpus>, fetched/<corpus>, uploads/<corpus>,
+// audit/<corpus>/audit.log, and DataFile for other packages' files such
+// as feedback/<corpus>/feedback.db. Uploaded files live in a corpus
+// folder of their own, never in the corpus folder, which may be
+// read-only or built into sendbot; Read merges them in under
+// UploadedPrefix, and the fetched copies under FetchedPrefix, so every
+// full build keeps them.
+package library

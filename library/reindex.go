@@ -1,0 +1,203 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/corpus/fetch"
+	"github.com/sendbot/sendbot/index"
+)
+
+// ErrReindexing means a reindex of the library is still running.
+var ErrReindexing = errors.New("a reindex is already under way")
+
+// Stage is what a reindex is doing.
+type Stage int
+
+const (
+	// Fetching is fetching the remote sources, when the corpus lists any.
+	Fetching Stage = iota + 1
+	// Building is reading the corpus and building the new index beside
+	// the one in use.
+	Building
+	// Switching is switching the serving index to the new one.
+	Switching
+)
+
+// Progress is how far a reindex has got.
+type Progress struct {
+	Stage Stage
+	// Files, Passages and Errors are counted once the corpus is read.
+	Files, Passages, Errors int
+}
+
+// Report is what a finished reindex found.
+type Report struct {
+	Documents, Passages int
+	// Problems are the files that could not be read, or were skipped.
+	Problems []corpus.Problem
+	// Fetched is what fetching the remote sources did; nil when the
+	// corpus lists none.
+	Fetched *fetch.Report
+	Took    time.Duration
+}
+
+// Live is the serving index, which reindexes and uploads switch to the
+// index they make. *index.Live is one.
+type Live interface {
+	// Reload switches to the index now in the folder.
+	Reload() error
+	// Changed reports whether the folder holds another index than the
+	// one being served, as after `sendbot index` from the shell.
+	Changed() bool
+	// Areas are the areas the serving index has documents for.
+	Areas() []string
+	// Info is what the serving index recorded when it was built.
+	Info() index.Info
+}
+
+// Reindexer is the one safe reindex that /reindex, SIGHUP and the
+// schedule all run: fetch the remote sources (when the corpus lists any),
+// read the corpus, build a new index beside the current one, swap it in.
+// The current index answers throughout, and stays if anything fails.
+type Reindexer struct {
+	lib  *Library
+	live Live
+	log  *slog.Logger
+	// Monitor, when set, is told how long each reindex took and whether
+	// it failed. A *health.Monitor is one.
+	Monitor interface {
+		Reindexed(took time.Duration, err error)
+	}
+}
+
+// Reindexer returns the reindexer that switches live to each new index.
+func (l *Library) Reindexer(live Live) *Reindexer {
+	return &Reindexer{lib: l, live: live, log: l.log.With("component", "reindex")}
+}
+
+// Reindex fetches, reads, builds and swaps, telling progress (when not
+// nil) each stage. It fails with ErrReindexing when another reindex is
+// running, and holds off uploads while it reads the corpus.
+func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep Report, err error) {
+	l := r.lib
+	if !l.reindexing.TryLock() {
+		return Report{}, ErrReindexing
+	}
+	defer l.reindexing.Unlock()
+	l.shelf.Lock()
+	defer l.shelf.Unlock()
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	start := time.Now()
+	if r.Monitor != nil {
+		defer func() { r.Monitor.Reindexed(time.Since(start), err) }()
+	}
+	st, err := l.state()
+	if err != nil {
+		return rep, err
+	}
+	if sources, _ := corpus.RemoteSources(st.fsys); len(sources) > 0 {
+		progress(Progress{Stage: Fetching})
+		fr, err := l.Fetch(ctx, sources)
+		if err != nil {
+			return rep, fmt.Errorf("fetch remote sources: %w", err)
+		}
+		rep.Fetched = &fr
+		// The cache may have changed, and with it the fingerprint.
+		if st, err = l.state(); err != nil {
+			return rep, err
+		}
+	}
+	progress(Progress{Stage: Building})
+	c, err := l.build(ctx, st, r.log)
+	if c != nil {
+		files := map[string]bool{}
+		for _, d := range c.Documents {
+			files[d.Path] = true
+			rep.Passages += len(d.Passages)
+		}
+		rep.Documents = len(c.Documents)
+		rep.Problems = c.Problems
+		progress(Progress{Stage: Switching, Files: len(files), Passages: rep.Passages, Errors: len(c.Errors())})
+	}
+	if err != nil {
+		return rep, err
+	}
+	if err := r.live.Reload(); err != nil {
+		return rep, fmt.Errorf("the new index was built but could not be opened, so the previous one stays: %w", err)
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// watchInterval is how often Watch looks whether `sendbot index` has
+// replaced the index folder from outside.
+const watchInterval = 5 * time.Second
+
+// Watch runs a reindex every so often (every > 0) and on each signal from
+// hup, and switches to an index that `sendbot index` rebuilt from the
+// shell, until ctx ends.
+func (r *Reindexer) Watch(ctx context.Context, every time.Duration, hup <-chan os.Signal) {
+	poll := time.NewTicker(watchInterval)
+	defer poll.Stop()
+	var schedule <-chan time.Time
+	if every > 0 {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		schedule = t.C
+	}
+	run := func(why string) {
+		r.log.Info("reindexing", "why", why)
+		rep, err := r.Reindex(ctx, nil)
+		if err != nil {
+			r.log.Error("reindex failed; the previous index keeps answering", "why", why, "err", err)
+			return
+		}
+		r.log.Info("reindexed", "why", why, "documents", rep.Documents, "passages", rep.Passages,
+			"problems", len(rep.Problems), "took", rep.Took.Round(time.Millisecond))
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-schedule:
+			run("schedule (SENDBOT_REINDEX_EVERY)")
+		case <-hup:
+			run("SIGHUP")
+		case <-poll.C:
+			if !r.live.Changed() {
+				continue
+			}
+			if err := r.live.Reload(); err != nil {
+				r.log.Error("the index was rebuilt from outside but could not be opened; the previous one keeps answering", "err", err)
+				continue
+			}
+			r.log.Info("switched to the index rebuilt from outside (sendbot index)")
+		}
+	}
+}
+
+// RemoteSources lists the remote sources the corpus's sources.yaml names
+// (its url entries), and the entries it leaves out as problems.
+func (l *Library) RemoteSources() ([]corpus.Meta, []corpus.Problem, error) {
+	fsys, _, err := l.corpusSource()
+	if err != nil {
+		return nil, nil, err
+	}
+	sources, problems := corpus.RemoteSources(fsys)
+	return sources, problems, nil
+}
+
+// Fetch downloads sources into FetchDir, politely (see fetch.Fetcher);
+// the next build reads them with the corpus.
+func (l *Library) Fetch(ctx context.Context, sources []corpus.Meta) (fetch.Report, error) {
+	f := &fetch.Fetcher{Dir: l.fetched, UserAgent: fetch.UserAgent(l.cfg.Version), Allow: l.cfg.FetchAllow, Logger: l.log.With("component", "fetch")}
+	return f.Fetch(ctx, sources)
+}
