@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/internal/testkit"
 )
 
 // documentPaths lists the paths of the documents in the library's index.
@@ -32,7 +33,7 @@ func documentPaths(t *testing.T, lib *Library) []string {
 }
 
 func TestUploadsSurviveARestartAndAFullRebuild(t *testing.T) {
-	corpusDir := writeCorpus(t, map[string]string{
+	corpusDir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 	})
 	cfg := Config{Corpus: corpusDir, DataDir: t.TempDir()}

@@ -2,7 +2,6 @@ package library
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/internal/testkit"
 )
 
 // open opens the library cfg describes, or fails the test.
@@ -33,54 +32,8 @@ func open(t *testing.T, cfg Config) *Library {
 	return lib
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// syncBuffer is a log buffer the test can read while others write to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// writeCorpus writes files (path: text) into a new corpus folder.
-func writeCorpus(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for p, text := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestReindexerBuildsBesideAndSwaps(t *testing.T) {
-	corpusDir := writeCorpus(t, map[string]string{
+	corpusDir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 		"testshire/empty.md":  "",
 	})
@@ -178,9 +131,9 @@ func (f *fakeLive) Changed() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.c
 func (f *fakeLive) count() int    { f.mu.Lock(); defer f.mu.Unlock(); return f.reloads }
 
 func TestWatchReindexesOnScheduleAndSignal(t *testing.T) {
-	corpusDir := writeCorpus(t, map[string]string{"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n"})
+	corpusDir := testkit.WriteCorpus(t, map[string]string{"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n"})
 	live := &fakeLive{}
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	r := lib.Reindexer(live)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -190,11 +143,11 @@ func TestWatchReindexesOnScheduleAndSignal(t *testing.T) {
 	// A reindex still writing when the test ends would race the removal
 	// of its temporary folder.
 	defer func() { cancel(); <-watched }()
-	waitFor(t, "a scheduled reindex", func() bool {
+	testkit.WaitFor(t, "a scheduled reindex", func() bool {
 		return strings.Contains(logs.String(), "why=\"schedule (SENDBOT_REINDEX_EVERY)\"") && live.count() >= 1
 	})
 	hup <- syscall.SIGHUP
-	waitFor(t, "a reindex on SIGHUP", func() bool { return strings.Contains(logs.String(), "why=SIGHUP") })
+	testkit.WaitFor(t, "a reindex on SIGHUP", func() bool { return strings.Contains(logs.String(), "why=SIGHUP") })
 	if strings.Contains(logs.String(), "level=ERROR") {
 		t.Errorf("errors:\n%s", logs.String())
 	}
@@ -216,7 +169,7 @@ func TestReindexerFetchesRemoteSourcesFirst(t *testing.T) {
 		io.WriteString(w, page)
 	}))
 	defer site.Close()
-	corpusDir := writeCorpus(t, map[string]string{
+	corpusDir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 		"sources.yaml":        "documents:\n  - url: " + site.URL + "/transport\n    title: Travel to school in Testshire\n    area: Testshire\n",
 	})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/testkit"
 )
 
 // freeAddr is a loopback address nothing listens on.
@@ -67,7 +68,7 @@ func TestServeAnswersHealthAndMetrics(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the SIGHUP reindex to be counted", func() bool {
+	testkit.WaitFor(t, "the SIGHUP reindex to be counted", func() bool {
 		_, m := httpGet(t, base+"/metrics")
 		return strings.Contains(m, `sendbot_reindex_total{result="ok"} 1`+"\n")
 	})

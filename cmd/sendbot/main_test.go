@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/testkit"
 )
 
 // cli runs sendbot in-process with only the given environment.
@@ -243,29 +243,9 @@ func TestLoadEnvPrefersTheEnvironment(t *testing.T) {
 	}
 }
 
-// TestServeAnswersThroughFakeDiscord runs the real serve command, built-in
-// corpus and all, against the fake Discord server via DISCORD_API_URL.
 // startServe runs `sendbot serve` against a fake Discord with the given
 // extra settings, and returns once the bot has registered its commands.
-// syncBuffer is a log buffer the test can read while serve writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *syncBuffer) {
+func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *testkit.SyncBuffer) {
 	t.Helper()
 	srv := discordtest.NewServer(t)
 	c := newCLI(t)
@@ -275,7 +255,7 @@ func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *sync
 	for k, v := range env {
 		c.env[k] = v
 	}
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -295,6 +275,8 @@ func startServe(t *testing.T, env map[string]string) (*discordtest.Server, *sync
 	return srv, logs
 }
 
+// TestServeAnswersThroughFakeDiscord runs the real serve command, built-in
+// corpus and all, against the fake Discord server via DISCORD_API_URL.
 func TestServeAnswersThroughFakeDiscord(t *testing.T) {
 	srv, logs := startServe(t, nil)
 	wait, cancelWait := context.WithTimeout(context.Background(), 30*time.Second)

@@ -16,41 +16,14 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/testkit"
 	"github.com/sendbot/sendbot/library"
 )
-
-// writeCorpus writes files (path: text) into a new corpus folder.
-func writeCorpus(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for p, text := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 func logsContain(logs fmt.Stringer, s string) bool { return strings.Contains(logs.String(), s) }
 
 func TestReindexWhileFiftyQuestionsArrive(t *testing.T) {
-	corpusDir := writeCorpus(t, map[string]string{
+	corpusDir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md":   "# Short breaks\n\nShort breaks give disabled children and their families a rest, with clubs and overnight stays.\n",
 		"testshire/plans.md":    "# Plans\n\nThe council writes the education, health and care plan within twenty weeks.\n",
 		"otherton/respite.md":   "# Respite\n\nRespite care in Otherton is arranged by the children's disability team.\n",
@@ -86,7 +59,7 @@ func TestReindexWhileFiftyQuestionsArrive(t *testing.T) {
 			t.Errorf("question %d got %q %+v", n, resp.Message.Content, resp.Message.Embeds)
 		}
 	}
-	waitFor(t, "the reindex to finish", func() bool {
+	testkit.WaitFor(t, "the reindex to finish", func() bool {
 		r := srv.ResponseTo(ri)
 		return r != nil && r.Message != nil && strings.HasPrefix(r.Message.Content, "Done:")
 	})
@@ -110,7 +83,7 @@ func TestReindexWhileFiftyQuestionsArrive(t *testing.T) {
 }
 
 func TestServePicksUpARebuildFromTheShellAndSIGHUP(t *testing.T) {
-	corpusDir := writeCorpus(t, map[string]string{
+	corpusDir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give disabled children and their families a rest.\n",
 	})
 	data := t.TempDir()
@@ -141,7 +114,7 @@ func TestServePicksUpARebuildFromTheShellAndSIGHUP(t *testing.T) {
 	if out, errOut, err := c.run("", "index"); err != nil {
 		t.Fatalf("index: %v\n%s%s", err, out, errOut)
 	}
-	waitFor(t, "serve to switch to the rebuilt index", func() bool { return logsContain(logs, "switched to the index rebuilt from outside") })
+	testkit.WaitFor(t, "serve to switch to the rebuilt index", func() bool { return logsContain(logs, "switched to the index rebuilt from outside") })
 	askAbout("quiet swimming sessions", "Sundays")
 
 	// SIGHUP reindexes.
@@ -149,7 +122,7 @@ func TestServePicksUpARebuildFromTheShellAndSIGHUP(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the SIGHUP reindex", func() bool {
+	testkit.WaitFor(t, "the SIGHUP reindex", func() bool {
 		return logsContain(logs, `msg=reindexed component=reindex why=SIGHUP`) || logsContain(logs, "reindex failed")
 	})
 	if logsContain(logs, "reindex failed") {
@@ -163,7 +136,7 @@ func TestAddAndRemoveADocumentFromDiscord(t *testing.T) {
 		w.Write([]byte("# Kite club\n\nThe Testshire kite flying club for disabled children meets on Saturdays at the common.\n"))
 	}))
 	defer files.Close()
-	corpusDir := writeCorpus(t, map[string]string{
+	corpusDir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give disabled children and their families a rest.\n",
 	})
 	data := t.TempDir()

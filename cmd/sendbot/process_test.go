@@ -17,13 +17,14 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/testkit"
 )
 
 // serveProcess is `sendbot serve` running as its own process against a
 // fake Discord, as a host runs it.
 type serveProcess struct {
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *testkit.SyncBuffer
 	done chan error
 }
 
@@ -35,7 +36,7 @@ func startServeProcess(t testing.TB, bin, dir string, srv *discordtest.Server, e
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir = dir
 	cmd.Env = append(hostEnv(), env...)
-	p := &serveProcess{cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
+	p := &serveProcess{cmd: cmd, logs: &testkit.SyncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
