@@ -10,7 +10,9 @@
 // files. For each size it then
 //
 //   - builds the index with the bot's own code (corpus.Load, index.Rebuild
-//     with the built-in glossary) and times it;
+//     with the built-in glossary) in a child process of its own (this
+//     command again, as `perf build-child`), and times it and reads its
+//     peak resident memory (ru_maxrss);
 //   - runs a fixed set of parent-style questions through index.Live.Search,
 //     the path the bot takes (area filter, synonyms, highlighting);
 //   - runs the sendbot binary on that index: `search --json` under
@@ -102,6 +104,13 @@ var questions = []question{
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == buildChildCommand {
+		if err := buildChild(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "perf build-child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "perf:", err)
 		os.Exit(1)
@@ -222,6 +231,7 @@ func run() error {
 type row struct {
 	Asked, Passages, Documents int
 	LoadS, BuildS              float64
+	BuildRSSKiB                int64 // the build's child process's peak RSS
 	IndexBytes                 int64
 	P50, P95, P99              time.Duration
 	Unanswered                 int
@@ -254,32 +264,23 @@ func measure(o options, work, exe string, n int) (row, error) {
 	}
 	v = nil
 
-	// Build, as `sendbot index` does: read the corpus, then Rebuild.
-	runtime.GC()
-	start := time.Now()
+	// Build, as `sendbot index` does, in a process of its own so that its
+	// peak memory is the build's alone.
+	idxDir := filepath.Join(work, fmt.Sprintf("index-%d", n))
+	fmt.Fprintf(os.Stderr, "%d passages: building the index\n", n)
+	b, err := buildInChild(dir, idxDir)
+	if err != nil {
+		return r, err
+	}
+	r.Passages, r.Documents, r.LoadS, r.BuildS, r.BuildRSSKiB = b.Passages, b.Documents, b.LoadS, b.BuildS, b.MaxRSSKiB
+	if r.IndexBytes, err = du(idxDir); err != nil {
+		return r, err
+	}
+	// The passages again, for FTS5; the searches below run once they are
+	// dropped.
 	fsys := os.DirFS(dir)
 	c, err := corpus.Load(fsys)
 	if err != nil {
-		return r, err
-	}
-	r.LoadS = time.Since(start).Seconds()
-	for _, d := range c.Documents {
-		r.Passages += len(d.Passages)
-	}
-	r.Documents = len(c.Documents)
-	src, err := cliSource(dir, fsys)
-	if err != nil {
-		return r, err
-	}
-	idxDir := filepath.Join(work, fmt.Sprintf("index-%d", n))
-	g := corpus.BuiltinGlossary().Merge(c.Glossary)
-	fmt.Fprintf(os.Stderr, "%d passages: building the index (%d passages read in %.1f s)\n", n, r.Passages, r.LoadS)
-	start = time.Now()
-	if err := index.Rebuild(context.Background(), idxDir, c.Documents, g, src); err != nil {
-		return r, err
-	}
-	r.BuildS = time.Since(start).Seconds()
-	if r.IndexBytes, err = du(idxDir); err != nil {
 		return r, err
 	}
 	passagesFile := filepath.Join(work, fmt.Sprintf("passages-%d.jsonl", n))
@@ -665,18 +666,19 @@ func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 		"%d parent-style questions (a third with an area), each asked after one warm-up round %d times "+
 		"through `index.Live.Search` (area filter, synonyms, highlighting; p99 is the slowest 1%% of %d answers) and %d times through FTS5 (bm25 with sendbot's field weights, "+
 		"porter unicode61, the OR query and area-or-national filter of bench/fts5/compare.py, first 3 rows). "+
-		"Build = `index.Rebuild` with the built-in glossary (reading the files is shown apart). "+
+		"Build = `index.Rebuild` with the built-in glossary (reading the files is shown apart), in a process of its own; "+
+		"build RSS = that process's peak resident memory (ru_maxrss), reading and building. "+
 		"RSS = peak resident memory (`/usr/bin/time`) of `sendbot search --json` answering every question three times with the index open "+
 		"(serve needs Discord; this is the same index, opened the same way). "+
 		"Cold start = median of three `sendbot ask` runs, process start to exit after the first answer, index already built, files in the page cache.\n\n",
 		o.seed, perFile, areas, areas+1, len(questions), o.rounds, o.rounds*len(questions), o.ftsRounds)
 	fmt.Fprintf(&b, "Eval on ../shared (`sendbot eval --questions %s`): **recall@3 %.3f**.\n\n", filepath.Base(o.questions), recall)
 	b.WriteString("## Results\n\n")
-	b.WriteString("| passages | read s | build s | passages/s | index size | p50 | p95 | p99 | no hits | FTS5 build s | FTS5 size | FTS5 p50 | FTS5 p95 | FTS5 p99 | FTS5 p50 ÷ sendbot p50 | RSS | cold start |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| passages | read s | build s | build RSS | passages/s | index size | p50 | p95 | p99 | no hits | FTS5 build s | FTS5 size | FTS5 p50 | FTS5 p95 | FTS5 p99 | FTS5 p50 ÷ sendbot p50 | RSS | cold start |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %.0f | %s | %s | %s | %s | %d/%d | %.1f | %s | %s | %s | %s | %.2f× | %s | %s |\n",
-			r.Passages, r.LoadS, r.BuildS, float64(r.Passages)/r.BuildS, mib(r.IndexBytes),
+		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %s | %.0f | %s | %s | %s | %s | %d/%d | %.1f | %s | %s | %s | %s | %.2f× | %s | %s |\n",
+			r.Passages, r.LoadS, r.BuildS, rss(r.BuildRSSKiB), float64(r.Passages)/r.BuildS, mib(r.IndexBytes),
 			ms(r.P50), ms(r.P95), ms(r.P99), r.Unanswered/o.rounds, len(questions),
 			r.FTSBuildS, mib(r.FTSBytes), ms(r.FTSP50), ms(r.FTSP95), ms(r.FTSP99),
 			float64(r.FTSP50)/float64(r.P50), rss(r.RSSKiB), ms(r.ColdStart))
