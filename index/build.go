@@ -41,8 +41,7 @@ var (
 // written. Each batch makes a segment, and the merge at the end of a
 // write takes longer the more segments it merges: at 1,000,000 passages,
 // 25-28 s for 200 segments and 31 s for 400. Smaller batches keep less
-// of a write in memory at once, which pays for the higher collector
-// target while a large write runs (gc.go).
+// of a write in memory at once.
 func batchSizeFor(n int) int { return min(maxBatch, max(minBatch, n/50)) }
 
 const (
@@ -96,7 +95,7 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	create := func(dir string) (bleve.Index, error) {
 		return bleve.NewUsing(dir, newMapping(commonWords(textAnalyzer(), docs)), scorch.Name, scorch.Name, writeConfig)
 	}
-	return write(ctx, dir, create, passagesIn(docs), func(idx bleve.Index) error {
+	return write(ctx, dir, create, func(idx bleve.Index) error {
 		t := newTally(Info{})
 		if err := indexDocuments(ctx, idx, docs, t); err != nil {
 			return err
@@ -105,13 +104,9 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glo
 	})
 }
 
-// write opens the index in dir with open, lets change fill it with
-// passages new passages, then closes and compacts it. On failure it
-// removes dir.
-func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), passages int, change func(bleve.Index) error) (err error) {
-	if passages >= writeGCMinPassages {
-		defer collectLessWhileWriting()()
-	}
+// write opens the index in dir with open, lets change fill it, then
+// closes and compacts it. On failure it removes dir.
+func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), change func(bleve.Index) error) (err error) {
 	idx, err := open(dir)
 	if err != nil {
 		os.RemoveAll(dir)
@@ -226,7 +221,6 @@ func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document
 				batch = idx.NewBatch()
 			case <-ctx.Done(): // the writer's error, or the caller's, is reported below
 			}
-			adjustWriteGC()
 		}
 		for _, d := range docs {
 			if ctx.Err() != nil {

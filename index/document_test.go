@@ -14,8 +14,8 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 
+	zap "github.com/blevesearch/zapx/v17"
 	"github.com/sendbot/sendbot/corpus"
-	zap "github.com/sendbot/sendbot/third_party/zapx"
 )
 
 // passageFields are a passage's fields as bleve's mapping (newMapping)

@@ -291,22 +291,6 @@ func readEvalQuestions(t *testing.T, path string) []evalQuestion {
 	return out
 }
 
-func TestHeapFloorLastsWhileAnIndexInPartsIsOpen(t *testing.T) {
-	holdHeapFloor() // the index being searched
-	holdHeapFloor() // the next one, opened by a reload before the swap
-	if len(floor.block) != heapFloor {
-		t.Fatalf("floor of %d bytes with two indexes open", len(floor.block))
-	}
-	releaseHeapFloor()
-	if len(floor.block) != heapFloor {
-		t.Fatalf("floor of %d bytes with one index still open", len(floor.block))
-	}
-	releaseHeapFloor()
-	if floor.block != nil || floor.open != 0 {
-		t.Fatalf("floor of %d bytes (%d open) with no index open", len(floor.block), floor.open)
-	}
-}
-
 // keys are a set's members, in order.
 func keys(set map[string]bool) []string {
 	out := make([]string, 0, len(set))

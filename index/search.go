@@ -8,7 +8,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -171,10 +170,8 @@ type Index struct {
 	signs         signpostCache
 	// parts are where each part of a search starts, after the first
 	// (see partsFor); nil for one search.
-	parts      []uint64
-	areaParts  areaParts // the parts of a search in an area
-	holdsFloor bool      // see heapFloor
-	closeOnce  sync.Once
+	parts     []uint64
+	areaParts areaParts // the parts of a search in an area
 }
 
 // Open opens the index in dir. It returns an error wrapping ErrNoIndex when
@@ -219,10 +216,6 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("open index %q: %w", dir, err)
 	}
 	ix.parts = partsFor(docs, runtime.GOMAXPROCS(0))
-	if ix.parts != nil {
-		holdHeapFloor()
-		ix.holdsFloor = true
-	}
 	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
 	ix.pairs = pairFilterOf(b.Mapping().AnalyzerNamed(pairsAnalyzer))
 	for _, a := range info.Areas {
@@ -250,11 +243,6 @@ func (ix *Index) Areas() []string {
 
 // Close closes the index.
 func (ix *Index) Close() error {
-	ix.closeOnce.Do(func() {
-		if ix.holdsFloor {
-			releaseHeapFloor()
-		}
-	})
 	return ix.bleve.Close()
 }
 

@@ -11,7 +11,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
-	zap "github.com/sendbot/sendbot/third_party/zapx"
+	zap "github.com/blevesearch/zapx/v17"
 )
 
 // A bare term clause (see bestQuery) is walked more than anything else in

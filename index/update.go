@@ -34,7 +34,7 @@ func Update(ctx context.Context, dir string, add []corpus.Document, removePaths 
 			os.RemoveAll(fresh)
 			return err
 		}
-		return write(ctx, fresh, bleve.Open, passagesIn(add), func(idx bleve.Index) error {
+		return write(ctx, fresh, bleve.Open, func(idx bleve.Index) error {
 			return change(ctx, idx, add, removePaths, g, src)
 		})
 	})
