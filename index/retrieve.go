@@ -69,14 +69,6 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 	if len(q.clauses) == 0 {
 		return nil, nil
 	}
-	switch qu.areaKey {
-	case "":
-	case noLocalArea:
-		national := termClause(fieldScope, scopeNational, 1)
-		q.must = &national
-	default:
-		q.must = inArea(qu.areaKey)
-	}
 	var err error
 	if q.uses, err = leafUses(ctx, r, q, qu.uses); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -129,9 +121,10 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 }
 
 // query builds the query for a question's concepts: any name of any
-// known concept, in any searchable field. The words are already
-// analysed, so single words are matched as terms and phrases as analysed
-// phrases; nothing the parent typed is read as query syntax.
+// known concept, in any searchable field, in the question's area and the
+// national documents. The words are already analysed, so single words
+// are matched as terms and phrases as analysed phrases; nothing the
+// parent typed is read as query syntax.
 func (ix *Index) query(qu question) bestQuery {
 	var clauses []clause
 	for _, c := range qu.concepts {
@@ -164,7 +157,16 @@ func (ix *Index) query(qu question) bestQuery {
 			}
 		}
 	}
-	return bestQuery{clauses: clauses, k: candidates}
+	b := bestQuery{clauses: clauses, k: candidates}
+	switch qu.areaKey {
+	case "":
+	case noLocalArea:
+		national := termClause(fieldScope, scopeNational, 1)
+		b.must = &national
+	default:
+		b.must = inArea(qu.areaKey)
+	}
+	return b
 }
 
 // inArea matches the passages of one area and the national ones.
