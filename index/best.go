@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A question is a disjunction of many clauses: each of its words in each
@@ -133,26 +132,16 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 	// Ceilings are known only for BM25: tf-idf's grow with a word's count.
 	bm25 := scoresBM25(ctx)
 	tf := map[string]float64{}
-	dicts := map[string][]segment.TermDictionary{} // by field, for newTermSearcher
 	build := func(c clause, order int) (*bestClause, error) {
 		co := o
 		if c.bare && o.IncludeTermVectors {
 			co.IncludeTermVectors = false
 		}
-		var ts *termSearcher
-		if tq, ok := c.q.(*query.TermQuery); ok && c.bare {
-			ts, err = newTermSearcher(ctx, r, dicts, tq.FieldVal, tq.Term, tq.BoostVal.Value(), co)
-			if err != nil {
-				return nil, err
-			}
+		cs, err := c.q.Searcher(ctx, r, m, co)
+		if err != nil {
+			return nil, err
 		}
-		var cs search.Searcher = ts
-		if ts == nil {
-			if cs, err = c.q.Searcher(ctx, r, m, co); err != nil {
-				return nil, err
-			}
-		}
-		bc := &bestClause{s: cs, term: ts, order: order, base: math.Inf(1)}
+		bc := &bestClause{s: cs, order: order, base: math.Inf(1)}
 		if c.bare && o.IncludeTermVectors {
 			bc.bareTerms = c.leaves
 		}
@@ -194,6 +183,12 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 	}
 	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
 	return s, nil
+}
+
+// scoresBM25 reports whether the search in ctx scores by BM25.
+func scoresBM25(ctx context.Context) bool {
+	model, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn)
+	return ok && model() == bleveindex.BM25Scoring
 }
 
 // tfCeiling is the most the term-frequency part of bleve's BM25 score,
@@ -277,12 +272,8 @@ type bestClause struct {
 	// bareTerms are the terms a match of a bare clause is given a
 	// bareMatch location of, when the search wants locations.
 	bareTerms []leaf
-	// term is s when it is sendbot's own term searcher, which the clause
-	// walks without document matches (see termSearcher).
-	term *termSearcher
-	// on is set while the clause is on a match: passage id, scoring
-	// score. A clause walked through s also holds the match as curr,
-	// until it is handed back to the pool.
+	// on is set while the clause is on a match, curr: passage id,
+	// scoring score, until the match is handed back to the pool.
 	on    bool
 	id    uint64
 	score float64
@@ -295,14 +286,6 @@ type bestClause struct {
 // id (advance), handing its current match back to the pool.
 func (c *bestClause) move(ctx *search.SearchContext, to *uint64) error {
 	if c.done {
-		return nil
-	}
-	if c.term != nil {
-		on, err := c.term.move(to)
-		if err != nil {
-			return err
-		}
-		c.on, c.done, c.id, c.score = on, !on, c.term.id, c.term.score
 		return nil
 	}
 	release(ctx, c)
@@ -486,10 +469,9 @@ func (s *bestSearcher) skipTo(ctx *search.SearchContext, to uint64) error {
 }
 
 // score scores the passage s.matched (and must) match as bleve would, and
-// returns the first clause's match as the passage's (or a new one, when
-// the first is walked without matches), with every matched clause's
-// locations. The other matches go back to the pool, and no clause holds
-// a match any more.
+// returns the first clause's match as the passage's, with every matched
+// clause's locations. The other matches go back to the pool, and no
+// clause holds a match any more.
 func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *search.DocumentMatch {
 	m := s.matched
 	slices.SortFunc(m, func(a, b *bestClause) int { return a.order - b.order })
@@ -498,11 +480,7 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 		sum += c.score
 	}
 	rv := m[0].curr
-	if rv == nil {
-		rv = ctx.DocumentMatchPool.Get()
-		rv.IndexInternalID = bleveindex.NewIndexInternalID(rv.IndexInternalID, m[0].id)
-	}
-	m[0].curr = nil
+	m[0].curr, m[0].on = nil, false // its match is rv
 	rv.Score = sum * (float64(len(m)) / s.n)
 	s.others = s.others[:0]
 	for _, c := range m[1:] {
@@ -522,9 +500,6 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 			rv.FieldTermLocations = append(rv.FieldTermLocations, search.FieldTermLocation{Field: l.field, Term: l.term, Location: bareMatch})
 		}
 	}
-	if m[0].term == nil {
-		m[0].on = false // its match is rv
-	}
 	for _, c := range m[1:] {
 		release(ctx, c)
 	}
@@ -535,8 +510,7 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 }
 
 // release hands a clause's match back to the pool. The clause stays on its
-// passage: its next move goes on from there. A clause without matches
-// stays on it too, with its score.
+// passage: its next move goes on from there.
 func release(ctx *search.SearchContext, c *bestClause) {
 	if c.curr != nil {
 		ctx.DocumentMatchPool.Put(c.curr)

@@ -100,7 +100,7 @@ func searchK(t *testing.T, ix *Index, q query.Query, k int) *bleve.SearchResult 
 	t.Helper()
 	req := candidateRequestFor(q)
 	req.Size = k
-	r, err := ix.searchBleve(context.Background(), req)
+	r, err := ix.bleve.SearchInContext(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -162,3 +162,24 @@ func (ix *Index) intentOf(ctx context.Context, r bleveindex.IndexReader, qu ques
 	}
 	return out
 }
+
+// passagesWith are the numbers of the passages that have term in field,
+// in order.
+func passagesWith(ctx context.Context, r bleveindex.IndexReader, field, term string) ([]uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	nums := make([]uint64, 0, tfr.Count())
+	for {
+		tfd, err := tfr.Next(nil)
+		if err != nil {
+			return nil, err
+		}
+		if tfd == nil {
+			return nums, nil
+		}
+		nums = append(nums, tfd.ID.Value())
+	}
+}

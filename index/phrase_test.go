@@ -68,7 +68,7 @@ func samePhraseHits(t *testing.T, ix *Index, label string, got, want query.Query
 		req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
 		req.IncludeLocations = true
 		req.SortBy([]string{"_id"})
-		res, err := ix.searchBleve(context.Background(), req)
+		res, err := ix.bleve.SearchInContext(context.Background(), req)
 		if err != nil {
 			t.Fatalf("%s: %v", label, err)
 		}
@@ -96,7 +96,7 @@ func passageTexts(t *testing.T, ix *Index) []string {
 	t.Helper()
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 100000, 0, false)
 	req.Fields = []string{fieldText}
-	res, err := ix.searchBleve(context.Background(), req)
+	res, err := ix.bleve.SearchInContext(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}

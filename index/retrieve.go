@@ -73,14 +73,6 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 	if q.uses, err = leafUses(ctx, r, q, qu.uses); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	areaKey := qu.areaKey
-	if areaKey == noLocalArea {
-		areaKey = ""
-	}
-	parts, err := ix.partsIn(ctx, areaKey)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
 	// Passages that score the same are in bleve's order of their numbers,
 	// which a build does not keep from one build to the next. So that
 	// eval's figures repeat exactly from one build of a corpus to another,
@@ -95,9 +87,7 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 	}
 	for ; ; size *= 2 {
 		q.k = size
-		req := bleve.NewSearchRequestOptions(q, size, 0, false)
-		req.Fields = storedFields
-		sr, err := ix.searchParts(ctx, req, parts)
+		sr, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, size, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -113,6 +103,14 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 		return strings.Compare(a.ID, b.ID)
 	})
 	hits = hits[:min(candidates, len(hits))]
+	// Only the candidates' stored fields are read, by bleve, once they
+	// are known.
+	fields := &bleve.SearchRequest{Fields: storedFields}
+	for _, h := range hits {
+		if err, _ := bleve.LoadAndHighlightFields(h, fields, "", r, nil); err != nil {
+			return nil, fmt.Errorf("search: %s: %w", h.ID, err)
+		}
+	}
 	out := make([]candidate, 0, len(hits))
 	for i, dm := range hits {
 		out = append(out, candidate{dm: dm, retrieval: dm.Score, order: i})

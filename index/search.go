@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -168,10 +167,6 @@ type Index struct {
 	catalogue     []DocumentInfo // every document, in the order Documents lists them
 	dir           string
 	signs         signpostCache
-	// parts are where each part of a search starts, after the first
-	// (see partsFor); nil for one search.
-	parts     []uint64
-	areaParts areaParts // the parts of a search in an area
 }
 
 // Open opens the index in dir. It returns an error wrapping ErrNoIndex when
@@ -210,12 +205,6 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("open index %q: its list of documents cannot be read: %w", dir, ErrOldMapping)
 	}
 	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}}
-	docs, err := b.DocCount()
-	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("open index %q: %w", dir, err)
-	}
-	ix.parts = partsFor(docs, runtime.GOMAXPROCS(0))
 	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
 	ix.pairs = pairFilterOf(b.Mapping().AnalyzerNamed(pairsAnalyzer))
 	for _, a := range info.Areas {
