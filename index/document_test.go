@@ -72,7 +72,11 @@ func documentTestCorpus(t *testing.T) []corpus.Document {
 // same segment, byte for byte, built of each.
 func TestDocumentsAreTheMappingsDocuments(t *testing.T) {
 	docs := documentTestCorpus(t)
-	m := newMapping(commonWords(textAnalyzer(), docs))
+	common, err := commonWords(textAnalyzer(), documentsOf(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMapping(common)
 	maker, err := newDocumentMaker(m)
 	if err != nil {
 		t.Fatal(err)

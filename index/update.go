@@ -75,10 +75,11 @@ func change(ctx context.Context, idx bleve.Index, add []corpus.Document, removeP
 			return err
 		}
 	}
-	if err := indexDocuments(ctx, idx, add, t); err != nil {
+	added, err := indexDocuments(ctx, idx, documentsOf(add), t)
+	if err != nil {
 		return err
 	}
-	kept = append(kept, catalogueOf(add)...)
+	kept = append(kept, added...)
 	sortCatalogue(kept)
 	return record(idx, t.info(src), g, kept)
 }

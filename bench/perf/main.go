@@ -100,6 +100,7 @@ type options struct {
 	skipCLI    bool
 	questions  string
 	rebuilds   int
+	heldBuild  bool
 }
 
 func parseOptions() (options, error) {
@@ -113,6 +114,7 @@ func parseOptions() (options, error) {
 	flag.StringVar(&o.work, "work", "", "work folder (default: a new temporary folder, removed at the end)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	flag.IntVar(&o.rebuilds, "rebuilds", 5, "how many times the shared corpus is rebuilt while questions are answered (0 skips it)")
+	flag.BoolVar(&o.heldBuild, "held", false, "build as sendbot index does, reading the whole corpus first, instead of file by file while building")
 	flag.BoolVar(&o.skipCLI, "skip-cli", false, "skip the RSS and cold-start runs of the sendbot binary")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the searches (not of the builds) to this file, for go tool pprof")
 	flag.Parse()
@@ -219,7 +221,7 @@ func measure(o options, work, exe string, n int) (row, error) {
 	// peak memory is the build's alone.
 	idxDir := filepath.Join(work, fmt.Sprintf("index-%d", n))
 	fmt.Fprintf(os.Stderr, "%d passages: building the index\n", n)
-	b, err := buildInChild(dir, idxDir)
+	b, err := buildInChild(dir, idxDir, o.heldBuild)
 	if err != nil {
 		return r, err
 	}
