@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sendbot/sendbot/index/internal/maxscore"
 )
 
 // Which kind of document a question wants, for the understand stage, is
@@ -140,7 +142,7 @@ func (ix *Index) intentOf(ctx context.Context, r bleveindex.IndexReader, qu ques
 			continue
 		}
 		t := c.alts[0].terms[0]
-		counts, err := kinds.countsOf(ctx, r, t, qu.uses[leaf{field: fieldText, term: t}], limit)
+		counts, err := kinds.countsOf(ctx, r, t, qu.uses[maxscore.Term{Field: fieldText, Word: t}], limit)
 		if err != nil || counts == nil {
 			continue
 		}

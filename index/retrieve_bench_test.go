@@ -29,7 +29,7 @@ var retrievePassages = flag.Int("retrieve.passages", 3000, "passages in Benchmar
 // retrievalEngines are the two ways BenchmarkRetrieve finds a question's
 // candidates, the best `candidates` passages with their stored fields:
 // sendbot's retrieve, as a search runs it, and bleve's own searchers on
-// the same query (bestQuery.plain: a disjunction of the concepts' term
+// the same query (maxscore.Query.Plain: a disjunction of the concepts' term
 // and phrase queries over text, section and title, in a conjunction with
 // the area filter), with bleve loading the stored fields.
 var retrievalEngines = []struct {
@@ -46,10 +46,10 @@ var retrievalEngines = []struct {
 	}},
 	{"bleve", func(ctx context.Context, ix *Index, r bleveindex.IndexReader, qu question) (search.DocumentMatchCollection, error) {
 		q := ix.query(qu)
-		if len(q.clauses) == 0 {
+		if len(q.Clauses) == 0 {
 			return nil, nil
 		}
-		req := bleve.NewSearchRequestOptions(q.plain(), candidates, 0, false)
+		req := bleve.NewSearchRequestOptions(q.Plain(), candidates, 0, false)
 		req.Fields = storedFields
 		res, err := ix.bleve.SearchInContext(ctx, req)
 		if err != nil {

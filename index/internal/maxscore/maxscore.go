@@ -1,4 +1,4 @@
-package index
+package maxscore
 
 import (
 	"cmp"
@@ -13,108 +13,119 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
-// A question is a disjunction of many clauses: each of its words in each
-// searchable field, their synonyms, and its pairs of words. bleve walks
-// every posting of every clause, and a question with common words ("plan",
-// "school", "support") spends most of its time on passages that cannot be
-// among the best few. bestQuery finds the same best passages without
-// walking all of them (the MaxScore method): each clause has a ceiling, the
-// most it can add to any passage's score, known before the search; once
-// the searcher has found k passages, a passage that only the clauses with
-// the lowest ceilings match cannot beat the k-th best, so only the other
-// clauses' postings are walked, and the low ones are looked up only for
-// passages that could still be among the best.
-//
-// Scores are bleve's own: each clause is bleve's searcher, the clauses'
-// scores are summed and scaled by the share of clauses matched, as bleve's
-// disjunction does, and must's score is added, as bleve's conjunction
-// does. Only the last bit of a sum can differ, because the clauses are
-// summed in the query's order rather than the order bleve met them.
-
-// bestQuery matches what any of its clauses match, and, when must is set,
-// only passages must matches too. Its searcher returns every passage that
-// can be among the best k; the rest it may skip.
-type bestQuery struct {
-	clauses []clause
-	must    *clause
-	k       int
-	// uses are how many passages use each leaf's term in its field, when
-	// known before the search (see leafUses); the searcher looks up the
-	// rest. A search in parts builds one searcher per part, and a word is
-	// often a leaf of several clauses: counted once, they are not
-	// counted again by every part and every clause.
-	uses map[leaf]uint64
+// Query matches what any of its clauses match, and, when Must is set,
+// only passages Must matches too, with the scores of bleve's disjunction
+// of the clauses (in a conjunction with Must). Its searcher returns every
+// passage that can be among the best K; the rest it may skip.
+type Query struct {
+	Clauses []Clause
+	Must    *Clause
+	K       int
+	// Counts are how many passages use each bound's term, when known
+	// before the search (see Counts); the searcher counts the rest. A
+	// word is often a bound of several clauses, and the caller has
+	// often counted it already: counted once, it is not counted again by
+	// every clause.
+	Counts map[Term]uint64
 }
 
-// clause is one query of a bestQuery, with the terms that bound its score.
-type clause struct {
-	q query.Query
-	// leaves are the terms whose scores the clause's score is at most the
-	// sum of: one for a term query, each pair of a conjunction of pairs,
+// Clause is one query of a Query, with the terms that bound its score.
+type Clause struct {
+	Query query.Query
+	// Bounds are the terms whose scores the clause's score is at most the
+	// sum of: one for a term query, each term of a conjunction of terms,
 	// each word of a phrase. Nil means no known bound: the clause is
 	// always walked.
-	leaves []leaf
-	// bare is set when a passage the clause matches has every one of its
-	// leaves and nothing else of it is needed: a term query, or a
+	Bounds []Bound
+	// Bare is set when a passage the clause matches has every one of its
+	// bounds and nothing else of it is needed: a term query, or a
 	// conjunction of them. Its searcher then reads no locations (see
 	// bareMatch).
-	bare bool
+	Bare bool
 }
 
-// leaf is a term query's field, term and boost.
-type leaf struct {
-	field, term string
-	boost       float64
+// Term is a word in a field, as the index holds it.
+type Term struct {
+	Field, Word string
 }
 
-// termClause is a term query in field, bounded by its term.
-func termClause(field, term string, boost float64) clause {
-	tq := bleve.NewTermQuery(term)
+// Bound is a term query's term and boost.
+type Bound struct {
+	Term
+	Boost float64
+}
+
+// TermClause is a term query in field, bounded by its term.
+func TermClause(field, word string, boost float64) Clause {
+	tq := bleve.NewTermQuery(word)
 	tq.SetField(field)
 	tq.SetBoost(boost)
-	return clause{q: tq, leaves: []leaf{{field, term, boost}}, bare: true}
+	return Clause{Query: tq, Bounds: []Bound{{Term{field, word}, boost}}, Bare: true}
 }
 
-// A bare clause is searched without the locations of its terms: reading
-// them was a sixth of a search, for the postings of common words that
-// every question has. Where a bare clause matches, the passage's match
-// gets one bareMatch location for each of its terms instead, so that it
-// still says which words matched in which field, as bleve's would; the
-// shown passage's words are found in its text again (see spans).
-// Phrases keep their locations: which of a word's places make the phrase
-// is known only from them.
+// ConjunctionClause matches the passages all of cs match, each a bare
+// clause, bounded by all their terms.
+func ConjunctionClause(cs ...Clause) Clause {
+	c := Clause{Bare: true}
+	qs := make([]query.Query, len(cs))
+	for i, tc := range cs {
+		qs[i] = tc.Query
+		c.Bounds = append(c.Bounds, tc.Bounds...)
+		c.Bare = c.Bare && tc.Bare
+	}
+	c.Query = bleve.NewConjunctionQuery(qs...)
+	return c
+}
+
+// DisjunctionClause matches the passages any of cs match, bounded by all
+// their terms, as a Must that passages of either of two areas meet.
+func DisjunctionClause(cs ...Clause) Clause {
+	var c Clause
+	qs := make([]query.Query, len(cs))
+	for i, dc := range cs {
+		qs[i] = dc.Query
+		c.Bounds = append(c.Bounds, dc.Bounds...)
+	}
+	c.Query = bleve.NewDisjunctionQuery(qs...)
+	return c
+}
+
+// A bare clause is searched without the locations of its terms, when a
+// search asks for locations: reading them was a sixth of a search, for
+// the postings of common words that every question has. Where a bare
+// clause matches, the passage's match gets one bareMatch location for
+// each of its terms instead, so that it still says which words matched in
+// which field, as bleve's would. Phrases keep their locations: which of a
+// word's places make the phrase is known only from them.
 
 // bareMatch is the location a bare clause gives each of its terms. Word
 // positions start at 1, so no location bleve reads has position 0.
 var bareMatch = search.Location{}
 
-// isBareMatch reports whether l is a bare clause's placeholder.
-func isBareMatch(l *search.Location) bool { return l.Pos == 0 }
-
-// plain is the bleve query bestQuery finds the best of: a disjunction of
-// the clauses, in a conjunction with must when it is set, each phrase as
-// bleve's own phrase query, so that tests compare with bleve alone.
-func (b bestQuery) plain() query.Query {
-	qs := make([]query.Query, len(b.clauses))
-	for i, c := range b.clauses {
-		qs[i] = c.q
-		if p, ok := c.q.(phraseQuery); ok {
-			qs[i] = p.bleveQuery()
+// Plain is bleve's own query that q finds the best of: a disjunction of
+// the clauses, in a conjunction with Must when it is set, each Phrase as
+// bleve's match-phrase query.
+func (q Query) Plain() query.Query {
+	qs := make([]query.Query, len(q.Clauses))
+	for i, c := range q.Clauses {
+		qs[i] = c.Query
+		if p, ok := c.Query.(Phrase); ok {
+			qs[i] = p.Bleve()
 		}
 	}
-	var q query.Query = bleve.NewDisjunctionQuery(qs...)
-	if b.must != nil {
-		q = bleve.NewConjunctionQuery(q, b.must.q)
+	var plain query.Query = bleve.NewDisjunctionQuery(qs...)
+	if q.Must != nil {
+		plain = bleve.NewConjunctionQuery(plain, q.Must.Query)
 	}
-	return q
+	return plain
 }
 
-// all are b's clauses and must, when set.
-func (b bestQuery) all() []clause {
-	if b.must != nil {
-		return append(slices.Clip(b.clauses), *b.must)
+// all are q's clauses and Must, when set.
+func (q Query) all() []Clause {
+	if q.Must != nil {
+		return append(slices.Clip(q.Clauses), *q.Must)
 	}
-	return b.clauses
+	return q.Clauses
 }
 
 // ceilingMargin keeps a ceiling above a score whose floating-point sums
@@ -122,52 +133,55 @@ func (b bestQuery) all() []clause {
 const ceilingMargin = 1 + 1e-9
 
 // Searcher builds the clauses' searchers and sets their query norm as
-// bleve's disjunction (or conjunction, with must) would.
-func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
-	s := &bestSearcher{k: b.k, n: float64(len(b.clauses))}
+// bleve's disjunction (or conjunction, with Must) would. Ceilings are
+// known only for BM25 (tf-idf's grow with a word's count): a search that
+// does not score by BM25 gets bleve's own searcher of Plain.
+func (q Query) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	if !scoresBM25(ctx) {
+		return q.Plain().Searcher(ctx, r, m, o)
+	}
+	s := &bestSearcher{k: q.K, n: float64(len(q.Clauses))}
 	docs, err := r.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	// Ceilings are known only for BM25: tf-idf's grow with a word's count.
-	bm25 := scoresBM25(ctx)
 	tf := map[string]float64{}
-	build := func(c clause, order int) (*bestClause, error) {
+	build := func(c Clause, order int) (*bestClause, error) {
 		co := o
-		if c.bare && o.IncludeTermVectors {
+		if c.Bare && o.IncludeTermVectors {
 			co.IncludeTermVectors = false
 		}
-		cs, err := c.q.Searcher(ctx, r, m, co)
+		cs, err := c.Query.Searcher(ctx, r, m, co)
 		if err != nil {
 			return nil, err
 		}
 		bc := &bestClause{s: cs, order: order, base: math.Inf(1)}
-		if c.bare && o.IncludeTermVectors {
-			bc.bareTerms = c.leaves
+		if c.Bare && o.IncludeTermVectors {
+			bc.bareTerms = c.Bounds
 		}
-		if c.leaves != nil && bm25 {
+		if c.Bounds != nil {
 			bc.base = 0
-			for _, l := range c.leaves {
-				n, ok := b.uses[leaf{field: l.field, term: l.term}]
+			for _, l := range c.Bounds {
+				n, ok := q.Counts[l.Term]
 				if !ok {
-					if n, err = termUses(ctx, r, l.field, l.term); err != nil {
+					if n, err = Count(ctx, r, l.Term); err != nil {
 						cs.Close()
 						return nil, err
 					}
 				}
-				idf := bm25IDF(float64(docs), float64(n))
-				if _, ok := tf[l.field]; !ok {
-					tf[l.field] = tfCeiling(r, docs, l.field)
+				idf := IDF(float64(docs), float64(n))
+				if _, ok := tf[l.Field]; !ok {
+					tf[l.Field] = tfCeiling(r, docs, l.Field)
 				}
 				// bleve scores a term queryWeight × idf × the tf part,
 				// with queryWeight = boost × idf × the query norm.
-				bc.base += l.boost * idf * idf * tf[l.field]
+				bc.base += l.Boost * idf * idf * tf[l.Field]
 			}
 			bc.base *= ceilingMargin
 		}
 		return bc, nil
 	}
-	for i, c := range b.clauses {
+	for i, c := range q.Clauses {
 		bc, err := build(c, i)
 		if err != nil {
 			s.Close()
@@ -175,8 +189,8 @@ func (b bestQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m map
 		}
 		s.clauses = append(s.clauses, bc)
 	}
-	if b.must != nil {
-		if s.must, err = build(*b.must, len(b.clauses)); err != nil {
+	if q.Must != nil {
+		if s.must, err = build(*q.Must, len(q.Clauses)); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -219,10 +233,10 @@ func tfCeiling(r bleveindex.IndexReader, docs uint64, field string) float64 {
 	return s * k1 / (s + k1*(1-b+b*s*s/avg))
 }
 
-// termUses is how many passages use term in field: the count bleve's BM25
-// takes its inverse document frequency from.
-func termUses(ctx context.Context, r bleveindex.IndexReader, field, term string) (uint64, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+// Count is how many passages use t: the count bleve's BM25 takes its
+// inverse document frequency from.
+func Count(ctx context.Context, r bleveindex.IndexReader, t Term) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(t.Word), t.Field, false, false, false)
 	if err != nil {
 		return 0, err
 	}
@@ -230,35 +244,34 @@ func termUses(ctx context.Context, r bleveindex.IndexReader, field, term string)
 	return tfr.Count(), nil
 }
 
-// leafUses counts, once each, the passages that use the terms of b's
-// leaves, for b.uses: those known already are taken from known. r must
-// read the index b is searched in, and known must have been counted in
+// Counts counts, once each, the passages that use the terms of q's
+// bounds, for q.Counts: those known already are taken from known. r must
+// read the index q is searched in, and known must have been counted in
 // it.
-func leafUses(ctx context.Context, r bleveindex.IndexReader, b bestQuery, known map[leaf]uint64) (map[leaf]uint64, error) {
-	uses := map[leaf]uint64{}
-	for _, c := range b.all() {
-		for _, l := range c.leaves {
-			k := leaf{field: l.field, term: l.term}
-			if _, ok := uses[k]; ok {
+func Counts(ctx context.Context, r bleveindex.IndexReader, q Query, known map[Term]uint64) (map[Term]uint64, error) {
+	counts := map[Term]uint64{}
+	for _, c := range q.all() {
+		for _, l := range c.Bounds {
+			if _, ok := counts[l.Term]; ok {
 				continue
 			}
-			if n, ok := known[k]; ok {
-				uses[k] = n
+			if n, ok := known[l.Term]; ok {
+				counts[l.Term] = n
 				continue
 			}
-			n, err := termUses(ctx, r, l.field, l.term)
+			n, err := Count(ctx, r, l.Term)
 			if err != nil {
 				return nil, err
 			}
-			uses[k] = n
+			counts[l.Term] = n
 		}
 	}
-	return uses, nil
+	return counts, nil
 }
 
-// bm25IDF is bleve's BM25 inverse document frequency of a word df of docs
+// IDF is bleve's BM25 inverse document frequency of a word df of docs
 // passages use.
-func bm25IDF(docs, df float64) float64 {
+func IDF(docs, df float64) float64 {
 	return math.Log(1 + (docs-df+0.5)/(df+0.5))
 }
 
@@ -271,7 +284,7 @@ type bestClause struct {
 	bound float64 // the most the clause adds to a passage's score
 	// bareTerms are the terms a match of a bare clause is given a
 	// bareMatch location of, when the search wants locations.
-	bareTerms []leaf
+	bareTerms []Bound
 	// on is set while the clause is on a match, curr: passage id,
 	// scoring score, until the match is handed back to the pool.
 	on    bool
@@ -324,7 +337,7 @@ func (c *bestClause) at(ctx *search.SearchContext, d uint64) (bool, error) {
 	return c.on && c.id == d, nil
 }
 
-// bestSearcher is bestQuery's searcher.
+// bestSearcher is Query's searcher.
 type bestSearcher struct {
 	clauses []*bestClause // lowest ceiling first, once started
 	must    *bestClause
@@ -497,7 +510,7 @@ func (s *bestSearcher) score(ctx *search.SearchContext, mustScore float64) *sear
 	rv.FieldTermLocations = search.MergeFieldTermLocations(rv.FieldTermLocations, s.others)
 	for _, c := range m {
 		for _, l := range c.bareTerms {
-			rv.FieldTermLocations = append(rv.FieldTermLocations, search.FieldTermLocation{Field: l.field, Term: l.term, Location: bareMatch})
+			rv.FieldTermLocations = append(rv.FieldTermLocations, search.FieldTermLocation{Field: l.Field, Term: l.Word, Location: bareMatch})
 		}
 	}
 	for _, c := range m[1:] {

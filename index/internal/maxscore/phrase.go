@@ -1,4 +1,4 @@
-package index
+package maxscore
 
 import (
 	"context"
@@ -15,59 +15,72 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
-// phraseQuery finds a phrase's words in a row, as bleve's match-phrase
-// query does, with the same scores and the same matched words, but
-// checks each passage the words are all in without building a map of
-// all their locations. That map was a third of a phrase's cost, and a
-// question's phrases (glossary names in three fields, pairs of its words)
-// were a third of its search. Measured over the bench's 30 questions at
-// 100,000 passages, 400 rounds, two runs each: p50 5.1–5.4 ms and p99
-// 14.5–16.4 ms with bleve's phrase searcher, 4.8–5.0 and 13.1–13.2 ms
-// with this one.
-type phraseQuery struct {
-	field, phrase string
-	// words are the phrase's words as sendbot_en analyses it (the analyzer
-	// bleveQuery names), with their positions: a stop word leaves a gap.
-	words []wordAt
-	boost float64
+// Phrase finds a phrase's words in a row, as bleve's match-phrase query
+// does, with the same scores and the same matched words, but checks each
+// passage the words are all in without building a map of all their
+// locations. That map was a third of a phrase's cost, and a question's
+// phrases (glossary names in three fields, pairs of its words) were a
+// third of its search. Measured over the bench's 30 questions at 100,000
+// passages, 400 rounds, two runs each: p50 5.1–5.4 ms and p99 14.5–16.4
+// ms with bleve's phrase searcher, 4.8–5.0 and 13.1–13.2 ms with this one.
+// Measured again for issue 25, retrieval alone at 100,000 passages inside
+// a Query: p99 18.5–18.7 ms with bleve's phrase query, 14.4–14.8 ms with
+// this one.
+type Phrase struct {
+	Field, Text string
+	// Analyzer is the name of the analyzer Words are Text's words by.
+	Analyzer string
+	// Words are Text's words as Analyzer analyses it, with their
+	// positions: a stop word leaves a gap.
+	Words []Word
+	Boost float64
 }
 
-// wordAt is an analysed word and its position.
-type wordAt struct {
-	term string
-	pos  int
+// Word is an analysed word and its position.
+type Word struct {
+	Term string
+	Pos  int
 }
 
-// bleveQuery is bleve's own query for the phrase, which tests compare
-// phraseQuery with.
-func (q phraseQuery) bleveQuery() query.Query {
-	pq := bleve.NewMatchPhraseQuery(q.phrase)
-	pq.SetField(q.field)
-	pq.Analyzer = analyzer
-	pq.SetBoost(q.boost)
+// PhraseClause is a Phrase's clause, bounded by its words: bleve scores
+// a phrase as the sum of its words' scores, each with the phrase's boost.
+func PhraseClause(p Phrase) Clause {
+	c := Clause{Query: p}
+	for _, w := range p.Words {
+		c.Bounds = append(c.Bounds, Bound{Term{p.Field, w.Term}, p.Boost})
+	}
+	return c
+}
+
+// Bleve is bleve's own query for the phrase.
+func (q Phrase) Bleve() query.Query {
+	pq := bleve.NewMatchPhraseQuery(q.Text)
+	pq.SetField(q.Field)
+	pq.Analyzer = q.Analyzer
+	pq.SetBoost(q.Boost)
 	return pq
 }
 
-func (q phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+func (q Phrase) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
 	// Two words at one position, or out of order, are not a phrase this
 	// searcher knows: bleve's own searcher takes it.
-	for i := 1; i < len(q.words); i++ {
-		if q.words[i].pos <= q.words[i-1].pos {
-			return q.bleveQuery().Searcher(ctx, r, m, o)
+	for i := 1; i < len(q.Words); i++ {
+		if q.Words[i].Pos <= q.Words[i-1].Pos {
+			return q.Bleve().Searcher(ctx, r, m, o)
 		}
 	}
-	if len(q.words) == 0 {
+	if len(q.Words) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	o.IncludeTermVectors = true
-	words := make([]search.Searcher, 0, len(q.words))
+	words := make([]search.Searcher, 0, len(q.Words))
 	closeAll := func() {
 		for _, s := range words {
 			s.Close()
 		}
 	}
-	for _, w := range q.words {
-		s, err := searcher.NewTermSearcher(ctx, r, w.term, q.field, q.boost, o)
+	for _, w := range q.Words {
+		s, err := searcher.NewTermSearcher(ctx, r, w.Term, q.Field, q.Boost, o)
 		if err != nil {
 			closeAll()
 			return nil, err
@@ -81,14 +94,14 @@ func (q phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	}
 	// As bleve's phrase searcher sets it; a disjunction over it sets its own.
 	all.SetQueryNorm(1 / math.Sqrt(all.Weight()))
-	return &phraseSearcher{q: q, all: all, at: make([][]int, len(q.words)), walk: make([]int, len(q.words))}, nil
+	return &phraseSearcher{q: q, all: all, at: make([][]int, len(q.Words)), walk: make([]int, len(q.Words))}, nil
 }
 
 // phraseSearcher returns the passages of its conjunction (all of the
 // phrase's words) that have them in a row, each with the locations of
 // every occurrence of the phrase, as bleve's phrase searcher does.
 type phraseSearcher struct {
-	q       phraseQuery
+	q       Phrase
 	all     search.Searcher
 	started bool
 	next    *search.DocumentMatch // the conjunction's next passage, not yet checked
@@ -147,11 +160,11 @@ func (s *phraseSearcher) inRow(dm *search.DocumentMatch) bool {
 		s.at[i] = s.at[i][:0]
 	}
 	for j := range ftls {
-		if ftls[j].Field != s.q.field || len(ftls[j].Location.ArrayPositions) > 0 {
+		if ftls[j].Field != s.q.Field || len(ftls[j].Location.ArrayPositions) > 0 {
 			continue
 		}
-		for i, w := range s.q.words {
-			if ftls[j].Term == w.term {
+		for i, w := range s.q.Words {
+			if ftls[j].Term == w.Term {
 				s.at[i] = append(s.at[i], j)
 			}
 		}
@@ -169,7 +182,7 @@ first:
 	for _, j := range s.at[0] {
 		start := ftls[j].Location.Pos
 		for i := 1; i < len(s.at); i++ {
-			want := start + uint64(s.q.words[i].pos-s.q.words[0].pos)
+			want := start + uint64(s.q.Words[i].Pos-s.q.Words[0].Pos)
 			for next[i] < len(s.at[i]) && ftls[s.at[i][next[i]]].Location.Pos < want {
 				next[i]++
 			}
@@ -177,9 +190,9 @@ first:
 				continue first
 			}
 		}
-		s.found = append(s.found, phraseLocation(s.q.field, s.q.words[0].term, ftls[j]))
+		s.found = append(s.found, phraseLocation(s.q.Field, s.q.Words[0].Term, ftls[j]))
 		for i := 1; i < len(s.at); i++ {
-			s.found = append(s.found, phraseLocation(s.q.field, s.q.words[i].term, ftls[s.at[i][next[i]]]))
+			s.found = append(s.found, phraseLocation(s.q.Field, s.q.Words[i].Term, ftls[s.at[i][next[i]]]))
 		}
 	}
 	dm.FieldTermLocations = append(ftls[:0], s.found...)
