@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"math"
 	"os"
 	"path/filepath"
@@ -37,18 +38,15 @@ var (
 	ErrBuilding = errors.New("another sendbot is rebuilding this index")
 )
 
-// batchSizeFor is how many passages go to bleve in one batch, when n are
-// written. Each batch makes a segment, and the merge at the end of a
-// write takes longer the more segments it merges: at 1,000,000 passages,
-// 25-28 s for 200 segments and 31 s for 400. Smaller batches keep less
-// of a write in memory at once, which pays for the higher collector
-// target while a large write runs (gc.go).
-func batchSizeFor(n int) int { return min(maxBatch, max(minBatch, n/50)) }
-
-const (
-	minBatch = 2500
-	maxBatch = 5000
-)
+// batchPassages is how many passages go to bleve in one batch. What a
+// build holds at once is mostly its batches: three (two being written,
+// see batchWriters, and one being filled), each passage with its words
+// counted and placed, about 30 KB of heap a passage of bench/synth's
+// corpus, and then the batch's new segment. Measured building 100,000
+// passages, peak RSS 511-560 MiB in batches of 2,500, 400 MiB of 1,500,
+// 290 MiB of 1,000, for the same CPU time within the noise (18.4-20.1 s):
+// more, smaller segments cost the final merge little.
+const batchPassages = 1000
 
 // metaKey is where an index keeps its Info, in bleve's internal storage;
 // glossaryKey is where it keeps the glossary it was built with.
@@ -87,31 +85,50 @@ type Info struct {
 // "What is X?" answers and the meanings shown beside quotes. On failure
 // Build removes what it wrote.
 func Build(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) error {
+	return build(ctx, dir, documentsOf(docs), g, src)
+}
+
+// build is Build of documents read one at a time, twice: once to find
+// the common words and count the passages, once to write them. It holds
+// only the documents of the batches being written at once.
+func build(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], g corpus.Glossary, src Source) error {
 	if _, statErr := os.Stat(dir); statErr == nil {
 		return fmt.Errorf("build index: %s already exists", dir)
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
-	create := func(dir string) (bleve.Index, error) {
-		return bleve.NewUsing(dir, newMapping(commonWords(textAnalyzer(), docs)), scorch.Name, scorch.Name, writeConfig)
+	common, err := commonWords(textAnalyzer(), docs)
+	if err != nil {
+		return fmt.Errorf("build index: %w", err)
 	}
-	return write(ctx, dir, create, passagesIn(docs), func(idx bleve.Index) error {
+	create := func(dir string) (bleve.Index, error) {
+		return bleve.NewUsing(dir, newMapping(common), scorch.Name, scorch.Name, writeConfig)
+	}
+	return write(ctx, dir, create, func(idx bleve.Index) error {
 		t := newTally(Info{})
-		if err := indexDocuments(ctx, idx, docs, t); err != nil {
+		catalogue, err := indexDocuments(ctx, idx, docs, t)
+		if err != nil {
 			return err
 		}
-		return record(idx, t.info(src), g, catalogueOf(docs))
+		return record(idx, t.info(src), g, catalogue)
 	})
 }
 
-// write opens the index in dir with open, lets change fill it with
-// passages new passages, then closes and compacts it. On failure it
-// removes dir.
-func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), passages int, change func(bleve.Index) error) (err error) {
-	if passages >= writeGCMinPassages {
-		defer collectLessWhileWriting()()
+// documentsOf gives docs one at a time, as build reads them.
+func documentsOf(docs []corpus.Document) iter.Seq2[corpus.Document, error] {
+	return func(yield func(corpus.Document, error) bool) {
+		for _, d := range docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
 	}
+}
+
+// write opens the index in dir with open, lets change fill it, then
+// closes and compacts it. On failure it removes dir.
+func write(ctx context.Context, dir string, open func(string) (bleve.Index, error), change func(bleve.Index) error) (err error) {
 	idx, err := open(dir)
 	if err != nil {
 		os.RemoveAll(dir)
@@ -187,92 +204,137 @@ func (t *tally) info(src Source) Info {
 	return info
 }
 
-// indexDocuments adds the passages of docs to idx, in batches, counting
-// them in t.
+// indexDocuments adds the passages of docs to idx, in batches of
+// batchPassages, counting them in t, and returns the docs' entries in the
+// list of documents, in order (see sortCatalogue). Every partPassages
+// passages, once their batches are written, it merges the segments they
+// made into one (mergeSmallSegments), so that no merge reads more than a
+// part's segments, however large the corpus.
 //
 // Two batches are written at once: bleve analyses a batch's passages on
 // every core but then builds its segment on one, so a second batch keeps
 // the other core busy meanwhile.
-func indexDocuments(ctx context.Context, idx bleve.Index, docs []corpus.Document, t *tally) error {
+func indexDocuments(ctx context.Context, idx bleve.Index, docs iter.Seq2[corpus.Document, error], t *tally) ([]DocumentInfo, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batchSize := batchSizeFor(passagesIn(docs))
-	batches := make(chan *bleve.Batch)
-	errs := make(chan error, batchWriters)
-	var wg sync.WaitGroup
-	for range batchWriters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range batches {
-				if err := idx.Batch(b); err != nil {
-					errs <- fmt.Errorf("write index batch: %w", err)
-					cancel()
-					return
-				}
-			}
-		}()
+	docsOf, err := newDocumentMaker(idx.Mapping())
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
 	}
-	err := func() error {
-		defer close(batches)
-		docsOf, err := newDocumentMaker(idx.Mapping())
-		if err != nil {
-			return fmt.Errorf("build index: %w", err)
-		}
-		batch := idx.NewBatch()
-		send := func() {
-			select {
-			case batches <- batch:
-				batch = idx.NewBatch()
-			case <-ctx.Done(): // the writer's error, or the caller's, is reported below
+	var catalogue []DocumentInfo
+	w := writeBatches(ctx, cancel, idx)
+	batch, inPart := idx.NewBatch(), 0
+	err = func() error {
+		for d, err := range docs {
+			if err != nil {
+				return fmt.Errorf("build index: %w", err)
 			}
-			adjustWriteGC()
-		}
-		for _, d := range docs {
 			if ctx.Err() != nil {
-				return nil
+				return nil // the writers' error, or the caller's, is reported below
 			}
 			t.add(d)
+			catalogue = append(catalogue, catalogueEntry(d))
 			for _, p := range d.Passages {
 				if err := batch.IndexAdvanced(docsOf.document(d, p)); err != nil {
 					return fmt.Errorf("index %s: %w", d.Path, err)
 				}
 				t.passage(d.Area, 1)
-				if batch.Size() >= batchSize {
-					send()
+				inPart++
+				if batch.Size() < batchPassages && inPart < partPassages {
+					continue
 				}
+				w.send(ctx, batch)
+				batch = idx.NewBatch()
+				if inPart < partPassages {
+					continue
+				}
+				if err := w.wait(); err != nil {
+					return err
+				}
+				if err := mergeSmallSegments(ctx, idx); err != nil {
+					return fmt.Errorf("build index: %w", err)
+				}
+				w, inPart = writeBatches(ctx, cancel, idx), 0
 			}
 		}
 		if batch.Size() > 0 {
-			send()
+			w.send(ctx, batch)
 		}
 		return nil
 	}()
-	wg.Wait()
-	close(errs)
-	if err != nil {
-		return err
+	if werr := w.wait(); err == nil {
+		err = werr
 	}
-	if err := <-errs; err != nil {
-		return err
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("build index: %w", err)
+		return nil, fmt.Errorf("build index: %w", err)
 	}
-	return nil
+	sortCatalogue(catalogue)
+	return catalogue, nil
 }
 
-// writeConfig is the scorch configuration of an index being written. Every
-// write ends with compact merging the index into one segment, so bleve's
-// background merges while batches go in are work thrown away: they
-// rewrite passages that the final merge writes again.
+// batchWriter writes batches to an index, batchWriters at once.
+type batchWriter struct {
+	batches chan *bleve.Batch
+	errs    chan error
+	wg      sync.WaitGroup
+	waited  bool
+	err     error
+}
+
+// writeBatches starts writing the batches sent to the returned writer to
+// idx. The first batch that fails cancels ctx with cancel.
+func writeBatches(ctx context.Context, cancel func(), idx bleve.Index) *batchWriter {
+	w := &batchWriter{batches: make(chan *bleve.Batch), errs: make(chan error, batchWriters)}
+	for range batchWriters {
+		w.wg.Go(func() {
+			for b := range w.batches {
+				if err := idx.Batch(b); err != nil {
+					w.errs <- fmt.Errorf("write index batch: %w", err)
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	return w
+}
+
+// send hands b to a writer, once one is free, unless ctx ends first.
+func (w *batchWriter) send(ctx context.Context, b *bleve.Batch) {
+	select {
+	case w.batches <- b:
+	case <-ctx.Done(): // the writer's error, or the caller's, is reported by wait
+	}
+}
+
+// wait waits for the batches sent to be written, and returns the first
+// writer's error. After it, w takes no more batches.
+func (w *batchWriter) wait() error {
+	if !w.waited {
+		w.waited = true
+		close(w.batches)
+		w.wg.Wait()
+		close(w.errs)
+		w.err = <-w.errs
+	}
+	return w.err
+}
+
+// writeConfig is the scorch configuration of an index being written. A
+// write merges its segments itself, a part at a time and at the end
+// (mergeSmallSegments), so bleve's background merges while batches go in
+// are work thrown away: they rewrite passages that those merges write
+// again, and would make which passages share a segment depend on timing.
 //
 // bleve's planner merges when there are more segments than its budget:
 // the total passages over the smallest segment's, with segments smaller
 // than FloorSegmentSize counted as that size, and at most
 // MaxSegmentsPerTier a tier. A floor of one passage makes the budget at
-// least the number of segments, for up to 1,000 of them (5,000,000
-// passages in batches of 5,000), so nothing is merged before compact.
+// least the number of segments, for up to 1,000 of them (a part's 250
+// batches and up to 750 parts before it), so bleve merges nothing itself.
 // Measured building 100,000 passages four times each, turn about:
 // 14.7–15.1 s (26.4–27.2 s of CPU) with background merges, 13.7–14.6 s
 // (24.4–25.7 s) without.
@@ -286,15 +348,6 @@ var writeConfig = map[string]any{"scorchMergePlanOptions": map[string]any{
 	"MaxSegmentsPerTier": 1000,
 	"FloorSegmentSize":   1,
 }}
-
-// passagesIn counts the passages of docs.
-func passagesIn(docs []corpus.Document) int {
-	n := 0
-	for _, d := range docs {
-		n += len(d.Passages)
-	}
-	return n
-}
 
 // batchWriters is how many batches are written at once.
 const batchWriters = 2
@@ -328,28 +381,21 @@ func record(idx bleve.Index, info Info, g corpus.Glossary, catalogue []DocumentI
 	return storeCatalogue(idx, catalogue)
 }
 
-// compact merges the index's segments into one. Scoring reads field
-// statistics per segment, and how batches end up in segments depends on
-// timing, so without this two builds of the same corpus could rank a
-// near tie differently; with it, the same corpus always gives the same
-// answers.
-//
-// A forced merge is one round of bleve's merge planner, which can leave
-// several segments: at 100,000 passages one round left two of 50,000,
-// and the second copy of the data looked like a leftover. So compact
-// merges until one is left, waits until bleve has saved that, and then
-// removes the files of the segments merged away.
+// compact merges the segments an index was written in: every segment of
+// fewer than partPassages passages into one (mergeSmallSegments). Scoring
+// reads field statistics per segment, and how batches end up in segments
+// depends on timing, so without this two builds of the same corpus could
+// rank a near tie differently; with it, the same corpus always gives the
+// same segments, and the same answers: one segment up to partPassages
+// passages, and above that one of each partPassages, in the order the
+// passages went in, and one of the rest. It waits until bleve has saved
+// them, and then removes the files of the segments merged away.
 func compact(ctx context.Context, dir string) error {
 	idx, err := bleve.Open(dir)
 	if err != nil {
 		return fmt.Errorf("reopen index %q to compact it: %w", dir, err)
 	}
-	adv, err := idx.Advanced()
-	if err == nil {
-		if s, ok := adv.(*scorch.Scorch); ok {
-			err = mergeToOne(ctx, s)
-		}
-	}
+	err = mergeSmallSegments(ctx, idx)
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}
@@ -362,23 +408,46 @@ func compact(ctx context.Context, dir string) error {
 	return nil
 }
 
-// mergeToOne merges s's segments until there is one, and returns once
-// bleve has saved it.
-func mergeToOne(ctx context.Context, s *scorch.Scorch) error {
+// partPassages is the most passages a build merges at once: a merge maps
+// every segment it reads into memory and reads all of it, so its resident
+// memory grows with what it merges (about 1.7 KB a passage of bench/synth's
+// corpus, read from segments of one batch each). An index of more
+// passages is left in several segments, each of partPassages but the
+// last. Scoring is the same either way where a field's distinct words,
+// summed over the segments, are fewer than its passages (BM25's average
+// length, as bleve reckons it, is then 1), as in every corpus of
+// passages this large measured: bench/synth's at 1,000,000. (A variable
+// only so that tests can build parts of a few passages.)
+var partPassages = 250_000
+
+// mergeSmallSegments merges every segment of idx with fewer than
+// partPassages live passages into one, and returns once bleve has saved
+// it. A forced merge is one round of bleve's merge planner, which can
+// leave several segments (at 100,000 passages one round left two of
+// 50,000), so it merges until at most one such segment is left.
+func mergeSmallSegments(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
 	for n := math.MaxInt; ; {
-		files, err := segmentFiles(s)
+		small, err := smallSegments(s)
 		if err != nil {
 			return err
 		}
-		segs := len(files)
-		if segs <= 1 {
+		if small <= 1 {
 			break
 		}
-		if segs >= n {
-			return fmt.Errorf("merging left %d segments, as before", segs)
+		if small >= n {
+			return fmt.Errorf("merging left %d segments of under %d passages, as before", small, partPassages)
 		}
-		n = segs
-		if err := s.ForceMerge(ctx, &oneMerge); err != nil {
+		n = small
+		plan := smallMerge()
+		if err := s.ForceMerge(ctx, &plan); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
@@ -399,23 +468,47 @@ func mergeToOne(ctx context.Context, s *scorch.Scorch) error {
 	return nil
 }
 
-// oneMerge is bleve's plan for merging to one segment, made to merge all
-// segments in one merge: bleve's own merges at most ten at once, so it
-// took two rounds, writing most of the index twice. Measured compacting
-// 100,000 passages (11 segments): 3.3 s in two rounds, 2.2–2.6 s in one;
-// 1,000,000 (21 segments): 35.3 s in two rounds, 31.4 s in one.
+// smallSegments counts the segments of s's current snapshot with fewer
+// than partPassages live passages.
+func smallSegments(s *scorch.Scorch) (int, error) {
+	r, err := s.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return 0, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
+	}
+	n := 0
+	for _, seg := range snap.Segments() {
+		if seg.LiveSize() < int64(partPassages) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// smallMerge is bleve's plan for merging to one segment, made to merge
+// every segment of fewer than partPassages passages (a segment is
+// eligible below half of MaxSegmentSize) in one merge: bleve's own merges
+// at most ten at once, so it took two rounds, writing most of the index
+// twice. Measured compacting 100,000 passages (11 segments): 3.3 s in two
+// rounds, 2.2–2.6 s in one; 1,000,000 (21 segments): 35.3 s in two
+// rounds, 31.4 s in one.
 //
 // bleve's plan also favours merges that reclaim deleted passages, so
 // after an Update it could pick the old segment alone, to drop what the
 // Update replaced, and leave the new one beside it; with no background
 // merges (writeConfig) nothing merged the two afterwards. Without that
-// weight the merge of every segment is always the plan's best.
-var oneMerge = func() mergeplan.MergePlanOptions {
+// weight the merge of every small segment is always the plan's best.
+func smallMerge() mergeplan.MergePlanOptions {
 	o := mergeplan.SingleSegmentMergePlanOptions
 	o.SegmentsPerMergeTask = 1 << 16
 	o.ReclaimDeletesWeight = 0
+	o.MaxSegmentSize = int64(2 * partPassages)
 	return o
-}()
+}
 
 // segmentFiles are the names of the segment files that ix's current
 // snapshot reads.
@@ -490,7 +583,18 @@ func scope(area string) string {
 // If the process dies at any moment, either dir or a dir.old-* folder
 // holds a complete index, and Recover puts it back.
 func Rebuild(ctx context.Context, dir string, docs []corpus.Document, g corpus.Glossary, src Source) error {
-	return replace(dir, func(fresh string) error { return Build(ctx, fresh, docs, g, src) })
+	return RebuildFrom(ctx, dir, documentsOf(docs), g, src)
+}
+
+// RebuildFrom is Rebuild of documents read one at a time instead of held
+// in memory, such as a corpus read from disk file by file: it ranges over
+// docs twice, first to count the passages and find the common words, then
+// to write them, and docs must give the same documents in the same order
+// both times. It holds only the documents of the batches being written,
+// so a build's memory does not grow with the corpus; an error docs yields
+// stops the build.
+func RebuildFrom(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], g corpus.Glossary, src Source) error {
+	return replace(dir, func(fresh string) error { return build(ctx, fresh, docs, g, src) })
 }
 
 // replace is the safe swap that Rebuild and Update share: under dir's

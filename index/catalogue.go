@@ -40,22 +40,18 @@ type DocumentInfo struct {
 // or "date unknown".
 func (d DocumentInfo) ShownDate() string { return Hit{Published: d.Published}.ShownDate() }
 
-// catalogueOf lists docs in the order Documents returns them: by area,
-// then ordinary documents before service directory entries, then by title.
-func catalogueOf(docs []corpus.Document) []DocumentInfo {
-	out := make([]DocumentInfo, 0, len(docs))
-	for _, d := range docs {
-		published := ""
-		if !d.Published.IsZero() {
-			published = d.Published.Format(time.DateOnly)
-		}
-		out = append(out, DocumentInfo{Title: d.Title, SourceURL: d.SourceURL, Kind: d.Kind, Published: published, Area: d.Area, Path: d.Path})
+// catalogueEntry is d's entry in the list of documents.
+func catalogueEntry(d corpus.Document) DocumentInfo {
+	published := ""
+	if !d.Published.IsZero() {
+		published = d.Published.Format(time.DateOnly)
 	}
-	sortCatalogue(out)
-	return out
+	return DocumentInfo{Title: d.Title, SourceURL: d.SourceURL, Kind: d.Kind, Published: published, Area: d.Area, Path: d.Path}
 }
 
-// sortCatalogue puts a list of documents in the order Documents returns.
+// sortCatalogue puts a list of documents in the order Documents returns:
+// by area, then ordinary documents before service directory entries, then
+// by title.
 func sortCatalogue(out []DocumentInfo) {
 	slices.SortStableFunc(out, func(a, b DocumentInfo) int {
 		return cmp.Or(

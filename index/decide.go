@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 
+	"github.com/sendbot/sendbot/index/internal/maxscore"
 	"github.com/sendbot/sendbot/internal/english"
 )
 
@@ -82,7 +83,7 @@ func signals(qu question, ranked []candidate, passages int) []float64 {
 	// whose only known words are common ones is covered cheaply. In rare
 	// words' worth, so that it means the same in a small corpus and a
 	// large one.
-	if rarest := bm25IDF(float64(passages), 1); rarest > 0 {
+	if rarest := maxscore.IDF(float64(passages), 1); rarest > 0 {
 		s[sigCoveredWeight] = top.features[featCover] * total / rarest
 	}
 	s[sigAnswerType] = top.features[featAnswerType]

@@ -13,7 +13,6 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sendbot/sendbot/corpus"
-	zap "github.com/sendbot/sendbot/third_party/zapx"
 )
 
 // A build makes each passage's bleve document itself instead of handing
@@ -25,8 +24,8 @@ import (
 //     passage; here the fields are known.
 //   - bleve counts a field's words into a map of one allocation per
 //     distinct word, and one more for each word used twice; here a
-//     field's counts are a list of three allocations (tokenFrequencies),
-//     which sendbot's zap reads as it is.
+//     field's counts take four (tokenFrequencies): the terms, their
+//     places, the lists of places and the map.
 //   - The text and pairs fields read the same words: they are analysed
 //     once per passage, into memory that a later passage reuses once
 //     both have counted them.
@@ -120,13 +119,9 @@ type passageField struct {
 	pairs   *pairFilter // if the field holds the pairs of the words
 
 	length int
-	terms  []bleveindex.TokenFreq // each distinct term, from Analyze
-	size   int                    // of the terms as a map, as TokenFrequencies.Size says
-	freqs  bleveindex.TokenFrequencies
+	freqs  bleveindex.TokenFrequencies // from Analyze
+	size   int                         // of freqs, as TokenFrequencies.Size says
 }
-
-// passageField gives zap its terms as a list (third_party/zapx/termlist.go).
-var _ zap.TermList = (*passageField)(nil)
 
 func (f *passageField) Name() string                             { return f.name }
 func (f *passageField) ArrayPositions() []uint64                 { return nil }
@@ -135,22 +130,8 @@ func (f *passageField) Value() []byte                            { return f.valu
 func (f *passageField) NumPlainTextBytes() uint64                { return uint64(len(f.value)) }
 func (f *passageField) EncodedFieldType() byte                   { return 't' }
 func (f *passageField) AnalyzedLength() int                      { return f.length }
-func (f *passageField) AnalyzedTerms() []bleveindex.TokenFreq    { return f.terms }
 
-// AnalyzedTokenFrequencies is the field's terms as bleve's map, made the
-// first time it is asked for. A build never asks: zap reads the terms as
-// a list (AnalyzedTerms), and making a map of every field of every
-// passage only for zap to walk it once took more time and memory than
-// anything else in counting words.
-func (f *passageField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies {
-	if f.freqs == nil && f.terms != nil {
-		f.freqs = make(bleveindex.TokenFrequencies, len(f.terms))
-		for i := range f.terms {
-			f.freqs[string(f.terms[i].Term)] = &f.terms[i]
-		}
-	}
-	return f.freqs
-}
+func (f *passageField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies { return f.freqs }
 
 // Size is what document.TextField says for the same field.
 func (f *passageField) Size() int {
@@ -173,20 +154,22 @@ func (f *passageField) Analyze() {
 			tokens = f.pairs.Filter(tokens)
 		}
 		f.length = len(tokens)
-		f.terms, f.size = tokenFrequencies(tokens)
+		f.freqs, f.size = tokenFrequencies(tokens)
 	})
 	f.words = nil
 }
 
 // tokenFrequencies is analysis.TokenFrequency for a field with term
-// vectors and no array positions, as a list: each distinct term, in the
-// order of its first place, with its count and places. The terms, the
-// places and the lists of places are one allocation each. size is what
-// TokenFrequencies.Size says of the same terms as a map.
-func tokenFrequencies(tokens analysis.TokenStream) (terms []bleveindex.TokenFreq, size int) {
+// vectors and no array positions: each distinct term with its count and
+// places. The terms, the places, the lists of places and the map are one
+// allocation each, and a term's key in the map is its own bytes, which
+// nothing changes once analysed (enWords shares a word's term between
+// its tokens; a pair's is made for it). size is what
+// TokenFrequencies.Size says of the map.
+func tokenFrequencies(tokens analysis.TokenStream) (freqs bleveindex.TokenFrequencies, size int) {
 	s := termScratches.Get().(*termScratch)
 	defer termScratches.Put(s)
-	terms = make([]bleveindex.TokenFreq, 0, len(tokens)) // never grown: the places point into it
+	terms := make([]bleveindex.TokenFreq, 0, len(tokens)) // never grown: the places point into it
 	size = freqsSize + len(tokens)*placeSize
 	of := s.of[:0] // each token's term
 	for _, t := range tokens {
@@ -216,7 +199,12 @@ func tokenFrequencies(tokens analysis.TokenStream) (terms []bleveindex.TokenFreq
 		tf := &terms[of[i]]
 		tf.Locations = append(tf.Locations, &places[i])
 	}
-	return terms, size
+	freqs = make(bleveindex.TokenFrequencies, len(terms))
+	for i := range terms {
+		t := terms[i].Term
+		freqs[unsafe.String(unsafe.SliceData(t), len(t))] = &terms[i]
+	}
+	return freqs, size
 }
 
 // termScratch is what tokenFrequencies needs only while it counts: each

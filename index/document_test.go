@@ -14,8 +14,8 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 
+	zap "github.com/blevesearch/zapx/v17"
 	"github.com/sendbot/sendbot/corpus"
-	zap "github.com/sendbot/sendbot/third_party/zapx"
 )
 
 // passageFields are a passage's fields as bleve's mapping (newMapping)
@@ -72,7 +72,11 @@ func documentTestCorpus(t *testing.T) []corpus.Document {
 // same segment, byte for byte, built of each.
 func TestDocumentsAreTheMappingsDocuments(t *testing.T) {
 	docs := documentTestCorpus(t)
-	m := newMapping(commonWords(textAnalyzer(), docs))
+	common, err := commonWords(textAnalyzer(), documentsOf(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMapping(common)
 	maker, err := newDocumentMaker(m)
 	if err != nil {
 		t.Fatal(err)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -360,7 +362,7 @@ func TestCompactLeavesOneSegment(t *testing.T) {
 // TestBuildWritesEveryBatch builds a corpus of several batches, which are
 // written two at a time, and finds passages from the first and the last.
 func TestBuildWritesEveryBatch(t *testing.T) {
-	n := minBatch*2 + 1000 // three batches, the last a short one
+	n := batchPassages*2 + 500 // three batches, the last a short one
 	var docs []corpus.Document
 	for i := 0; i < n/100; i++ {
 		d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: fmt.Sprintf("Leaflet %d", i), Area: "Testshire", Kind: "local-offer"}
@@ -434,5 +436,74 @@ func TestRebuildHandsBackItsMemory(t *testing.T) {
 	t.Logf("after the rebuild Go holds %d MiB of heap from the system; %d MiB are in use once collected", held>>20, live.HeapInuse>>20)
 	if held > live.HeapInuse+32<<20 {
 		t.Errorf("after the rebuild Go holds %d MiB of heap from the system, and only %d MiB are in use once collected", held>>20, live.HeapInuse>>20)
+	}
+}
+
+// TestLargeBuildsAreMergedInParts builds a corpus of more passages than
+// a part holds (partPassages, made small here, but several batches) twice,
+// and wants each build to leave one segment of each part's passages, in
+// the order they went in, and one of the rest, holding the same passages
+// both times: then two builds of a corpus score its passages the same.
+func TestLargeBuildsAreMergedInParts(t *testing.T) {
+	defer func(saved int) { partPassages = saved }(partPassages)
+	partPassages = batchPassages*2 + 500
+	var docs []corpus.Document
+	for i := range (partPassages*2 + batchPassages) / 50 {
+		d := corpus.Document{Path: fmt.Sprintf("testshire/doc-%03d.md", i), Title: fmt.Sprintf("Leaflet %d", i), Area: "Testshire", Kind: "local-offer"}
+		for j := range 50 {
+			d.Passages = append(d.Passages, corpus.Passage{ID: fmt.Sprintf("p%02d", j), Text: fmt.Sprintf("Passage %d of leaflet %d about short breaks.", j, i)})
+		}
+		docs = append(docs, d)
+	}
+	// The passages of each part, as they went in.
+	want := make([][]string, 3)
+	n := 0
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			want[min(n/partPassages, 2)] = append(want[min(n/partPassages, 2)], passageID(d, p))
+			n++
+		}
+	}
+	for build := range 2 {
+		dir := filepath.Join(t.TempDir(), "index")
+		if err := Build(t.Context(), dir, docs, corpus.BuiltinGlossary(), Source{}); err != nil {
+			t.Fatal(err)
+		}
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := ix.reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][]string
+		for _, s := range r.(*scorch.IndexSnapshot).Segments() {
+			var ids []string
+			for num := range s.Count() {
+				id, err := s.DocID(num)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, string(id))
+			}
+			sort.Strings(ids)
+			got = append(got, ids)
+		}
+		r.Close()
+		ix.Close()
+		sort.Slice(got, func(i, j int) bool { return got[i][0] < got[j][0] })
+		for i := range want {
+			sort.Strings(want[i])
+		}
+		if !reflect.DeepEqual(got, want) {
+			sizes := func(parts [][]string) (out []int) {
+				for _, p := range parts {
+					out = append(out, len(p))
+				}
+				return out
+			}
+			t.Errorf("build %d: segments of %v passages, want the parts' %v", build, sizes(got), sizes(want))
+		}
 	}
 }

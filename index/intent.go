@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sendbot/sendbot/index/internal/maxscore"
 )
 
 // Which kind of document a question wants, for the understand stage, is
@@ -140,7 +142,7 @@ func (ix *Index) intentOf(ctx context.Context, r bleveindex.IndexReader, qu ques
 			continue
 		}
 		t := c.alts[0].terms[0]
-		counts, err := kinds.countsOf(ctx, r, t, qu.uses[leaf{field: fieldText, term: t}], limit)
+		counts, err := kinds.countsOf(ctx, r, t, qu.uses[maxscore.Term{Field: fieldText, Word: t}], limit)
 		if err != nil || counts == nil {
 			continue
 		}
@@ -161,4 +163,25 @@ func (ix *Index) intentOf(ctx context.Context, r bleveindex.IndexReader, qu ques
 		out[name] = mix[i] / weights / kinds.prior[i]
 	}
 	return out
+}
+
+// passagesWith are the numbers of the passages that have term in field,
+// in order.
+func passagesWith(ctx context.Context, r bleveindex.IndexReader, field, term string) ([]uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	nums := make([]uint64, 0, tfr.Count())
+	for {
+		tfd, err := tfr.Next(nil)
+		if err != nil {
+			return nil, err
+		}
+		if tfd == nil {
+			return nums, nil
+		}
+		nums = append(nums, tfd.ID.Value())
+	}
 }

@@ -9,8 +9,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sendbot/sendbot/index/internal/maxscore"
 )
 
 // Stage 2 of 5: retrieve a wide set of candidates.
@@ -66,27 +67,11 @@ func (c *candidate) str(field string) string {
 // at the last place are chosen by their IDs (see below).
 func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu question, exact bool) ([]candidate, error) {
 	q := ix.query(qu)
-	if len(q.clauses) == 0 {
+	if len(q.Clauses) == 0 {
 		return nil, nil
 	}
-	switch qu.areaKey {
-	case "":
-	case noLocalArea:
-		national := termClause(fieldScope, scopeNational, 1)
-		q.must = &national
-	default:
-		q.must = inArea(qu.areaKey)
-	}
 	var err error
-	if q.uses, err = leafUses(ctx, r, q, qu.uses); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	areaKey := qu.areaKey
-	if areaKey == noLocalArea {
-		areaKey = ""
-	}
-	parts, err := ix.partsIn(ctx, areaKey)
-	if err != nil {
+	if q.Counts, err = maxscore.Counts(ctx, r, q, qu.uses); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	// Passages that score the same are in bleve's order of their numbers,
@@ -102,10 +87,8 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 		size++
 	}
 	for ; ; size *= 2 {
-		q.k = size
-		req := bleve.NewSearchRequestOptions(q, size, 0, false)
-		req.Fields = storedFields
-		sr, err := ix.searchParts(ctx, req, parts)
+		q.K = size
+		sr, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, size, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -121,6 +104,14 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 		return strings.Compare(a.ID, b.ID)
 	})
 	hits = hits[:min(candidates, len(hits))]
+	// Only the candidates' stored fields are read, by bleve, once they
+	// are known.
+	fields := &bleve.SearchRequest{Fields: storedFields}
+	for _, h := range hits {
+		if err, _ := bleve.LoadAndHighlightFields(h, fields, "", r, nil); err != nil {
+			return nil, fmt.Errorf("search: %s: %w", h.ID, err)
+		}
+	}
 	out := make([]candidate, 0, len(hits))
 	for i, dm := range hits {
 		out = append(out, candidate{dm: dm, retrieval: dm.Score, order: i})
@@ -129,11 +120,12 @@ func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu ques
 }
 
 // query builds the query for a question's concepts: any name of any
-// known concept, in any searchable field. The words are already
-// analysed, so single words are matched as terms and phrases as analysed
-// phrases; nothing the parent typed is read as query syntax.
-func (ix *Index) query(qu question) bestQuery {
-	var clauses []clause
+// known concept, in any searchable field, in the question's area and the
+// national documents. The words are already analysed, so single words
+// are matched as terms and phrases as analysed phrases; nothing the
+// parent typed is read as query syntax.
+func (ix *Index) query(qu question) maxscore.Query {
+	var clauses []maxscore.Clause
 	for _, c := range qu.concepts {
 		if !c.known {
 			continue
@@ -142,12 +134,12 @@ func (ix *Index) query(qu question) bestQuery {
 			for _, f := range searchFields {
 				if a.loose {
 					for _, t := range a.terms {
-						clauses = append(clauses, termClause(f.name, t, f.boost*a.boost))
+						clauses = append(clauses, maxscore.TermClause(f.name, t, f.boost*a.boost))
 					}
 					continue
 				}
 				if len(a.terms) == 1 {
-					clauses = append(clauses, termClause(f.name, a.terms[0], f.boost*a.boost))
+					clauses = append(clauses, maxscore.TermClause(f.name, a.terms[0], f.boost*a.boost))
 					continue
 				}
 				// A phrase scores as the sum of its words (or of its
@@ -164,46 +156,42 @@ func (ix *Index) query(qu question) bestQuery {
 			}
 		}
 	}
-	return bestQuery{clauses: clauses, k: candidates}
+	q := maxscore.Query{Clauses: clauses, K: candidates}
+	switch qu.areaKey {
+	case "":
+	case noLocalArea:
+		national := maxscore.TermClause(fieldScope, scopeNational, 1)
+		q.Must = &national
+	default:
+		q.Must = inArea(qu.areaKey)
+	}
+	return q
 }
 
 // inArea matches the passages of one area and the national ones.
-func inArea(areaKey string) *clause {
-	area := termClause(fieldAreaKey, areaKey, 1)
-	national := termClause(fieldScope, scopeNational, 1)
-	return &clause{
-		q:      bleve.NewDisjunctionQuery(area.q, national.q),
-		leaves: append(area.leaves, national.leaves...),
-	}
+func inArea(areaKey string) *maxscore.Clause {
+	c := maxscore.DisjunctionClause(maxscore.TermClause(fieldAreaKey, areaKey, 1), maxscore.TermClause(fieldScope, scopeNational, 1))
+	return &c
 }
 
 // phraseClause finds phrase in field, analysed as the index analyses it.
-// bleve scores a phrase as the sum of its words' scores, each with the
-// phrase's boost, so those words bound it.
-func (ix *Index) phraseClause(field, phrase string, boost float64) clause {
-	var c clause
-	var words []wordAt
+func (ix *Index) phraseClause(field, phrase string, boost float64) maxscore.Clause {
+	p := maxscore.Phrase{Field: field, Text: phrase, Analyzer: analyzer, Boost: boost}
 	for _, t := range ix.analyzer.Analyze([]byte(phrase)) {
-		c.leaves = append(c.leaves, leaf{field, string(t.Term), boost})
-		words = append(words, wordAt{string(t.Term), t.Position})
+		p.Words = append(p.Words, maxscore.Word{Term: string(t.Term), Pos: t.Position})
 	}
-	c.q = phraseQuery{field: field, phrase: phrase, words: words, boost: boost}
-	return c
+	return maxscore.PhraseClause(p)
 }
 
 // pairsClause finds the passages that have all of pairs, each pair
 // scoring as a word with this boost.
-func pairsClause(pairs []string, boost float64) clause {
-	if len(pairs) == 1 {
-		return termClause(fieldPairs, pairs[0], boost)
-	}
-	c := clause{bare: true}
-	qs := make([]query.Query, len(pairs))
+func pairsClause(pairs []string, boost float64) maxscore.Clause {
+	cs := make([]maxscore.Clause, len(pairs))
 	for i, t := range pairs {
-		tc := termClause(fieldPairs, t, boost)
-		qs[i] = tc.q
-		c.leaves = append(c.leaves, tc.leaves...)
+		cs[i] = maxscore.TermClause(fieldPairs, t, boost)
 	}
-	c.q = bleve.NewConjunctionQuery(qs...)
-	return c
+	if len(cs) == 1 {
+		return cs[0]
+	}
+	return maxscore.ConjunctionClause(cs...)
 }

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -173,12 +171,6 @@ type Index struct {
 	catalogue     []DocumentInfo // every document, in the order Documents lists them
 	dir           string
 	signs         signpostCache
-	// parts are where each part of a search starts, after the first
-	// (see partsFor); nil for one search.
-	parts      []uint64
-	areaParts  areaParts // the parts of a search in an area
-	holdsFloor bool      // see heapFloor
-	closeOnce  sync.Once
 }
 
 // Open opens the index in dir. It returns an error wrapping ErrNoIndex when
@@ -217,16 +209,6 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("open index %q: its list of documents cannot be read: %w", dir, ErrOldMapping)
 	}
 	ix := &Index{bleve: b, info: info, catalogue: catalogue, dir: dir, areas: map[string]string{}}
-	docs, err := b.DocCount()
-	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("open index %q: %w", dir, err)
-	}
-	ix.parts = partsFor(docs, runtime.GOMAXPROCS(0))
-	if ix.parts != nil {
-		holdHeapFloor()
-		ix.holdsFloor = true
-	}
 	ix.analyzer = b.Mapping().AnalyzerNamed(analyzer)
 	ix.pairs = pairFilterOf(b.Mapping().AnalyzerNamed(pairsAnalyzer))
 	for _, a := range info.Areas {
@@ -255,11 +237,6 @@ func (ix *Index) Areas() []string {
 
 // Close closes the index.
 func (ix *Index) Close() error {
-	ix.closeOnce.Do(func() {
-		if ix.holdsFloor {
-			releaseHeapFloor()
-		}
-	})
 	return ix.bleve.Close()
 }
 

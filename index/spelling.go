@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/sendbot/sendbot/index/internal/maxscore"
 	"github.com/sendbot/sendbot/internal/english"
 )
 
@@ -44,7 +45,7 @@ const (
 // correct returns the word a misspelling was taken for, as a parent
 // would write it, and its index term; ok is false when no word is close
 // enough.
-func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked string, neighbours []string, uses map[leaf]uint64) (word, term string, ok bool) {
+func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked string, neighbours []string, uses map[maxscore.Term]uint64) (word, term string, ok bool) {
 	typed := strings.ToLower(asked)
 	n := utf8.RuneCountInString(typed)
 	if n < minCorrectedRunes {

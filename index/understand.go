@@ -11,6 +11,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index/internal/maxscore"
 	"github.com/sendbot/sendbot/internal/english"
 )
 
@@ -92,7 +93,7 @@ type question struct {
 	unknown []string
 	// uses are how many passages use each term in each searchable field,
 	// as counted while weighing; the search counts the rest.
-	uses map[leaf]uint64
+	uses map[maxscore.Term]uint64
 	// intent is, for each kind of document, how likely the question is
 	// to be answered by one, from which kinds use its words (see intentOf).
 	intent map[string]float64
@@ -137,7 +138,7 @@ func (ix *Index) understand(ctx context.Context, r bleveindex.IndexReader, q Que
 	if err := ix.askedIn(&qu, q.Area); err != nil {
 		return qu, err
 	}
-	qu.uses = map[leaf]uint64{}
+	qu.uses = map[maxscore.Term]uint64{}
 
 	text := qu.text
 	var placeSpans [][2]int
@@ -556,7 +557,7 @@ func (ix *Index) weighConcept(c *concept, df func(string) float64) {
 				known = false
 				break
 			}
-			w = math.Max(w, bm25IDF(n, d))
+			w = math.Max(w, maxscore.IDF(n, d))
 		}
 		if known {
 			c.known, c.weight = true, w
@@ -576,17 +577,17 @@ func (ix *Index) reader() (bleveindex.IndexReader, error) {
 
 // docFreq is how many passages use t in whichever searchable field uses
 // it most. It keeps each field's count in uses, when set.
-func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string, uses map[leaf]uint64) float64 {
+func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, t string, uses map[maxscore.Term]uint64) float64 {
 	df := 0.0
 	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
-		n, ok := uses[leaf{field: field, term: t}]
+		n, ok := uses[maxscore.Term{Field: field, Word: t}]
 		if !ok {
 			var err error
-			if n, err = termUses(ctx, r, field, t); err != nil {
+			if n, err = maxscore.Count(ctx, r, maxscore.Term{Field: field, Word: t}); err != nil {
 				continue
 			}
 			if uses != nil {
-				uses[leaf{field: field, term: t}] = n
+				uses[maxscore.Term{Field: field, Word: t}] = n
 			}
 		}
 		df = math.Max(df, float64(n))

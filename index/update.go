@@ -34,7 +34,7 @@ func Update(ctx context.Context, dir string, add []corpus.Document, removePaths 
 			os.RemoveAll(fresh)
 			return err
 		}
-		return write(ctx, fresh, bleve.Open, passagesIn(add), func(idx bleve.Index) error {
+		return write(ctx, fresh, bleve.Open, func(idx bleve.Index) error {
 			return change(ctx, idx, add, removePaths, g, src)
 		})
 	})
@@ -75,10 +75,11 @@ func change(ctx context.Context, idx bleve.Index, add []corpus.Document, removeP
 			return err
 		}
 	}
-	if err := indexDocuments(ctx, idx, add, t); err != nil {
+	added, err := indexDocuments(ctx, idx, documentsOf(add), t)
+	if err != nil {
 		return err
 	}
-	kept = append(kept, catalogueOf(add)...)
+	kept = append(kept, added...)
 	sortCatalogue(kept)
 	return record(idx, t.info(src), g, kept)
 }

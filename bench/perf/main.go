@@ -5,13 +5,15 @@
 //	go run ./bench/perf -passages 10000,100000
 //
 // It generates a deterministic synthetic corpus (fixed seed) from the words
-// of ../shared/corpus: word and heading bigrams, never whole sentences, in
-// Markdown files spread over twenty fictional areas and a few national
-// files. For each size it then
+// of ../shared/corpus with bench/synth: word and heading bigrams, never
+// whole sentences, in Markdown files spread over twenty fictional areas
+// and a few national files. For each size it then
 //
 //   - builds the index with the bot's own code (corpus.Load, index.Rebuild
-//     with the built-in glossary) and times it;
-//   - runs a fixed set of parent-style questions through index.Live.Search,
+//     with the built-in glossary) in a child process of its own (this
+//     command again, as `perf build-child`), and times it and reads its
+//     peak resident memory (ru_maxrss);
+//   - runs a fixed set of parent-style questions (synth.Questions) through index.Live.Search,
 //     the path the bot takes (area filter, synonyms, highlighting);
 //   - runs the sendbot binary on that index: `search --json` under
 //     /usr/bin/time for the peak RSS with the index open, and `ask` for
@@ -37,7 +39,6 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,61 +48,20 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"github.com/sendbot/sendbot/bench/synth"
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
 )
 
-// areas is how many fictional areas the passages are spread over;
-// perFile is how many passages (one per section) each Markdown file holds.
-const (
-	areas   = 20
-	perFile = 300
-)
-
-// question is one of the fixed parent-style questions.
-type question struct {
-	Text string `json:"text"`
-	Area string `json:"area"`
-}
-
-// questions are asked of both engines at every size, in this order. About
-// a third name an area, as a server with a default area would.
-var questions = []question{
-	{"how do i get an ehcp", ""},
-	{"autism assessment waiting time", "Area 03"},
-	{"short breaks for disabled children", ""},
-	{"what is the local offer", "Area 07"},
-	{"how do I ask for an EHC needs assessment?", ""},
-	{"my child is not getting the support in their plan", "Area 12"},
-	{"school transport for a child with SEND", ""},
-	{"speech and language therapy referral", "Area 01"},
-	{"can I appeal to the tribunal about the school named", ""},
-	{"annual review of an education health and care plan", ""},
-	{"who is the SENCO and what do they do", "Area 15"},
-	{"personal budget for my son", ""},
-	{"mental health support for young people CAMHS", "Area 20"},
-	{"preparing for adulthood after 16", ""},
-	{"help with behaviour at school exclusion", "Area 09"},
-	{"occupational therapy sensory needs", ""},
-	{"what does SEN support mean in a mainstream school", ""},
-	{"respite care for parents of disabled children", "Area 05"},
-	{"how long does the council have to decide", ""},
-	{"special school places and admissions", ""},
-	{"ADHD diagnosis for my daughter", "Area 11"},
-	{"parent carer forum near me", ""},
-	{"independent advice and support service SENDIASS", ""},
-	{"mediation before an appeal", "Area 18"},
-	{"home to school travel assistance eligibility", ""},
-	{"funding for a teaching assistant in the classroom", ""},
-	{"early years support for a child under five", "Area 02"},
-	{"what happens at an inspection of SEND services", ""},
-	{"disability living allowance for children", ""},
-	{"my child refuses to go to school anxiety", "Area 14"},
-}
-
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == buildChildCommand {
+		if err := buildChild(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "perf build-child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "perf:", err)
 		os.Exit(1)
@@ -140,6 +100,7 @@ type options struct {
 	skipCLI    bool
 	questions  string
 	rebuilds   int
+	heldBuild  bool
 }
 
 func parseOptions() (options, error) {
@@ -153,6 +114,7 @@ func parseOptions() (options, error) {
 	flag.StringVar(&o.work, "work", "", "work folder (default: a new temporary folder, removed at the end)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	flag.IntVar(&o.rebuilds, "rebuilds", 5, "how many times the shared corpus is rebuilt while questions are answered (0 skips it)")
+	flag.BoolVar(&o.heldBuild, "held", false, "build as sendbot index does, reading the whole corpus first, instead of file by file while building")
 	flag.BoolVar(&o.skipCLI, "skip-cli", false, "skip the RSS and cold-start runs of the sendbot binary")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the searches (not of the builds) to this file, for go tool pprof")
 	flag.Parse()
@@ -222,6 +184,7 @@ func run() error {
 type row struct {
 	Asked, Passages, Documents int
 	LoadS, BuildS              float64
+	BuildRSSKiB                int64 // the build's child process's peak RSS
 	IndexBytes                 int64
 	P50, P95, P99              time.Duration
 	Unanswered                 int
@@ -245,41 +208,32 @@ func measure(o options, work, exe string, n int) (row, error) {
 	// were marked by every collection while sendbot answered, which a
 	// bot's process does not hold: at 100,000 passages the collections
 	// took 7-18 ms instead of 4-7 ms, and answers caught in one made p99.
-	v, err := learnFrom(filepath.Join(o.shared, "corpus"))
+	v, err := synth.Learn(filepath.Join(o.shared, "corpus"))
 	if err != nil {
 		return r, err
 	}
-	if err := generate(dir, v, n, o.seed); err != nil {
+	if err := synth.Generate(dir, v, n, o.seed); err != nil {
 		return r, err
 	}
 	v = nil
 
-	// Build, as `sendbot index` does: read the corpus, then Rebuild.
-	runtime.GC()
-	start := time.Now()
+	// Build, as `sendbot index` does, in a process of its own so that its
+	// peak memory is the build's alone.
+	idxDir := filepath.Join(work, fmt.Sprintf("index-%d", n))
+	fmt.Fprintf(os.Stderr, "%d passages: building the index\n", n)
+	b, err := buildInChild(dir, idxDir, o.heldBuild)
+	if err != nil {
+		return r, err
+	}
+	r.Passages, r.Documents, r.LoadS, r.BuildS, r.BuildRSSKiB = b.Passages, b.Documents, b.LoadS, b.BuildS, b.MaxRSSKiB
+	if r.IndexBytes, err = du(idxDir); err != nil {
+		return r, err
+	}
+	// The passages again, for FTS5; the searches below run once they are
+	// dropped.
 	fsys := os.DirFS(dir)
 	c, err := corpus.Load(fsys)
 	if err != nil {
-		return r, err
-	}
-	r.LoadS = time.Since(start).Seconds()
-	for _, d := range c.Documents {
-		r.Passages += len(d.Passages)
-	}
-	r.Documents = len(c.Documents)
-	src, err := cliSource(dir, fsys)
-	if err != nil {
-		return r, err
-	}
-	idxDir := filepath.Join(work, fmt.Sprintf("index-%d", n))
-	g := corpus.BuiltinGlossary().Merge(c.Glossary)
-	fmt.Fprintf(os.Stderr, "%d passages: building the index (%d passages read in %.1f s)\n", n, r.Passages, r.LoadS)
-	start = time.Now()
-	if err := index.Rebuild(context.Background(), idxDir, c.Documents, g, src); err != nil {
-		return r, err
-	}
-	r.BuildS = time.Since(start).Seconds()
-	if r.IndexBytes, err = du(idxDir); err != nil {
 		return r, err
 	}
 	passagesFile := filepath.Join(work, fmt.Sprintf("passages-%d.jsonl", n))
@@ -303,7 +257,7 @@ func measure(o options, work, exe string, n int) (row, error) {
 		return r, err
 	}
 	for round := -1; round < o.rounds; round++ { // round -1 warms up
-		for _, q := range questions {
+		for _, q := range synth.Questions {
 			t := time.Now()
 			res, err := live.Search(ctx, index.Query{Text: q.Text, Area: q.Area})
 			d := time.Since(t)
@@ -359,7 +313,7 @@ func cli(o options, work, exe, corpusDir, idxDir string, r *row) error {
 	env := append(os.Environ(), "SENDBOT_DATA="+filepath.Join(work, "data"), "SENDBOT_AREA=")
 	var stdin bytes.Buffer
 	for range 3 {
-		for _, q := range questions {
+		for _, q := range synth.Questions {
 			stdin.WriteString(q.Text + "\n")
 		}
 	}
@@ -384,7 +338,7 @@ func cli(o options, work, exe, corpusDir, idxDir string, r *row) error {
 	}
 	var starts []time.Duration
 	for range 3 {
-		cmd := exec.Command(exe, "ask", "--corpus", corpusDir, "--index", idxDir, questions[0].Text)
+		cmd := exec.Command(exe, "ask", "--corpus", corpusDir, "--index", idxDir, synth.Questions[0].Text)
 		cmd.Env = env
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
@@ -413,7 +367,7 @@ type fts5Report struct {
 
 func fts5(o options, work, passagesFile string, r *row) error {
 	qfile := filepath.Join(work, "questions.json")
-	data, _ := json.Marshal(questions)
+	data, _ := json.Marshal(synth.Questions)
 	if err := os.WriteFile(qfile, data, 0o644); err != nil {
 		return err
 	}
@@ -514,142 +468,6 @@ func du(dir string) (int64, error) {
 	return n, err
 }
 
-// chain is a bigram model: for each word, the words seen after it, as
-// often as they were seen. "" starts and ends a run.
-type chain struct{ next map[string][]string }
-
-func (c *chain) learn(words []string) {
-	prev := ""
-	for _, w := range words {
-		c.next[prev] = append(c.next[prev], w)
-		prev = w
-	}
-	c.next[prev] = append(c.next[prev], "")
-}
-
-// say walks the chain from the start for between lo and hi words,
-// restarting when it reaches an end.
-func (c *chain) say(rng *rand.Rand, lo, hi int) []string {
-	n := lo + rng.IntN(hi-lo+1)
-	out := make([]string, 0, n)
-	prev := ""
-	for len(out) < n {
-		options := c.next[prev]
-		w := options[rng.IntN(len(options))]
-		if w == "" {
-			prev = ""
-			continue
-		}
-		out = append(out, w)
-		prev = w
-	}
-	return out
-}
-
-// vocabulary is what the generator learnt from the real corpus: sentences
-// of passage text, headings and titles, each as a bigram chain.
-type vocabulary struct{ text, heading, title chain }
-
-// learnFrom learns the vocabulary of the corpus in dir.
-func learnFrom(dir string) (*vocabulary, error) {
-	real, err := corpus.Load(os.DirFS(dir))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, err)
-	}
-	v := learn(real.Documents)
-	fmt.Fprintf(os.Stderr, "vocabulary: %d words from %d documents\n", len(v.text.next), len(real.Documents))
-	return v, nil
-}
-
-func learn(docs []corpus.Document) *vocabulary {
-	v := &vocabulary{chain{map[string][]string{}}, chain{map[string][]string{}}, chain{map[string][]string{}}}
-	for _, d := range docs {
-		v.title.learn(words(d.Title))
-		for _, p := range d.Passages {
-			if i := strings.LastIndex(p.Section, corpus.SectionSeparator); i >= 0 {
-				v.heading.learn(words(p.Section[i+len(corpus.SectionSeparator):]))
-			} else if p.Section != "" {
-				v.heading.learn(words(p.Section))
-			}
-			for _, s := range strings.Split(p.Text, ". ") {
-				if w := words(s); len(w) > 2 {
-					v.text.learn(w)
-				}
-			}
-		}
-	}
-	for _, c := range []*chain{&v.text, &v.heading, &v.title} {
-		if len(c.next[""]) == 0 {
-			c.learn([]string{"support"})
-		}
-	}
-	return v
-}
-
-// words splits s into words of letters and digits (with inner
-// apostrophes and hyphens), keeping their case.
-func words(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-'
-	})
-}
-
-// generate writes n passages as Markdown files under dir: one file in
-// areas+1 to a national folder, the rest spread over the areas, perFile
-// sections a file, each section one passage of 60 to 140 words.
-func generate(dir string, v *vocabulary, n int, seed uint64) error {
-	rng := rand.New(rand.NewPCG(seed, uint64(n)))
-	// At least one file per area and a national one, so small sizes
-	// still hold every area the questions name.
-	files := max((n+perFile-1)/perFile, areas+2)
-	each := (n + files - 1) / files
-	left := n
-	for f := range files {
-		area, folder := "England", "england"
-		if f%(areas+1) != areas { // one file in areas+1 is national
-			a := f - f/(areas+1)
-			area, folder = fmt.Sprintf("Area %02d", a%areas+1), fmt.Sprintf("area-%02d", a%areas+1)
-		}
-		title := sentence(v.title.say(rng, 3, 8), false)
-		var b strings.Builder
-		fmt.Fprintf(&b, "---\ntitle: %s\nsource_url: https://example.org/%s/doc-%06d\npublisher: Synthetic (bench/perf)\n"+
-			"published: unknown\narea: %s\nkind: local-offer\nlicence: synthetic\n---\n# %s\n\n", title, folder, f, area, title)
-		for range min(each, left) {
-			fmt.Fprintf(&b, "## %s\n\n", sentence(v.heading.say(rng, 2, 6), false))
-			words := 0
-			for words < 60 {
-				s := v.text.say(rng, 8, 24)
-				words += len(s)
-				b.WriteString(sentence(s, true) + " ")
-			}
-			b.WriteString("\n\n")
-			left--
-		}
-		path := filepath.Join(dir, folder, fmt.Sprintf("doc-%06d.md", f))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// sentence joins words with a capital first letter, and a full stop when stop.
-func sentence(w []string, stop bool) string {
-	s := strings.Join(w, " ")
-	if s != "" {
-		r := []rune(s)
-		r[0] = unicode.ToUpper(r[0])
-		s = string(r)
-	}
-	if stop {
-		s += "."
-	}
-	return s
-}
-
 func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 	var b strings.Builder
 	b.WriteString("# sendbot performance\n\n")
@@ -665,19 +483,20 @@ func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 		"%d parent-style questions (a third with an area), each asked after one warm-up round %d times "+
 		"through `index.Live.Search` (area filter, synonyms, highlighting; p99 is the slowest 1%% of %d answers) and %d times through FTS5 (bm25 with sendbot's field weights, "+
 		"porter unicode61, the OR query and area-or-national filter of bench/fts5/compare.py, first 3 rows). "+
-		"Build = `index.Rebuild` with the built-in glossary (reading the files is shown apart). "+
+		"Build = `index.Rebuild` with the built-in glossary (reading the files is shown apart), in a process of its own; "+
+		"build RSS = that process's peak resident memory (ru_maxrss), reading and building. "+
 		"RSS = peak resident memory (`/usr/bin/time`) of `sendbot search --json` answering every question three times with the index open "+
 		"(serve needs Discord; this is the same index, opened the same way). "+
 		"Cold start = median of three `sendbot ask` runs, process start to exit after the first answer, index already built, files in the page cache.\n\n",
-		o.seed, perFile, areas, areas+1, len(questions), o.rounds, o.rounds*len(questions), o.ftsRounds)
+		o.seed, synth.PerFile, synth.Areas, synth.Areas+1, len(synth.Questions), o.rounds, o.rounds*len(synth.Questions), o.ftsRounds)
 	fmt.Fprintf(&b, "Eval on ../shared (`sendbot eval --questions %s`): **recall@3 %.3f**.\n\n", filepath.Base(o.questions), recall)
 	b.WriteString("## Results\n\n")
-	b.WriteString("| passages | read s | build s | passages/s | index size | p50 | p95 | p99 | no hits | FTS5 build s | FTS5 size | FTS5 p50 | FTS5 p95 | FTS5 p99 | FTS5 p50 ÷ sendbot p50 | RSS | cold start |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| passages | read s | build s | build RSS | passages/s | index size | p50 | p95 | p99 | no hits | FTS5 build s | FTS5 size | FTS5 p50 | FTS5 p95 | FTS5 p99 | FTS5 p50 ÷ sendbot p50 | RSS | cold start |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %.0f | %s | %s | %s | %s | %d/%d | %.1f | %s | %s | %s | %s | %.2f× | %s | %s |\n",
-			r.Passages, r.LoadS, r.BuildS, float64(r.Passages)/r.BuildS, mib(r.IndexBytes),
-			ms(r.P50), ms(r.P95), ms(r.P99), r.Unanswered/o.rounds, len(questions),
+		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %s | %.0f | %s | %s | %s | %s | %d/%d | %.1f | %s | %s | %s | %s | %.2f× | %s | %s |\n",
+			r.Passages, r.LoadS, r.BuildS, rss(r.BuildRSSKiB), float64(r.Passages)/r.BuildS, mib(r.IndexBytes),
+			ms(r.P50), ms(r.P95), ms(r.P99), r.Unanswered/o.rounds, len(synth.Questions),
 			r.FTSBuildS, mib(r.FTSBytes), ms(r.FTSP50), ms(r.FTSP95), ms(r.FTSP99),
 			float64(r.FTSP50)/float64(r.P50), rss(r.RSSKiB), ms(r.ColdStart))
 	}
