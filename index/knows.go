@@ -119,7 +119,7 @@ func (ix *Index) writtenInLowerCase(ctx context.Context, word string) bool {
 		if h.ID, err = r.ExternalID(tfd.ID); err != nil {
 			return false
 		}
-		if err := loadStored(r, search.DocumentMatchCollection{h}, want); err != nil {
+		if err, _ := bleve.LoadAndHighlightFields(h, want, "", r, nil); err != nil {
 			return false
 		}
 		text, _ := h.Fields[fieldText].(string)
