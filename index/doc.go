@@ -25,6 +25,7 @@
 //
 //	live, err := index.OpenLive(dir) // Recover first: a build killed half-way is put right
 //	err = index.Rebuild(ctx, dir, docs, g, info) // errors.Is(err, index.ErrBuilding): another sendbot is at it
+//	err = index.RebuildFrom(ctx, dir, seq, g, info) // seq: iter.Seq2[corpus.Document, error], read one at a time
 //	err = live.Reload() // searches in flight finish on the old index; on error the old one keeps answering
 //
 // Update changes an index in the same safe way without reading the whole

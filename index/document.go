@@ -29,6 +29,10 @@ import (
 //   - The text and pairs fields read the same words: they are analysed
 //     once per passage, into memory that a later passage reuses once
 //     both have counted them.
+//   - The fields that are the same in every passage of a document (its
+//     title, area, kind, path…) are made and analysed once for the
+//     document, and shared by its passages' documents, which only read
+//     them.
 
 // documentMaker makes passages' documents for one index's mapping.
 // Fields that are only stored are never analysed, and have no analyzer.
@@ -58,29 +62,74 @@ const (
 )
 
 // document is passage p of d as bleve's mapping makes it of
-// passageFields(d, p).
-func (m documentMaker) document(d corpus.Document, p corpus.Passage) *document.Document {
+// passageFields(d, p), with f, the fields d's passages share
+// (documentFields of d).
+func (m documentMaker) document(d corpus.Document, f *documentFields, p corpus.Passage) *document.Document {
 	doc := document.NewDocument(passageID(d, p))
+	// The text and pairs fields read the same words of the same bytes,
+	// which neither changes.
+	words, text := &passageWords{analyzer: m.words, readers: 2}, []byte(p.Text)
+	doc.AddField(&passageField{name: fieldText, options: searchableOptions, value: text, words: words})
+	doc.AddField(&passageField{name: fieldPairs, options: pairsOptions, value: text, words: words, pairs: &m.pairs})
+	doc.AddField(f.title)
+	doc.AddField(&passageField{name: fieldSection, options: searchableOptions, value: []byte(p.Section), words: &passageWords{analyzer: m.words, readers: 1}})
+	doc.AddField(f.area)
+	doc.AddField(f.areaKey)
+	doc.AddField(f.kind)
+	doc.AddField(f.published)
+	doc.AddField(f.publisher)
+	doc.AddField(f.sourceURL)
+	doc.AddField(f.path)
+	doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldPage, nil, float64(p.Page), storedOptions))
+	doc.AddField(f.scope)
+	return doc
+}
+
+// documentFields are the fields a document's passages share. Those bleve
+// would analyse are analysed when made (sharedField); the others are
+// only stored, and bleve never changes a stored field.
+type documentFields struct {
+	title, area, areaKey, kind, published, publisher, sourceURL, path, scope document.Field
+}
+
+// documentFields are d's fields that all its passages share. (Several
+// documents can have one path: each service of a directory file.)
+func (m documentMaker) documentFields(d corpus.Document) *documentFields {
 	published := ""
 	if !d.Published.IsZero() {
 		published = d.Published.Format(time.DateOnly)
 	}
-	words := &passageWords{analyzer: m.words, readers: 2}
-	doc.AddField(&passageField{name: fieldText, options: searchableOptions, value: []byte(p.Text), words: words})
-	doc.AddField(&passageField{name: fieldPairs, options: pairsOptions, value: []byte(p.Text), words: words, pairs: &m.pairs})
-	doc.AddField(&passageField{name: fieldTitle, options: searchableOptions, value: []byte(d.Title), words: &passageWords{analyzer: m.words, readers: 1}})
-	doc.AddField(&passageField{name: fieldSection, options: searchableOptions, value: []byte(p.Section), words: &passageWords{analyzer: m.words, readers: 1}})
-	doc.AddField(document.NewTextFieldCustom(fieldArea, nil, []byte(d.Area), storedOptions, nil))
-	doc.AddField(document.NewTextFieldCustom(fieldAreaKey, nil, []byte(corpus.AreaKey(d.Area)), bleveindex.IndexField, m.keywords))
-	doc.AddField(document.NewTextFieldCustom(fieldKind, nil, []byte(d.Kind), bleveindex.IndexField|bleveindex.StoreField, m.keywords))
-	doc.AddField(document.NewTextFieldCustom(fieldPublished, nil, []byte(published), storedOptions, nil))
-	doc.AddField(document.NewTextFieldCustom(fieldPublisher, nil, []byte(d.Publisher), storedOptions, nil))
-	doc.AddField(document.NewTextFieldCustom(fieldSourceURL, nil, []byte(d.SourceURL), storedOptions, nil))
-	doc.AddField(document.NewTextFieldCustom(fieldPath, nil, []byte(d.Path), bleveindex.IndexField|bleveindex.StoreField, m.keywords))
-	doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldPage, nil, float64(p.Page), storedOptions))
-	doc.AddField(document.NewTextFieldCustom(fieldScope, nil, []byte(scope(d.Area)), bleveindex.IndexField, m.keywords))
-	return doc
+	title := &passageField{name: fieldTitle, options: searchableOptions, value: []byte(d.Title), words: &passageWords{analyzer: m.words, readers: 1}}
+	title.Analyze()
+	keyword := func(name, value string, options bleveindex.FieldIndexingOptions) document.Field {
+		f := document.NewTextFieldCustom(name, nil, []byte(value), options, m.keywords)
+		f.Analyze()
+		return sharedField{f}
+	}
+	stored := func(name, value string) document.Field {
+		return document.NewTextFieldCustom(name, nil, []byte(value), storedOptions, nil)
+	}
+	return &documentFields{
+		title:     sharedField{title},
+		area:      stored(fieldArea, d.Area),
+		areaKey:   keyword(fieldAreaKey, corpus.AreaKey(d.Area), bleveindex.IndexField),
+		kind:      keyword(fieldKind, d.Kind, bleveindex.IndexField|bleveindex.StoreField),
+		published: stored(fieldPublished, published),
+		publisher: stored(fieldPublisher, d.Publisher),
+		sourceURL: stored(fieldSourceURL, d.SourceURL),
+		path:      keyword(fieldPath, d.Path, bleveindex.IndexField|bleveindex.StoreField),
+		scope:     keyword(fieldScope, scope(d.Area), bleveindex.IndexField),
+	}
 }
+
+// sharedField is an analysed field shared by the documents of a
+// document's passages: analysed once, when made, so that Analyze, which
+// bleve calls for each document on goroutines of its own, changes nothing.
+type sharedField struct {
+	document.Field
+}
+
+func (sharedField) Analyze() {}
 
 // passageWords are a text's words, analysed once for the fields that
 // read them, in memory that the next text reuses once they all have.
@@ -169,25 +218,30 @@ func (f *passageField) Analyze() {
 func tokenFrequencies(tokens analysis.TokenStream) (freqs bleveindex.TokenFrequencies, size int) {
 	s := termScratches.Get().(*termScratch)
 	defer termScratches.Put(s)
-	terms := make([]bleveindex.TokenFreq, 0, len(tokens)) // never grown: the places point into it
 	size = freqsSize + len(tokens)*placeSize
-	of := s.of[:0] // each token's term
-	for _, t := range tokens {
+	of, first := s.of[:0], s.first[:0] // each token's term; each term's first token
+	for j, t := range tokens {
 		// The key is the token's own bytes, which nothing changes while
 		// they are counted; the map is cleared before it is put back.
 		key := unsafe.String(unsafe.SliceData(t.Term), len(t.Term))
 		i, ok := s.index[key]
 		if !ok {
-			i = int32(len(terms))
-			terms = append(terms, bleveindex.TokenFreq{Term: t.Term})
+			i = int32(len(first))
+			first = append(first, int32(j))
 			s.index[key] = i
 			size += termSize + 2*len(t.Term) // the key and the term
 		}
-		terms[i].SetFrequency(terms[i].Frequency() + 1)
 		of = append(of, i)
 	}
 	clear(s.index)
-	s.of = of
+	s.of, s.first = of, first
+	terms := make([]bleveindex.TokenFreq, len(first)) // never grown: the places point into it
+	for i, j := range first {
+		terms[i].Term = tokens[j].Term
+	}
+	for _, i := range of {
+		terms[i].SetFrequency(terms[i].Frequency() + 1)
+	}
 	places := make([]bleveindex.TokenLocation, len(tokens))
 	lists := make([]*bleveindex.TokenLocation, len(tokens))
 	for i := range terms {
@@ -212,6 +266,7 @@ func tokenFrequencies(tokens analysis.TokenStream) (freqs bleveindex.TokenFreque
 type termScratch struct {
 	index map[string]int32 // a term -> its place in terms
 	of    []int32
+	first []int32
 }
 
 var termScratches = sync.Pool{New: func() any { return &termScratch{index: map[string]int32{}} }}

@@ -44,7 +44,8 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
 
 // documentTestCorpus is the embedded default corpus and passages with
 // what it lacks: empty fields, a national document, a page number, words
-// repeated and not ASCII, pairs of common words.
+// repeated and not ASCII, pairs of common words, and two documents of one
+// file (as a service directory gives each service).
 func documentTestCorpus(t *testing.T) []corpus.Document {
 	t.Helper()
 	c, err := corpus.Load(corpus.Default())
@@ -62,6 +63,10 @@ func documentTestCorpus(t *testing.T) []corpus.Document {
 				{ID: "p2", Page: 4, Section: "Support at school", Text: "Mental health support for young people and mental health services for children."},
 			},
 		},
+		corpus.Document{Path: "testshire/services.json", Title: "Kestrel club", Area: "Testshire", Kind: "service",
+			Passages: []corpus.Passage{{ID: "s1", Text: "Saturday club for disabled children."}}},
+		corpus.Document{Path: "testshire/services.json", Title: "Osprey sensory room", Area: "Otherton", Kind: "service",
+			Publisher: "Otherton Council", Passages: []corpus.Passage{{ID: "s2", Text: "A sensory room to book by the hour."}}},
 	)
 	return docs
 }
@@ -72,23 +77,20 @@ func documentTestCorpus(t *testing.T) []corpus.Document {
 // same segment, byte for byte, built of each.
 func TestDocumentsAreTheMappingsDocuments(t *testing.T) {
 	docs := documentTestCorpus(t)
-	common, err := commonWords(textAnalyzer(), documentsOf(docs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := newMapping(common)
+	m := newMapping(commonWords(textAnalyzer(), docs))
 	maker, err := newDocumentMaker(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var viaMapping, direct []bleveindex.Document
 	for _, d := range docs {
+		shared := maker.documentFields(d)
 		for _, p := range d.Passages {
 			a := document.NewDocument(passageID(d, p))
 			if err := m.(*mapping.IndexMappingImpl).MapDocument(a, passageFields(d, p)); err != nil {
 				t.Fatal(err)
 			}
-			b := maker.document(d, p)
+			b := maker.document(d, shared, p)
 			for _, doc := range []*document.Document{a, b} {
 				doc.AddIDField()
 				doc.VisitFields(func(f bleveindex.Field) {

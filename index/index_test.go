@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -13,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -504,6 +507,149 @@ func TestLargeBuildsAreMergedInParts(t *testing.T) {
 				return out
 			}
 			t.Errorf("build %d: segments of %v passages, want the parts' %v", build, sizes(got), sizes(want))
+		}
+	}
+}
+
+// TestRebuildFromReadsOnceAndBuildsWhatRebuildBuilds rebuilds the
+// built-in corpus from its documents one at a time, and wants the
+// iterator ranged over once, the same common words, the same record and
+// the same answers to the built-in eval's questions as Rebuild gives.
+func TestRebuildFromReadsOnceAndBuildsWhatRebuildBuilds(t *testing.T) {
+	c, err := corpus.Load(corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := corpus.BuiltinGlossary().Merge(c.Glossary)
+	src := Source{Name: "default", Fingerprint: "abc"}
+	held, streamed := filepath.Join(t.TempDir(), "held"), filepath.Join(t.TempDir(), "streamed")
+	if err := Rebuild(t.Context(), held, c.Documents, g, src); err != nil {
+		t.Fatal(err)
+	}
+	ranged := 0
+	docs := func(yield func(corpus.Document, error) bool) {
+		ranged++
+		for _, d := range c.Documents {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+	if err := RebuildFrom(t.Context(), streamed, docs, g, src); err != nil {
+		t.Fatal(err)
+	}
+	if ranged != 1 {
+		t.Errorf("RebuildFrom ranged over the documents %d times, want once", ranged)
+	}
+	a, err := Open(held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(streamed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if wa, wb := slices.Sorted(maps.Keys(a.pairs.common)), slices.Sorted(maps.Keys(b.pairs.common)); !slices.Equal(wa, wb) || len(wa) == 0 {
+		t.Errorf("common words %v, Rebuild's %v", wb, wa)
+	}
+	ia, ib := a.Info(), b.Info()
+	ia.BuiltAt, ib.BuiltAt = time.Time{}, time.Time{}
+	if !reflect.DeepEqual(ia, ib) {
+		t.Errorf("RebuildFrom recorded %+v, Rebuild %+v", ib, ia)
+	}
+	da, err := a.Documents("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := b.Documents("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(da, db) || len(da) == 0 {
+		t.Errorf("RebuildFrom listed %d documents, Rebuild %d, or not the same", len(db), len(da))
+	}
+	asked := 0
+	for _, q := range defaultQuestions(t) {
+		want, err := a.Search(t.Context(), Query{Text: q.Question, Area: q.Area})
+		if err != nil {
+			continue // no words to search for, or an area of another corpus
+		}
+		got, err := b.Search(t.Context(), Query{Text: q.Question, Area: q.Area})
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked++
+		if shown(got) != shown(want) {
+			t.Errorf("%s %q: RebuildFrom's index shows\n%s\nRebuild's\n%s", q.ID, q.Question, shown(got), shown(want))
+		}
+	}
+	if asked < 20 {
+		t.Errorf("only %d questions compared", asked)
+	}
+}
+
+// TestRebuildFromStopsAtAnError has the documents fail half-way and wants
+// the error back and the folder left without an index.
+func TestRebuildFromStopsAtAnError(t *testing.T) {
+	c, err := corpus.Load(corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := errors.New("disk on fire")
+	docs := func(yield func(corpus.Document, error) bool) {
+		for i, d := range c.Documents {
+			if i == len(c.Documents)/2 {
+				yield(corpus.Document{}, broken)
+				return
+			}
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := RebuildFrom(t.Context(), dir, docs, corpus.BuiltinGlossary(), Source{}); !errors.Is(err, broken) {
+		t.Fatalf("RebuildFrom gave %v, want the documents' error", err)
+	}
+	if _, err := Open(dir); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("after a failed RebuildFrom, Open gives %v, want ErrNoIndex", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dir))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), buildingInfix) {
+			t.Errorf("%s is left behind", e.Name())
+		}
+	}
+}
+
+// TestDocumentsOfOneFileKeepTheirOwnFields builds two documents of one
+// file, as a service directory gives each service, and wants each
+// passage shown with its own document's title, area and kind: a build
+// makes the fields a document's passages share once per document, not
+// once per file.
+func TestDocumentsOfOneFileKeepTheirOwnFields(t *testing.T) {
+	docs := []corpus.Document{
+		{Path: "testshire/services.json", Title: "Kestrel club", Area: "Testshire", Kind: "service",
+			Passages: []corpus.Passage{{ID: "s1", Text: "A Saturday club for disabled children, with games and a snack."}}},
+		{Path: "testshire/services.json", Title: "Osprey sensory room", Area: "Otherton", Kind: "local-offer",
+			Passages: []corpus.Passage{{ID: "s2", Text: "A sensory room for disabled children to book by the hour."}}},
+	}
+	ix := buildAndOpen(t, docs, corpus.BuiltinGlossary())
+	for _, want := range []struct{ query, title, area, kind string }{
+		{"saturday club games snack", "Kestrel club", "Testshire", "service"},
+		{"sensory room book by the hour", "Osprey sensory room", "Otherton", "local-offer"},
+	} {
+		res, err := ix.Search(t.Context(), Query{Text: want.query, K: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			t.Fatalf("%q: no hits", want.query)
+		}
+		if h := res.Hits[0]; h.Title != want.title || h.Area != want.area || h.Kind != want.kind {
+			t.Errorf("%q: %q in %s (%s), want %q in %s (%s)", want.query, h.Title, h.Area, h.Kind, want.title, want.area, want.kind)
 		}
 	}
 }

@@ -2,8 +2,6 @@ package index
 
 import (
 	"bytes"
-	"iter"
-	"slices"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -135,64 +133,35 @@ func pairFilterOf(a analysis.Analyzer) pairFilter {
 }
 
 // commonWords are the index terms of the passages' text that at least
-// commonShare of them use, counted in a sample of passages spread evenly
-// over docs, read once: every passage while there are fewer than
-// 2×commonSample, then every second, fourth… (those already counted and
-// now off the stride are dropped), so that between commonSample and
-// 2×commonSample are counted. The same docs always give the same words.
-func commonWords(a analysis.Analyzer, docs iter.Seq2[corpus.Document, error]) ([]string, error) {
-	// Each sampled passage's distinct terms, as numbers into words.
-	type sampled struct {
-		at    int // its place in docs, from 1
-		terms []int32
-	}
-	var kept []sampled
-	var words []string
-	ids := map[string]int32{}
-	seen := map[int32]bool{}
-	stride, passages := 1, 0
-	for d, err := range docs {
-		if err != nil {
-			return nil, err
-		}
+// commonShare of them use, counted in up to commonSample passages spread
+// evenly over docs; the same docs always give the same words.
+func commonWords(a analysis.Analyzer, docs []corpus.Document) []string {
+	step := max(1, passagesIn(docs)/commonSample)
+	df := map[string]int{}
+	sampled, i := 0, 0
+	seen := map[string]bool{}
+	for _, d := range docs {
 		for _, p := range d.Passages {
-			passages++
-			if passages%stride != 0 {
+			i++
+			if i%step != 0 {
 				continue
 			}
-			s := sampled{at: passages}
+			sampled++
 			clear(seen)
 			for _, t := range a.Analyze([]byte(p.Text)) {
-				id, ok := ids[string(t.Term)]
-				if !ok {
-					id = int32(len(words))
-					words = append(words, string(t.Term))
-					ids[words[id]] = id
-				}
-				if !seen[id] {
-					seen[id] = true
-					s.terms = append(s.terms, id)
+				if !seen[string(t.Term)] {
+					seen[string(t.Term)] = true
+					df[string(t.Term)]++
 				}
 			}
-			kept = append(kept, s)
-			if len(kept) >= 2*commonSample {
-				stride *= 2
-				kept = slices.DeleteFunc(kept, func(s sampled) bool { return s.at%stride != 0 })
-			}
 		}
 	}
-	df := make([]int, len(words))
-	for _, s := range kept {
-		for _, id := range s.terms {
-			df[id]++
+	var out []string
+	for w, c := range df {
+		if float64(c) >= commonShare*float64(sampled) {
+			out = append(out, w)
 		}
 	}
-	var common []string
-	for id, n := range df {
-		if float64(n) >= commonShare*float64(len(kept)) {
-			common = append(common, words[id])
-		}
-	}
-	sort.Strings(common)
-	return common, nil
+	sort.Strings(out)
+	return out
 }

@@ -3,10 +3,12 @@ package index
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -101,4 +103,41 @@ func searchK(t *testing.T, ix *Index, q query.Query, k int) *bleve.SearchResult 
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestLoadFieldsIsBlevesLoad loads the stored fields of every passage of
+// the built-in corpus (and one with a page and a date) with loadFields
+// and with bleve's LoadAndHighlightFields, and wants the same fields.
+func TestLoadFieldsIsBlevesLoad(t *testing.T) {
+	ix := buildAndOpen(t, documentTestCorpus(t), corpus.BuiltinGlossary())
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 100000, 0, false)
+	res, err := ix.bleve.SearchInContext(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got := res.Hits
+	if err := loadFields(r, got); err != nil {
+		t.Fatal(err)
+	}
+	paged := 0
+	for _, h := range got {
+		want := &search.DocumentMatch{ID: h.ID}
+		if err, _ := bleve.LoadAndHighlightFields(want, &bleve.SearchRequest{Fields: storedFields}, "", r, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(h.Fields, want.Fields) {
+			t.Errorf("%s: loadFields gives\n%#v\nbleve gives\n%#v", h.ID, h.Fields, want.Fields)
+		}
+		if p, _ := h.Fields[fieldPage].(float64); p > 0 {
+			paged++
+		}
+	}
+	if len(got) < 100 || paged == 0 {
+		t.Errorf("%d passages compared, %d with a page: the test wants hundreds, and pages", len(got), paged)
+	}
 }

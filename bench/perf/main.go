@@ -471,7 +471,11 @@ func du(dir string) (int64, error) {
 func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 	var b strings.Builder
 	b.WriteString("# sendbot performance\n\n")
-	b.WriteString("Written by `go run ./bench/perf -passages " + joinSizes(o.sizes) + "` (issue 7); do not edit by hand.\n\n")
+	held := ""
+	if o.heldBuild {
+		held = " -held"
+	}
+	b.WriteString("Written by `go run ./bench/perf -passages " + joinSizes(o.sizes) + held + "` (issue 7); do not edit by hand.\n\n")
 	fmt.Fprintf(&b, "Run on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	b.WriteString("## Machine\n\n")
 	fmt.Fprintf(&b, "- CPU: %s, %d cores (`nproc`)\n", cpuModel(), nproc())
@@ -483,19 +487,19 @@ func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 		"%d parent-style questions (a third with an area), each asked after one warm-up round %d times "+
 		"through `index.Live.Search` (area filter, synonyms, highlighting; p99 is the slowest 1%% of %d answers) and %d times through FTS5 (bm25 with sendbot's field weights, "+
 		"porter unicode61, the OR query and area-or-national filter of bench/fts5/compare.py, first 3 rows). "+
-		"Build = `index.Rebuild` with the built-in glossary (reading the files is shown apart), in a process of its own; "+
+		"Build = %s, with the built-in glossary, in a process of its own; "+
 		"build RSS = that process's peak resident memory (ru_maxrss), reading and building. "+
 		"RSS = peak resident memory (`/usr/bin/time`) of `sendbot search --json` answering every question three times with the index open "+
 		"(serve needs Discord; this is the same index, opened the same way). "+
 		"Cold start = median of three `sendbot ask` runs, process start to exit after the first answer, index already built, files in the page cache.\n\n",
-		o.seed, synth.PerFile, synth.Areas, synth.Areas+1, len(synth.Questions), o.rounds, o.rounds*len(synth.Questions), o.ftsRounds)
+		o.seed, synth.PerFile, synth.Areas, synth.Areas+1, len(synth.Questions), o.rounds, o.rounds*len(synth.Questions), o.ftsRounds, buildMethod(o))
 	fmt.Fprintf(&b, "Eval on ../shared (`sendbot eval --questions %s`): **recall@3 %.3f**.\n\n", filepath.Base(o.questions), recall)
 	b.WriteString("## Results\n\n")
 	b.WriteString("| passages | read s | build s | build RSS | passages/s | index size | p50 | p95 | p99 | no hits | FTS5 build s | FTS5 size | FTS5 p50 | FTS5 p95 | FTS5 p99 | FTS5 p50 ÷ sendbot p50 | RSS | cold start |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %s | %.0f | %s | %s | %s | %s | %d/%d | %.1f | %s | %s | %s | %s | %.2f× | %s | %s |\n",
-			r.Passages, r.LoadS, r.BuildS, rss(r.BuildRSSKiB), float64(r.Passages)/r.BuildS, mib(r.IndexBytes),
+		fmt.Fprintf(&b, "| %d | %s | %.1f | %s | %.0f | %s | %s | %s | %s | %d/%d | %.1f | %s | %s | %s | %s | %.2f× | %s | %s |\n",
+			r.Passages, seconds(r.LoadS), r.BuildS, rss(r.BuildRSSKiB), float64(r.Passages)/r.BuildS, mib(r.IndexBytes),
 			ms(r.P50), ms(r.P95), ms(r.P99), r.Unanswered/o.rounds, len(synth.Questions),
 			r.FTSBuildS, mib(r.FTSBytes), ms(r.FTSP50), ms(r.FTSP95), ms(r.FTSP99),
 			float64(r.FTSP50)/float64(r.P50), rss(r.RSSKiB), ms(r.ColdStart))
@@ -510,6 +514,22 @@ func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 	}
 	fmt.Print(b.String())
 	return nil
+}
+
+// buildMethod says how the index was built, for the method's paragraph.
+func buildMethod(o options) string {
+	if o.heldBuild {
+		return "`index.Rebuild` after reading the whole corpus with `corpus.Load`, as `sendbot index` does (read s apart)"
+	}
+	return "`index.RebuildFrom` reading the Markdown files one at a time while it builds, so the corpus is never held (read s: within build s)"
+}
+
+// seconds is s to a tenth, or – for none.
+func seconds(s float64) string {
+	if s == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", s)
 }
 
 func rowsFTSEmpty(rows []row) string {
