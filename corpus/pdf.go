@@ -22,7 +22,7 @@ func parsePDF(data []byte) (res parsed, err error) {
 		if r := recover(); r != nil {
 			res, err = parsed{}, errPDFDamaged
 		}
-		if file != nil && file.over.Load() {
+		if file != nil && file.over {
 			res, err = parsed{}, errDecodeBudget
 		}
 	}()

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sync/atomic"
 )
 
 // A PDF's streams are compressed, and a small file can hold a stream that
@@ -99,9 +98,8 @@ func measureStreams(data []byte, encrypted bool) ([]streamSpan, error) {
 		}
 		total += out
 		spans = append(spans, streamSpan{start: start, end: start + used, ratio: max(1, float64(out)/float64(used))})
-		at = start + used
+		at = start + used // so spans come in order, and never overlap
 	}
-	slices.SortFunc(spans, func(a, b streamSpan) int { return a.start - b.start })
 	return spans, nil
 }
 
@@ -194,11 +192,12 @@ func (u *untilTilde) Read(p []byte) (int, error) {
 // budgetReader is the file as the library reads it: each byte it hands
 // out inside a measured stream costs that stream's ratio, and once the
 // file has cost pdfMaxDecodeBytes every read fails.
+// The library reads one file on one goroutine, so it needs no lock.
 type budgetReader struct {
 	data  []byte
 	spans []streamSpan
-	spent atomic.Int64
-	over  atomic.Bool
+	spent int64
+	over  bool
 }
 
 func (b *budgetReader) ReadAt(p []byte, off int64) (int, error) {
@@ -218,8 +217,9 @@ func (b *budgetReader) ReadAt(p []byte, off int64) (int, error) {
 	}); found {
 		cost *= b.spans[i].ratio
 	}
-	if b.spent.Add(int64(cost)) > pdfMaxDecodeBytes {
-		b.over.Store(true)
+	b.spent += int64(cost)
+	if b.spent > pdfMaxDecodeBytes {
+		b.over = true
 		return 0, errDecodeBudget
 	}
 	if n < len(p) {
