@@ -467,15 +467,11 @@ func TestLargeBuildsAreMergedInParts(t *testing.T) {
 			n++
 		}
 	}
+	for i := range want {
+		sort.Strings(want[i])
+	}
 	for build := range 2 {
-		dir := filepath.Join(t.TempDir(), "index")
-		if err := Build(t.Context(), dir, docs, corpus.BuiltinGlossary(), Source{}); err != nil {
-			t.Fatal(err)
-		}
-		ix, err := Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ix := buildAndOpen(t, docs, corpus.BuiltinGlossary())
 		r, err := ix.reader()
 		if err != nil {
 			t.Fatal(err)
@@ -494,11 +490,7 @@ func TestLargeBuildsAreMergedInParts(t *testing.T) {
 			got = append(got, ids)
 		}
 		r.Close()
-		ix.Close()
 		sort.Slice(got, func(i, j int) bool { return got[i][0] < got[j][0] })
-		for i := range want {
-			sort.Strings(want[i])
-		}
 		if !reflect.DeepEqual(got, want) {
 			sizes := func(parts [][]string) (out []int) {
 				for _, p := range parts {
