@@ -13,6 +13,7 @@ import (
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index/internal/maxscore"
+	"github.com/sendbot/sendbot/index/internal/searchtest"
 )
 
 // TestRetrievalFindsWhatBleveFinds asks the built-in eval's questions of
@@ -59,7 +60,7 @@ func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 				label := fmt.Sprintf("%s in %q, best %d", q.ID, area, k)
 				want := searchK(t, ix, b.Plain(), k)
 				got := searchK(t, ix, b, k)
-				sameCandidates(t, ix, label, want, got, strict)
+				searchtest.SameHits(t, label, want, got, strict)
 				searches++
 				skipped += want.Total - got.Total
 			}

@@ -3,7 +3,6 @@ package maxscore
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -20,6 +19,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index/internal/searchtest"
 )
 
 // The tests search an index of the built-in corpus's passages, with
@@ -181,7 +181,7 @@ func TestQueryFindsWhatBleveFinds(t *testing.T) {
 					}
 					label := fmt.Sprintf("%q in %q, best %d", question, area, k)
 					want, got := best(t, idx, q.Plain(), k), best(t, idx, q, k)
-					sameHits(t, label, want, got)
+					searchtest.SameHits(t, label, want, got, false)
 					searches++
 					skipped += want.Total - got.Total
 				}
@@ -204,38 +204,6 @@ func best(t *testing.T, idx bleve.Index, q query.Query, k int) *bleve.SearchResu
 	return res
 }
 
-// sameHits wants got's hits to be want's: the same passages in the same
-// order with the same scores, where scores that differ only in the last
-// bit may swap places, and one tied with the last may be left out for
-// another.
-func sameHits(t *testing.T, label string, want, got *bleve.SearchResult) {
-	t.Helper()
-	if len(got.Hits) != len(want.Hits) {
-		t.Errorf("%s: %d hits, want %d", label, len(got.Hits), len(want.Hits))
-		return
-	}
-	if len(want.Hits) == 0 {
-		return
-	}
-	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*a }
-	byID := map[string]*search.DocumentMatch{}
-	for _, h := range got.Hits {
-		byID[h.ID] = h
-	}
-	last := want.Hits[len(want.Hits)-1].Score
-	for i, h := range want.Hits {
-		if !close(h.Score, got.Hits[i].Score) {
-			t.Errorf("%s #%d: score %v, want %v", label, i, got.Hits[i].Score, h.Score)
-		}
-		switch g := byID[h.ID]; {
-		case g == nil && !close(h.Score, last):
-			t.Errorf("%s #%d: %s (score %v) is not found", label, i, h.ID, h.Score)
-		case g != nil && h.ID != got.Hits[i].ID && !close(h.Score, g.Score):
-			t.Errorf("%s #%d: %s scores %v, want %v", label, i, h.ID, g.Score, h.Score)
-		}
-	}
-}
-
 // TestQueryIsBlevesWithoutBM25 asks the questions of an index scored by
 // tf-idf, where a clause's score has no ceiling, and wants bleve's own
 // hits.
@@ -250,7 +218,7 @@ func TestQueryIsBlevesWithoutBM25(t *testing.T) {
 		if want.Total != got.Total {
 			t.Errorf("%q: %d passages scored, bleve's %d", question, got.Total, want.Total)
 		}
-		sameHits(t, fmt.Sprintf("%q by tf-idf", question), want, got)
+		searchtest.SameHits(t, fmt.Sprintf("%q by tf-idf", question), want, got, false)
 	}
 }
 
