@@ -1,8 +1,11 @@
 package library
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -282,6 +285,7 @@ func TestAddRefuses(t *testing.T) {
 		{"empty", Upload{Filename: "empty.txt", Data: []byte(" \n\t"), Area: "Testshire"}, Refusal{Why: EmptyFile}},
 		{"too big", Upload{Filename: "big.txt", Data: []byte(strings.Repeat("Testshire ", 120000)), Area: "Testshire"}, Refusal{Why: TooBig, Size: 1200000, Max: 1 << 20}},
 		{"a scanned PDF", Upload{Filename: "scan.pdf", Data: pdfFile(t, "no-text-layer.pdf"), Area: "Testshire"}, Refusal{Why: NoText, Problems: []corpus.Problem{{Reason: "PDF has no text layer"}}}},
+		{"a PDF that inflates to more than it may", Upload{Filename: "bomb.pdf", Data: packedBombPDF(t), Area: "Testshire"}, Refusal{Why: NoText, Problems: []corpus.Problem{{Reason: "packs more than 8 MiB of objects into one compressed stream"}}}},
 		{"a password-protected PDF", Upload{Filename: "locked.pdf", Data: pdfFile(t, "encrypted-rc4.pdf"), Area: "Testshire"}, Refusal{Why: NoText, Problems: []corpus.Problem{{Reason: ""}}}},
 		{"binary named .md", Upload{Filename: "x.md", Data: []byte("# A\x00\x01\x02"), Area: "Testshire"}, Refusal{Why: NoText, Problems: []corpus.Problem{{Reason: "binary data"}}}},
 		{"front matter only", Upload{Filename: "x.md", Data: []byte("---\ntitle: Nothing\n---\n"), Area: "Testshire"}, Refusal{Why: NoText}},
@@ -330,6 +334,23 @@ func TestAddRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// packedBombPDF is a small PDF whose object stream inflates to 64 MiB,
+// eight times what one may: the upload reads it as check and index do
+// (corpus's tests try the larger bombs, measuring memory in a child).
+func packedBombPDF(t *testing.T) []byte {
+	t.Helper()
+	var z bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	for range 64 {
+		w.Write(chunk)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return []byte(fmt.Sprintf("%%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\nstartxref\n0\n%%%%EOF\n", z.Len(), z.Bytes()))
 }
 
 func TestHostileFileNamesAreHarmless(t *testing.T) {
