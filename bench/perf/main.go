@@ -212,6 +212,7 @@ func measure(o options, work, exe string, n int) (row, error) {
 	if err != nil {
 		return r, err
 	}
+	fmt.Fprintf(os.Stderr, "vocabulary: %d words of ../shared/corpus\n", v.Words())
 	if err := synth.Generate(dir, v, n, o.seed); err != nil {
 		return r, err
 	}

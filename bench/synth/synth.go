@@ -111,10 +111,11 @@ func Learn(dir string) (*Vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", dir, err)
 	}
-	v := learn(real.Documents)
-	fmt.Fprintf(os.Stderr, "vocabulary: %d words from %d documents\n", len(v.text.next), len(real.Documents))
-	return v, nil
+	return learn(real.Documents), nil
 }
+
+// Words is how many distinct words of passage text v has learnt.
+func (v *Vocabulary) Words() int { return len(v.text.next) }
 
 func learn(docs []corpus.Document) *Vocabulary {
 	v := &Vocabulary{chain{map[string][]string{}}, chain{map[string][]string{}}, chain{map[string][]string{}}}
