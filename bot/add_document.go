@@ -81,25 +81,36 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 		return
 	}
 	res, err := b.cfg.Uploads.Add(b.ctx, u)
-	if err != nil {
+	notServed := errors.Is(err, library.ErrNotSwitched)
+	if err != nil && !notServed {
 		why := uploadError(err)
 		b.audit(library.AuditEntry{Who: who, Action: "add-document", Detail: att.Filename, Result: "refused: " + why})
 		reply("I couldn't add that file: " + escapeMarkdown(why))
 		return
 	}
-	b.audit(library.AuditEntry{Who: who, Action: "add-document", Detail: res.ID + " " + att.Filename,
-		Result: fmt.Sprintf("ok: %d documents, %d passages", res.Documents, res.Passages)})
-	reply(addedMessage(res))
+	result := fmt.Sprintf("ok: %d documents, %d passages", res.Documents, res.Passages)
+	if notServed {
+		result += "; not yet served: " + err.Error()
+	}
+	b.audit(library.AuditEntry{Who: who, Action: "add-document", Detail: res.ID + " " + att.Filename, Result: result})
+	reply(addedMessage(res, !notServed))
 }
 
 // addedMessage confirms an added document with what was found in it.
-func addedMessage(r library.UploadResult) string {
+// served is false when the document is saved and indexed but the bot
+// could not switch to the updated index (library.ErrNotSwitched).
+func addedMessage(r library.UploadResult, served bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Added **%s** (%s, %s): ", escapeMarkdown(answer.Shorten(r.Title, 200)), escapeMarkdown(r.Area), r.Format)
 	if r.Documents > 1 {
 		fmt.Fprintf(&b, "%d entries, ", r.Documents)
 	}
-	fmt.Fprintf(&b, "%d passages. Parents can ask about it now.", r.Passages)
+	fmt.Fprintf(&b, "%d passages. ", r.Passages)
+	if served {
+		b.WriteString("Parents can ask about it now.")
+	} else {
+		b.WriteString(notSwitched + " parents will get answers from it after the next `/reindex` or a restart.")
+	}
 	problems := problemSentences(r.Problems, r.Skips)
 	for n, p := range problems {
 		if n == maxProblemsShown {
@@ -111,6 +122,10 @@ func addedMessage(r library.UploadResult) string {
 	fmt.Fprintf(&b, "\nIt is known as `%s`; `/remove-document` takes it out again.", r.ID)
 	return b.String()
 }
+
+// notSwitched begins what moderators are told when a change is saved and
+// indexed but the bot could not switch to the updated index.
+const notSwitched = "It is saved and indexed, but I couldn't switch to the updated index, so"
 
 // discordFileHosts are where Discord serves attachments; the bot downloads
 // from nowhere else (plus the host of Config.APIURL, for a test server).

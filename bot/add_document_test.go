@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,6 +28,9 @@ type fakeUploads struct {
 	mu    sync.Mutex
 	added []library.Upload
 	docs  []library.UploadedDoc
+	// unswitched is the error Add and Remove return after doing their
+	// work, as a library whose serving index would not reload does.
+	unswitched error
 }
 
 func (f *fakeUploads) Add(_ context.Context, u library.Upload) (library.UploadResult, error) {
@@ -37,7 +41,7 @@ func (f *fakeUploads) Add(_ context.Context, u library.Upload) (library.UploadRe
 	}
 	f.added = append(f.added, u)
 	f.docs = append(f.docs, library.UploadedDoc{ID: "a1b2c3d4e5f6", Title: u.Title, Area: u.Area, Added: testNow})
-	return library.UploadResult{ID: "a1b2c3d4e5f6", Title: u.Title, Area: u.Area, Format: "markdown", Documents: 1, Passages: 2}, nil
+	return library.UploadResult{ID: "a1b2c3d4e5f6", Title: u.Title, Area: u.Area, Format: "markdown", Documents: 1, Passages: 2}, f.unswitched
 }
 
 func (f *fakeUploads) Remove(_ context.Context, id string) (library.UploadResult, error) {
@@ -46,7 +50,7 @@ func (f *fakeUploads) Remove(_ context.Context, id string) (library.UploadResult
 	for n, d := range f.docs {
 		if d.ID == id {
 			f.docs = append(f.docs[:n], f.docs[n+1:]...)
-			return library.UploadResult{ID: id, Title: d.Title, Area: d.Area}, nil
+			return library.UploadResult{ID: id, Title: d.Title, Area: d.Area}, f.unswitched
 		}
 	}
 	if len(f.docs) == 0 {
@@ -174,13 +178,33 @@ func TestAddDocument(t *testing.T) {
 			t.Errorf("reply %q", m.Content)
 		}
 	})
+	t.Run("saved and indexed, but the bot could not switch to it", func(t *testing.T) {
+		up.mu.Lock()
+		up.unswitched = fmt.Errorf("%w: open index: disk full", library.ErrNotSwitched)
+		up.mu.Unlock()
+		defer func() { up.mu.Lock(); up.unswitched = nil; up.mu.Unlock() }()
+		m := finalReply(t, srv, addDocument(srv, discordgo.PermissionManageGuild,
+			&discordgo.MessageAttachment{Filename: "guide.md", Size: 40, URL: files.URL + "/attachments/1/2/guide.md"},
+			discordtest.SlashOption{Name: "title", Value: "Guide"}, discordtest.SlashOption{Name: "area", Value: "Testshire"}))
+		for _, want := range []string{"Added **Guide** (Testshire, markdown): 2 passages. It is saved and indexed, but I couldn't switch to the updated index, so parents will get answers from it after the next `/reindex` or a restart.", "`a1b2c3d4e5f6`"} {
+			if !strings.Contains(m.Content, want) {
+				t.Errorf("reply lacks %q:\n%s", want, m.Content)
+			}
+		}
+		if strings.Contains(m.Content, "couldn't add") || strings.Contains(m.Content, "ask about it now") {
+			t.Errorf("reply says it failed, or that it is served:\n%s", m.Content)
+		}
+	})
 	results := map[string]int{}
 	for _, e := range audit.all() {
 		if e.Action == "add-document" {
 			results[strings.SplitN(e.Result, ":", 2)[0]]++
+			if strings.Contains(e.Result, "not yet served") && !strings.Contains(e.Result, "disk full") {
+				t.Errorf("audit %q lacks why", e.Result)
+			}
 		}
 	}
-	if results["ok"] != 1 || results["refused"] != 5 {
+	if results["ok"] != 2 || results["refused"] != 5 {
 		t.Errorf("audit results %v", results)
 	}
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,11 +32,16 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	}
 	text := ""
 	res, err := b.cfg.Uploads.Remove(b.ctx, id)
-	if err != nil {
+	switch {
+	case errors.Is(err, library.ErrNotSwitched):
+		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok; not yet served: " + err.Error()})
+		text = fmt.Sprintf("Removed **%s** (%s). %s I may still quote it until the next `/reindex` or a restart.",
+			escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area), strings.Replace(notSwitched, "It is saved and indexed", "It is out of the documents and the index", 1))
+	case err != nil:
 		why := uploadError(err)
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "failed: " + why})
 		text = "I couldn't remove that: " + escapeMarkdown(why)
-	} else {
+	default:
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok"})
 		text = fmt.Sprintf("Removed **%s** (%s). I no longer quote it.", escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area))
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,21 @@ func TestRemoveDocument(t *testing.T) {
 		t.Errorf("a non-moderator saw %+v", resp)
 	}
 
-	i := srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: "a1b2c3d4e5f6"})
+	up.mu.Lock()
+	up.docs = append(up.docs, library.UploadedDoc{ID: "f00f00f00f00", Title: "Old leaflet", Area: "Testshire", Added: testNow})
+	up.unswitched = fmt.Errorf("%w: open index: disk full", library.ErrNotSwitched)
+	up.mu.Unlock()
+	i := srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: "f00f00f00f00"})
+	i.Member.Permissions = discordgo.PermissionManageGuild
+	srv.SendInteraction(i)
+	if m := finalReply(t, srv, i); !strings.Contains(m.Content, "Removed **Old leaflet** (Testshire). It is out of the documents and the index, but I couldn't switch to the updated index, so I may still quote it until the next `/reindex` or a restart.") {
+		t.Errorf("reply when the bot could not switch: %q", m.Content)
+	}
+	up.mu.Lock()
+	up.unswitched = nil
+	up.mu.Unlock()
+
+	i = srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: "a1b2c3d4e5f6"})
 	i.Member.Permissions = discordgo.PermissionManageGuild
 	srv.SendInteraction(i)
 	if m := finalReply(t, srv, i); !strings.Contains(m.Content, "Removed **Swimming guide** (Testshire). I no longer quote it.") {
