@@ -34,7 +34,8 @@
 // The moderators' commands word what package library returns: a
 // reindex's Progress and Report, and an upload's UploadResult or
 // *library.Refusal, whose Why becomes a sentence saying what is wrong and
-// what to do.
+// what to do (library.ErrNotSwitched, a change saved and indexed but not
+// yet answered from, is said as that, not as a refusal).
 //
 // When Discord refuses something, the person is still told. A reply the
 // bot may not post in a channel (403, 50013 or 50001) reaches the parent
