@@ -9,6 +9,7 @@ import (
 
 	"github.com/sendbot/sendbot/eval"
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/settings"
 )
 
 // runEval asks a file of questions with known answers and prints the
@@ -18,7 +19,7 @@ import (
 // fitted on every question, and --ablation the table of what each
 // component and feature is worth.
 func runEval(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("eval", &cfg, env.stderr)
 	var questions fileList
 	fs.Var(&questions, "questions", "questions file, one JSON object per line (required; repeat it, or separate files with commas, to ask several)")
@@ -124,7 +125,7 @@ func (f *fileList) Set(v string) error {
 
 // writePassages writes the passages the index is built from to the file
 // at path (eval --passages-out).
-func writePassages(cfg config, env appEnv, path string) error {
+func writePassages(cfg settings.Settings, env appEnv, path string) error {
 	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
 		return err
