@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"time"
 
 	"github.com/sendbot/sendbot/bot"
@@ -92,9 +90,13 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	bc.Reindexer = rx
 	if cfg.HTTPAddr != "" {
-		mon, err := serveHealth(ctx, cfg.HTTPAddr, live, log)
-		if err != nil {
-			return err
+		mon := health.New(func() health.IndexState {
+			info := live.Info()
+			// An open index always records when it was built.
+			return health.IndexState{Open: !info.BuiltAt.IsZero(), Documents: info.Documents, Passages: info.Passages, BuiltAt: info.BuiltAt}
+		})
+		if err := mon.Listen(ctx, cfg.HTTPAddr, log); err != nil {
+			return fmt.Errorf("SENDBOT_HTTP_ADDR %q: %w (use host:port, such as 127.0.0.1:8089)", cfg.HTTPAddr, err)
 		}
 		bc.Monitor, rx.Monitor = mon, mon
 	}
@@ -142,26 +144,4 @@ func openGaps(lib *library.Library, keep time.Duration, vocab gaps.Vocabulary) (
 		return nil, err
 	}
 	return gaps.Open(path, keep, vocab)
-}
-
-// serveHealth answers /healthz and /metrics on addr until ctx ends. It
-// fails at once when addr cannot be listened on, so a mistake stops serve
-// before it connects.
-func serveHealth(ctx context.Context, addr string, live *index.Live, log *slog.Logger) (*health.Monitor, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("SENDBOT_HTTP_ADDR %q: %w (use host:port, such as 127.0.0.1:8089)", addr, err)
-	}
-	mon := health.New(func() health.IndexState {
-		info := live.Info()
-		// An open index always records when it was built.
-		return health.IndexState{Open: !info.BuiltAt.IsZero(), Documents: info.Documents, Passages: info.Passages, BuiltAt: info.BuiltAt}
-	})
-	go func() {
-		if err := mon.Serve(ctx, ln); err != nil {
-			log.Error("health and metrics stopped", "err", err)
-		}
-	}()
-	log.Info("health and metrics", "healthz", "http://"+ln.Addr().String()+"/healthz", "metrics", "http://"+ln.Addr().String()+"/metrics")
-	return mon, nil
 }
