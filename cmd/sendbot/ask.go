@@ -47,7 +47,7 @@ func runAsk(ctx context.Context, env appEnv, args []string) error {
 	now := time.Now()
 	res, err := ix.Search(ctx, index.Query{Text: question, Area: *area, K: *k})
 	if err != nil {
-		return areaSettingError(queryError(err), cfg, *area)
+		return areaSettingError(answer.SearchError(err), cfg, *area)
 	}
 	answer.WriteText(env.stdout, res, answer.TextOptions{Bold: isTerminal(env.stdout), Now: now, MaxAge: maxAge})
 	return nil
@@ -73,17 +73,7 @@ func openForQueries(ctx context.Context, cfg settings.Settings, env appEnv) (*in
 	return lib.OpenIndex(ctx)
 }
 
-// queryError turns a search error into a sentence for the person at the terminal.
-func queryError(err error) error {
-	switch {
-	case errors.Is(err, index.ErrNoWords):
-		return errors.New("that question has no words to search for; try e.g. \"what are short breaks?\"")
-	case errors.Is(err, index.ErrTooLong), errors.Is(err, index.ErrUnknownArea):
-		return err
-	}
-	return fmt.Errorf("search failed: %w", err)
-}
-
+// isTerminal reports whether w is a terminal, where matched words are bold.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -123,14 +113,14 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 		res, err := ix.Search(ctx, index.Query{Text: q, Area: *area, K: *k})
 		if !*asJSON {
 			if err != nil {
-				fmt.Fprintf(env.stdout, "%s\n\n", areaSettingError(queryError(err), cfg, *area))
+				fmt.Fprintf(env.stdout, "%s\n\n", areaSettingError(answer.SearchError(err), cfg, *area))
 				return nil
 			}
 			answer.WriteText(env.stdout, res, answer.TextOptions{Bold: isTerminal(env.stdout), Now: start, MaxAge: maxAge})
 			return nil
 		}
 		if err != nil {
-			err = areaSettingError(queryError(err), cfg, *area)
+			err = areaSettingError(answer.SearchError(err), cfg, *area)
 		}
 		line := answer.NewJSONLine(q, res, err, start, maxAge)
 		line.TookMS = float64(time.Since(start).Microseconds()) / 1000
