@@ -134,3 +134,26 @@ func TestNewJSONLine(t *testing.T) {
 		t.Errorf("a question that could not be searched: %s", data)
 	}
 }
+
+func TestSearchError(t *testing.T) {
+	tooLong := fmt.Errorf("%w: 2000 characters, at most 1000", index.ErrTooLong)
+	broken := errors.New("disk on fire")
+	tests := []struct {
+		name string
+		err  error
+		want string
+		is   error
+	}{
+		{"no words", index.ErrNoWords, `that question has no words to search for; try e.g. "what are short breaks?"`, nil},
+		{"too long, as it is", tooLong, tooLong.Error(), index.ErrTooLong},
+		{"anything else failed", broken, "search failed: disk on fire", broken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := SearchError(tt.err)
+			if got.Error() != tt.want || (tt.is != nil && !errors.Is(got, tt.is)) {
+				t.Errorf("SearchError(%v) = %v, want %q wrapping %v", tt.err, got, tt.want, tt.is)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -73,6 +74,20 @@ func WriteText(w io.Writer, res index.Result, o TextOptions) {
 		fmt.Fprintf(w, "%s\n\n", note)
 	}
 	fmt.Fprintln(w, NotAdvice)
+}
+
+// SearchError is err, from a search, as the terminal and search --json
+// say it: a question with no words gets an example to try, one too long
+// or in an unknown area says so as it is, and anything else is a failed
+// search.
+func SearchError(err error) error {
+	switch {
+	case errors.Is(err, index.ErrNoWords):
+		return errors.New("that question has no words to search for; try e.g. \"what are short breaks?\"")
+	case errors.Is(err, index.ErrTooLong), errors.Is(err, index.ErrUnknownArea):
+		return err
+	}
+	return fmt.Errorf("search failed: %w", err)
 }
 
 // writeDecline says the search found no answer, what it made of the

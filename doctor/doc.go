@@ -1,6 +1,6 @@
 // Package doctor checks a deployment of sendbot the way `sendbot serve`
 // would use it, and says what to fix: the .env file and the settings (as
-// cmd/sendbot reads them), the token's form, whether Discord can be
+// package settings reads them), the token's form, whether Discord can be
 // reached and accepts the token, this computer's clock against
 // Discord's, the corpus, the index (opened read-only and asked one
 // question, beside a running serve) and the room on disk for a reindex.

@@ -9,7 +9,9 @@
 //	rep, err := eval.Run(ctx, ix, qs)
 //	rep.WriteText(os.Stdout)
 //	err = rep.Check(eval.Floors{Recall3: 0.8})
-//	err = eval.Learn(ctx, os.Stdout, ix, qs, nil, eval.LearnOptions{Folds: 5})
+//	err = eval.Learn(ctx, os.Stdout, ix, qs, nil, eval.Options{Folds: 5})
+//	// or both as sendbot eval does, as its flags say:
+//	err = eval.Evaluate(ctx, os.Stdout, ix, qs, nil, eval.Options{Floors: eval.Floors{Recall3: 0.8}})
 //
 // A question is answered at k when one of its gold regular expressions
 // (case-insensitive) matches the text shown for one of the first k

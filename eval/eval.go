@@ -71,6 +71,29 @@ type Report struct {
 	Outcomes   []Outcome  `json:"outcomes"`
 }
 
+// Evaluate asks qs of ix and writes the report to w, failing when a
+// score is below its floor in o.Floors; when o asks to fit, ablate or
+// cross-validate the model, it does that instead (Learn). It is what
+// `sendbot eval` does once its flags are read.
+func Evaluate(ctx context.Context, w io.Writer, ix *index.Index, qs, twins []Question, o Options) error {
+	if o.FitOut != "" || o.AblationOut != "" || o.Folds > 0 {
+		return Learn(ctx, w, ix, qs, twins, o)
+	}
+	rep, err := Run(ctx, ix, qs)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		err = rep.WriteJSON(w)
+	} else {
+		err = rep.WriteText(w)
+	}
+	if err != nil {
+		return err
+	}
+	return rep.Check(o.Floors)
+}
+
 // Run asks every question and scores the answers.
 func Run(ctx context.Context, s Searcher, qs []Question) (Report, error) {
 	var outs []Outcome

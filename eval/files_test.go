@@ -58,4 +58,15 @@ func TestWritePassagesWritesOneLineEach(t *testing.T) {
 	if last.ID != "p3" || !last.National {
 		t.Errorf("an England-wide passage %+v", last)
 	}
+
+	path := filepath.Join(t.TempDir(), "passages.jsonl")
+	if err := WritePassagesFile(path, docs); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != b.String() {
+		t.Errorf("the passages file holds %q (%v), want %q", got, err, b.String())
+	}
+	if err := WritePassagesFile(filepath.Join(path, "inside-a-file.jsonl"), docs); err == nil || !strings.HasPrefix(err.Error(), "passages file: ") {
+		t.Errorf("a file that cannot be made: %v", err)
+	}
 }

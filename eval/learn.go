@@ -9,8 +9,9 @@ import (
 	"github.com/sendbot/sendbot/index"
 )
 
-// LearnOptions say what Learn does with the traced questions.
-type LearnOptions struct {
+// Options say what Evaluate and Learn do: score the questions, or fit,
+// ablate and cross-validate the model on them, and how to report it.
+type Options struct {
 	// Folds cross-validates the model in this many folds; 0 does not.
 	Folds int
 	// FitOut is where the model fitted on every question is written; ""
@@ -19,9 +20,9 @@ type LearnOptions struct {
 	// AblationOut is where the ablation table is written, in Markdown;
 	// "" writes none.
 	AblationOut string
-	// JSON writes the cross-validation report as JSON, not text.
+	// JSON writes the report as JSON, not text.
 	JSON bool
-	// Floors fail the cross-validation when a score is below its floor.
+	// Floors fail the report when a score is below its floor.
 	Floors Floors
 	// Without leaves out these components of the stages (index.Components).
 	Without []string
@@ -30,7 +31,7 @@ type LearnOptions struct {
 // Learn fits, ablates and cross-validates the model on qs, as o says,
 // writing what it did and the cross-validation report to w. twins are
 // the clean twins of the typo questions, to measure what typos cost.
-func Learn(ctx context.Context, w io.Writer, ix *index.Index, qs, twins []Question, o LearnOptions) error {
+func Learn(ctx context.Context, w io.Writer, ix *index.Index, qs, twins []Question, o Options) error {
 	ts, err := TraceQuestions(ctx, ix, qs, o.Without...)
 	if err != nil {
 		return err

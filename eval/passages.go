@@ -2,7 +2,9 @@ package eval
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"os"
 
 	"github.com/sendbot/sendbot/corpus"
 )
@@ -34,4 +36,18 @@ func WritePassages(w io.Writer, docs []corpus.Document) error {
 		}
 	}
 	return nil
+}
+
+// WritePassagesFile writes every passage of docs, as WritePassages does,
+// to a new file at path (sendbot eval --passages-out).
+func WritePassagesFile(path string, docs []corpus.Document) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("passages file: %w", err)
+	}
+	if err := WritePassages(f, docs); err != nil {
+		f.Close()
+		return fmt.Errorf("passages file: %w", err)
+	}
+	return f.Close()
 }

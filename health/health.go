@@ -4,12 +4,17 @@
 // text format; and Check, which asks a running serve's /healthz, for
 // `sendbot healthcheck`. It never sees a question's text, so none can
 // reach either.
+//
+//	mon := health.New(func() health.IndexState { … })
+//	err := mon.Listen(ctx, "127.0.0.1:8089", log) // SENDBOT_HTTP_ADDR
+//	// the bot and the reindexer tell mon what happens
 package health
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -250,4 +255,27 @@ func (m *Monitor) Serve(ctx context.Context, ln net.Listener) error {
 		return nil
 	}
 	return err
+}
+
+// Listen serves Handler on addr, in the background, until ctx ends. It
+// fails at once when addr cannot be listened on, so that a mistake stops
+// serve before it connects. log is told the addresses of /healthz and
+// /metrics, and why serving stopped if it stops before ctx ends; nil
+// tells nothing.
+func (m *Monitor) Listen(ctx context.Context, addr string, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := m.Serve(ctx, ln); err != nil {
+			log.Error("health and metrics stopped", "err", err)
+		}
+	}()
+	base := "http://" + ln.Addr().String()
+	log.Info("health and metrics", "healthz", base+"/healthz", "metrics", base+"/metrics")
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -135,4 +136,26 @@ func TestNilMonitorIgnoresCalls(t *testing.T) {
 	m.Vote(true)
 	m.Reindexed(time.Second, nil)
 	m.Gateway(true)
+}
+
+func TestListenSaysWhereAndFailsAtOnce(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	m := New(func() IndexState { return IndexState{Open: true, Documents: 3} })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := m.Listen(ctx, "127.0.0.1:0", log); err != nil {
+		t.Fatal(err)
+	}
+	var line struct{ Msg, Healthz, Metrics string }
+	if err := json.Unmarshal([]byte(logs.String()), &line); err != nil || line.Msg != "health and metrics" || !strings.HasSuffix(line.Metrics, "/metrics") {
+		t.Fatalf("Listen logged %q (%v), want where /healthz and /metrics are", logs.String(), err)
+	}
+	if code, body := get(t, line.Healthz, ""); code != http.StatusServiceUnavailable || !strings.Contains(body, `"documents": 3`) {
+		t.Errorf("%s: HTTP %d\n%s", line.Healthz, code, body)
+	}
+
+	if err := m.Listen(ctx, "localhost:notaport", nil); err == nil || !strings.Contains(err.Error(), "notaport") {
+		t.Errorf("Listen on a bad address: %v", err)
+	}
 }

@@ -13,11 +13,12 @@ import (
 
 	"github.com/sendbot/sendbot/answer"
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/settings"
 )
 
 // runAsk answers one question in the terminal.
 func runAsk(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("ask", &cfg, env.stderr)
 	area := fs.String("area", cfg.Area, "look in this area's documents first, e.g. Herefordshire (default: $SENDBOT_AREA, else all areas alike)")
 	k := fs.Int("k", index.DefaultK, "how many passages to show")
@@ -34,7 +35,7 @@ func runAsk(ctx context.Context, env appEnv, args []string) error {
 		fs.Usage()
 		return usageError{`ask needs a question, e.g. sendbot ask "how do I ask for an EHC needs assessment?"`}
 	}
-	maxAge, err := cfg.maxAge()
+	maxAge, err := cfg.StaleAfter()
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func runAsk(ctx context.Context, env appEnv, args []string) error {
 	now := time.Now()
 	res, err := ix.Search(ctx, index.Query{Text: question, Area: *area, K: *k})
 	if err != nil {
-		return areaSettingError(queryError(err), cfg, *area)
+		return areaSettingError(answer.SearchError(err), cfg, *area)
 	}
 	answer.WriteText(env.stdout, res, answer.TextOptions{Bold: isTerminal(env.stdout), Now: now, MaxAge: maxAge})
 	return nil
@@ -54,7 +55,7 @@ func runAsk(ctx context.Context, env appEnv, args []string) error {
 
 // areaSettingError names SENDBOT_AREA in an unknown-area error when the
 // area came from it rather than from --area.
-func areaSettingError(err error, cfg config, area string) error {
+func areaSettingError(err error, cfg settings.Settings, area string) error {
 	if errors.Is(err, index.ErrUnknownArea) && cfg.Area != "" && area == cfg.Area {
 		return fmt.Errorf("SENDBOT_AREA: %w", err)
 	}
@@ -64,7 +65,7 @@ func areaSettingError(err error, cfg config, area string) error {
 // openForQueries opens the index for ask and search. Logs go to standard
 // error, so building the index on first use is announced apart from the
 // answer on standard output.
-func openForQueries(ctx context.Context, cfg config, env appEnv) (*index.Index, error) {
+func openForQueries(ctx context.Context, cfg settings.Settings, env appEnv) (*index.Index, error) {
 	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
 		return nil, err
@@ -72,17 +73,7 @@ func openForQueries(ctx context.Context, cfg config, env appEnv) (*index.Index, 
 	return lib.OpenIndex(ctx)
 }
 
-// queryError turns a search error into a sentence for the person at the terminal.
-func queryError(err error) error {
-	switch {
-	case errors.Is(err, index.ErrNoWords):
-		return errors.New("that question has no words to search for; try e.g. \"what are short breaks?\"")
-	case errors.Is(err, index.ErrTooLong), errors.Is(err, index.ErrUnknownArea):
-		return err
-	}
-	return fmt.Errorf("search failed: %w", err)
-}
-
+// isTerminal reports whether w is a terminal, where matched words are bold.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -95,7 +86,7 @@ func isTerminal(w io.Writer) bool {
 // runSearch prints machine-readable results: one JSON object per query,
 // for the query argument or for each line of standard input.
 func runSearch(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("search", &cfg, env.stderr)
 	asJSON := fs.Bool("json", false, "one JSON object per query")
 	area := fs.String("area", cfg.Area, "look in this area's documents first (default: $SENDBOT_AREA, else all areas alike)")
@@ -107,7 +98,7 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 	if *k < 1 || *k > 100 {
 		return usageError{"--k must be between 1 and 100"}
 	}
-	maxAge, err := cfg.maxAge()
+	maxAge, err := cfg.StaleAfter()
 	if err != nil {
 		return err
 	}
@@ -122,14 +113,14 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 		res, err := ix.Search(ctx, index.Query{Text: q, Area: *area, K: *k})
 		if !*asJSON {
 			if err != nil {
-				fmt.Fprintf(env.stdout, "%s\n\n", areaSettingError(queryError(err), cfg, *area))
+				fmt.Fprintf(env.stdout, "%s\n\n", areaSettingError(answer.SearchError(err), cfg, *area))
 				return nil
 			}
 			answer.WriteText(env.stdout, res, answer.TextOptions{Bold: isTerminal(env.stdout), Now: start, MaxAge: maxAge})
 			return nil
 		}
 		if err != nil {
-			err = areaSettingError(queryError(err), cfg, *area)
+			err = areaSettingError(answer.SearchError(err), cfg, *area)
 		}
 		line := answer.NewJSONLine(q, res, err, start, maxAge)
 		line.TookMS = float64(time.Since(start).Microseconds()) / 1000

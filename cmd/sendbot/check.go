@@ -8,6 +8,7 @@ import (
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/settings"
 )
 
 // errCorpusProblems makes check exit 1 after it has listed the problems.
@@ -18,7 +19,7 @@ var errCorpusProblems = errors.New("the corpus has problems (listed above)")
 // its path and reason, then totals per area and per format. It exits 1 when
 // any file is broken; formats that are not read are listed as skipped.
 func runCheck(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("check", &cfg, env.stderr)
 	summary := fs.Bool("summary", false, "print only the totals and the problems, not every document and service")
 	fs.Usage = func() {
@@ -57,7 +58,7 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 // runIndex builds the index of the configured corpus, replacing the old
 // one only when the new one is complete.
 func runIndex(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("index", &cfg, env.stderr)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err

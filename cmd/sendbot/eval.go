@@ -3,22 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/sendbot/sendbot/eval"
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/settings"
 )
 
-// runEval asks a file of questions with known answers and prints the
-// scores; with floors set, it fails when a score is below its floor.
-// With --folds it cross-validates the model instead (eval/cv.go): each
-// fold is scored by a model fitted on the others. --fit writes the model
-// fitted on every question, and --ablation the table of what each
-// component and feature is worth.
+// runEval reads files of questions with known answers and has
+// eval.Evaluate print the scores; with floors set, it fails when a score
+// is below its floor. With --folds it cross-validates the model instead
+// (eval/cv.go): each fold is scored by a model fitted on the others.
+// --fit writes the model fitted on every question, and --ablation the
+// table of what each component and feature is worth.
 func runEval(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("eval", &cfg, env.stderr)
 	var questions fileList
 	fs.Var(&questions, "questions", "questions file, one JSON object per line (required; repeat it, or separate files with commas, to ask several)")
@@ -78,33 +78,25 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 			return err
 		}
 	}
+	lib, err := openLibrary(cfg, env.stderr)
+	if err != nil {
+		return err
+	}
 	if *passagesOut != "" {
-		if err := writePassages(cfg, env, *passagesOut); err != nil {
+		c, err := lib.Read()
+		if err != nil {
+			return err
+		}
+		if err := eval.WritePassagesFile(*passagesOut, c.Documents); err != nil {
 			return err
 		}
 	}
-	ix, err := openForQueries(ctx, cfg, env)
+	ix, err := lib.OpenIndex(ctx)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-
-	if *fitOut != "" || *ablationOut != "" || *folds > 0 {
-		return eval.Learn(ctx, env.stdout, ix, qs, twinQs, eval.LearnOptions{Folds: *folds, FitOut: *fitOut, AblationOut: *ablationOut, JSON: *asJSON, Floors: floors, Without: leaveOut})
-	}
-	rep, err := eval.Run(ctx, ix, qs)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		err = rep.WriteJSON(env.stdout)
-	} else {
-		err = rep.WriteText(env.stdout)
-	}
-	if err != nil {
-		return err
-	}
-	return rep.Check(floors)
+	return eval.Evaluate(ctx, env.stdout, ix, qs, twinQs, eval.Options{Folds: *folds, FitOut: *fitOut, AblationOut: *ablationOut, JSON: *asJSON, Floors: floors, Without: leaveOut})
 }
 
 // fileList is a flag that may be given several times, or as a list
@@ -120,26 +112,4 @@ func (f *fileList) Set(v string) error {
 		}
 	}
 	return nil
-}
-
-// writePassages writes the passages the index is built from to the file
-// at path (eval --passages-out).
-func writePassages(cfg config, env appEnv, path string) error {
-	lib, err := openLibrary(cfg, env.stderr)
-	if err != nil {
-		return err
-	}
-	c, err := lib.Read()
-	if err != nil {
-		return err
-	}
-	out, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("passages file: %w", err)
-	}
-	if err := eval.WritePassages(out, c.Documents); err != nil {
-		out.Close()
-		return fmt.Errorf("passages file: %w", err)
-	}
-	return out.Close()
 }

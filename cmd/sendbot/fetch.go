@@ -8,6 +8,7 @@ import (
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/library"
+	"github.com/sendbot/sendbot/settings"
 )
 
 // errFetchFailed makes fetch exit 1 after it has listed what failed.
@@ -17,7 +18,7 @@ var errFetchFailed = errors.New("some remote sources could not be fetched (liste
 // sources.yaml into the fetch cache, one line per source. ask, search,
 // serve and index then read the cache along with the corpus.
 func runFetch(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("fetch", &cfg, env.stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "usage: sendbot fetch [--corpus DIR]   downloads the url entries of DIR/sources.yaml")
@@ -29,12 +30,12 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 	if len(rest) > 0 {
 		return usageError{"fetch takes no arguments; the sources are the url entries of the corpus's sources.yaml"}
 	}
-	log, err := newLogger(cfg, env.stderr)
+	log, err := cfg.Logger(env.stderr)
 	if err != nil {
 		return err
 	}
-	lc := cfg.library(log)
-	if lc.FetchAllow, err = cfg.fetchAllow(); err != nil {
+	lc := libraryConfig(cfg, log)
+	if lc.FetchAllow, err = cfg.FetchAllow(); err != nil {
 		return err
 	}
 	lib, err := library.Open(lc)

@@ -119,31 +119,3 @@ func TestFetchThenAskCitesTheFetchedPage(t *testing.T) {
 func squash(s string) string {
 	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
 }
-
-func TestFetchAllow(t *testing.T) {
-	tests := []struct {
-		name, value string
-		want        string // the ranges, space-separated
-		err         string // part of the error
-	}{
-		{"empty: none", "", "", ""},
-		{"one range", "127.0.0.0/8", "127.0.0.0/8", ""},
-		{"several, spaced", " 10.20.0.0/16 , fd00::/8,", "10.20.0.0/16 fd00::/8", ""},
-		{"a bare address", "10.20.0.5", "", `SENDBOT_FETCH_ALLOW: "10.20.0.5" is not an address range; write 10.20.0.5/32 for that one address`},
-		{"a bare IPv6 address", "fd00::5", "", `"fd00::5" is not an address range; write fd00::5/128 for that one address`},
-		{"a name", "127.0.0.0/8,intranet.local", "", `SENDBOT_FETCH_ALLOW: "intranet.local" is not an address range; write address ranges in CIDR form`},
-		{"a bad length", "10.0.0.0/33", "", `"10.0.0.0/33" is not an address range`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := config{FetchAllow: tt.value}.fetchAllow()
-			var ranges []string
-			for _, p := range got {
-				ranges = append(ranges, p.String())
-			}
-			if strings.Join(ranges, " ") != tt.want || (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
-				t.Errorf("fetchAllow(%q) = %v, %v; want %q, error containing %q", tt.value, ranges, err, tt.want, tt.err)
-			}
-		})
-	}
-}

@@ -14,29 +14,7 @@ import (
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
 
-func TestGapsKeepSetting(t *testing.T) {
-	tests := []struct {
-		value   string
-		want    time.Duration
-		wantErr string
-	}{
-		{"", defaultGapsKeep, ""},
-		{"90d", 90 * 24 * time.Hour, ""},
-		{"1y", 365 * 24 * time.Hour, ""},
-		{"0", 0, ""},
-		{"off", 0, ""},
-		{"30", 0, `SENDBOT_GAPS_KEEP: age "30": write a whole number of years, months or days, such as 2y, 18m or 90d, or 0 to keep nothing`},
-	}
-	for _, tt := range tests {
-		got, err := config{GapsKeep: tt.value}.gapsKeep()
-		if tt.wantErr == "" && (err != nil || got != tt.want) {
-			t.Errorf("gapsKeep(%q) = %v, %v; want %v", tt.value, got, err, tt.want)
-		}
-		if tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr) {
-			t.Errorf("gapsKeep(%q) error = %v, want %q", tt.value, err, tt.wantErr)
-		}
-	}
-
+func TestServeRefusesABadGapsKeep(t *testing.T) {
 	c := newCLI(t)
 	c.env["DISCORD_TOKEN"] = discordtest.Token
 	c.env["DISCORD_API_URL"] = "http://127.0.0.1:1/api/v9/" // never reached

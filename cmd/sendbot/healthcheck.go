@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sendbot/sendbot/health"
+	"github.com/sendbot/sendbot/settings"
 )
 
 // runHealthcheck asks the /healthz of a serve running with
@@ -17,7 +17,7 @@ func runHealthcheck(ctx context.Context, env appEnv, args []string) error {
 	if len(args) > 0 {
 		return usageError{"healthcheck takes no arguments: it reads SENDBOT_HTTP_ADDR"}
 	}
-	addr := strings.TrimSpace(env.getenv("SENDBOT_HTTP_ADDR"))
+	addr := settings.Read(env.getenv).HTTPAddr
 	if addr == "" {
 		return errors.New("healthcheck: SENDBOT_HTTP_ADDR is not set, so serve has no /healthz to ask; set it (e.g. 127.0.0.1:8089) for both")
 	}

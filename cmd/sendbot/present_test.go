@@ -12,70 +12,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/answer"
-	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
 )
-
-func TestAreaAndStaleSettingsAreReadOrExplained(t *testing.T) {
-	const format = "write comma-separated id=Area Name pairs, e.g. 123456789012345678=Herefordshire,234567890123456789=North Lincolnshire"
-	tests := []struct {
-		name    string
-		value   string
-		want    map[string]string
-		wantErr []string
-	}{
-		{"empty", "", map[string]string{}, nil},
-		{"two pairs with spaces and a trailing comma", " 123456789012345678 = Herefordshire , 234567890123456789=North Lincolnshire,",
-			map[string]string{"123456789012345678": "Herefordshire", "234567890123456789": "North Lincolnshire"}, nil},
-		{"no equals sign", "123456789012345678 Herefordshire", nil,
-			[]string{"SENDBOT_CHANNEL_AREAS", `"123456789012345678 Herefordshire" is not an id=Area Name pair`, format}},
-		{"no area", "123456789012345678=", nil, []string{`"123456789012345678=" is not an id=Area Name pair`, format}},
-		{"a channel name, not an ID", "#general=Herefordshire", nil, []string{`"#general" is not a Discord ID (IDs are digits only)`, "Copy ID"}},
-		{"the same ID twice", "1=Herefordshire,1=Worcestershire", nil, []string{"ID 1 is given twice (Herefordshire and Worcestershire)"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := areaMap("SENDBOT_CHANNEL_AREAS", tt.value)
-			if tt.wantErr == nil {
-				if err != nil || len(got) != len(tt.want) {
-					t.Fatalf("areaMap = %v, %v; want %v", got, err, tt.want)
-				}
-				for id, area := range tt.want {
-					if got[id] != area {
-						t.Errorf("%s = %q, want %q", id, got[id], area)
-					}
-				}
-				return
-			}
-			for _, w := range tt.wantErr {
-				if err == nil || !strings.Contains(err.Error(), w) {
-					t.Errorf("error %v should say %q", err, w)
-				}
-			}
-		})
-	}
-
-	ages := []struct {
-		value   string
-		want    time.Duration
-		wantErr string
-	}{
-		{"", index.DefaultMaxAge, ""},
-		{"18m", 18 * 30 * 24 * time.Hour, ""},
-		{"90d", 90 * 24 * time.Hour, ""},
-		{"2", 0, "SENDBOT_STALE_AFTER: age \"2\": write a whole number of years, months or days, such as 2y, 18m or 90d"},
-		{"two years", 0, "such as 2y, 18m or 90d"},
-	}
-	for _, a := range ages {
-		got, err := config{StaleAfter: a.value}.maxAge()
-		if a.wantErr == "" && (err != nil || got != a.want) {
-			t.Errorf("maxAge(%q) = %v, %v; want %v", a.value, got, err, a.want)
-		}
-		if a.wantErr != "" && (err == nil || !strings.Contains(err.Error(), a.wantErr)) {
-			t.Errorf("maxAge(%q) error = %v, want %q", a.value, err, a.wantErr)
-		}
-	}
-}
 
 func TestServeRefusesBadAreaSettings(t *testing.T) {
 	tests := []struct {

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net"
-	"strconv"
-	"strings"
+	"time"
 
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/feedback"
+	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/library"
+	"github.com/sendbot/sendbot/settings"
 )
 
 // runServe runs the Discord bot. It checks the token and the settings
@@ -21,7 +19,7 @@ import (
 // builds the index if it needs to, checks every configured area against
 // it and connects.
 func runServe(ctx context.Context, env appEnv, args []string) error {
-	cfg := configFromEnv(env.getenv)
+	cfg := settings.Read(env.getenv)
 	fs := newFlags("serve", &cfg, env.stderr)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -30,21 +28,22 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err := bot.CheckToken(cfg.Token); err != nil {
 		return err
 	}
-	bc, err := botSettings(cfg)
+	bc, err := cfg.Bot()
 	if err != nil {
 		return err
 	}
 	// The gaps file opens once the index does, whose words it keeps; a
 	// mistake in its setting is told before the index is built.
-	if _, err := cfg.gapsKeep(); err != nil {
-		return err
-	}
-	log, err := newLogger(cfg, env.stderr)
+	keep, err := cfg.GapsKeep()
 	if err != nil {
 		return err
 	}
-	lc := cfg.library(log)
-	lc.FetchAllow, _ = cfg.fetchAllow() // checked by botSettings
+	log, err := cfg.Logger(env.stderr)
+	if err != nil {
+		return err
+	}
+	lc := libraryConfig(cfg, log)
+	lc.FetchAllow, _ = cfg.FetchAllow() // checked by Bot
 	lc.MaxUploadBytes = bc.MaxUploadBytes
 	lib, err := library.Open(lc)
 	if err != nil {
@@ -62,7 +61,7 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	defer live.Close()
-	gapStore, err := openGaps(cfg, lib, live)
+	gapStore, err := openGaps(lib, keep, live)
 	if err != nil {
 		return err
 	}
@@ -71,9 +70,9 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	info := live.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
 	if err := bc.CheckAreas(live.Areas()); err != nil {
-		return areaError(err)
+		return settings.AreaError(err)
 	}
-	bc.Token, bc.GuildID, bc.APIURL, bc.Logger = cfg.Token, cfg.GuildID, cfg.APIURL, log
+	bc.Logger, bc.Version = log, versionString()
 	votes, err := openFeedback(lib)
 	if err != nil {
 		return err
@@ -91,9 +90,13 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	bc.Reindexer = rx
 	if cfg.HTTPAddr != "" {
-		mon, err := serveHealth(ctx, cfg.HTTPAddr, live, log)
-		if err != nil {
-			return err
+		mon := health.New(func() health.IndexState {
+			info := live.Info()
+			// An open index always records when it was built.
+			return health.IndexState{Open: !info.BuiltAt.IsZero(), Documents: info.Documents, Passages: info.Passages, BuiltAt: info.BuiltAt}
+		})
+		if err := mon.Listen(ctx, cfg.HTTPAddr, log); err != nil {
+			return fmt.Errorf("SENDBOT_HTTP_ADDR %q: %w (use host:port, such as 127.0.0.1:8089)", cfg.HTTPAddr, err)
 		}
 		bc.Monitor, rx.Monitor = mon, mon
 	}
@@ -101,7 +104,7 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	every, _ := cfg.reindexEvery() // checked by botSettings
+	every, _ := cfg.ReindexEvery() // checked by Bot
 	// A reindex in progress stops with serve, before the index closes: the
 	// one in use stays whole, and the next start picks up from it.
 	watchCtx, stopWatching := context.WithCancel(ctx)
@@ -130,85 +133,15 @@ func openFeedback(lib *library.Library) (*feedback.Store, error) {
 	return feedback.Open(path)
 }
 
-// botSettings reads the bot's area and staleness settings.
-func botSettings(cfg config) (bot.Config, error) {
-	var bc bot.Config
-	var err error
-	if bc.MaxAge, err = cfg.maxAge(); err != nil {
-		return bc, err
-	}
-	if bc.ServerAreas, err = areaMap("SENDBOT_SERVER_AREAS", cfg.ServerAreas); err != nil {
-		return bc, err
-	}
-	if bc.ChannelAreas, err = areaMap("SENDBOT_CHANNEL_AREAS", cfg.ChannelAreas); err != nil {
-		return bc, err
-	}
-	bc.DefaultArea = cfg.Area
-	switch strings.ToLower(cfg.LogQuestions) {
-	case "", "false", "no", "0":
-	case "true", "yes", "1":
-		bc.LogQuestions = true
-	default:
-		return bc, fmt.Errorf("LOG_QUESTIONS %q: use true to log parents' questions (personal data) or false (the default)", cfg.LogQuestions)
-	}
-	if cfg.RateLimit != "" {
-		n, err := strconv.Atoi(cfg.RateLimit)
-		if err != nil || n < 1 || n > 1000 {
-			return bc, fmt.Errorf("SENDBOT_RATE_LIMIT %q: write how many questions one person may ask a minute, a whole number from 1 to 1000 (default %d)", cfg.RateLimit, bot.DefaultRateLimit)
-		}
-		bc.RateLimit = n
-	}
-	if bc.ModRoles, err = cfg.modRoles(); err != nil {
-		return bc, err
-	}
-	if _, err := cfg.reindexEvery(); err != nil {
-		return bc, err
-	}
-	if _, err := cfg.fetchAllow(); err != nil { // read by each reindex
-		return bc, err
-	}
-	if bc.MaxUploadBytes, err = cfg.maxUpload(); err != nil {
-		return bc, err
-	}
-	bc.Version = versionString()
-	return bc, nil
-}
-
-// areaError names the setting of an area the index has no documents
-// for, and lists those it has.
-func areaError(err error) error {
-	var ae *bot.AreaError
-	if !errors.As(err, &ae) {
-		return err
-	}
-	setting := "SENDBOT_AREA"
-	switch ae.Where {
-	case "server":
-		setting = "SENDBOT_SERVER_AREAS (" + ae.ID + ")"
-	case "channel":
-		setting = "SENDBOT_CHANNEL_AREAS (" + ae.ID + ")"
-	}
-	return fmt.Errorf("%s: there are no documents for the area %q; the areas are %s", setting, ae.Area, strings.Join(ae.Known, ", "))
-}
-
-// serveHealth answers /healthz and /metrics on addr until ctx ends. It
-// fails at once when addr cannot be listened on, so a mistake stops serve
-// before it connects.
-func serveHealth(ctx context.Context, addr string, live *index.Live, log *slog.Logger) (*health.Monitor, error) {
-	ln, err := net.Listen("tcp", addr)
+// openGaps opens the file that keeps the words of declined and
+// not-helpful questions for the configured corpus, gaps/<corpus>/gaps.db
+// under SENDBOT_DATA, for keep; it keeps only the words vocab (the index)
+// knows. With a keep of 0 (SENDBOT_GAPS_KEEP=0) it records nothing and
+// deletes that file.
+func openGaps(lib *library.Library, keep time.Duration, vocab gaps.Vocabulary) (*gaps.Store, error) {
+	path, err := lib.DataFile("gaps", "gaps.db")
 	if err != nil {
-		return nil, fmt.Errorf("SENDBOT_HTTP_ADDR %q: %w (use host:port, such as 127.0.0.1:8089)", addr, err)
+		return nil, err
 	}
-	mon := health.New(func() health.IndexState {
-		info := live.Info()
-		// An open index always records when it was built.
-		return health.IndexState{Open: !info.BuiltAt.IsZero(), Documents: info.Documents, Passages: info.Passages, BuiltAt: info.BuiltAt}
-	})
-	go func() {
-		if err := mon.Serve(ctx, ln); err != nil {
-			log.Error("health and metrics stopped", "err", err)
-		}
-	}()
-	log.Info("health and metrics", "healthz", "http://"+ln.Addr().String()+"/healthz", "metrics", "http://"+ln.Addr().String()+"/metrics")
-	return mon, nil
+	return gaps.Open(path, keep, vocab)
 }

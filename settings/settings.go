@@ -1,0 +1,386 @@
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sendbot/sendbot/bot"
+	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/library"
+)
+
+// Settings are sendbot's settings, each as written in the environment
+// with the spaces around it trimmed; "" is a setting left unset. The
+// ones used as written are fields. The others are read by the method
+// named after the setting, which returns its default when it is unset.
+type Settings struct {
+	// Where the library is (library.Config says what empty means). A
+	// command's --corpus and --index flags override Corpus and Index.
+	Corpus   string // SENDBOT_CORPUS
+	Index    string // SENDBOT_INDEX
+	DataDir  string // SENDBOT_DATA
+	FetchDir string // SENDBOT_FETCH_DIR
+
+	Token   string // DISCORD_TOKEN
+	GuildID string // DISCORD_GUILD_ID
+	APIURL  string // DISCORD_API_URL
+
+	// HTTPAddr is SENDBOT_HTTP_ADDR: where serve answers /healthz and
+	// /metrics, as host:port; empty turns them off.
+	HTTPAddr string
+	// Area is SENDBOT_AREA: the area questions are asked in when nothing
+	// more specific is set, the default of ask's and search's --area and
+	// the bot's; empty means all areas.
+	Area string
+
+	fetchAllow   string // SENDBOT_FETCH_ALLOW, read by FetchAllow
+	serverAreas  string // SENDBOT_SERVER_AREAS, read by ServerAreas
+	channelAreas string // SENDBOT_CHANNEL_AREAS, read by ChannelAreas
+	staleAfter   string // SENDBOT_STALE_AFTER, read by StaleAfter
+	gapsKeep     string // SENDBOT_GAPS_KEEP, read by GapsKeep
+	maxUpload    string // SENDBOT_MAX_UPLOAD, read by MaxUpload
+	modRoles     string // SENDBOT_MOD_ROLES, read by ModRoles
+	rateLimit    string // SENDBOT_RATE_LIMIT, read by RateLimit
+	reindexEvery string // SENDBOT_REINDEX_EVERY, read by ReindexEvery
+	logQuestions string // LOG_QUESTIONS, read by LogQuestions
+	logLevel     string // LOG_LEVEL, read by Logger
+	logFormat    string // LOG_FORMAT, read by Logger
+}
+
+// Read takes every setting from getenv, such as os.Getenv. It never
+// fails: a value is read, and its mistake told, when a command uses it.
+func Read(getenv func(string) string) Settings {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	return Settings{
+		Corpus:   get("SENDBOT_CORPUS"),
+		Index:    get("SENDBOT_INDEX"),
+		DataDir:  get("SENDBOT_DATA"),
+		FetchDir: get("SENDBOT_FETCH_DIR"),
+		Token:    get("DISCORD_TOKEN"),
+		GuildID:  get("DISCORD_GUILD_ID"),
+		APIURL:   get("DISCORD_API_URL"),
+		HTTPAddr: get("SENDBOT_HTTP_ADDR"),
+		Area:     get("SENDBOT_AREA"),
+
+		fetchAllow:   get("SENDBOT_FETCH_ALLOW"),
+		serverAreas:  get("SENDBOT_SERVER_AREAS"),
+		channelAreas: get("SENDBOT_CHANNEL_AREAS"),
+		staleAfter:   get("SENDBOT_STALE_AFTER"),
+		gapsKeep:     get("SENDBOT_GAPS_KEEP"),
+		maxUpload:    get("SENDBOT_MAX_UPLOAD"),
+		modRoles:     get("SENDBOT_MOD_ROLES"),
+		rateLimit:    get("SENDBOT_RATE_LIMIT"),
+		reindexEvery: get("SENDBOT_REINDEX_EVERY"),
+		logQuestions: get("LOG_QUESTIONS"),
+		logLevel:     get("LOG_LEVEL"),
+		logFormat:    get("LOG_FORMAT"),
+	}
+}
+
+// StaleAfter reads SENDBOT_STALE_AFTER: how old a passage may be before
+// answers mark it as possibly out of date, written "2y", "18m" or "90d";
+// unset, index.DefaultMaxAge.
+func (s Settings) StaleAfter() (time.Duration, error) {
+	if s.staleAfter == "" {
+		return index.DefaultMaxAge, nil
+	}
+	d, err := index.ParseAge(s.staleAfter)
+	if err != nil {
+		return 0, fmt.Errorf("SENDBOT_STALE_AFTER: %w", err)
+	}
+	return d, nil
+}
+
+// MaxUpload reads SENDBOT_MAX_UPLOAD: the largest file /add-document
+// accepts, in bytes or written as "10MB" or "512KB" (MB meaning 1,048,576
+// bytes), up to corpus.MaxFileBytes (the largest file sendbot reads);
+// unset, library.DefaultMaxUploadBytes.
+func (s Settings) MaxUpload() (int64, error) {
+	if s.maxUpload == "" {
+		return library.DefaultMaxUploadBytes, nil
+	}
+	v := strings.ToLower(strings.ReplaceAll(s.maxUpload, " ", ""))
+	unit := int64(1)
+	for _, u := range []struct {
+		suffix string
+		bytes  int64
+	}{{"mib", 1 << 20}, {"mb", 1 << 20}, {"m", 1 << 20}, {"kib", 1 << 10}, {"kb", 1 << 10}, {"k", 1 << 10}, {"b", 1}} {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, unit = n, u.bytes
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > corpus.MaxFileBytes/unit {
+		return 0, fmt.Errorf("SENDBOT_MAX_UPLOAD %q: write the largest file /add-document accepts, such as 10MB, 512KB or a number of bytes, at most %dMB", s.maxUpload, corpus.MaxFileBytes>>20)
+	}
+	return n * unit, nil
+}
+
+// FetchAllow reads SENDBOT_FETCH_ALLOW: the private or loopback address
+// ranges remote sources may be fetched from although they are not
+// public, comma-separated in CIDR form, such as a council intranet mirror
+// (10.20.0.0/16) or a test site on this computer (127.0.0.0/8); unset,
+// none.
+func (s Settings) FetchAllow() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s.fetchAllow, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			hint := "write address ranges in CIDR form, comma-separated, such as 10.20.0.0/16 or 127.0.0.0/8"
+			if ip, err := netip.ParseAddr(f); err == nil {
+				hint = fmt.Sprintf("write %s/%d for that one address", ip.WithZone(""), ip.BitLen())
+			}
+			return nil, fmt.Errorf("SENDBOT_FETCH_ALLOW: %q is not an address range; %s", f, hint)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// DefaultGapsKeep is how long the words /gaps shows are kept when
+// SENDBOT_GAPS_KEEP is unset.
+const DefaultGapsKeep = 30 * 24 * time.Hour
+
+// GapsKeep reads SENDBOT_GAPS_KEEP: how long the words of declined and
+// not-helpful questions are kept for /gaps, written "30d", "3m" or "1y";
+// 0 (or "off") keeps nothing and turns gap recording off. Unset,
+// DefaultGapsKeep.
+func (s Settings) GapsKeep() (time.Duration, error) {
+	switch strings.ToLower(s.gapsKeep) {
+	case "":
+		return DefaultGapsKeep, nil
+	case "0", "0d", "off", "false", "no":
+		return 0, nil
+	}
+	d, err := index.ParseAge(s.gapsKeep)
+	if err != nil {
+		return 0, fmt.Errorf("SENDBOT_GAPS_KEEP: %w, or 0 to keep nothing", err)
+	}
+	return d, nil
+}
+
+// ServerAreas reads SENDBOT_SERVER_AREAS: the area of each Discord
+// server, by server ID, written as comma-separated "id=Area Name" pairs;
+// unset, none.
+func (s Settings) ServerAreas() (map[string]string, error) {
+	return areaMap("SENDBOT_SERVER_AREAS", s.serverAreas)
+}
+
+// ChannelAreas reads SENDBOT_CHANNEL_AREAS: the area of each channel, by
+// channel ID, written as ServerAreas are; unset, none.
+func (s Settings) ChannelAreas() (map[string]string, error) {
+	return areaMap("SENDBOT_CHANNEL_AREAS", s.channelAreas)
+}
+
+// areaMap reads a setting of comma-separated "id=Area Name" pairs, such
+// as SENDBOT_CHANNEL_AREAS=123456789012345678=Herefordshire, into ID ->
+// area. An ID is a Discord server or channel ID: digits only.
+func areaMap(setting, value string) (map[string]string, error) {
+	const format = "write comma-separated id=Area Name pairs, e.g. 123456789012345678=Herefordshire,234567890123456789=North Lincolnshire " +
+		"(Discord: Settings -> Advanced -> Developer Mode, then right-click a server or channel -> Copy ID)"
+	out := map[string]string{}
+	for _, pair := range strings.Split(value, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		id, area, ok := strings.Cut(pair, "=")
+		id, area = strings.TrimSpace(id), strings.TrimSpace(area)
+		switch {
+		case !ok || id == "" || area == "":
+			return nil, fmt.Errorf("%s: %q is not an id=Area Name pair; %s", setting, pair, format)
+		case strings.Trim(id, "0123456789") != "":
+			return nil, fmt.Errorf("%s: %q: %q is not a Discord ID (IDs are digits only); %s", setting, pair, id, format)
+		case out[id] != "":
+			return nil, fmt.Errorf("%s: ID %s is given twice (%s and %s)", setting, id, out[id], area)
+		}
+		out[id] = area
+	}
+	return out, nil
+}
+
+// ModRoles reads SENDBOT_MOD_ROLES: the IDs of the Discord roles whose
+// members may use the moderators' commands, comma-separated; unset, none.
+func (s Settings) ModRoles() ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(s.modRoles, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Trim(f, "0123456789") != "" || len(f) < 15 {
+			return nil, fmt.Errorf("SENDBOT_MOD_ROLES: %q is not a role ID; write the IDs of the moderator roles, comma-separated (Discord: Server Settings → Roles, right-click a role → Copy Role ID)", f)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// RateLimit reads SENDBOT_RATE_LIMIT: how many questions one person may
+// ask a minute, from 1 to 1000; unset, bot.DefaultRateLimit.
+func (s Settings) RateLimit() (int, error) {
+	if s.rateLimit == "" {
+		return bot.DefaultRateLimit, nil
+	}
+	n, err := strconv.Atoi(s.rateLimit)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, fmt.Errorf("SENDBOT_RATE_LIMIT %q: write how many questions one person may ask a minute, a whole number from 1 to 1000 (default %d)", s.rateLimit, bot.DefaultRateLimit)
+	}
+	return n, nil
+}
+
+// minReindexEvery is the shortest schedule SENDBOT_REINDEX_EVERY allows:
+// remote sources are fetched politely, not hammered.
+const minReindexEvery = 10 * time.Minute
+
+// ReindexEvery reads SENDBOT_REINDEX_EVERY: how often serve reindexes on
+// its own, such as 24h, at least every 10 minutes; unset or "0", 0 for
+// never.
+func (s Settings) ReindexEvery() (time.Duration, error) {
+	if s.reindexEvery == "" || s.reindexEvery == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s.reindexEvery)
+	if err != nil || d < minReindexEvery {
+		return 0, fmt.Errorf("SENDBOT_REINDEX_EVERY %q: write how often to reindex, at least every %s, such as 24h or 6h30m (or leave it empty for never)", s.reindexEvery, minReindexEvery)
+	}
+	return d, nil
+}
+
+// LogQuestions reads LOG_QUESTIONS: true logs the text of each question,
+// which is personal data; unset, false.
+func (s Settings) LogQuestions() (bool, error) {
+	switch strings.ToLower(s.logQuestions) {
+	case "", "false", "no", "0":
+		return false, nil
+	case "true", "yes", "1":
+		return true, nil
+	}
+	return false, fmt.Errorf("LOG_QUESTIONS %q: use true to log parents' questions (personal data) or false (the default)", s.logQuestions)
+}
+
+// Logger returns the logger LOG_LEVEL (debug, info, warn or error;
+// unset, info) and LOG_FORMAT (text or json; unset, text) ask for,
+// writing to w.
+func (s Settings) Logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	switch strings.ToLower(s.logLevel) {
+	case "", "info":
+		level = slog.LevelInfo
+	case "debug":
+		level = slog.LevelDebug
+	case "warn", "warning":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	default:
+		return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", s.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(s.logFormat) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("LOG_FORMAT %q: use text or json", s.logFormat)
+}
+
+// Library is where the library of documents is kept, logging to log.
+// The commands that fetch add FetchAllow, and serve MaxUploadBytes; the
+// caller adds sendbot's Version.
+func (s Settings) Library(log *slog.Logger) library.Config {
+	return library.Config{Corpus: s.Corpus, Index: s.Index, DataDir: s.DataDir, FetchDir: s.FetchDir, Logger: log}
+}
+
+// Bot reads the settings of the bot serve runs, all but the ones serve
+// wires itself (Logger, Version, and the stores and monitor it opens).
+// It also checks SENDBOT_REINDEX_EVERY and SENDBOT_FETCH_ALLOW, which
+// serve's reindexes read, so that a mistake in any of them is told
+// before serve connects; it stops at the first.
+func (s Settings) Bot() (bot.Config, error) {
+	bc := bot.Config{Token: s.Token, GuildID: s.GuildID, APIURL: s.APIURL, DefaultArea: s.Area}
+	var err error
+	if bc.MaxAge, err = s.StaleAfter(); err != nil {
+		return bc, err
+	}
+	if bc.ServerAreas, err = s.ServerAreas(); err != nil {
+		return bc, err
+	}
+	if bc.ChannelAreas, err = s.ChannelAreas(); err != nil {
+		return bc, err
+	}
+	if bc.LogQuestions, err = s.LogQuestions(); err != nil {
+		return bc, err
+	}
+	if bc.RateLimit, err = s.RateLimit(); err != nil {
+		return bc, err
+	}
+	if bc.ModRoles, err = s.ModRoles(); err != nil {
+		return bc, err
+	}
+	if _, err := s.ReindexEvery(); err != nil {
+		return bc, err
+	}
+	if _, err := s.FetchAllow(); err != nil {
+		return bc, err
+	}
+	if bc.MaxUploadBytes, err = s.MaxUpload(); err != nil {
+		return bc, err
+	}
+	return bc, nil
+}
+
+// Problems are the mistakes in the settings serve reads before it
+// connects, for sendbot doctor to list at once where serve stops at the
+// first: the first of Bot's, then SENDBOT_GAPS_KEEP's, the logger's and
+// SENDBOT_HTTP_ADDR's.
+func (s Settings) Problems() []error {
+	var errs []error
+	if _, err := s.Bot(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := s.GapsKeep(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := s.Logger(io.Discard); err != nil {
+		errs = append(errs, err)
+	}
+	if a := s.HTTPAddr; a != "" {
+		if _, port, err := net.SplitHostPort(a); err != nil || port == "" {
+			errs = append(errs, fmt.Errorf("SENDBOT_HTTP_ADDR %q: use host:port, such as 127.0.0.1:8089", a))
+		}
+	}
+	return errs
+}
+
+// AreaError names the setting of an area the index has no documents for,
+// when err is a *bot.AreaError, and lists the areas it has; any other
+// error it returns as it is.
+func AreaError(err error) error {
+	var ae *bot.AreaError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	setting := "SENDBOT_AREA"
+	switch ae.Where {
+	case "server":
+		setting = "SENDBOT_SERVER_AREAS (" + ae.ID + ")"
+	case "channel":
+		setting = "SENDBOT_CHANNEL_AREAS (" + ae.ID + ")"
+	}
+	return fmt.Errorf("%s: there are no documents for the area %q; the areas are %s", setting, ae.Area, strings.Join(ae.Known, ", "))
+}

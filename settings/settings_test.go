@@ -1,0 +1,266 @@
+package settings
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendbot/sendbot/index"
+)
+
+// with reads the settings of an environment that sets only name.
+func with(name, value string) Settings {
+	return Read(func(k string) string {
+		if k == name {
+			return value
+		}
+		return ""
+	})
+}
+
+func TestAreaMaps(t *testing.T) {
+	const format = "write comma-separated id=Area Name pairs, e.g. 123456789012345678=Herefordshire,234567890123456789=North Lincolnshire"
+	tests := []struct {
+		name    string
+		value   string
+		want    map[string]string
+		wantErr []string
+	}{
+		{"empty", "", map[string]string{}, nil},
+		{"two pairs with spaces and a trailing comma", " 123456789012345678 = Herefordshire , 234567890123456789=North Lincolnshire,",
+			map[string]string{"123456789012345678": "Herefordshire", "234567890123456789": "North Lincolnshire"}, nil},
+		{"no equals sign", "123456789012345678 Herefordshire", nil,
+			[]string{"SENDBOT_CHANNEL_AREAS", `"123456789012345678 Herefordshire" is not an id=Area Name pair`, format}},
+		{"no area", "123456789012345678=", nil, []string{`"123456789012345678=" is not an id=Area Name pair`, format}},
+		{"a channel name, not an ID", "#general=Herefordshire", nil, []string{`"#general" is not a Discord ID (IDs are digits only)`, "Copy ID"}},
+		{"the same ID twice", "1=Herefordshire,1=Worcestershire", nil, []string{"ID 1 is given twice (Herefordshire and Worcestershire)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := with("SENDBOT_CHANNEL_AREAS", tt.value).ChannelAreas()
+			if tt.wantErr == nil {
+				if err != nil || len(got) != len(tt.want) {
+					t.Fatalf("ChannelAreas = %v, %v; want %v", got, err, tt.want)
+				}
+				for id, area := range tt.want {
+					if got[id] != area {
+						t.Errorf("%s = %q, want %q", id, got[id], area)
+					}
+				}
+				return
+			}
+			for _, w := range tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("error %v should say %q", err, w)
+				}
+			}
+		})
+	}
+	// Servers' areas are read alike, and their mistakes named as theirs.
+	if _, err := with("SENDBOT_SERVER_AREAS", "Herefordshire").ServerAreas(); err == nil || !strings.HasPrefix(err.Error(), `SENDBOT_SERVER_AREAS: "Herefordshire" is not an id=Area Name pair`) {
+		t.Errorf("ServerAreas error = %v", err)
+	}
+}
+
+func TestStaleAfter(t *testing.T) {
+	tests := []struct {
+		value   string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", index.DefaultMaxAge, ""},
+		{"18m", 18 * 30 * 24 * time.Hour, ""},
+		{"90d", 90 * 24 * time.Hour, ""},
+		{"2", 0, "SENDBOT_STALE_AFTER: age \"2\": write a whole number of years, months or days, such as 2y, 18m or 90d"},
+		{"two years", 0, "such as 2y, 18m or 90d"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			got, err := with("SENDBOT_STALE_AFTER", tt.value).StaleAfter()
+			if tt.wantErr == "" && (err != nil || got != tt.want) {
+				t.Errorf("StaleAfter(%q) = %v, %v; want %v", tt.value, got, err, tt.want)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("StaleAfter(%q) error = %v, want %q", tt.value, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestMaxUpload(t *testing.T) {
+	tests := []struct {
+		name, value string
+		want        int64
+		wantErr     bool
+	}{
+		{"default", "", 10 << 20, false},
+		{"bytes", "500000", 500000, false},
+		{"MB", "10MB", 10 << 20, false},
+		{"MiB with a space", "8 MiB", 8 << 20, false},
+		{"KB lower case", "512kb", 512 << 10, false},
+		{"over what sendbot reads", "64MB", 0, true},
+		{"zero", "0", 0, true},
+		{"words", "ten megabytes", 0, true},
+		{"negative", "-1MB", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := with("SENDBOT_MAX_UPLOAD", tt.value).MaxUpload()
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("MaxUpload(%q) = %d, %v; want %d (error %v)", tt.value, got, err, tt.want, tt.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), "SENDBOT_MAX_UPLOAD") {
+				t.Errorf("the error does not name the setting: %v", err)
+			}
+		})
+	}
+}
+
+func TestFetchAllow(t *testing.T) {
+	tests := []struct {
+		name, value string
+		want        string // the ranges, space-separated
+		err         string // part of the error
+	}{
+		{"empty: none", "", "", ""},
+		{"one range", "127.0.0.0/8", "127.0.0.0/8", ""},
+		{"several, spaced", " 10.20.0.0/16 , fd00::/8,", "10.20.0.0/16 fd00::/8", ""},
+		{"a bare address", "10.20.0.5", "", `SENDBOT_FETCH_ALLOW: "10.20.0.5" is not an address range; write 10.20.0.5/32 for that one address`},
+		{"a bare IPv6 address", "fd00::5", "", `"fd00::5" is not an address range; write fd00::5/128 for that one address`},
+		{"a name", "127.0.0.0/8,intranet.local", "", `SENDBOT_FETCH_ALLOW: "intranet.local" is not an address range; write address ranges in CIDR form`},
+		{"a bad length", "10.0.0.0/33", "", `"10.0.0.0/33" is not an address range`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := with("SENDBOT_FETCH_ALLOW", tt.value).FetchAllow()
+			var ranges []string
+			for _, p := range got {
+				ranges = append(ranges, p.String())
+			}
+			if strings.Join(ranges, " ") != tt.want || (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+				t.Errorf("FetchAllow(%q) = %v, %v; want %q, error containing %q", tt.value, ranges, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestGapsKeep(t *testing.T) {
+	tests := []struct {
+		value   string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", DefaultGapsKeep, ""},
+		{"90d", 90 * 24 * time.Hour, ""},
+		{"1y", 365 * 24 * time.Hour, ""},
+		{"0", 0, ""},
+		{"off", 0, ""},
+		{"30", 0, `SENDBOT_GAPS_KEEP: age "30": write a whole number of years, months or days, such as 2y, 18m or 90d, or 0 to keep nothing`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			got, err := with("SENDBOT_GAPS_KEEP", tt.value).GapsKeep()
+			if tt.wantErr == "" && (err != nil || got != tt.want) {
+				t.Errorf("GapsKeep(%q) = %v, %v; want %v", tt.value, got, err, tt.want)
+			}
+			if tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr) {
+				t.Errorf("GapsKeep(%q) error = %v, want %q", tt.value, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestBotReadsWhatIsWritten checks that a setting written rightly
+// reaches the bot's Config; cmd/sendbot's tests check that serve
+// explains each one written wrongly.
+func TestBotReadsWhatIsWritten(t *testing.T) {
+	env := map[string]string{
+		"DISCORD_TOKEN":         " the-token ",
+		"SENDBOT_AREA":          "Herefordshire",
+		"SENDBOT_STALE_AFTER":   "18m",
+		"SENDBOT_CHANNEL_AREAS": "123=Worcestershire",
+		"SENDBOT_RATE_LIMIT":    "20",
+		"SENDBOT_MOD_ROLES":     "123456789012345678, 234567890123456789",
+		"SENDBOT_MAX_UPLOAD":    "512KB",
+		"LOG_QUESTIONS":         "yes",
+	}
+	bc, err := Read(func(k string) string { return env[k] }).Bot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bc.Token != "the-token" || bc.DefaultArea != "Herefordshire" || bc.MaxAge != 18*30*24*time.Hour ||
+		bc.ChannelAreas["123"] != "Worcestershire" || len(bc.ServerAreas) != 0 || bc.RateLimit != 20 ||
+		!slices.Equal(bc.ModRoles, []string{"123456789012345678", "234567890123456789"}) || bc.MaxUploadBytes != 512<<10 || !bc.LogQuestions {
+		t.Errorf("Bot() = %+v", bc)
+	}
+}
+
+func TestLogger(t *testing.T) {
+	tests := []struct {
+		level, format string
+		wantErr       string
+	}{
+		{"", "", ""},
+		{"DEBUG", "json", ""},
+		{"warning", "text", ""},
+		{"loud", "", `LOG_LEVEL "loud": use debug, info, warn or error`},
+		{"", "xml", `LOG_FORMAT "xml": use text or json`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.level+"/"+tt.format, func(t *testing.T) {
+			env := map[string]string{"LOG_LEVEL": tt.level, "LOG_FORMAT": tt.format}
+			var out strings.Builder
+			log, err := Read(func(k string) string { return env[k] }).Logger(&out)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Errorf("Logger error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			log.Debug("a debug line")
+			log.Info("an info line")
+			if strings.Contains(out.String(), "a debug line") != (strings.ToLower(tt.level) == "debug") {
+				t.Errorf("LOG_LEVEL %q logged:\n%s", tt.level, out.String())
+			}
+			if strings.HasPrefix(out.String(), "{") != (tt.format == "json") {
+				t.Errorf("LOG_FORMAT %q logged:\n%s", tt.format, out.String())
+			}
+		})
+	}
+}
+
+// TestEverySettingIsDocumented keeps docs/settings.md's table and
+// .env.example listing exactly the settings Read reads.
+func TestEverySettingIsDocumented(t *testing.T) {
+	var read []string
+	Read(func(k string) string { read = append(read, k); return "" })
+	slices.Sort(read)
+
+	for _, f := range []struct {
+		path string
+		name *regexp.Regexp
+	}{
+		{"../docs/settings.md", regexp.MustCompile("(?m)^\\| `([A-Z_]+)` \\|")},
+		{"../.env.example", regexp.MustCompile(`(?m)^(?:# )?([A-Z_]+)=`)},
+	} {
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var named []string
+		for _, m := range f.name.FindAllStringSubmatch(string(data), -1) {
+			named = append(named, m[1])
+		}
+		slices.Sort(named)
+		named = slices.Compact(named)
+		if !slices.Equal(named, read) {
+			t.Errorf("%s lists %v\nRead reads %v", f.path, named, read)
+		}
+	}
+}
