@@ -344,24 +344,36 @@ func (s Settings) Bot() (bot.Config, error) {
 	return bc, nil
 }
 
-// Problems are the mistakes in the settings serve reads before it
+// Problems are all the mistakes in the settings serve reads before it
 // connects, for sendbot doctor to list at once where serve stops at the
-// first: the first of Bot's, then SENDBOT_GAPS_KEEP's, the logger's and
-// SENDBOT_HTTP_ADDR's.
+// first: those Bot checks, in its order, then SENDBOT_GAPS_KEEP's, the
+// logger's and SENDBOT_HTTP_ADDR's.
 func (s Settings) Problems() []error {
+	checks := []func() error{
+		func() error { _, err := s.StaleAfter(); return err },
+		func() error { _, err := s.ServerAreas(); return err },
+		func() error { _, err := s.ChannelAreas(); return err },
+		func() error { _, err := s.LogQuestions(); return err },
+		func() error { _, err := s.RateLimit(); return err },
+		func() error { _, err := s.ModRoles(); return err },
+		func() error { _, err := s.ReindexEvery(); return err },
+		func() error { _, err := s.FetchAllow(); return err },
+		func() error { _, err := s.MaxUpload(); return err },
+		func() error { _, err := s.GapsKeep(); return err },
+		func() error { _, err := s.Logger(io.Discard); return err },
+		func() error {
+			if a := s.HTTPAddr; a != "" {
+				if _, port, err := net.SplitHostPort(a); err != nil || port == "" {
+					return fmt.Errorf("SENDBOT_HTTP_ADDR %q: use host:port, such as 127.0.0.1:8089", a)
+				}
+			}
+			return nil
+		},
+	}
 	var errs []error
-	if _, err := s.Bot(); err != nil {
-		errs = append(errs, err)
-	}
-	if _, err := s.GapsKeep(); err != nil {
-		errs = append(errs, err)
-	}
-	if _, err := s.Logger(io.Discard); err != nil {
-		errs = append(errs, err)
-	}
-	if a := s.HTTPAddr; a != "" {
-		if _, port, err := net.SplitHostPort(a); err != nil || port == "" {
-			errs = append(errs, fmt.Errorf("SENDBOT_HTTP_ADDR %q: use host:port, such as 127.0.0.1:8089", a))
+	for _, check := range checks {
+		if err := check(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errs

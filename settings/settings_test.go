@@ -264,3 +264,39 @@ func TestEverySettingIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsListsEveryMistake sets every setting serve checks wrong at
+// once: doctor must name each, not only the first.
+func TestProblemsListsEveryMistake(t *testing.T) {
+	env := map[string]string{
+		"SENDBOT_STALE_AFTER":   "soon",
+		"SENDBOT_SERVER_AREAS":  "not-a-map",
+		"SENDBOT_CHANNEL_AREAS": "123",
+		"LOG_QUESTIONS":         "maybe",
+		"SENDBOT_RATE_LIMIT":    "lots",
+		"SENDBOT_MOD_ROLES":     "moderators",
+		"SENDBOT_REINDEX_EVERY": "weekly",
+		"SENDBOT_FETCH_ALLOW":   "my-laptop",
+		"SENDBOT_MAX_UPLOAD":    "huge",
+		"SENDBOT_GAPS_KEEP":     "forever and ever",
+		"LOG_FORMAT":            "xml",
+		"SENDBOT_HTTP_ADDR":     "nowhere",
+	}
+	s := Read(func(k string) string { return env[k] })
+	var said []string
+	for _, err := range s.Problems() {
+		said = append(said, err.Error())
+	}
+	all := strings.Join(said, "\n")
+	for name := range env {
+		if !strings.Contains(all, name) {
+			t.Errorf("problems do not name %s:\n%s", name, all)
+		}
+	}
+	if len(said) != len(env) {
+		t.Errorf("%d problems for %d mistakes:\n%s", len(said), len(env), all)
+	}
+	if got := with("SENDBOT_RATE_LIMIT", "20").Problems(); len(got) != 0 {
+		t.Errorf("a good setting has problems: %v", got)
+	}
+}
