@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -146,18 +145,9 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked st
 	return word, best.term, true
 }
 
-// termsNear are the index terms of the text field near word.
+// termsNear are the index terms of the text field near word, read from
+// the index's dictionary the first time they are needed.
 func (ix *Index) termsNear(r bleveindex.IndexReader, word string, slips int) []english.Candidate {
-	t := ix.textTerms(r)
-	if t.words == nil {
-		return nil
-	}
-	return t.words.Near(word, slips)
-}
-
-// textTerms are the index terms of the text field that are words, read
-// from the index's dictionary the first time they are needed.
-func (ix *Index) textTerms(r bleveindex.IndexReader) *indexTerms {
 	ix.terms.once.Do(func() {
 		d, err := r.FieldDict(fieldText)
 		if err != nil {
@@ -174,19 +164,18 @@ func (ix *Index) textTerms(r bleveindex.IndexReader) *indexTerms {
 				words = append(words, e.Term)
 			}
 		}
-		slices.Sort(words) // a field's dictionary is in order already
-		ix.terms.sorted = words
 		ix.terms.words = english.New(words)
 	})
-	return &ix.terms
+	if ix.terms.words == nil {
+		return nil
+	}
+	return ix.terms.words.Near(word, slips)
 }
 
-// indexTerms are the words of an index's dictionary, for spelling and
-// variants: sorted, and ready to find those a slip or two away.
+// indexTerms are the words of an index's dictionary, for spelling.
 type indexTerms struct {
-	once   sync.Once
-	sorted []string
-	words  *english.Words
+	once  sync.Once
+	words *english.Words
 }
 
 // isWord reports whether an index term is a word of letters, worth

@@ -119,16 +119,13 @@ const (
 	// Excerpt shows the sentences around the best match, whole, rather
 	// than the words around the densest matches.
 	Excerpt = "excerpt"
-	// Variants searches the index's other words sharing a long word's
-	// stem but for its last letters ("complain", "complaint").
-	Variants = "variants"
 	// NearCopies moves a passage that mostly repeats a better one out of
 	// the first five.
 	NearCopies = "near-copies"
 )
 
 // Components lists what can be left out.
-var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, Excerpt, Variants, NearCopies}
+var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, Excerpt, NearCopies}
 
 // without is a set of components left out.
 type without map[string]bool
@@ -160,9 +157,6 @@ func (ix *Index) understand(ctx context.Context, r bleveindex.IndexReader, q Que
 		qu.wants = answerType(text)
 	}
 	ix.weigh(ctx, r, &qu, off)
-	if !off[Variants] {
-		ix.addVariants(ctx, r, &qu)
-	}
 	qu.intent = ix.intentOf(ctx, r, qu)
 	return qu, nil
 }
