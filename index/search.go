@@ -288,6 +288,9 @@ func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (
 	}
 	ix.describe(qu, ranked)
 	m.rerank(ranked)
+	if !off[NearCopies] {
+		moveNearCopies(ranked, func(c *candidate) wordRuns { return threeWordRuns(c.str(fieldText)) })
+	}
 	answered, confidence := m.decide(qu, ranked, ix.info.Passages)
 
 	res := Result{Answered: answered, Confidence: confidence, Uncovered: qu.uncovered, UncoveredArea: qu.uncoveredArea, Country: qu.country}

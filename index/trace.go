@@ -29,6 +29,8 @@ type Trace struct {
 	qu       question
 	off      without
 	passages int
+	// runs are each passage's three-word runs, to move near-copies.
+	runs []wordRuns
 }
 
 // TracedPassage is one candidate of a Trace.
@@ -69,15 +71,21 @@ func (ix *Index) traceOf(qu question, ranked []candidate, off without, res Resul
 	for _, c := range byRetrieval {
 		shown, _ := ix.shownText(qu, c, off)
 		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Title: c.str(fieldTitle), Text: shown, Whole: c.str(fieldText), Features: c.features})
+		if !off[NearCopies] {
+			t.runs = append(t.runs, threeWordRuns(c.str(fieldText)))
+		}
 	}
 	return t
 }
 
 // Order is the order m would show the passages in: indexes into
-// Passages, best first.
+// Passages, best first, near-copies moved as Search moves them.
 func (t *Trace) Order(m *Model) []int {
 	cs := t.candidates(m)
 	m.rerank(cs)
+	if len(t.runs) == len(cs) {
+		moveNearCopies(cs, func(c *candidate) wordRuns { return t.runs[c.order] })
+	}
 	out := make([]int, len(cs))
 	for i, c := range cs {
 		out[i] = c.order

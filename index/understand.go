@@ -119,10 +119,13 @@ const (
 	// Excerpt shows the sentences around the best match, whole, rather
 	// than the words around the densest matches.
 	Excerpt = "excerpt"
+	// NearCopies moves a passage that mostly repeats a better one out of
+	// the first five.
+	NearCopies = "near-copies"
 )
 
 // Components lists what can be left out.
-var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, Excerpt}
+var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, Excerpt, NearCopies}
 
 // without is a set of components left out.
 type without map[string]bool
