@@ -24,6 +24,13 @@
 //	for _, p := range c.Problems { ... }  // skipped or broken files
 //	c.WriteReport(os.Stdout, false)       // what sendbot check prints
 //
+// A corpus too large to hold in memory is read a file at a time with a
+// Reader, which gives the same documents, skips and problems:
+//
+//	r, err := corpus.NewReader(fsys, "")
+//	for d, err := range r.Documents() { ... } // build as they come
+//	r.Problems()                              // once all are read
+//
 // Remote sources listed in sources.yaml are downloaded by package
 // corpus/fetch into a cache folder that is itself a corpus.
 package corpus

@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -81,57 +82,152 @@ func parseText(data []byte) (parsed, error) {
 
 // Load reads every document in fsys. Files it cannot read are listed in
 // Corpus.Problems with a reason; every other file is still read. The error
-// is non-nil only when fsys itself cannot be walked.
+// is non-nil only when fsys itself cannot be walked. Load is a Reader's
+// documents collected: a corpus too large to hold is read with a Reader.
 func Load(fsys fs.FS) (*Corpus, error) {
+	r, err := NewReader(fsys, "")
+	if err != nil {
+		return nil, err
+	}
+	c := &Corpus{Glossary: r.Glossary}
+	for d, err := range r.Documents() {
+		if err != nil {
+			return nil, err
+		}
+		c.Documents = append(c.Documents, d)
+	}
+	c.Skips, c.Problems = r.Skips(), r.Problems()
+	return c, nil
+}
+
+// Reader reads the documents of a corpus folder one file at a time, so
+// that a build holds only the file it is reading, however large the
+// corpus. It gives what Load gives, in Load's order: NewReader reads what
+// must be known before the first document (sources.yaml and
+// glossary.yaml), Documents gives the documents, and once they have all
+// been given, Skips and Problems list what Load lists.
+//
+//	r, err := corpus.NewReader(fsys, "")
+//	for d, err := range r.Documents() { ... } // err: the folder cannot be walked
+//	problems := r.Problems()
+type Reader struct {
+	// Glossary is the folder's own glossary.yaml, to be merged over
+	// BuiltinGlossary; empty when it has none.
+	Glossary Glossary
+
+	fsys     fs.FS
+	prefix   string
+	manifest map[string]Meta
+	// before are the problems of sources.yaml and glossary.yaml.
+	before   []Problem
+	skips    []Skip
+	problems []Problem
+}
+
+// NewReader reads fsys's sources.yaml and glossary.yaml, and returns the
+// reader of its documents. A prefix that is not empty is put with a
+// slash in front of the paths of the documents, skips and problems it
+// reads, and the documents' passages take IDs of their own, as Merge
+// gives them. The error is non-nil only when fsys cannot be read.
+func NewReader(fsys fs.FS, prefix string) (*Reader, error) {
 	if _, err := fs.Stat(fsys, "."); err != nil {
 		return nil, fmt.Errorf("read corpus folder: %w", err)
 	}
 	manifest, problems := readManifest(fsys)
 	glossary, glossaryProblems := readGlossary(fsys)
-	c := &Corpus{Glossary: glossary, Problems: append(problems, glossaryProblems...)}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			c.Problems = append(c.Problems, Problem{Path: p, Reason: "cannot read: " + err.Error(), Err: err})
-			return nil
-		}
-		if p != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || p == ManifestName || p == GlossaryName {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// Links to files inside the folder are followed; links to
-			// folders are not walked, so a link loop cannot trap the walk.
-			// A folder opened with OpenDir refuses links that lead out.
-			info, err := fs.Stat(fsys, p)
-			switch {
-			case err != nil:
-				c.Problems = append(c.Problems, linkProblem(fsys, p, err))
-				return nil
-			case info.IsDir():
-				c.Problems = append(c.Problems, Problem{Path: p, Reason: "link to a folder; sendbot does not follow folder links (copy or move the folder into the corpus instead)", Err: ErrUnsupported})
-				return nil
-			}
-		}
-		docs, skipped, probs := loadFile(fsys, p, manifest[p])
-		c.Documents = append(c.Documents, docs...)
-		c.Skips = append(c.Skips, skipped...)
-		c.Problems = append(c.Problems, probs...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read corpus folder: %w", err)
-	}
-	sort.Slice(c.Problems, func(i, j int) bool { return c.Problems[i].Path < c.Problems[j].Path })
-	return c, nil
+	r := &Reader{Glossary: glossary, fsys: fsys, prefix: prefix, manifest: manifest}
+	r.before = r.moveProblems(append(problems, glossaryProblems...))
+	r.problems = slices.Clone(r.before)
+	return r, nil
 }
+
+// Documents reads the folder's files in lexical order, as fs.WalkDir
+// walks them, and gives their documents one at a time. It gives an error,
+// and nothing more, only when the folder itself cannot be walked. Each
+// time it is ranged over it reads the folder again, and Skips and
+// Problems start afresh.
+func (r *Reader) Documents() iter.Seq2[Document, error] {
+	return func(yield func(Document, error) bool) {
+		r.skips, r.problems = nil, slices.Clone(r.before)
+		stopped := false
+		err := fs.WalkDir(r.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == "." {
+					return err
+				}
+				r.problem(Problem{Path: p, Reason: "cannot read: " + err.Error(), Err: err})
+				return nil
+			}
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || p == ManifestName || p == GlossaryName {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				// Links to files inside the folder are followed; links to
+				// folders are not walked, so a link loop cannot trap the walk.
+				// A folder opened with OpenDir refuses links that lead out.
+				info, err := fs.Stat(r.fsys, p)
+				switch {
+				case err != nil:
+					r.problem(linkProblem(r.fsys, p, err))
+					return nil
+				case info.IsDir():
+					r.problem(Problem{Path: p, Reason: "link to a folder; sendbot does not follow folder links (copy or move the folder into the corpus instead)", Err: ErrUnsupported})
+					return nil
+				}
+			}
+			docs, skipped, probs := loadFile(r.fsys, p, r.manifest[p])
+			for _, s := range skipped {
+				s.Path = r.at(s.Path)
+				r.skips = append(r.skips, s)
+			}
+			r.problems = append(r.problems, r.moveProblems(probs)...)
+			for _, doc := range docs {
+				if !yield(moved(doc, r.prefix), nil) {
+					stopped = true
+					return fs.SkipAll
+				}
+			}
+			return nil
+		})
+		if err != nil && !stopped {
+			yield(Document{}, fmt.Errorf("read corpus folder: %w", err))
+		}
+	}
+}
+
+// Skips are the entries left out on purpose by the files read so far.
+func (r *Reader) Skips() []Skip { return slices.Clone(r.skips) }
+
+// Problems are the problems of the folder's sources.yaml and
+// glossary.yaml and of the files read so far, sorted by path.
+func (r *Reader) Problems() []Problem {
+	problems := slices.Clone(r.problems)
+	sortProblems(problems)
+	return problems
+}
+
+// problem records p, found at a path inside the folder.
+func (r *Reader) problem(p Problem) {
+	p.Path = r.at(p.Path)
+	r.problems = append(r.problems, p)
+}
+
+// moveProblems puts the reader's prefix in front of the problems' paths.
+func (r *Reader) moveProblems(problems []Problem) []Problem {
+	for i := range problems {
+		problems[i].Path = r.at(problems[i].Path)
+	}
+	return problems
+}
+
+// at is the path p inside the folder shows as.
+func (r *Reader) at(p string) string { return under(r.prefix, p) }
 
 // OpenDir is the folder dir as Load reads it: its files, and links
 // between them, but never a file or folder a link leads to outside it

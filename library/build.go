@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -18,7 +21,8 @@ var ErrNoDocuments = errors.New("no documents sendbot can read")
 
 // Read loads the corpus and, when they exist, the documents fetched from
 // remote sources, under FetchedPrefix, and those added from Discord,
-// under UploadedPrefix: everything an index of the library holds.
+// under UploadedPrefix: everything an index of the library holds, read
+// as a build reads it but held whole, for sendbot check.
 func (l *Library) Read() (*corpus.Corpus, error) {
 	fsys, _, err := l.corpusSource()
 	if err != nil {
@@ -28,29 +32,153 @@ func (l *Library) Read() (*corpus.Corpus, error) {
 }
 
 func (l *Library) read(fsys fs.FS) (*corpus.Corpus, error) {
-	c, err := corpus.Load(fsys)
+	rd, err := l.reading(fsys)
 	if err != nil {
-		return c, err
+		return nil, err
 	}
-	for _, extra := range []struct{ dir, prefix, what string }{
-		{l.fetched, FetchedPrefix, "the fetch cache"},
-		{l.uploaded, UploadedPrefix, "the documents added from Discord"},
+	c := &corpus.Corpus{Glossary: rd.glossary}
+	for d, err := range rd.documents() {
+		if err != nil {
+			return nil, err
+		}
+		c.Documents = append(c.Documents, d)
+	}
+	t := rd.tally()
+	c.Skips, c.Problems = t.Skips, t.Problems
+	return c, nil
+}
+
+// Tally is what a build read. The build indexed the documents as it read
+// them, a file at a time, and kept only these counts and findings.
+type Tally struct {
+	// Documents counts the documents read (each service of a directory
+	// feed is one), Passages their passages, and Files the files they
+	// were read from.
+	Documents, Passages, Files int
+	// Skips are the directory entries left out as empty or placeholders.
+	Skips []corpus.Skip
+	// Problems are the files that could not be read, or were skipped,
+	// sorted by path.
+	Problems []corpus.Problem
+}
+
+// Errors returns the problems that are real errors (not merely skipped
+// formats).
+func (t *Tally) Errors() []corpus.Problem {
+	var out []corpus.Problem
+	for _, p := range t.Problems {
+		if !p.Skipped() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// folder is one of the folders a library's index is built from.
+type folder struct {
+	reader            *corpus.Reader
+	dir, prefix, what string
+}
+
+// libraryReader reads the library's documents one file at a time: the
+// corpus, then the fetched copies under FetchedPrefix and the uploads
+// under UploadedPrefix, each folder's documents in turn, as Merge would
+// add them. Besides the documents it gives, it keeps only their counts,
+// the skips and the problems.
+type libraryReader struct {
+	// glossary is the corpus's own glossary.yaml.
+	glossary corpus.Glossary
+	folders  []folder // the corpus first
+	// unopened are the fetch cache or uploads folder when they could not
+	// be opened; unread, those that could not be walked.
+	unopened, unread []corpus.Problem
+	counted          Tally
+	lastPath         string
+	err              error // the corpus folder could not be walked
+}
+
+// reading starts reading the library with the corpus in fsys: its
+// sources.yaml and glossary.yaml now, its documents when ranged over.
+func (l *Library) reading(fsys fs.FS) (*libraryReader, error) {
+	r, err := corpus.NewReader(fsys, "")
+	if err != nil {
+		return nil, err
+	}
+	rd := &libraryReader{glossary: r.Glossary, folders: []folder{{reader: r}}}
+	for _, extra := range []folder{
+		{dir: l.fetched, prefix: FetchedPrefix, what: "the fetch cache"},
+		{dir: l.uploaded, prefix: UploadedPrefix, what: "the documents added from Discord"},
 	} {
 		if !isDir(extra.dir) {
 			continue
 		}
 		efs, err := corpus.OpenDir(extra.dir)
-		var ec *corpus.Corpus
 		if err == nil {
-			ec, err = corpus.Load(efs)
+			extra.reader, err = corpus.NewReader(efs, extra.prefix)
 		}
 		if err != nil {
-			c.Problems = append(c.Problems, corpus.Problem{Path: extra.prefix, Reason: "cannot read " + extra.what + " in " + extra.dir + ": " + err.Error(), Err: err})
+			rd.unopened = append(rd.unopened, cannotRead(extra, err))
 			continue
 		}
-		c.Merge(ec, extra.prefix)
+		rd.folders = append(rd.folders, extra)
 	}
-	return c, nil
+	return rd, nil
+}
+
+// cannotRead is the problem of a fetch cache or uploads folder that
+// cannot be read: the rest of the library is read without it.
+func cannotRead(f folder, err error) corpus.Problem {
+	return corpus.Problem{Path: f.prefix, Reason: "cannot read " + f.what + " in " + f.dir + ": " + err.Error(), Err: err}
+}
+
+// documents gives the documents of each folder in turn, counting them.
+// When the corpus folder cannot be walked it gives that error and stops;
+// a fetch cache or uploads folder that cannot be is listed as a problem.
+func (rd *libraryReader) documents() iter.Seq2[corpus.Document, error] {
+	return func(yield func(corpus.Document, error) bool) {
+		rd.counted, rd.lastPath, rd.unread, rd.err = Tally{}, "", nil, nil
+		for i, f := range rd.folders {
+			for d, err := range f.reader.Documents() {
+				if err != nil && i == 0 {
+					rd.err = err
+					yield(corpus.Document{}, err)
+					return
+				}
+				if err != nil {
+					rd.unread = append(rd.unread, cannotRead(f, err))
+					break
+				}
+				rd.count(d)
+				if !yield(d, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// count counts d in. A file's documents come one after another.
+func (rd *libraryReader) count(d corpus.Document) {
+	rd.counted.Documents++
+	rd.counted.Passages += len(d.Passages)
+	if d.Path != rd.lastPath {
+		rd.counted.Files++
+		rd.lastPath = d.Path
+	}
+}
+
+// tally is what the documents read so far counted, with the skips and
+// problems of every folder.
+func (rd *libraryReader) tally() *Tally {
+	t := rd.counted
+	t.Skips, t.Problems = nil, nil
+	for _, f := range rd.folders {
+		t.Skips = append(t.Skips, f.reader.Skips()...)
+		t.Problems = append(t.Problems, f.reader.Problems()...)
+	}
+	t.Problems = append(append(t.Problems, rd.unopened...), rd.unread...)
+	slices.SortStableFunc(t.Problems, func(a, b corpus.Problem) int { return strings.Compare(a.Path, b.Path) })
+	return &t
 }
 
 // OpenIndex opens the library's index, building it first when there is
@@ -90,9 +218,10 @@ func (l *Library) OpenIndex(ctx context.Context) (*index.Index, error) {
 }
 
 // Build reads the corpus and builds its index, replacing any index
-// already there only once the new one is complete. It returns what it
-// read, with its problems, even when the build fails.
-func (l *Library) Build(ctx context.Context) (*corpus.Corpus, error) {
+// already there only once the new one is complete. It reads the corpus a
+// file at a time as it builds, and returns what it read, with its
+// problems, even when the build fails.
+func (l *Library) Build(ctx context.Context) (*Tally, error) {
 	l.shelf.Lock()
 	defer l.shelf.Unlock()
 	st, err := l.state()
@@ -103,33 +232,46 @@ func (l *Library) Build(ctx context.Context) (*corpus.Corpus, error) {
 }
 
 // build is Build for a corpus as st found it, logging to log.
-func (l *Library) build(ctx context.Context, st shelfState, log *slog.Logger) (*corpus.Corpus, error) {
+func (l *Library) build(ctx context.Context, st shelfState, log *slog.Logger) (*Tally, error) {
 	if index.Building(l.index) {
 		return nil, l.buildingError()
 	}
 	start := time.Now()
-	c, err := l.read(st.fsys)
+	rd, err := l.reading(st.fsys)
 	if err != nil {
 		return nil, err
 	}
-	passages := 0
-	for _, d := range c.Documents {
-		passages += len(d.Passages)
+	// With no document to index, the build fails before it begins, and
+	// the index there stays.
+	noDocuments := fmt.Errorf("the corpus %s has %w (run sendbot check to see why)", l.name, ErrNoDocuments)
+	docs := func(yield func(corpus.Document, error) bool) {
+		for d, err := range rd.documents() {
+			if !yield(d, err) || err != nil {
+				return
+			}
+		}
+		if rd.counted.Documents == 0 {
+			yield(corpus.Document{}, noDocuments)
+		}
 	}
-	if len(c.Documents) == 0 {
-		return c, fmt.Errorf("the corpus %s has %w (run sendbot check to see why)", l.name, ErrNoDocuments)
+	g := corpus.BuiltinGlossary().Merge(rd.glossary)
+	err = index.RebuildFrom(ctx, l.index, docs, g, st.source)
+	// RebuildFrom has stopped ranging over docs: what they counted is settled.
+	if rd.err != nil {
+		return nil, rd.err
 	}
-	g := corpus.BuiltinGlossary().Merge(c.Glossary)
-	err = index.Rebuild(ctx, l.index, c.Documents, g, st.source)
-	if errors.Is(err, index.ErrBuilding) {
-		return c, l.buildingError()
+	t := rd.tally()
+	switch {
+	case errors.Is(err, ErrNoDocuments):
+		return t, noDocuments
+	case errors.Is(err, index.ErrBuilding):
+		return t, l.buildingError()
+	case err != nil:
+		return t, err
 	}
-	if err != nil {
-		return c, err
-	}
-	log.Info("index built", "documents", len(c.Documents), "passages", passages,
-		"skipped", len(c.Problems)-len(c.Errors()), "errors", len(c.Errors()), "took", time.Since(start).Round(time.Millisecond))
-	return c, nil
+	log.Info("index built", "documents", t.Documents, "passages", t.Passages,
+		"skipped", len(t.Problems)-len(t.Errors()), "errors", len(t.Errors()), "took", time.Since(start).Round(time.Millisecond))
+	return t, nil
 }
 
 // buildingError says that another sendbot is building the index.

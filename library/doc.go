@@ -26,7 +26,10 @@
 // audit/<corpus>/audit.log, and DataFile for other packages' files such
 // as feedback/<corpus>/feedback.db. Uploaded files live in a corpus
 // folder of their own, never in the corpus folder, which may be
-// read-only or built into sendbot; Read merges them in under
-// UploadedPrefix, and the fetched copies under FetchedPrefix, so every
-// full build keeps them.
+// read-only or built into sendbot; a full build reads them after the
+// corpus under UploadedPrefix, and the fetched copies under
+// FetchedPrefix, so every full build keeps them. A build reads these
+// folders a file at a time as it indexes them (corpus.Reader), so its
+// memory does not grow with the corpus; Read holds them whole, for
+// sendbot check.
 package library

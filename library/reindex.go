@@ -116,16 +116,10 @@ func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep R
 		}
 	}
 	progress(Progress{Stage: Building})
-	c, err := l.build(ctx, st, r.log)
-	if c != nil {
-		files := map[string]bool{}
-		for _, d := range c.Documents {
-			files[d.Path] = true
-			rep.Passages += len(d.Passages)
-		}
-		rep.Documents = len(c.Documents)
-		rep.Problems = c.Problems
-		progress(Progress{Stage: Switching, Files: len(files), Passages: rep.Passages, Errors: len(c.Errors())})
+	t, err := l.build(ctx, st, r.log)
+	if t != nil {
+		rep.Documents, rep.Passages, rep.Problems = t.Documents, t.Passages, t.Problems
+		progress(Progress{Stage: Switching, Files: t.Files, Passages: t.Passages, Errors: len(t.Errors())})
 	}
 	if err != nil {
 		return rep, err

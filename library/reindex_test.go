@@ -41,7 +41,13 @@ func TestReindexerBuildsBesideAndSwaps(t *testing.T) {
 	live := &fakeLive{}
 	r := lib.Reindexer(live)
 	var stages []Stage
-	rep, err := r.Reindex(context.Background(), func(p Progress) { stages = append(stages, p.Stage) })
+	var files int
+	rep, err := r.Reindex(context.Background(), func(p Progress) {
+		stages = append(stages, p.Stage)
+		if p.Stage == Switching {
+			files = p.Files
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +55,8 @@ func TestReindexerBuildsBesideAndSwaps(t *testing.T) {
 		rep.Problems[0].Reason != "file is empty" || rep.Fetched != nil || live.count() != 1 {
 		t.Errorf("report %+v, reloads %d", rep, live.count())
 	}
-	if !slices.Equal(stages, []Stage{Building, Switching}) {
-		t.Errorf("stages %v", stages)
+	if !slices.Equal(stages, []Stage{Building, Switching}) || files != 1 {
+		t.Errorf("stages %v, %d files read", stages, files)
 	}
 	ix, err := index.Open(lib.IndexDir())
 	if err != nil {
@@ -177,13 +183,19 @@ func TestReindexerFetchesRemoteSourcesFirst(t *testing.T) {
 		FetchAllow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}) // the site is on loopback
 	r := lib.Reindexer(&fakeLive{})
 	var stages []Stage
-	rep, err := r.Reindex(context.Background(), func(p Progress) { stages = append(stages, p.Stage) })
+	var files int
+	rep, err := r.Reindex(context.Background(), func(p Progress) {
+		stages = append(stages, p.Stage)
+		if p.Stage == Switching {
+			files = p.Files
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Fetched == nil || rep.Fetched.Summary() != "1 fetched, 0 not modified, 0 failed, 0 blocked by robots.txt" || rep.Documents != 2 ||
-		!slices.Equal(stages, []Stage{Fetching, Building, Switching}) {
-		t.Errorf("first reindex: %+v, stages %v", rep, stages)
+		!slices.Equal(stages, []Stage{Fetching, Building, Switching}) || files != 2 {
+		t.Errorf("first reindex: %+v, stages %v, %d files read", rep, stages, files)
 	}
 
 	mu.Lock()

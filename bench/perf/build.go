@@ -7,13 +7,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
-	"iter"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
-	"testing/fstest"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -27,9 +23,9 @@ import (
 // heap.
 //
 // By default the child reads the corpus file by file while it builds
-// (index.RebuildFrom), holding only what the build holds; with -held it
-// reads the whole corpus first and then builds (corpus.Load, then
-// index.Rebuild), as `sendbot index` does.
+// (corpus.Reader into index.RebuildFrom), as `sendbot index` does; with
+// -held it reads the whole corpus first and then builds (corpus.Load,
+// then index.Rebuild), as `sendbot index` did before issue 25.
 
 // buildChildCommand is the first argument that makes perf a build child.
 const buildChildCommand = "build-child"
@@ -78,7 +74,7 @@ func buildInChild(corpusDir, idxDir string, held bool) (builtIndex, error) {
 // did as JSON.
 func buildChild(args []string) error {
 	flags := flag.NewFlagSet(buildChildCommand, flag.ContinueOnError)
-	held := flags.Bool("held", false, "read the whole corpus before building, as sendbot index does")
+	held := flags.Bool("held", false, "read the whole corpus before building, as sendbot index did before issue 25")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -104,8 +100,17 @@ func buildChild(args []string) error {
 		if err := index.Rebuild(context.Background(), idxDir, c.Documents, g.Merge(c.Glossary), src); err != nil {
 			return err
 		}
-	} else if err := index.RebuildFrom(context.Background(), idxDir, fileByFile(fsys), g, src); err != nil {
-		return err
+	} else {
+		r, err := corpus.NewReader(fsys, "")
+		if err != nil {
+			return err
+		}
+		if err := index.RebuildFrom(context.Background(), idxDir, r.Documents(), g.Merge(r.Glossary), src); err != nil {
+			return err
+		}
+		if problems := r.Problems(); len(problems) > 0 {
+			return fmt.Errorf("%s: %s", problems[0].Path, problems[0].Reason)
+		}
 	}
 	b.BuildS = time.Since(start).Seconds()
 	ix, err := index.Open(idxDir)
@@ -116,53 +121,4 @@ func buildChild(args []string) error {
 	ix.Close()
 	b.Passages, b.Documents = info.Passages, info.Documents
 	return json.NewEncoder(os.Stdout).Encode(b)
-}
-
-// fileByFile reads the corpus in fsys one file at a time, in the order
-// corpus.Load reads it, giving each file's documents as corpus.Load reads
-// them. It is for corpora of plain document files, as bench/synth writes:
-// a sources.yaml or glossary.yaml is an error, as is any problem reading a
-// file. (corpus has no reader of one file at a time yet.)
-func fileByFile(fsys fs.FS) iter.Seq2[corpus.Document, error] {
-	return func(yield func(corpus.Document, error) bool) {
-		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				return err
-			case p != "." && strings.HasPrefix(d.Name(), "."):
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			case d.IsDir():
-				return nil
-			case p == corpus.ManifestName || p == corpus.GlossaryName:
-				return fmt.Errorf("%s: only a corpus of plain document files is read file by file", p)
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			data, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			c, err := corpus.Load(fstest.MapFS{p: {Data: data, Mode: info.Mode(), ModTime: info.ModTime()}})
-			if err != nil {
-				return err
-			}
-			if len(c.Problems) > 0 {
-				return fmt.Errorf("%s: %s", p, c.Problems[0].Reason)
-			}
-			for _, doc := range c.Documents {
-				if !yield(doc, nil) {
-					return fs.SkipAll
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			yield(corpus.Document{}, err)
-		}
-	}
 }

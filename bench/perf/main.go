@@ -9,10 +9,10 @@
 // whole sentences, in Markdown files spread over twenty fictional areas
 // and a few national files. For each size it then
 //
-//   - builds the index with the bot's own code (corpus.Load, index.Rebuild
-//     with the built-in glossary) in a child process of its own (this
-//     command again, as `perf build-child`), and times it and reads its
-//     peak resident memory (ru_maxrss);
+//   - builds the index with the bot's own code (corpus.Reader into
+//     index.RebuildFrom, with the built-in glossary) in a child process
+//     of its own (this command again, as `perf build-child`), and times
+//     it and reads its peak resident memory (ru_maxrss);
 //   - runs a fixed set of parent-style questions (synth.Questions) through index.Live.Search,
 //     the path the bot takes (area filter, synonyms, highlighting);
 //   - runs the sendbot binary on that index: `search --json` under
@@ -114,7 +114,7 @@ func parseOptions() (options, error) {
 	flag.StringVar(&o.work, "work", "", "work folder (default: a new temporary folder, removed at the end)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	flag.IntVar(&o.rebuilds, "rebuilds", 5, "how many times the shared corpus is rebuilt while questions are answered (0 skips it)")
-	flag.BoolVar(&o.heldBuild, "held", false, "build as sendbot index does, reading the whole corpus first, instead of file by file while building")
+	flag.BoolVar(&o.heldBuild, "held", false, "build as sendbot index did before issue 25, reading the whole corpus first, instead of file by file while building")
 	flag.BoolVar(&o.skipCLI, "skip-cli", false, "skip the RSS and cold-start runs of the sendbot binary")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the searches (not of the builds) to this file, for go tool pprof")
 	flag.Parse()
@@ -520,9 +520,9 @@ func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 // buildMethod says how the index was built, for the method's paragraph.
 func buildMethod(o options) string {
 	if o.heldBuild {
-		return "`index.Rebuild` after reading the whole corpus with `corpus.Load`, as `sendbot index` does (read s apart)"
+		return "`index.Rebuild` after reading the whole corpus with `corpus.Load`, as `sendbot index` did before issue 25 (read s apart)"
 	}
-	return "`index.RebuildFrom` reading the Markdown files one at a time while it builds, so the corpus is never held (read s: within build s)"
+	return "`index.RebuildFrom` reading the Markdown files one at a time (`corpus.Reader`) while it builds, as `sendbot index` does, so the corpus is never held (read s: within build s)"
 }
 
 // seconds is s to a tenth, or – for none.
