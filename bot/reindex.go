@@ -105,7 +105,11 @@ func progressLine(p library.Progress) string {
 // reindexSummary is the reply when a reindex has finished.
 func reindexSummary(rep library.Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Done: I'm now answering from %d documents (%d passages). That took %s.", rep.Documents, rep.Passages, rep.Took.Round(100*time.Millisecond))
+	fmt.Fprintf(&b, "Done: I'm now answering from %d documents (%d passages)", rep.Documents, rep.Passages)
+	if rep.Builtin > 0 {
+		fmt.Fprintf(&b, ", and from %d built-in documents about England for what they don't answer", rep.Builtin)
+	}
+	fmt.Fprintf(&b, ". That took %s.", rep.Took.Round(100*time.Millisecond))
 	if rep.Fetched != nil {
 		b.WriteString("\nRemote sources: " + escapeMarkdown(rep.Fetched.Summary()))
 	}

@@ -174,3 +174,14 @@ func TestAFailedReindexSaysTheOldDocumentsStay(t *testing.T) {
 		t.Errorf("no answer after a failed reindex")
 	}
 }
+
+func TestReindexSummarySaysWhatAnswers(t *testing.T) {
+	rep := library.Report{Documents: 3, Passages: 20, Builtin: 6, Took: 1500 * time.Millisecond}
+	if got, want := reindexSummary(rep), "Done: I'm now answering from 3 documents (20 passages), and from 6 built-in documents about England for what they don't answer. That took 1.5s."; !strings.HasPrefix(got, want) {
+		t.Errorf("summary %q, want it to start %q", got, want)
+	}
+	rep.Builtin = 0
+	if got, want := reindexSummary(rep), "Done: I'm now answering from 3 documents (20 passages). That took 1.5s."; !strings.HasPrefix(got, want) {
+		t.Errorf("summary %q, want it to start %q", got, want)
+	}
+}

@@ -37,6 +37,11 @@ type Document struct {
 	// Published is the date the source was published, or the zero time
 	// when it is not known. Callers must say "date unknown" for the zero time.
 	Published time.Time
+	// Fallback marks a national document that answers only questions the
+	// others do not: the built-in documents about England that a library
+	// keeps beside a group's own corpus, so that the group's documents
+	// come first when they answer.
+	Fallback bool
 
 	Passages []Passage
 }

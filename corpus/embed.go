@@ -18,3 +18,15 @@ func Default() fs.FS {
 	}
 	return sub
 }
+
+// DefaultEngland returns the documents of the built-in corpus about
+// England as a whole (its england folder, at the top of the returned
+// folder): the law, national processes and where to get independent help,
+// which a library keeps beside a group's own corpus.
+func DefaultEngland() fs.FS {
+	sub, err := fs.Sub(defaultFS, "default/england")
+	if err != nil {
+		panic("corpus: embedded default corpus is missing: " + err.Error())
+	}
+	return sub
+}

@@ -609,11 +609,15 @@ func dropUnusedSegments(dir string) error {
 	return nil
 }
 
-func scope(area string) string {
-	if corpus.IsNational(area) {
+// scope is the scope field of d's passages.
+func scope(d corpus.Document) string {
+	switch {
+	case corpus.IsNational(d.Area) && d.Fallback:
+		return scopeFallback
+	case corpus.IsNational(d.Area):
 		return scopeNational
 	}
-	return "local"
+	return scopeLocal
 }
 
 // Rebuild builds a new index of docs beside dir and then moves it into

@@ -118,7 +118,7 @@ func (m documentMaker) documentFields(d corpus.Document) *documentFields {
 		publisher: stored(fieldPublisher, d.Publisher),
 		sourceURL: stored(fieldSourceURL, d.SourceURL),
 		path:      keyword(fieldPath, d.Path, bleveindex.IndexField|bleveindex.StoreField),
-		scope:     keyword(fieldScope, scope(d.Area), bleveindex.IndexField),
+		scope:     keyword(fieldScope, scope(d), bleveindex.IndexField),
 	}
 }
 

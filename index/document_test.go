@@ -38,7 +38,7 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]any {
 		fieldSourceURL: d.SourceURL,
 		fieldPath:      d.Path,
 		fieldPage:      float64(p.Page),
-		fieldScope:     scope(d.Area),
+		fieldScope:     scope(d),
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // MappingVersion changes whenever the mapping or the stored fields change.
 // Opening an index built with another version returns ErrOldMapping, and
 // callers rebuild it.
-const MappingVersion = 9
+const MappingVersion = 10
 
 // Field names in the index.
 const (
@@ -31,11 +31,16 @@ const (
 	fieldPath      = "path"
 	fieldPage      = "page"
 	// fieldScope is "national" for documents that apply in every area
-	// (corpus.IsNational), else "local".
+	// (corpus.IsNational), "fallback" for national documents that answer
+	// only when the others do not (corpus.Document.Fallback), else "local".
 	fieldScope = "scope"
 )
 
-const scopeNational = "national"
+const (
+	scopeNational = "national"
+	scopeFallback = "fallback"
+	scopeLocal    = "local"
+)
 
 // storedFields are returned with every hit, so a hit is shown without
 // rereading any file.

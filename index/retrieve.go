@@ -63,10 +63,11 @@ func (c *candidate) str(field string) string {
 
 // retrieve finds the candidates for a question in its area ("" for all,
 // noLocalArea for the national documents alone), counting with r, the
-// reader the question was understood with. With exact set, passages tied
-// at the last place are chosen by their IDs (see below).
-func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu question, exact bool) ([]candidate, error) {
-	q := ix.query(qu)
+// reader the question was understood with; the fallback documents too
+// when withFallback is set, else never. With exact set, passages tied at
+// the last place are chosen by their IDs (see below).
+func (ix *Index) retrieve(ctx context.Context, r bleveindex.IndexReader, qu question, withFallback, exact bool) ([]candidate, error) {
+	q := ix.query(qu, withFallback)
 	if len(q.Clauses) == 0 {
 		return nil, nil
 	}
@@ -154,7 +155,7 @@ func loadFields(r bleveindex.IndexReader, hits search.DocumentMatchCollection) e
 // national documents. The words are already analysed, so single words
 // are matched as terms and phrases as analysed phrases; nothing the
 // parent typed is read as query syntax.
-func (ix *Index) query(qu question) maxscore.Query {
+func (ix *Index) query(qu question, withFallback bool) maxscore.Query {
 	var clauses []maxscore.Clause
 	for _, c := range qu.concepts {
 		if !c.known {
@@ -187,21 +188,25 @@ func (ix *Index) query(qu question) maxscore.Query {
 		}
 	}
 	q := maxscore.Query{Clauses: clauses, K: candidates}
+	national := maxscore.TermClause(fieldScope, scopeNational, 1)
+	if withFallback {
+		national = maxscore.DisjunctionClause(national, maxscore.TermClause(fieldScope, scopeFallback, 1))
+	}
 	switch qu.areaKey {
 	case "":
+		if ix.fallback && !withFallback {
+			// Every passage but the fallback ones, adding nothing to
+			// their scores.
+			c := maxscore.DisjunctionClause(maxscore.TermClause(fieldScope, scopeNational, 0), maxscore.TermClause(fieldScope, scopeLocal, 0))
+			q.Must = &c
+		}
 	case noLocalArea:
-		national := maxscore.TermClause(fieldScope, scopeNational, 1)
 		q.Must = &national
 	default:
-		q.Must = inArea(qu.areaKey)
+		c := maxscore.DisjunctionClause(maxscore.TermClause(fieldAreaKey, qu.areaKey, 1), national)
+		q.Must = &c
 	}
 	return q
-}
-
-// inArea matches the passages of one area and the national ones.
-func inArea(areaKey string) *maxscore.Clause {
-	c := maxscore.DisjunctionClause(maxscore.TermClause(fieldAreaKey, areaKey, 1), maxscore.TermClause(fieldScope, scopeNational, 1))
-	return &c
 }
 
 // phraseClause finds phrase in field, analysed as the index analyses it.

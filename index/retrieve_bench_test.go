@@ -37,7 +37,7 @@ var retrievalEngines = []struct {
 	find func(ctx context.Context, ix *Index, r bleveindex.IndexReader, qu question) (search.DocumentMatchCollection, error)
 }{
 	{"sendbot", func(ctx context.Context, ix *Index, r bleveindex.IndexReader, qu question) (search.DocumentMatchCollection, error) {
-		cs, err := ix.retrieve(ctx, r, qu, false)
+		cs, err := ix.retrieve(ctx, r, qu, false, false)
 		hits := make(search.DocumentMatchCollection, len(cs))
 		for i, c := range cs {
 			hits[i] = c.dm
@@ -45,7 +45,7 @@ var retrievalEngines = []struct {
 		return hits, err
 	}},
 	{"bleve", func(ctx context.Context, ix *Index, r bleveindex.IndexReader, qu question) (search.DocumentMatchCollection, error) {
-		q := ix.query(qu)
+		q := ix.query(qu, false)
 		if len(q.Clauses) == 0 {
 			return nil, nil
 		}

@@ -48,11 +48,10 @@ func sameAsBleve(t *testing.T, ix *Index, strict bool) {
 		}
 		for _, area := range areas {
 			for _, k := range []int{candidates, 3} {
-				b := ix.query(p)
+				pa := p
+				pa.areaKey = area
+				b := ix.query(pa, false)
 				b.K = k
-				if area != "" {
-					b.Must = inArea(area)
-				}
 				var err error
 				if b.Counts, err = maxscore.Counts(context.Background(), r, b, p.uses); err != nil {
 					t.Fatal(err)

@@ -12,9 +12,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/index/internal/maxscore"
 	"github.com/sendbot/sendbot/internal/english"
 )
 
@@ -168,9 +170,12 @@ type Index struct {
 	terms         indexTerms
 	kinds         kindIndex // each passage's kind, for intent.go
 	model         *Model
-	catalogue     []DocumentInfo // every document, in the order Documents lists them
-	dir           string
-	signs         signpostCache
+	// fallback is whether the index has fallback documents, which answer
+	// only a question the others do not.
+	fallback  bool
+	catalogue []DocumentInfo // every document, in the order Documents lists them
+	dir       string
+	signs     signpostCache
 }
 
 // Open opens the index in dir. It returns an error wrapping ErrNoIndex when
@@ -220,7 +225,22 @@ func Open(dir string) (*Index, error) {
 	ix.glossaryTerms = glossaryTermsOf(ix.vocab)
 	ix.places = newPlaceList(ix.Areas(), english.Dictionary())
 	ix.model = DefaultModel()
+	if ix.fallback, err = ix.hasFallback(); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
 	return ix, nil
+}
+
+// hasFallback reports whether the index has passages of fallback documents.
+func (ix *Index) hasFallback() (bool, error) {
+	r, err := ix.reader()
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	n, err := maxscore.Count(context.Background(), r, maxscore.Term{Field: fieldScope, Word: scopeFallback})
+	return n > 0, err
 }
 
 // Info returns what the index recorded when it was built.
@@ -256,6 +276,23 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	return res, err
 }
 
+// rank retrieves, reranks and decides (stages 2 to 4): the candidates
+// best first, and whether they answer, with what confidence. The
+// fallback documents are among the candidates only with withFallback.
+func (ix *Index) rank(ctx context.Context, r bleveindex.IndexReader, qu question, off without, withFallback, exact bool) ([]candidate, bool, float64, error) {
+	ranked, err := ix.retrieve(ctx, r, qu, withFallback, exact)
+	if err != nil {
+		return nil, false, 0, err
+	}
+	ix.describe(qu, ranked)
+	ix.model.rerank(ranked)
+	if !off[NearCopies] {
+		moveNearCopies(ranked, func(c *candidate) wordRuns { return threeWordRuns(c.str(fieldText)) })
+	}
+	answered, confidence := ix.model.decide(qu, ranked, ix.info.Passages)
+	return ranked, answered, confidence, nil
+}
+
 // search runs the stages, leaving out the components in off. With trace
 // set it also returns every candidate as eval learns from them.
 func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (Result, *Trace, error) {
@@ -267,8 +304,6 @@ func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (
 	if k <= 0 {
 		k = DefaultK
 	}
-	m := ix.model
-
 	// One reader for every count the question takes.
 	r, err := ix.reader()
 	if err != nil {
@@ -282,16 +317,19 @@ func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (
 	if len(qu.concepts) == 0 && qu.define == nil {
 		return Result{}, nil, ErrNoWords
 	}
-	ranked, err := ix.retrieve(ctx, r, qu, trace)
+	ranked, answered, confidence, err := ix.rank(ctx, r, qu, off, false, trace)
+	if err == nil && !answered && ix.fallback {
+		// The fallback documents answer only what the others do not.
+		var again []candidate
+		var ok bool
+		again, ok, confidence, err = ix.rank(ctx, r, qu, off, true, trace)
+		if ok {
+			ranked, answered = again, true
+		}
+	}
 	if err != nil {
 		return Result{}, nil, err
 	}
-	ix.describe(qu, ranked)
-	m.rerank(ranked)
-	if !off[NearCopies] {
-		moveNearCopies(ranked, func(c *candidate) wordRuns { return threeWordRuns(c.str(fieldText)) })
-	}
-	answered, confidence := m.decide(qu, ranked, ix.info.Passages)
 
 	res := Result{Answered: answered, Confidence: confidence, Uncovered: qu.uncovered, UncoveredArea: qu.uncoveredArea, Country: qu.country}
 	if qu.areaKey != noLocalArea {

@@ -142,9 +142,12 @@ func (ix *Index) findSignposts(ctx context.Context, areaKey string) []Signpost {
 				parts = append(parts, q)
 			}
 		}
-		scope := bleve.NewTermQuery(scopeNational)
-		scope.SetField(fieldScope)
-		var where query.Query = scope
+		// National help: the national documents', and the fallback ones',
+		// which answer nothing else when a question is declined.
+		national, fallback := bleve.NewTermQuery(scopeNational), bleve.NewTermQuery(scopeFallback)
+		national.SetField(fieldScope)
+		fallback.SetField(fieldScope)
+		var where query.Query = bleve.NewDisjunctionQuery(national, fallback)
 		if areaKey != "" {
 			area := bleve.NewTermQuery(areaKey)
 			area.SetField(fieldAreaKey)

@@ -21,8 +21,9 @@ var ErrNoDocuments = errors.New("no documents sendbot can read")
 
 // Read loads the corpus and, when they exist, the documents fetched from
 // remote sources, under FetchedPrefix, and those added from Discord,
-// under UploadedPrefix: everything an index of the library holds, read
-// as a build reads it but held whole, for sendbot check.
+// under UploadedPrefix: everything an index of the library holds but the
+// built-in England documents, read as a build reads it but held whole,
+// for sendbot check.
 func (l *Library) Read() (*corpus.Corpus, error) {
 	fsys, _, err := l.corpusSource()
 	if err != nil {
@@ -32,7 +33,7 @@ func (l *Library) Read() (*corpus.Corpus, error) {
 }
 
 func (l *Library) read(fsys fs.FS) (*corpus.Corpus, error) {
-	rd, err := l.reading(fsys)
+	rd, err := l.reading(fsys, false)
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +54,11 @@ func (l *Library) read(fsys fs.FS) (*corpus.Corpus, error) {
 type Tally struct {
 	// Documents counts the documents read (each service of a directory
 	// feed is one), Passages their passages, and Files the files they
-	// were read from.
+	// were read from: the corpus's, fetched and uploaded ones.
 	Documents, Passages, Files int
+	// Builtin and BuiltinPassages count the built-in England documents
+	// indexed beside them (Config.NoBuiltinEngland), and their passages.
+	Builtin, BuiltinPassages int
 	// Skips are the directory entries left out as empty or placeholders.
 	Skips []corpus.Skip
 	// Problems are the files that could not be read, or were skipped,
@@ -74,10 +78,12 @@ func (t *Tally) Errors() []corpus.Problem {
 	return out
 }
 
-// folder is one of the folders a library's index is built from.
+// folder is one of the folders a library's index is built from. The
+// documents of a fallback folder answer only what the others do not.
 type folder struct {
 	reader            *corpus.Reader
 	dir, prefix, what string
+	fallback          bool
 }
 
 // libraryReader reads the library's documents one file at a time: the
@@ -98,8 +104,10 @@ type libraryReader struct {
 }
 
 // reading starts reading the library with the corpus in fsys: its
-// sources.yaml and glossary.yaml now, its documents when ranged over.
-func (l *Library) reading(fsys fs.FS) (*libraryReader, error) {
+// sources.yaml and glossary.yaml now, its documents when ranged over;
+// with builtin, the built-in England documents last, when the library
+// keeps them beside the corpus.
+func (l *Library) reading(fsys fs.FS, builtin bool) (*libraryReader, error) {
 	r, err := corpus.NewReader(fsys, "")
 	if err != nil {
 		return nil, err
@@ -121,6 +129,13 @@ func (l *Library) reading(fsys fs.FS) (*libraryReader, error) {
 			continue
 		}
 		rd.folders = append(rd.folders, extra)
+	}
+	if b := l.builtinEngland(); b != nil && builtin {
+		br, err := corpus.NewReader(b, BuiltinPrefix)
+		if err != nil {
+			return nil, err // built into the binary: cannot fail
+		}
+		rd.folders = append(rd.folders, folder{reader: br, prefix: BuiltinPrefix, what: "the built-in England documents", fallback: true})
 	}
 	return rd, nil
 }
@@ -148,6 +163,7 @@ func (rd *libraryReader) documents() iter.Seq2[corpus.Document, error] {
 					rd.unread = append(rd.unread, cannotRead(f, err))
 					break
 				}
+				d.Fallback = f.fallback
 				rd.count(d)
 				if !yield(d, nil) {
 					return
@@ -159,6 +175,11 @@ func (rd *libraryReader) documents() iter.Seq2[corpus.Document, error] {
 
 // count counts d in. A file's documents come one after another.
 func (rd *libraryReader) count(d corpus.Document) {
+	if d.Fallback {
+		rd.counted.Builtin++
+		rd.counted.BuiltinPassages += len(d.Passages)
+		return
+	}
 	rd.counted.Documents++
 	rd.counted.Passages += len(d.Passages)
 	if d.Path != rd.lastPath {
@@ -237,12 +258,13 @@ func (l *Library) build(ctx context.Context, st shelfState, log *slog.Logger) (*
 		return nil, l.buildingError()
 	}
 	start := time.Now()
-	rd, err := l.reading(st.fsys)
+	rd, err := l.reading(st.fsys, true)
 	if err != nil {
 		return nil, err
 	}
-	// With no document to index, the build fails before it begins, and
-	// the index there stays.
+	// With no document to index, the build fails, and the index there
+	// stays. The built-in England documents do not count: a corpus folder
+	// with nothing sendbot can read is a mistake to tell.
 	noDocuments := fmt.Errorf("the corpus %s has %w (run sendbot check to see why)", l.name, ErrNoDocuments)
 	docs := func(yield func(corpus.Document, error) bool) {
 		for d, err := range rd.documents() {

@@ -48,7 +48,7 @@ func TestBuildIndexesWhatAWholeReadIndexes(t *testing.T) {
 					t.Skip("../shared/corpus is absent: the shared corpus is not compared")
 				}
 			}
-			lib := open(t, Config{Corpus: tc.corpus, DataDir: t.TempDir()})
+			lib := open(t, Config{Corpus: tc.corpus, DataDir: t.TempDir(), NoBuiltinEngland: true})
 			// Fetched copies and uploads beside the corpus, with a
 			// problem of each kind and a directory feed's left-out entries.
 			writeFiles(t, lib.FetchDir(), map[string][]byte{
@@ -171,6 +171,10 @@ func TestBuildOfNoDocumentsKeepsTheIndex(t *testing.T) {
 	if _, err := lib.Build(ctx); err != nil {
 		t.Fatal(err)
 	}
+	held := documentPaths(t, lib)
+	if !slices.Contains(held, "testshire/breaks.md") || !slices.Contains(held, BuiltinPrefix+"/local-offer.md") {
+		t.Fatalf("the index holds %q, want the corpus's document and the built-in England ones", held)
+	}
 	if err := os.WriteFile(filepath.Join(corpusDir, "testshire", "breaks.md"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +185,9 @@ func TestBuildOfNoDocumentsKeepsTheIndex(t *testing.T) {
 	if got == nil || len(got.Problems) != 1 || got.Problems[0].Path != "testshire/breaks.md" || got.Problems[0].Reason != "file is empty" {
 		t.Errorf("Build of an empty corpus reported %+v, want the empty file", got)
 	}
-	if paths := documentPaths(t, lib); !slices.Equal(paths, []string{"testshire/breaks.md"}) {
+	// The built-in England documents alone do not make an index of a
+	// corpus folder: it has nothing sendbot can read, which is a mistake.
+	if paths := documentPaths(t, lib); !slices.Equal(paths, held) {
 		t.Errorf("after a build of nothing the index holds %q, want what it held", paths)
 	}
 	entries, err := os.ReadDir(filepath.Dir(lib.IndexDir()))

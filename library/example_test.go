@@ -27,11 +27,15 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer ix.Close()
-	info := ix.Info()
-	fmt.Println(info.Documents, "document,", info.Passages, "passage")
+	// Beside the folder's one document are the built-in documents about
+	// England (Config.NoBuiltinEngland leaves them out).
+	for _, a := range ix.Info().Areas {
+		fmt.Println(a.Name+":", a.Documents, "documents")
+	}
 	rel, _ := filepath.Rel(data, lib.IndexDir())
 	fmt.Println(filepath.Dir(filepath.ToSlash(rel)))
 	// Output:
-	// 1 document, 1 passage
+	// England: 6 documents
+	// Testshire: 1 documents
 	// indexes
 }

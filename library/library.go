@@ -39,6 +39,11 @@ type Config struct {
 	// Version is sendbot's version, as fetches name it in their
 	// User-Agent ("v1.2.0"); "" means "dev".
 	Version string
+	// NoBuiltinEngland leaves out the built-in documents about England as
+	// a whole, which are otherwise indexed beside a corpus folder (under
+	// BuiltinPrefix) so that a group's own documents add to them
+	// (SENDBOT_BUILTIN_ENGLAND=off). The built-in corpus has them anyway.
+	NoBuiltinEngland bool
 	// MaxUploadBytes is the largest file an upload may be
 	// (SENDBOT_MAX_UPLOAD); 0 means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
@@ -55,6 +60,9 @@ const (
 	// UploadedPrefix is the folder of the documents added from Discord:
 	// "uploaded/testshire/0a1b2c3d4e5f.pdf".
 	UploadedPrefix = "uploaded"
+	// BuiltinPrefix is the folder of the built-in documents about England
+	// kept beside a corpus folder: "builtin/england/local-offer.md".
+	BuiltinPrefix = "builtin/england"
 )
 
 // Library is one corpus and what sendbot keeps for it on disk. It is safe
@@ -225,9 +233,26 @@ func (l *Library) state() (shelfState, error) {
 		}
 		fp += "+" + extra.prefix + ":" + efp
 	}
+	if b := l.builtinEngland(); b != nil {
+		bfp, err := corpus.Fingerprint(b)
+		if err != nil {
+			return shelfState{}, err
+		}
+		fp += "+" + BuiltinPrefix + ":" + bfp
+	}
 	// The built-in glossary is part of what the index holds.
 	fp += "+glossary:" + corpus.BuiltinGlossaryVersion()
 	return shelfState{fsys: fsys, source: index.Source{Name: name, Fingerprint: fp}}, nil
+}
+
+// builtinEngland is the built-in documents about England when they are
+// kept beside the corpus folder, or nil: when the corpus is the built-in
+// one, which has them already, or when the settings leave them out.
+func (l *Library) builtinEngland() fs.FS {
+	if l.cfg.Corpus == "" || l.cfg.NoBuiltinEngland {
+		return nil
+	}
+	return corpus.DefaultEngland()
 }
 
 // Source is what an index built now would record it was built from: the

@@ -36,7 +36,7 @@ func TestUploadsSurviveARestartAndAFullRebuild(t *testing.T) {
 	corpusDir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 	})
-	cfg := Config{Corpus: corpusDir, DataDir: t.TempDir()}
+	cfg := Config{Corpus: corpusDir, DataDir: t.TempDir(), NoBuiltinEngland: true}
 	lib := open(t, cfg)
 	ctx := context.Background()
 	ix, err := lib.OpenIndex(ctx)
@@ -139,5 +139,51 @@ func TestFoldersAreKeptPerCorpus(t *testing.T) {
 	feedback, err := open(t, Config{DataDir: data}).DataFile("feedback", "feedback.db")
 	if err != nil || feedback != filepath.Join(data, "feedback", "default", "feedback.db") {
 		t.Errorf("DataFile = %s, %v", feedback, err)
+	}
+}
+
+// TestGroupDocumentsAddToTheBuiltinEngland has a group's corpus of one
+// document: a question it does not answer is answered from the built-in
+// England documents, which stay beside it unless turned off, and a
+// question it does answer is answered from it alone.
+func TestGroupDocumentsAddToTheBuiltinEngland(t *testing.T) {
+	corpusDir := testkit.WriteCorpus(t, map[string]string{
+		"testshire/swimming.md": "---\ntitle: Testshire swimming club\n---\n# Swimming for disabled children in Testshire\n\n" +
+			"The Testshire swimming club runs sessions for disabled children and young people every Saturday morning at the leisure centre pool, with a hoist and changing places toilet.\n",
+	})
+	ask := func(t *testing.T, cfg Config, question string) index.Result {
+		t.Helper()
+		ix, err := open(t, cfg).OpenIndex(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		res, err := ix.Search(context.Background(), index.Query{Text: question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	const notTheirs = "how do I ask for an EHC needs assessment?"
+	const theirs = "is there swimming for disabled children on saturdays"
+
+	cfg := Config{Corpus: corpusDir, DataDir: t.TempDir()}
+	res := ask(t, cfg, notTheirs)
+	if !res.Answered || len(res.Hits) == 0 || !strings.HasPrefix(res.Hits[0].Path, BuiltinPrefix+"/") {
+		t.Errorf("%q with the built-in England documents: answered %v, hits %+v; want an answer from them", notTheirs, res.Answered, res.Hits)
+	}
+	res = ask(t, cfg, theirs)
+	if !res.Answered || len(res.Hits) == 0 || res.Hits[0].Path != "testshire/swimming.md" {
+		t.Errorf("%q: answered %v, hits %+v; want the group's own document first", theirs, res.Answered, res.Hits)
+	}
+	for _, h := range res.Hits {
+		if strings.HasPrefix(h.Path, BuiltinPrefix+"/") {
+			t.Errorf("%q, which the group's document answers, also shows the built-in %s", theirs, h.Path)
+		}
+	}
+
+	off := Config{Corpus: corpusDir, DataDir: t.TempDir(), NoBuiltinEngland: true}
+	if res := ask(t, off, notTheirs); res.Answered {
+		t.Errorf("%q with the built-in England documents turned off: answered from %+v", notTheirs, res.Hits)
 	}
 }

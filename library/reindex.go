@@ -39,6 +39,9 @@ type Progress struct {
 // Report is what a finished reindex found.
 type Report struct {
 	Documents, Passages int
+	// Builtin counts the built-in England documents answering beside
+	// the Documents, for the questions those do not answer.
+	Builtin int
 	// Problems are the files that could not be read, or were skipped.
 	Problems []corpus.Problem
 	// Fetched is what fetching the remote sources did; nil when the
@@ -118,7 +121,7 @@ func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep R
 	progress(Progress{Stage: Building})
 	t, err := l.build(ctx, st, r.log)
 	if t != nil {
-		rep.Documents, rep.Passages, rep.Problems = t.Documents, t.Passages, t.Problems
+		rep.Documents, rep.Passages, rep.Builtin, rep.Problems = t.Documents, t.Passages, t.Builtin, t.Problems
 		progress(Progress{Stage: Switching, Files: t.Files, Passages: t.Passages, Errors: len(t.Errors())})
 	}
 	if err != nil {

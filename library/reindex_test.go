@@ -37,7 +37,7 @@ func TestReindexerBuildsBesideAndSwaps(t *testing.T) {
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 		"testshire/empty.md":  "",
 	})
-	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir()})
+	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir(), NoBuiltinEngland: true})
 	live := &fakeLive{}
 	r := lib.Reindexer(live)
 	var stages []Stage
@@ -179,7 +179,7 @@ func TestReindexerFetchesRemoteSourcesFirst(t *testing.T) {
 		"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n",
 		"sources.yaml":        "documents:\n  - url: " + site.URL + "/transport\n    title: Travel to school in Testshire\n    area: Testshire\n",
 	})
-	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir(),
+	lib := open(t, Config{Corpus: corpusDir, DataDir: t.TempDir(), NoBuiltinEngland: true,
 		FetchAllow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}) // the site is on loopback
 	r := lib.Reindexer(&fakeLive{})
 	var stages []Stage

@@ -12,6 +12,7 @@
 //	log, err := s.Logger(os.Stderr)       // LOG_LEVEL, LOG_FORMAT
 //	bc, err := s.Bot()                    // every setting of the bot
 //	// err: SENDBOT_RATE_LIMIT "lots": write how many questions one person may ask a minute, …
-//	lib, err := library.Open(s.Library(log))
+//	lc, err := s.Library(log)            // SENDBOT_CORPUS, SENDBOT_BUILTIN_ENGLAND…
+//	lib, err := library.Open(lc)
 //	for _, err := range s.Problems() { … } // sendbot doctor: every mistake at once
 package settings

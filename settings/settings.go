@@ -28,6 +28,10 @@ type Settings struct {
 	Index    string // SENDBOT_INDEX
 	DataDir  string // SENDBOT_DATA
 	FetchDir string // SENDBOT_FETCH_DIR
+	// BuiltinEngland is SENDBOT_BUILTIN_ENGLAND: "off" leaves the
+	// built-in documents about England out of an index of a corpus
+	// folder; read by Library.
+	BuiltinEngland string
 
 	Token   string // DISCORD_TOKEN
 	GuildID string // DISCORD_GUILD_ID
@@ -60,15 +64,16 @@ type Settings struct {
 func Read(getenv func(string) string) Settings {
 	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	return Settings{
-		Corpus:   get("SENDBOT_CORPUS"),
-		Index:    get("SENDBOT_INDEX"),
-		DataDir:  get("SENDBOT_DATA"),
-		FetchDir: get("SENDBOT_FETCH_DIR"),
-		Token:    get("DISCORD_TOKEN"),
-		GuildID:  get("DISCORD_GUILD_ID"),
-		APIURL:   get("DISCORD_API_URL"),
-		HTTPAddr: get("SENDBOT_HTTP_ADDR"),
-		Area:     get("SENDBOT_AREA"),
+		Corpus:         get("SENDBOT_CORPUS"),
+		Index:          get("SENDBOT_INDEX"),
+		DataDir:        get("SENDBOT_DATA"),
+		FetchDir:       get("SENDBOT_FETCH_DIR"),
+		BuiltinEngland: get("SENDBOT_BUILTIN_ENGLAND"),
+		Token:          get("DISCORD_TOKEN"),
+		GuildID:        get("DISCORD_GUILD_ID"),
+		APIURL:         get("DISCORD_API_URL"),
+		HTTPAddr:       get("SENDBOT_HTTP_ADDR"),
+		Area:           get("SENDBOT_AREA"),
 
 		fetchAllow:   get("SENDBOT_FETCH_ALLOW"),
 		serverAreas:  get("SENDBOT_SERVER_AREAS"),
@@ -302,8 +307,16 @@ func (s Settings) Logger(w io.Writer) (*slog.Logger, error) {
 // Library is where the library of documents is kept, logging to log.
 // The commands that fetch add FetchAllow, and serve MaxUploadBytes; the
 // caller adds sendbot's Version.
-func (s Settings) Library(log *slog.Logger) library.Config {
-	return library.Config{Corpus: s.Corpus, Index: s.Index, DataDir: s.DataDir, FetchDir: s.FetchDir, Logger: log}
+func (s Settings) Library(log *slog.Logger) (library.Config, error) {
+	lc := library.Config{Corpus: s.Corpus, Index: s.Index, DataDir: s.DataDir, FetchDir: s.FetchDir, Logger: log}
+	switch strings.ToLower(s.BuiltinEngland) {
+	case "", "on", "true", "yes", "1":
+	case "off", "false", "no", "0":
+		lc.NoBuiltinEngland = true
+	default:
+		return lc, fmt.Errorf("SENDBOT_BUILTIN_ENGLAND %q: use off to leave the built-in documents about England out of your corpus's index, or on (the default)", s.BuiltinEngland)
+	}
+	return lc, nil
 }
 
 // Bot reads the settings of the bot serve runs, all but the ones serve
@@ -360,6 +373,7 @@ func (s Settings) Problems() []error {
 		func() error { _, err := s.FetchAllow(); return err },
 		func() error { _, err := s.MaxUpload(); return err },
 		func() error { _, err := s.GapsKeep(); return err },
+		func() error { _, err := s.Library(nil); return err },
 		func() error { _, err := s.Logger(io.Discard); return err },
 		func() error {
 			if a := s.HTTPAddr; a != "" {

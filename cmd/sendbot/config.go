@@ -87,10 +87,10 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 // libraryConfig is where the library of documents is kept, as the
 // settings say, for this version of sendbot; the subcommands that fetch
 // or take uploads add FetchAllow and MaxUploadBytes.
-func libraryConfig(cfg settings.Settings, log *slog.Logger) library.Config {
-	lc := cfg.Library(log)
+func libraryConfig(cfg settings.Settings, log *slog.Logger) (library.Config, error) {
+	lc, err := cfg.Library(log)
 	lc.Version = versionNumber()
-	return lc
+	return lc, err
 }
 
 // openLibrary opens the configured library, logging to stderr.
@@ -99,5 +99,9 @@ func openLibrary(cfg settings.Settings, stderr io.Writer) (*library.Library, err
 	if err != nil {
 		return nil, err
 	}
-	return library.Open(libraryConfig(cfg, log))
+	lc, err := libraryConfig(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return library.Open(lc)
 }

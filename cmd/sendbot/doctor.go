@@ -16,7 +16,8 @@ func runDoctor(ctx context.Context, env appEnv, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	lib, err := library.Open(libraryConfig(cfg, nil))
+	lc, _ := libraryConfig(cfg, nil) // a mistake in it is among cfg.Problems()
+	lib, err := library.Open(lc)
 	return doctor.Run(ctx, doctor.Config{
 		Out: env.stdout, EnvWarning: envFileWarning(".env"), Settings: cfg.Problems(),
 		Token: cfg.Token, APIURL: cfg.APIURL, Library: lib, LibraryErr: err, Version: versionNumber(),

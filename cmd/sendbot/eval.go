@@ -30,6 +30,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 	var leaveOut fileList
 	fs.Var(&leaveOut, "without", "with --folds: leave out these components of the stages ("+strings.Join(index.Components, ", ")+"), to see what each does")
 	ablationOut := fs.String("ablation", "", "write the ablation table (each component and feature left out, cross-validated) to this Markdown file")
+	builtin := fs.Bool("builtin-england", false, "also index the built-in documents about England beside --corpus, as serve does unless SENDBOT_BUILTIN_ENGLAND=off (off by default: the questions' answers are patterns of the corpus's own text)")
 	var floors eval.Floors
 	fs.Float64Var(&floors.Recall3, "min-recall3", 0, "fail when recall@3 is below this (with --folds: the folds' mean)")
 	fs.Float64Var(&floors.MRR, "min-mrr", 0, "fail when MRR is below this (with --folds: the folds' mean)")
@@ -77,6 +78,10 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 		if twinQs, err = eval.ReadTwins(*twins, qs); err != nil {
 			return err
 		}
+	}
+	cfg.BuiltinEngland = "off"
+	if *builtin {
+		cfg.BuiltinEngland = "on"
 	}
 	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {

@@ -34,7 +34,10 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	lc := libraryConfig(cfg, log)
+	lc, err := libraryConfig(cfg, log)
+	if err != nil {
+		return err
+	}
 	if lc.FetchAllow, err = cfg.FetchAllow(); err != nil {
 		return err
 	}

@@ -154,9 +154,19 @@ func TestIndexAndCheckAFolder(t *testing.T) {
 	}
 
 	out, _, err = c.run("", "index")
-	if err != nil || !strings.Contains(out, "Indexed 1 documents (1 passages)") || !strings.Contains(out, "testshire/empty.md\tfile is empty") {
+	if err != nil || !strings.Contains(out, "Indexed 1 documents (1 passages) from "+dir+", and 6 built-in documents about England (") ||
+		!strings.Contains(out, "testshire/empty.md\tfile is empty") || strings.Contains(out, "builtin/") {
 		t.Errorf("index: err %v\n%s", err, out)
 	}
+	c.env["SENDBOT_BUILTIN_ENGLAND"] = "off"
+	if out, _, err := c.run("", "index"); err != nil || !strings.Contains(out, "Indexed 1 documents (1 passages) from "+dir+" in ") {
+		t.Errorf("index with SENDBOT_BUILTIN_ENGLAND=off: err %v\n%s", err, out)
+	}
+	c.env["SENDBOT_BUILTIN_ENGLAND"] = "maybe"
+	if _, _, err := c.run("", "index"); err == nil || !strings.Contains(err.Error(), `SENDBOT_BUILTIN_ENGLAND "maybe": use off`) {
+		t.Errorf("index with SENDBOT_BUILTIN_ENGLAND=maybe: %v", err)
+	}
+	delete(c.env, "SENDBOT_BUILTIN_ENGLAND")
 	out, _, err = c.run("", "ask", "how far from school for free travel")
 	if err != nil || !strings.Contains(out, "https://testshire.example/t") {
 		t.Errorf("ask after index: %v\n%s", err, out)

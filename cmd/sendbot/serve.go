@@ -42,7 +42,10 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	lc := libraryConfig(cfg, log)
+	lc, err := libraryConfig(cfg, log)
+	if err != nil {
+		return err
+	}
 	lc.FetchAllow, _ = cfg.FetchAllow() // checked by Bot
 	lc.MaxUploadBytes = bc.MaxUploadBytes
 	lib, err := library.Open(lc)
