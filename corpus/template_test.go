@@ -384,3 +384,88 @@ func copyFS(t *testing.T, dir string) fstest.MapFS {
 	}
 	return out
 }
+
+// TestSharedSiteTemplate learns the template of each area's saved web
+// pages in /work/shared and counts the passages that quote a line found
+// on three or more of the pages (repeated chrome) before and after; the
+// pages' own lines must all stay.
+func TestSharedSiteTemplate(t *testing.T) {
+	const shared = "/work/shared/corpus"
+	if _, err := os.Stat(shared); err != nil {
+		t.Skip("/work/shared/corpus is absent: no saved council pages to learn from")
+	}
+	for _, area := range []string{"herefordshire", "worcestershire", "england"} {
+		t.Run(area, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for p, f := range copyFS(t, path.Join(shared, area)) {
+				if isWebPage(p) {
+					fsys[path.Join(area, p)] = f
+				}
+			}
+			before := mustLoad(t, fsys)
+			tmpl := withTemplate(t, fsys, area)
+			after := mustLoad(t, fsys)
+			repeatedBefore, repeatedAfter := repeatedLinePassages(before), repeatedLinePassages(after)
+			t.Logf("%d pages, %d template blocks, %d labels; passages quoting a line on 3+ pages: %d before, %d after",
+				tmpl.Pages, len(tmpl.Blocks), len(tmpl.Labels), repeatedBefore, repeatedAfter)
+			if repeatedAfter > 0 {
+				t.Errorf("%d passages still quote a line repeated on 3+ pages", repeatedAfter)
+			}
+			kept := map[string]bool{}
+			for _, d := range after.Documents {
+				for _, p := range d.Passages {
+					for _, l := range strings.Split(p.Text, "\n") {
+						kept[d.Path+"\x00"+l] = true
+					}
+				}
+			}
+			repeated := linesOnPages(before)
+			for _, d := range before.Documents {
+				for _, p := range d.Passages {
+					for _, l := range strings.Split(p.Text, "\n") {
+						if !kept[d.Path+"\x00"+l] && len(repeated[l]) < minTemplatePages {
+							t.Errorf("%s lost its own line %q", d.Path, l)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// linesOnPages maps each passage line to the documents it is in.
+func linesOnPages(c *Corpus) map[string]map[string]bool {
+	on := map[string]map[string]bool{}
+	for _, d := range c.Documents {
+		for _, p := range d.Passages {
+			for _, l := range strings.Split(p.Text, "\n") {
+				if strings.TrimSpace(l) == "" {
+					continue
+				}
+				if on[l] == nil {
+					on[l] = map[string]bool{}
+				}
+				on[l][d.Path] = true
+			}
+		}
+	}
+	return on
+}
+
+// repeatedLinePassages counts passages holding a line that is on three or
+// more documents.
+func repeatedLinePassages(c *Corpus) int {
+	on := linesOnPages(c)
+	n := 0
+	for _, d := range c.Documents {
+		for _, p := range d.Passages {
+			for _, l := range strings.Split(p.Text, "\n") {
+				if len(on[l]) >= minTemplatePages {
+					n++
+					break
+				}
+			}
+		}
+	}
+	return n
+}
