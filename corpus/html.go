@@ -27,7 +27,12 @@ const maxHTMLElements = 200_000
 // feedback forms and footers. The title comes from <title> and the first
 // <h1>, the source address from <link rel="canonical">, and the published
 // date only from explicit metadata.
-func parseHTML(data []byte) (res parsed, err error) {
+func parseHTML(data []byte) (parsed, error) { return parseSitePage(data, nil) }
+
+// parseSitePage reads a web page as parseHTML does, first dropping what
+// its site's template (when it has one) says repeats on every page; a
+// page whose labelled fields make it a directory record becomes a service.
+func parseSitePage(data []byte, site *SiteTemplate) (res parsed, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = parsed{}, errors.New("web page could not be read: its HTML is too damaged to make sense of")
@@ -50,9 +55,22 @@ func parseHTML(data []byte) (res parsed, err error) {
 		}
 		return parsed{}, errors.New("web page could not be read as HTML")
 	}
+	var (
+		record  *service
+		removed int
+	)
+	if site != nil {
+		record, removed = site.strip(doc)
+	}
 	pg := readPage(doc)
 	blocks := pg.mainBlocks()
+	if record != nil {
+		return record.page(pg.meta(blocks), blocks), nil
+	}
 	if !hasParagraph(blocks) {
+		if removed > 0 {
+			return parsed{}, errors.New("web page has no text of its own: all of it repeats on the other pages of its site (see " + SiteTemplateFile + ")")
+		}
 		if pg.info(pg.body).runes == 0 {
 			return parsed{}, errors.New("web page has no text; a page built by JavaScript must be saved from the browser after it has loaded")
 		}

@@ -122,6 +122,8 @@ type Reader struct {
 	before   []Problem
 	skips    []Skip
 	problems []Problem
+	// sites are the site templates of the folders read so far.
+	sites siteTemplates
 }
 
 // NewReader reads fsys's sources.yaml and glossary.yaml, and returns the
@@ -149,6 +151,7 @@ func NewReader(fsys fs.FS, prefix string) (*Reader, error) {
 func (r *Reader) Documents() iter.Seq2[Document, error] {
 	return func(yield func(Document, error) bool) {
 		r.skips, r.problems = nil, slices.Clone(r.before)
+		r.sites = siteTemplates{fsys: r.fsys}
 		stopped := false
 		err := fs.WalkDir(r.fsys, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -181,7 +184,12 @@ func (r *Reader) Documents() iter.Seq2[Document, error] {
 					return nil
 				}
 			}
-			docs, skipped, probs := loadFile(r.fsys, p, r.manifest[p])
+			site := r.sites.forFile(p)
+			for _, prob := range r.sites.problems {
+				r.problem(prob)
+			}
+			r.sites.problems = nil
+			docs, skipped, probs := loadFile(r.fsys, p, r.manifest[p], site)
 			for _, s := range skipped {
 				s.Path = r.at(s.Path)
 				r.skips = append(r.skips, s)
@@ -258,8 +266,9 @@ func linkProblem(fsys fs.FS, p string, err error) Problem {
 
 // loadFile reads the documents in one file. It may return documents and
 // problems together: a readable document with a bad date is indexed with
-// the date unknown.
-func loadFile(fsys fs.FS, p string, listed Meta) ([]Document, []Skip, []Problem) {
+// the date unknown. A web page is read without its site's template when
+// site is not nil.
+func loadFile(fsys fs.FS, p string, listed Meta, site *SiteTemplate) ([]Document, []Skip, []Problem) {
 	fail := func(reason string, err error) ([]Document, []Skip, []Problem) {
 		return nil, nil, []Problem{{Path: p, Reason: reason, Err: err}}
 	}
@@ -290,7 +299,11 @@ func loadFile(fsys fs.FS, p string, listed Meta) ([]Document, []Skip, []Problem)
 			return fail(reason, errBadFile)
 		}
 	}
-	res, err := rd.parse(data)
+	parse := rd.parse
+	if site != nil && rd.format == "html" {
+		parse = func(data []byte) (parsed, error) { return parseSitePage(data, site) }
+	}
+	res, err := parse(data)
 	if err != nil {
 		return fail(err.Error(), errBadFile)
 	}
