@@ -58,7 +58,10 @@ func parseHTML(data []byte) (res parsed, err error) {
 		}
 		return parsed{}, errors.New("web page has no main text: everything on it is navigation, cookie notices, banners or footers")
 	}
-	return single(pg.meta(blocks), blocks), nil
+	m := pg.meta(blocks)
+	res = single(m, blocks)
+	res.Entries[0].pageDated = m.Published != ""
+	return res, nil
 }
 
 // decodeHTML returns the page as UTF-8, decoding a page that carries a
