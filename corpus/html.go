@@ -52,13 +52,16 @@ func parseHTML(data []byte) (res parsed, err error) {
 	}
 	pg := readPage(doc)
 	blocks := pg.mainBlocks()
+	m := pg.meta(blocks)
+	if res, ok := pg.pageServices(blocks, m, m.Published != ""); ok {
+		return res, nil
+	}
 	if !hasParagraph(blocks) {
 		if pg.info(pg.body).runes == 0 {
 			return parsed{}, errors.New("web page has no text; a page built by JavaScript must be saved from the browser after it has loaded")
 		}
 		return parsed{}, errors.New("web page has no main text: everything on it is navigation, cookie notices, banners or footers")
 	}
-	m := pg.meta(blocks)
 	res = single(m, blocks)
 	res.Entries[0].pageDated = m.Published != ""
 	return res, nil
