@@ -243,7 +243,10 @@ func writtenDate(e entry, listed Meta) string {
 // inspected dates an inspection document and puts its outcome first. A
 // date a person wrote (written) wins; else the inspection's last day, or
 // the publication date, in the report's own text; else the date the
-// document already has (a web page's meta tags).
+// document already has (a web page's meta tags). The outcome sentence
+// opens the document's first passage, with the report's opening
+// paragraphs (who inspected, when), under a heading naming the
+// inspection and the area.
 func (d *Document) inspected(blocks []block, written string) {
 	f := readInspection(blocks)
 	if t, err := parseDate(written); err == nil && !t.IsZero() {
@@ -254,11 +257,33 @@ func (d *Document) inspected(blocks []block, written string) {
 	if f.Outcome == "" {
 		return
 	}
+	opening, rest := openingParagraphs(blocks)
 	lead := f.Outcome
-	if f.DateText != "" {
+	if f.DateText != "" && !strings.Contains(blocksText(opening), f.DateText) {
 		lead += "\n" + f.DateText
 	}
-	head := chunk(d.Key(), d.Title, []block{{Level: 1, Text: inspectionHeading(d.Area)}, {Text: lead, Page: f.OutcomePage}})
-	d.Passages = append(head, d.Passages...)
+	head := append([]block{{Level: 1, Text: inspectionHeading(d.Area)}, {Text: lead, Page: f.OutcomePage}}, opening...)
+	d.Passages = append(chunk(d.Key(), d.Title, head), chunk(d.Key(), d.Title, rest)...)
 	assignIDs(d.Key(), d.Passages)
+}
+
+// openingParagraphs splits off the paragraphs a document opens with,
+// before its first heading after them, up to a passage's worth of words;
+// rest is every other block, headings included, in order.
+func openingParagraphs(blocks []block) (opening, rest []block) {
+	words, open := 0, true
+	for _, b := range blocks {
+		switch {
+		case b.Level > 0 && len(opening) > 0:
+			open = false
+		case b.Level == 0 && open && words+wordCount(b.Text) <= TargetWords:
+			opening = append(opening, b)
+			words += wordCount(b.Text)
+			continue
+		case b.Level == 0:
+			open = false
+		}
+		rest = append(rest, b)
+	}
+	return opening, rest
 }

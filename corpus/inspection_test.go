@@ -144,6 +144,17 @@ func TestLoadInspectionReport(t *testing.T) {
 				!strings.Contains(first.Text, "Inspection dates: 27 February to 3 March 2023") {
 				t.Errorf("first passage's text %q", first.Text)
 			}
+			if !strings.Contains(first.Text, "Date of publication: 12 April 2023") {
+				t.Errorf("first passage lacks the report's opening paragraphs: %q", first.Text)
+			}
+			for _, p := range d.Passages[1:] {
+				if strings.Contains(p.Section, "area SEND inspection of") {
+					t.Errorf("the outcome heading runs on over %q: %q", p.Section, p.Text)
+				}
+			}
+			if d.Passages[1].Section != "Information about the local area partnership" {
+				t.Errorf("second passage's section %q, want the report's own first section", d.Passages[1].Section)
+			}
 			seen := map[string]bool{}
 			for _, p := range d.Passages {
 				if seen[p.ID] {
