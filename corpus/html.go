@@ -64,8 +64,14 @@ func parseSitePage(data []byte, site *SiteTemplate) (res parsed, err error) {
 	}
 	pg := readPage(doc)
 	blocks := pg.mainBlocks()
+	m := pg.meta(blocks)
+	// Markup says what a page is in so many words; a site's labels are
+	// learned.
+	if res, ok := pg.pageServices(blocks, m, m.Published != ""); ok {
+		return res, nil
+	}
 	if record != nil {
-		return record.page(pg.meta(blocks), blocks), nil
+		return record.page(m, blocks), nil
 	}
 	if !hasParagraph(blocks) {
 		if removed > 0 {
@@ -76,7 +82,9 @@ func parseSitePage(data []byte, site *SiteTemplate) (res parsed, err error) {
 		}
 		return parsed{}, errors.New("web page has no main text: everything on it is navigation, cookie notices, banners or footers")
 	}
-	return single(pg.meta(blocks), blocks), nil
+	res = single(m, blocks)
+	res.Entries[0].pageDated = m.Published != ""
+	return res, nil
 }
 
 // decodeHTML returns the page as UTF-8, decoding a page that carries a

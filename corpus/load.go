@@ -32,6 +32,9 @@ type entry struct {
 	ID     string
 	Meta   Meta
 	Blocks []block
+	// pageDated says Meta.Published came from a web page's meta tags, not
+	// from a person; an inspection report's own text wins over it.
+	pageDated bool
 }
 
 // parsed is what a reader found in one file: its documents, and the
@@ -368,12 +371,19 @@ func newDocument(p, format string, e entry, listed Meta) (*Document, *Problem) {
 	}
 	published, err := parseDate(meta.Published)
 	doc.Published = published
+	if doc.Kind == KindInspection {
+		doc.inspected(e.Blocks, writtenDate(e, listed))
+	}
 	if err != nil {
 		where := p
 		if e.ID != "" {
 			where += " (entry " + e.ID + ")"
 		}
-		return doc, &Problem{Path: where, Reason: err.Error() + "; indexed with the date unknown", Err: errBadMeta}
+		fallback := "; indexed with the date unknown"
+		if !doc.Published.IsZero() {
+			fallback = "; dated from the report's own text instead"
+		}
+		return doc, &Problem{Path: where, Reason: err.Error() + fallback, Err: errBadMeta}
 	}
 	return doc, nil
 }
