@@ -96,6 +96,10 @@ var stages = map[library.Stage]string{
 // progressLine is the reply while a reindex runs.
 func progressLine(p library.Progress) string {
 	line := "Reindexing: " + stages[p.Stage] + "…"
+	if f := p.Fetch; p.Stage == library.Fetching && f.Found > 0 {
+		line += fmt.Sprintf("\n%d of %d sources done; this site: %d pages found, %d fetched, %d unchanged, %d failed, %d dropped so far.",
+			f.Done, f.Sources, f.Found, f.Fetched, f.Unchanged, f.Failed, f.Dropped)
+	}
 	if p.Files > 0 {
 		line += fmt.Sprintf("\n%d files read, %d passages, %d errors so far.", p.Files, p.Passages, p.Errors)
 	}

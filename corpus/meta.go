@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,16 @@ type Meta struct {
 	// an Open Referral UK API base).
 	URL    string `yaml:"url"`
 	Format string `yaml:"format"`
+	// Site is the start address of a whole site (a council's Local Offer)
+	// for `sendbot fetch` to crawl: its pages, and the documents they link
+	// to, are found from its sitemaps and links. Scope is the address
+	// prefix the crawl stays within; RemoteSources fills it in with the
+	// start address's folder when it is left out. MaxPages caps the pages
+	// read, as written in sources.yaml; RemoteSources leaves it a whole
+	// number, DefaultMaxPages when left out (see PageLimit).
+	Site     string `yaml:"site"`
+	Scope    string `yaml:"scope"`
+	MaxPages string `yaml:"max_pages"`
 	// Override, in a sources.yaml entry only, makes the entry's title,
 	// source_url, area and kind win over the file's own (front matter, a
 	// PDF's or a web page's title), as for a document a moderator added
@@ -100,7 +111,25 @@ func manifestEntry(i int) string {
 // isRemote reports whether a sources.yaml entry is a remote source for
 // `sendbot fetch` rather than metadata for a file in the corpus.
 func (m Meta) isRemote() bool {
-	return strings.TrimSpace(m.Path) == "" && strings.TrimSpace(m.URL) != ""
+	return strings.TrimSpace(m.Path) == "" && (strings.TrimSpace(m.URL) != "" || strings.TrimSpace(m.Site) != "")
+}
+
+// DefaultMaxPages is how many pages a site entry's crawl reads when its
+// max_pages is left out; MaxSitePages is the most it may ask for.
+const (
+	DefaultMaxPages = 2000
+	MaxSitePages    = 100_000
+)
+
+// PageLimit is a site entry's max_pages as a number: DefaultMaxPages
+// when it is left out or not a positive whole number (RemoteSources
+// reports those).
+func (m Meta) PageLimit() int {
+	n, err := strconv.Atoi(strings.TrimSpace(m.MaxPages))
+	if err != nil || n <= 0 {
+		return DefaultMaxPages
+	}
+	return min(n, MaxSitePages)
 }
 
 // readManifest reads sources.yaml, if there is one, and returns the metadata
@@ -143,11 +172,14 @@ func readManifest(fsys fs.FS) (map[string]Meta, []Problem) {
 }
 
 // RemoteSources lists the remote sources in fsys's sources.yaml: entries
-// with a url and no path, for `sendbot fetch` to download. Each needs an
-// absolute http or https URL without a user name or password in it, and
-// an area (so parents can filter by it); format is empty or "oruk" (an
-// Open Referral UK API base). Entries that break these rules, and second
-// entries for a URL already listed, are returned as problems and left out.
+// with a url and no path, for `sendbot fetch` to download, and entries
+// with a site and no path, for it to crawl. Each needs an absolute http
+// or https address without a user name or password in it, and an area
+// (so parents can filter by it); format is empty or "oruk" (an Open
+// Referral UK API base). A site's scope, when given, must hold its start
+// address, and its max_pages must be a positive whole number. Entries
+// that break these rules, and second entries for an address or scope
+// already listed, are returned as problems and left out.
 func RemoteSources(fsys fs.FS) ([]Meta, []Problem) {
 	mf, prob := readManifestFile(fsys)
 	if prob != nil {
@@ -157,6 +189,7 @@ func RemoteSources(fsys fs.FS) ([]Meta, []Problem) {
 		sources  []Meta
 		problems []Problem
 		seen     = map[string]bool{}
+		scopes   = map[string]int{} // a site's scope → its entry number
 	)
 	for i, m := range mf.Documents {
 		if !m.isRemote() {
@@ -164,6 +197,24 @@ func RemoteSources(fsys fs.FS) ([]Meta, []Problem) {
 		}
 		bad := func(reason string) {
 			problems = append(problems, Problem{Path: manifestEntry(i), Reason: reason, Err: errBadMeta})
+		}
+		if strings.TrimSpace(m.Site) != "" {
+			if reason := checkSite(&m); reason != "" {
+				bad(reason)
+				continue
+			}
+			if seen["site "+m.Site] {
+				bad(fmt.Sprintf("site %s is listed twice; the first entry is used", m.Site))
+				continue
+			}
+			if first, dup := scopes[m.Scope]; dup {
+				bad(fmt.Sprintf("site %s crawls %s, as entry %d already does; the first entry is used", m.Site, m.Scope, first+1))
+				continue
+			}
+			scopes[m.Scope] = i
+			seen["site "+m.Site] = true
+			sources = append(sources, m)
+			continue
 		}
 		u, reason := checkSourceURL(m.URL)
 		m.Format = strings.ToLower(strings.TrimSpace(m.Format))
@@ -183,6 +234,88 @@ func RemoteSources(fsys fs.FS) ([]Meta, []Problem) {
 		}
 	}
 	return sources, problems
+}
+
+// checkSite cleans a site entry (its start address, scope and max_pages)
+// in place, or says what to fix.
+func checkSite(m *Meta) string {
+	start, reason := checkSourceURL(m.Site)
+	if reason != "" {
+		return "site" + strings.TrimPrefix(reason, "url")
+	}
+	m.Site = start
+	switch {
+	case strings.TrimSpace(m.URL) != "":
+		return fmt.Sprintf("site %s also has a url; an entry is either one page (url:) or a whole site (site:), so split it in two", start)
+	case strings.TrimSpace(m.Format) != "":
+		return fmt.Sprintf("site %s: format %q does not apply to a site; list an Open Referral UK API as its own url entry with format: oruk", start, m.Format)
+	case strings.TrimSpace(m.Area) == "":
+		return fmt.Sprintf("site %s has no area; add area: (e.g. area: Herefordshire) so parents can find its pages", start)
+	}
+	if raw := strings.TrimSpace(m.MaxPages); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n <= 0 || n > MaxSitePages {
+			return fmt.Sprintf("site %s: max_pages %q is not a whole number from 1 to %d; leave it out for %d", start, raw, MaxSitePages, DefaultMaxPages)
+		}
+		m.MaxPages = strconv.Itoa(n)
+	} else {
+		m.MaxPages = strconv.Itoa(DefaultMaxPages)
+	}
+	su, _ := url.Parse(start)
+	if strings.TrimSpace(m.Scope) == "" {
+		m.Scope = SiteFolder(su)
+		return ""
+	}
+	scope, reason := checkSourceURL(m.Scope)
+	if reason != "" {
+		return fmt.Sprintf("site %s: scope%s", start, strings.TrimPrefix(reason, "url"))
+	}
+	sc, _ := url.Parse(scope)
+	scope = strings.ToLower(sc.Scheme) + "://" + siteHost(sc) + strings.TrimRight(sc.EscapedPath(), "/")
+	if !InScope(scope, su) {
+		return fmt.Sprintf("site %s is outside its scope %s; the scope must be the start address or a folder above it (e.g. %s)", start, scope, SiteFolder(su))
+	}
+	m.Scope = scope
+	return ""
+}
+
+// SiteFolder is the scope a site entry without one is crawled within:
+// the folder of its start address, without a trailing slash. A last
+// path segment without a dot is taken as a folder (https://example.org/local-offer
+// covers /local-offer/…); one with a dot is a file (/send/index.html
+// covers /send/…). A start address at the top of its site covers the
+// whole host.
+func SiteFolder(u *url.URL) string {
+	p := u.EscapedPath()
+	if i := strings.LastIndexByte(p, '/'); i >= 0 && strings.Contains(p[i+1:], ".") {
+		p = p[:i]
+	}
+	return strings.ToLower(u.Scheme) + "://" + siteHost(u) + strings.TrimRight(p, "/")
+}
+
+// siteHost is u's host, lower-cased, without the scheme's default port.
+func siteHost(u *url.URL) string {
+	h := strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "http" && strings.HasSuffix(h, ":80"):
+		return strings.TrimSuffix(h, ":80")
+	case u.Scheme == "https" && strings.HasSuffix(h, ":443"):
+		return strings.TrimSuffix(h, ":443")
+	}
+	return h
+}
+
+// InScope reports whether u lies within scope (an address prefix without
+// a trailing slash, as SiteFolder gives): on the same host, by http or
+// https, at the scope's path or below it.
+func InScope(scope string, u *url.URL) bool {
+	sc, err := url.Parse(scope)
+	if err != nil || siteHost(sc) != siteHost(u) || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	base := strings.TrimRight(sc.EscapedPath(), "/")
+	p := u.EscapedPath()
+	return base == "" || p == base || strings.HasPrefix(p, base+"/")
 }
 
 // checkSourceURL cleans a remote source's URL, or says why sendbot will not fetch it.

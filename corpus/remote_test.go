@@ -91,3 +91,76 @@ func TestRemoteSourcesWithoutManifest(t *testing.T) {
 		t.Errorf("broken sources.yaml: %+v", problems)
 	}
 }
+
+func TestRemoteSourcesListsSiteEntries(t *testing.T) {
+	fsys := fstest.MapFS{
+		"sources.yaml": {Data: []byte(`documents:
+  - site: https://Example.org:443/testshire/local-offer
+    area: Testshire
+    kind: local-offer
+  - site: https://example.org/send/index.html
+    area: Testshire
+    max_pages: 50
+  - site: https://council.example.org/
+    scope: https://council.example.org/send/
+    area: Testshire
+  - site: https://example.org/testshire/local-offer/short-breaks
+    area: Testshire
+  - site: https://example.org/testshire/local-offer
+    scope: https://example.org/other
+    area: Testshire
+  - site: https://example.org/a
+    area: Testshire
+    max_pages: lots
+  - site: https://example.org/b
+    area: Testshire
+    max_pages: 0
+  - site: https://example.org/c
+  - site: ftp://example.org/d
+    area: Testshire
+  - site: https://example.org/e
+    url: https://example.org/e
+    area: Testshire
+  - site: https://example.org/x/
+    scope: https://example.org/x
+    area: Testshire
+  - site: https://example.org/x
+    area: Testshire
+`)},
+	}
+	sources, problems := RemoteSources(fsys)
+	var got []string
+	for _, s := range sources {
+		got = append(got, s.Site+" in "+s.Scope+" max "+s.MaxPages)
+	}
+	want := []string{
+		"https://example.org:443/testshire/local-offer in https://example.org/testshire/local-offer max 2000",
+		"https://example.org/send/index.html in https://example.org/send max 50",
+		"https://example.org/testshire/local-offer/short-breaks in https://example.org/testshire/local-offer/short-breaks max 2000",
+		"https://example.org/x/ in https://example.org/x max 2000",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sites:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	wantProblems := []struct{ entry, reason string }{
+		{"entry 3", "site https://council.example.org/ is outside its scope https://council.example.org/send"},
+		{"entry 5", "is outside its scope https://example.org/other"},
+		{"entry 6", `max_pages "lots" is not a whole number from 1 to 100000`},
+		{"entry 7", `max_pages "0" is not a whole number`},
+		{"entry 8", "site https://example.org/c has no area"},
+		{"entry 9", `site "ftp://example.org/d" must start with https://`},
+		{"entry 10", "also has a url"},
+		{"entry 12", "crawls https://example.org/x, as entry 11 already does"},
+	}
+	if len(problems) != len(wantProblems) {
+		t.Errorf("got %d problems, want %d: %+v", len(problems), len(wantProblems), problems)
+	}
+	for i, w := range wantProblems {
+		if i < len(problems) && (!strings.Contains(problems[i].Path, w.entry+")") || !strings.Contains(problems[i].Reason, w.reason)) {
+			t.Errorf("problem %d = %s: %s; want %s: %s", i, problems[i].Path, problems[i].Reason, w.entry, w.reason)
+		}
+	}
+	if c, err := Load(fsys); err != nil || len(c.Problems) != 0 {
+		t.Errorf("Load should leave site entries to fetch: %v %+v", err, c.Problems)
+	}
+}

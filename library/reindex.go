@@ -34,7 +34,15 @@ type Progress struct {
 	Stage Stage
 	// Files, Passages and Errors are counted once the corpus is read.
 	Files, Passages, Errors int
+	// Fetch is how far fetching has got while Stage is Fetching: sources
+	// done, and the counts of the site being crawled.
+	Fetch fetch.Progress
 }
+
+// fetchProgressEvery is how many pages of a crawl pass between the
+// progress reports a reindex passes on, so a Discord reply is not edited
+// for every page.
+const fetchProgressEvery = 50
 
 // Report is what a finished reindex found.
 type Report struct {
@@ -108,7 +116,14 @@ func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep R
 	}
 	if sources, _ := corpus.RemoteSources(st.fsys); len(sources) > 0 {
 		progress(Progress{Stage: Fetching})
-		fr, err := l.Fetch(ctx, sources)
+		var told fetch.Progress
+		fr, err := l.Fetch(ctx, sources, func(p fetch.Progress) {
+			pages := func(q fetch.Progress) int { return q.Fetched + q.Unchanged + q.Failed }
+			if p.Done != told.Done || pages(p)/fetchProgressEvery != pages(told)/fetchProgressEvery {
+				told = p
+				progress(Progress{Stage: Fetching, Fetch: p})
+			}
+		})
 		if err != nil {
 			return rep, fmt.Errorf("fetch remote sources: %w", err)
 		}
@@ -182,7 +197,7 @@ func (r *Reindexer) Watch(ctx context.Context, every time.Duration, hup <-chan o
 }
 
 // RemoteSources lists the remote sources the corpus's sources.yaml names
-// (its url entries), and the entries it leaves out as problems.
+// (its url and site entries), and the entries it leaves out as problems.
 func (l *Library) RemoteSources() ([]corpus.Meta, []corpus.Problem, error) {
 	fsys, _, err := l.corpusSource()
 	if err != nil {
@@ -192,9 +207,11 @@ func (l *Library) RemoteSources() ([]corpus.Meta, []corpus.Problem, error) {
 	return sources, problems, nil
 }
 
-// Fetch downloads sources into FetchDir, politely (see fetch.Fetcher);
-// the next build reads them with the corpus.
-func (l *Library) Fetch(ctx context.Context, sources []corpus.Meta) (fetch.Report, error) {
-	f := &fetch.Fetcher{Dir: l.fetched, UserAgent: fetch.UserAgent(l.cfg.Version), Allow: l.cfg.FetchAllow, Logger: l.log.With("component", "fetch")}
+// Fetch downloads sources into FetchDir, politely (see fetch.Fetcher),
+// telling progress (when not nil) how far it has got; the next build
+// reads them with the corpus.
+func (l *Library) Fetch(ctx context.Context, sources []corpus.Meta, progress func(fetch.Progress)) (fetch.Report, error) {
+	f := &fetch.Fetcher{Dir: l.fetched, UserAgent: fetch.UserAgent(l.cfg.Version), Allow: l.cfg.FetchAllow,
+		Logger: l.log.With("component", "fetch"), Progress: progress}
 	return f.Fetch(ctx, sources)
 }

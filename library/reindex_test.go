@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/testkit"
 )
@@ -184,18 +185,24 @@ func TestReindexerFetchesRemoteSourcesFirst(t *testing.T) {
 	r := lib.Reindexer(&fakeLive{})
 	var stages []Stage
 	var files int
+	var fetched fetch.Progress
 	rep, err := r.Reindex(context.Background(), func(p Progress) {
-		stages = append(stages, p.Stage)
+		if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
+			stages = append(stages, p.Stage)
+		}
 		if p.Stage == Switching {
 			files = p.Files
+		}
+		if p.Stage == Fetching {
+			fetched = p.Fetch
 		}
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Fetched == nil || rep.Fetched.Summary() != "1 fetched, 0 not modified, 0 failed, 0 blocked by robots.txt" || rep.Documents != 2 ||
-		!slices.Equal(stages, []Stage{Fetching, Building, Switching}) || files != 2 {
-		t.Errorf("first reindex: %+v, stages %v, %d files read", rep, stages, files)
+		!slices.Equal(stages, []Stage{Fetching, Building, Switching}) || files != 2 || fetched.Done != 1 || fetched.Sources != 1 {
+		t.Errorf("first reindex: %+v, stages %v, %d files read, fetch progress %+v", rep, stages, files, fetched)
 	}
 
 	mu.Lock()

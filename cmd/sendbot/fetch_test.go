@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/sendbot/sendbot/corpus/fetch"
 )
 
 // TestFetchThenAskCitesTheFetchedPage runs fetch against a local site
@@ -118,4 +121,63 @@ func TestFetchThenAskCitesTheFetchedPage(t *testing.T) {
 // squash collapses runs of spaces, so tests do not depend on column widths.
 func squash(s string) string {
 	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
+}
+
+// TestFetchCrawlsASiteThenAskCitesItsPage crawls a site entry with
+// sendbot fetch, then asks a question only a page found by its links
+// answers.
+func TestFetchCrawlsASiteThenAskCitesItsPage(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/send":
+			fmt.Fprint(w, `<html><head><title>Testshire Local Offer</title></head><body><main><h1>Local Offer</h1>
+<p>The Testshire Local Offer lists support for children with SEND.</p><a href="/send/portage?utm_source=x">Portage</a></main></body></html>`)
+		case "/send/portage":
+			fmt.Fprint(w, `<html><head><title>Portage home visiting</title></head><body><main><h1>Portage home visiting</h1>
+<p>Portage home visitors in Testshire support pre-school children with SEND and their families at home every fortnight.</p></main></body></html>`)
+		default:
+			http.NotFound(w, r) // robots.txt and sitemap.xml too
+		}
+	}))
+	defer site.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "sources.yaml"), []byte("documents:\n  - site: "+site.URL+"/send\n    area: Testshire\n    kind: local-offer\n"), 0o644)
+	c := newCLI(t)
+	c.env["SENDBOT_CORPUS"] = dir
+	c.env["SENDBOT_FETCH_ALLOW"] = "127.0.0.0/8"
+
+	out, logs, err := c.run("", "fetch")
+	if err != nil {
+		t.Fatalf("fetch: %v\n%s\n%s", err, out, logs)
+	}
+	for _, want := range []string{
+		"crawled site " + site.URL + "/send: 2 pages found, 2 fetched, 0 unchanged, 0 failed, 0 dropped → testshire/127-0-0-1-",
+		"1 site: 2 pages found, 2 fetched, 0 unchanged, 0 failed, 0 dropped",
+	} {
+		if !strings.Contains(squash(out), want) {
+			t.Errorf("fetch output lacks %q:\n%s", want, out)
+		}
+	}
+	// Not a terminal: plain progress lines, no carriage returns.
+	if !strings.Contains(logs, "1 of 1 sources done; "+site.URL+"/send: 2 pages found, 2 fetched") || strings.Contains(logs, "\r") {
+		t.Errorf("progress on stderr:\n%q", logs)
+	}
+	out, _, err = c.run("", "ask", "portage home visits for pre-school children", "--area", "testshire")
+	if err != nil || !strings.Contains(out, site.URL+"/send/portage") || !strings.Contains(out, "every fortnight") {
+		t.Errorf("ask should quote the crawled page and cite its canonical address: %v\n%s", err, out)
+	}
+}
+
+func TestProgressLineRewritesOneLineOnATerminal(t *testing.T) {
+	var buf bytes.Buffer
+	pl := &progressLine{w: &buf, terminal: true}
+	pl.show(fetch.Progress{Source: "https://example.org/send", Sources: 2, Found: 12, Fetched: 3})
+	pl.show(fetch.Progress{Source: "https://example.org/send", Sources: 2, Found: 9, Fetched: 4})
+	pl.done()
+	want := "\r0 of 2 sources done; https://example.org/send: 12 pages found, 3 fetched, 0 unchanged, 0 failed, 0 dropped" +
+		"\r0 of 2 sources done; https://example.org/send: 9 pages found, 4 fetched, 0 unchanged, 0 failed, 0 dropped \n"
+	if buf.String() != want {
+		t.Errorf("terminal progress:\n%q\nwant\n%q", buf.String(), want)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ const StateName = ".fetch-state.json"
 type state struct {
 	Version int                     `json:"version"`
 	Sources map[string]*sourceState `json:"sources"`
+	// Sites are the crawled sites, by start address.
+	Sites map[string]*siteState `json:"sites,omitempty"`
 }
 
 // sourceState is what the cache knows about one remote source.
@@ -44,7 +47,7 @@ type sourceState struct {
 }
 
 func readState(dir string) (*state, error) {
-	st := &state{Version: 1, Sources: map[string]*sourceState{}}
+	st := &state{Version: 1, Sources: map[string]*sourceState{}, Sites: map[string]*siteState{}}
 	data, err := os.ReadFile(filepath.Join(dir, StateName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return st, nil
@@ -55,10 +58,18 @@ func readState(dir string) (*state, error) {
 	if err := json.Unmarshal(data, st); err != nil {
 		// A damaged state file costs one full download of each source,
 		// nothing more: start afresh rather than refuse to run.
-		return &state{Version: 1, Sources: map[string]*sourceState{}}, nil
+		return &state{Version: 1, Sources: map[string]*sourceState{}, Sites: map[string]*siteState{}}, nil
 	}
 	if st.Sources == nil {
 		st.Sources = map[string]*sourceState{}
+	}
+	if st.Sites == nil {
+		st.Sites = map[string]*siteState{}
+	}
+	for _, ss := range st.Sites {
+		if ss.Pages == nil {
+			ss.Pages = map[string]*pageState{}
+		}
 	}
 	return st, nil
 }
@@ -187,9 +198,12 @@ type manifestEntry struct {
 	Area      string `yaml:"area"`
 	Kind      string `yaml:"kind,omitempty"`
 	Licence   string `yaml:"licence,omitempty"`
+	// Override keeps a linked document's title, which names the page
+	// that links to it, over the document's own.
+	Override bool `yaml:"override,omitempty"`
 }
 
-const manifestHeader = "# Written by sendbot fetch from the url entries of the corpus's sources.yaml.\n# Edit that file, not this one: the next fetch rewrites it.\n"
+const manifestHeader = "# Written by sendbot fetch from the url and site entries of the corpus's sources.yaml.\n# Edit that file, not this one: the next fetch rewrites it.\n"
 
 // writeManifest writes the cache's sources.yaml, giving every stored copy
 // the metadata of its entry in the corpus's sources.yaml. The source URL
@@ -198,6 +212,10 @@ const manifestHeader = "# Written by sendbot fetch from the url entries of the c
 func writeManifest(dir string, sources []corpus.Meta, st *state) error {
 	var docs []manifestEntry
 	for _, m := range sources {
+		if m.Site != "" {
+			docs = append(docs, siteEntries(m, st.Sites[m.Site])...)
+			continue
+		}
 		s := st.copyOf(dir, m.URL)
 		if s == nil {
 			continue
@@ -218,4 +236,26 @@ func writeManifest(dir string, sources []corpus.Meta, st *state) error {
 		return err
 	}
 	return writeIfChanged(filepath.Join(dir, corpus.ManifestName), append([]byte(manifestHeader), data...))
+}
+
+// siteEntries are the generated sources.yaml entries of a crawled site's
+// stored pages, in the order of their files: each cited with its
+// canonical address and dated by its sitemap lastmod or Last-Modified,
+// with the site entry's area, kind, publisher and licence.
+func siteEntries(m corpus.Meta, ss *siteState) []manifestEntry {
+	if ss == nil {
+		return nil
+	}
+	var out []manifestEntry
+	for key, p := range ss.Pages {
+		if p.File == "" {
+			continue
+		}
+		out = append(out, manifestEntry{
+			Path: p.File, Title: p.Title, SourceURL: key, Publisher: m.Publisher, Published: p.Published,
+			Area: m.Area, Kind: m.Kind, Licence: m.Licence, Override: p.Document,
+		})
+	}
+	slices.SortFunc(out, func(a, b manifestEntry) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }

@@ -1,7 +1,9 @@
 // Package fetch downloads the remote sources listed in a corpus's
-// sources.yaml (url entries) into a cache folder that is itself a corpus:
+// sources.yaml (url entries) and crawls its sites (site entries) into a
+// cache folder that is itself a corpus:
 //
 //	<Dir>/herefordshire/example-org-short-breaks.html   one file per source
+//	<Dir>/herefordshire/example-org-local-offer/…       one folder per site, a file per page
 //	<Dir>/sources.yaml                                  their metadata, generated
 //	<Dir>/.fetch-state.json                             validators and dates (skipped by corpus.Load)
 //
@@ -12,6 +14,17 @@
 // conditionally (If-None-Match, If-Modified-Since), and bounds every
 // request's time, size and redirects. An Open Referral UK API (format:
 // oruk) is read page by page into one file of services.
+//
+// A site is crawled from its sitemaps (robots.txt's Sitemap lines,
+// /sitemap.xml, nested indexes, gzipped or not) and its links, breadth
+// first, within its scope and up to its max_pages, through the same
+// polite session. Addresses are canonicalised (canonicalURL) and pages
+// with the same text are stored once; documents the pages link to are
+// titled with the page that links to them. A refresh skips pages whose
+// sitemap lastmod is not newer, asks the rest conditionally, drops pages
+// that answer 404 or 410 (or, after a complete crawl, are no longer
+// linked), and keeps the copy of pages that fail. Fetcher.Progress is
+// told how far it has got.
 //
 // A source that fails keeps its last good copy: new copies are written to
 // a temporary file and renamed into place only when complete.

@@ -72,6 +72,10 @@ type Fetcher struct {
 	// Logger gets a line per source (Info) and per request (Debug); nil
 	// means no logging.
 	Logger *slog.Logger
+	// Progress, when set, is told how far Fetch has got after each url
+	// entry and after each page of a site it crawls. It is called from
+	// Fetch's goroutine and should return quickly.
+	Progress func(Progress)
 }
 
 // Defaults for the zero values of Fetcher's fields.
@@ -124,6 +128,10 @@ const (
 	Failed Outcome = "failed"
 	// Blocked: the site's robots.txt forbids it. A previous copy is kept.
 	Blocked Outcome = "blocked by robots.txt"
+	// Dropped: a crawled page has gone from its site; its copy was removed.
+	Dropped Outcome = "dropped"
+	// Skipped: a crawl left the page alone (it redirects off the site).
+	Skipped Outcome = "skipped"
 )
 
 // Result is what happened to one source.
@@ -150,9 +158,11 @@ type Result struct {
 	KeptFrom time.Time
 }
 
-// Report lists what happened to each source, in the order given.
+// Report lists what happened to each source, in the order given: url
+// entries in Results, site entries in Sites.
 type Report struct {
 	Results []Result
+	Sites   []SiteResult
 }
 
 // Count is how many results had the outcome.
@@ -167,18 +177,92 @@ func (r Report) Count(o Outcome) int {
 }
 
 // Summary counts the outcomes, as sendbot fetch and /reindex tell them:
-// "3 fetched, 1 not modified, 0 failed, 0 blocked by robots.txt".
+// "3 fetched, 1 not modified, 0 failed, 0 blocked by robots.txt", then,
+// when sites were crawled, their pages: "; sites: 120 pages found, 4
+// fetched, 113 unchanged, 1 failed, 2 dropped".
 func (r Report) Summary() string {
-	return fmt.Sprintf("%d fetched, %d not modified, %d failed, %d blocked by robots.txt",
-		r.Count(Fetched), r.Count(NotModified), r.Count(Failed), r.Count(Blocked))
+	var sum string
+	if len(r.Results) > 0 || len(r.Sites) == 0 {
+		sum = fmt.Sprintf("%d fetched, %d not modified, %d failed, %d blocked by robots.txt",
+			r.Count(Fetched), r.Count(NotModified), r.Count(Failed), r.Count(Blocked))
+	}
+	if len(r.Sites) == 0 {
+		return sum
+	}
+	var t SiteResult
+	for _, s := range r.Sites {
+		t.Found, t.Fetched, t.Unchanged, t.Failed, t.Dropped = t.Found+s.Found, t.Fetched+s.Fetched, t.Unchanged+s.Unchanged, t.Failed+s.Failed, t.Dropped+s.Dropped
+	}
+	what := "sites"
+	if len(r.Sites) == 1 {
+		what = "site"
+	}
+	if sum != "" {
+		sum += "; "
+	}
+	return sum + fmt.Sprintf("%d %s: %s", len(r.Sites), what, t.counts())
+}
+
+// counts is "120 pages found, 4 fetched, 113 unchanged, 1 failed, 2 dropped".
+func (s SiteResult) counts() string {
+	return fmt.Sprintf("%d pages found, %d fetched, %d unchanged, %d failed, %d dropped", s.Found, s.Fetched, s.Unchanged, s.Failed, s.Dropped)
+}
+
+// SitesFailed counts the sites that could not be crawled at all.
+func (r Report) SitesFailed() int {
+	n := 0
+	for _, s := range r.Sites {
+		if s.Reason != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // WriteResults writes a line per source, as sendbot fetch shows them:
-// the outcome, the URL, and where the copy is or why there is none.
+// the outcome, the URL, and where the copy is or why there is none; for
+// a site, a line of counts, then a line per page that failed or was
+// dropped.
 func (r Report) WriteResults(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, res := range r.Results {
 		fmt.Fprintln(tw, res.line())
+	}
+	tw.Flush()
+	for _, s := range r.Sites {
+		s.write(w)
+	}
+}
+
+// write is a site's lines in sendbot fetch's output.
+func (s SiteResult) write(w io.Writer) {
+	if s.Reason != "" {
+		fmt.Fprintf(w, "failed  site %s: %s (%d copies kept)\n", s.Site, s.Reason, s.Stored)
+		return
+	}
+	fmt.Fprintf(w, "crawled site %s: %s → %s/ (%d stored)\n", s.Site, s.counts(), s.Folder, s.Stored)
+	var extra []string
+	if s.Duplicates > 0 {
+		extra = append(extra, fmt.Sprintf("%d duplicates stored once", s.Duplicates))
+	}
+	if s.Blocked > 0 {
+		extra = append(extra, fmt.Sprintf("%d blocked by robots.txt", s.Blocked))
+	}
+	if s.Skipped > 0 {
+		extra = append(extra, fmt.Sprintf("%d skipped (links only, broken links, or nothing sendbot reads)", s.Skipped))
+	}
+	if s.Capped {
+		extra = append(extra, fmt.Sprintf("stopped at max_pages (%d) with pages left", s.MaxPages))
+	}
+	if len(extra) > 0 {
+		fmt.Fprintf(w, "        %s\n", strings.Join(extra, "; "))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, res := range s.Failures {
+		fmt.Fprintln(tw, "  "+res.line())
+	}
+	for _, res := range s.Gone {
+		fmt.Fprintf(tw, "  %s\t%s\t: %s (removed %s)\n", res.Outcome, res.URL, res.Reason, res.File)
 	}
 	tw.Flush()
 }
@@ -222,8 +306,26 @@ func (f *Fetcher) Fetch(ctx context.Context, sources []corpus.Meta) (Report, err
 		return Report{}, err
 	}
 	listed := map[string]bool{}
+	sites := map[string]bool{}
 	for _, m := range sources {
+		if m.Site != "" {
+			sites[m.Site] = true
+			continue
+		}
 		listed[strings.TrimSpace(m.URL)] = true
+	}
+	for start, ss := range st.Sites {
+		if sites[start] {
+			continue
+		}
+		for _, p := range ss.Pages {
+			if p.File != "" && fs.ValidPath(p.File) {
+				os.Remove(filepath.Join(cfg.Dir, filepath.FromSlash(p.File)))
+			}
+		}
+		os.Remove(filepath.Join(cfg.Dir, filepath.FromSlash(ss.Folder))) // only if empty
+		delete(st.Sites, start)
+		cfg.Logger.Info("removed the copies of a site no longer listed", "site", start, "folder", ss.Folder)
 	}
 	owner := map[string]string{} // stored file → URL
 	for u, s := range st.Sources {
@@ -241,10 +343,27 @@ func (f *Fetcher) Fetch(ctx context.Context, sources []corpus.Meta) (Report, err
 	s := newSession(cfg)
 	defer s.client.CloseIdleConnections()
 	var rep Report
-	for _, m := range sources {
+	progress := cfg.Progress
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	for i, m := range sources {
+		if m.Site != "" {
+			res := s.crawlSite(ctx, m, st, func(r SiteResult) {
+				progress(Progress{Source: m.Site, Done: i, Sources: len(sources),
+					Found: r.Found, Fetched: r.Fetched, Unchanged: r.Unchanged, Failed: r.Failed, Dropped: r.Dropped})
+			})
+			rep.Sites = append(rep.Sites, res)
+			cfg.Logger.Info("crawl", "site", res.Site, "found", res.Found, "fetched", res.Fetched, "unchanged", res.Unchanged,
+				"failed", res.Failed, "dropped", res.Dropped, "duplicates", res.Duplicates, "reason", res.Reason)
+			progress(Progress{Source: m.Site, Done: i + 1, Sources: len(sources),
+				Found: res.Found, Fetched: res.Fetched, Unchanged: res.Unchanged, Failed: res.Failed, Dropped: res.Dropped})
+			continue
+		}
 		res := s.fetchSource(ctx, m, st, owner)
 		rep.Results = append(rep.Results, res)
 		cfg.Logger.Info("fetch", "url", res.URL, "outcome", string(res.Outcome), "reason", res.Reason, "file", res.File, "bytes", res.Bytes)
+		progress(Progress{Source: res.URL, Done: i + 1, Sources: len(sources)})
 	}
 	if err := writeState(cfg.Dir, st); err != nil {
 		return rep, fmt.Errorf("save the fetch state in %s: %w", cfg.Dir, err)

@@ -79,6 +79,9 @@ type request struct {
 	cut bool
 	// robots checks every hop against the site's robots.txt.
 	robots bool
+	// follow, when set, is asked before each redirect is followed, and
+	// stops it with its failure: a crawl keeps to its scope.
+	follow func(next *url.URL) *failure
 }
 
 func isRedirect(code int) bool {
@@ -119,6 +122,11 @@ func (s *session) get(ctx context.Context, u *url.URL, rq request) (*response, *
 			return nil, failed("redirected to a %s: address; sendbot follows only http and https", next.Scheme)
 		}
 		next.Fragment, next.RawFragment = "", ""
+		if rq.follow != nil {
+			if f := rq.follow(next); f != nil {
+				return nil, f
+			}
+		}
 		for _, seen := range chain {
 			if seen == next.String() {
 				f := failed("redirect loop: %s", strings.Join(append(chain, next.String()), " → "))

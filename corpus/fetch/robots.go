@@ -25,6 +25,8 @@ type robots struct {
 	// blocked, when set, says why everything on the host is off limits
 	// (the robots.txt could not be read).
 	blocked string
+	// sitemaps are the Sitemap: lines, which apply whatever the group.
+	sitemaps []string
 }
 
 type rule struct {
@@ -45,6 +47,7 @@ func parseRobots(data []byte) robots {
 		groups    []*group
 		cur       *group
 		lastAgent bool // the previous line was a user-agent line
+		sitemaps  []string
 	)
 	for _, line := range strings.Split(string(data), "\n") {
 		if i := strings.IndexByte(line, '#'); i >= 0 {
@@ -68,6 +71,10 @@ func parseRobots(data []byte) robots {
 		case "allow", "disallow":
 			if cur != nil && value != "" {
 				cur.rules = append(cur.rules, rule{allow: key == "allow", pattern: value})
+			}
+		case "sitemap":
+			if value != "" && len(sitemaps) < maxSitemaps {
+				sitemaps = append(sitemaps, value)
 			}
 		case "crawl-delay":
 			if cur != nil {
@@ -93,10 +100,11 @@ func parseRobots(data []byte) robots {
 		}
 		return r, found
 	}
-	if r, ok := pick(productToken); ok {
-		return r
+	r, ok := pick(productToken)
+	if !ok {
+		r, _ = pick("*")
 	}
-	r, _ := pick("*")
+	r.sitemaps = sitemaps
 	return r
 }
 
