@@ -120,13 +120,16 @@ func TestLoadInspectionReport(t *testing.T) {
 		{"dated from its text", "", "", time.Date(2023, 3, 3, 0, 0, 0, 0, time.UTC)},
 		{"unknown date gives way to the text", "published: unknown\n", "", time.Date(2023, 3, 3, 0, 0, 0, 0, time.UTC)},
 		{"front matter wins", "published: 2023-04-20\n", "", time.Date(2023, 4, 20, 0, 0, 0, 0, time.UTC)},
-		{"sources.yaml wins", "", "2023-05-01", time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)},
+		{"sources.yaml wins", "", "published: 2023-05-01", time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)},
+		// sendbot fetch records a crawled page's sitemap or Last-Modified
+		// date as modified: the report's text wins over it.
+		{"the text wins over the site's date", "", "modified: 2024-06-01", time.Date(2023, 3, 3, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := fstest.MapFS{"testshire-and-district/report.md": {Data: []byte(strings.Replace(inspectionReportMD, "%s", tt.frontMatter, 1))}}
 			if tt.listed != "" {
-				fsys[ManifestName] = &fstest.MapFile{Data: []byte("documents:\n  - path: testshire-and-district/report.md\n    published: " + tt.listed + "\n")}
+				fsys[ManifestName] = &fstest.MapFile{Data: []byte("documents:\n  - path: testshire-and-district/report.md\n    " + tt.listed + "\n")}
 			}
 			c, err := Load(fsys)
 			if err != nil || len(c.Documents) != 1 || len(c.Problems) != 0 {
@@ -253,5 +256,29 @@ func TestSharedInspectionReports(t *testing.T) {
 	}
 	if n == 0 {
 		t.Skip("shared corpus has no documents of kind inspection")
+	}
+}
+
+// A document that is not a report is dated by the site's date when
+// nothing else dates it, and by its published date when one is given.
+func TestLoadModifiedDatesWhatNothingElseDoes(t *testing.T) {
+	for _, tt := range []struct {
+		listed string
+		want   time.Time
+	}{
+		{"modified: 2024-06-01", time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)},
+		{"modified: 2024-06-01\n    published: 2022-09-30", time.Date(2022, 9, 30, 0, 0, 0, 0, time.UTC)},
+	} {
+		fsys := fstest.MapFS{
+			"testshire/transport.md": {Data: []byte("# Travel to school\n\nChildren who live beyond walking distance of school can get free travel.\n")},
+			ManifestName:             {Data: []byte("documents:\n  - path: testshire/transport.md\n    " + tt.listed + "\n")},
+		}
+		c, err := Load(fsys)
+		if err != nil || len(c.Documents) != 1 || len(c.Problems) != 0 {
+			t.Fatalf("Load: %v, problems %+v", err, c.Problems)
+		}
+		if got := c.Documents[0].Published; !got.Equal(tt.want) {
+			t.Errorf("%q: published %v, want %v", tt.listed, got, tt.want)
+		}
 	}
 }

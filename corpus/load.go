@@ -369,7 +369,11 @@ func newDocument(p, format string, e entry, listed Meta) (*Document, *Problem) {
 	if len(doc.Passages) == 0 {
 		return nil, nil
 	}
-	published, err := parseDate(meta.Published)
+	date := meta.Published
+	if strings.TrimSpace(date) == "" {
+		date = meta.Modified
+	}
+	published, err := parseDate(date)
 	doc.Published = published
 	if doc.Kind == KindInspection {
 		doc.inspected(e.Blocks, writtenDate(e, listed))

@@ -22,9 +22,14 @@ type Meta struct {
 	SourceURL string `yaml:"source_url"`
 	Publisher string `yaml:"publisher"`
 	Published string `yaml:"published"`
-	Area      string `yaml:"area"`
-	Kind      string `yaml:"kind"`
-	Licence   string `yaml:"licence"`
+	// Modified is the date a site says a page last changed (its sitemap's
+	// lastmod, its Last-Modified header), as sendbot fetch records it: the
+	// document's date when nothing better dates it. A published date, or
+	// an inspection report's own text, wins over it.
+	Modified string `yaml:"modified"`
+	Area     string `yaml:"area"`
+	Kind     string `yaml:"kind"`
+	Licence  string `yaml:"licence"`
 	// URL is a remote source for `sendbot fetch` to download; Format says
 	// what it serves when that is not plain from the response ("oruk" for
 	// an Open Referral UK API base).
@@ -53,7 +58,7 @@ type Meta struct {
 func (m *Meta) fill(other Meta) {
 	for _, f := range []struct{ dst, src *string }{
 		{&m.Title, &other.Title}, {&m.SourceURL, &other.SourceURL},
-		{&m.Publisher, &other.Publisher}, {&m.Published, &other.Published},
+		{&m.Publisher, &other.Publisher}, {&m.Published, &other.Published}, {&m.Modified, &other.Modified},
 		{&m.Area, &other.Area}, {&m.Kind, &other.Kind}, {&m.Licence, &other.Licence},
 	} {
 		if strings.TrimSpace(*f.dst) == "" {

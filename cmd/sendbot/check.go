@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -22,8 +23,9 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	cfg := settings.Read(env.getenv)
 	fs := newFlags("check", &cfg, env.stderr)
 	summary := fs.Bool("summary", false, "print only the totals and the problems, not every document and service")
+	learn := fs.String("learn-template", "", "first learn the template of the web pages saved from one site in this folder (inside the corpus), and save it there as "+corpus.SiteTemplateFile)
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: sendbot check [--summary] [DIR]   (default: $SENDBOT_CORPUS, else the built-in corpus)")
+		fmt.Fprintln(env.stderr, "usage: sendbot check [--summary] [--learn-template SITE-FOLDER] [DIR]   (default: $SENDBOT_CORPUS, else the built-in corpus)")
 	}
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -35,6 +37,11 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 		cfg.Corpus = rest[0]
 	default:
 		return usageError{"check takes at most one folder"}
+	}
+	if *learn != "" {
+		if err := learnTemplate(env, *learn); err != nil {
+			return err
+		}
 	}
 	lib, err := openLibrary(cfg, env.stderr)
 	if err != nil {
@@ -52,6 +59,20 @@ func runCheck(ctx context.Context, env appEnv, args []string) error {
 	if len(c.Errors()) > 0 {
 		return errCorpusProblems
 	}
+	return nil
+}
+
+// learnTemplate learns the template of the pages saved from one site in
+// dir and saves it there, where reading the corpus drops it from them.
+func learnTemplate(env appEnv, dir string) error {
+	t, err := corpus.LearnSiteTemplate(os.DirFS(dir), ".")
+	if err == nil {
+		err = t.WriteFile(dir)
+	}
+	if err != nil {
+		return fmt.Errorf("learn the template of %s: %w", corpus.Printable(dir), err)
+	}
+	fmt.Fprintf(env.stdout, "Learnt the template of %d web pages in %s; saved as %s.\n\n", t.Pages, corpus.Printable(dir), corpus.SiteTemplateFile)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +87,50 @@ func TestLinksOutOfTheCorpusAreNotPublished(t *testing.T) {
 		if strings.Contains(out, "/bin/bash") || strings.Contains(out, "MTIzNDU2Nzg5") {
 			t.Errorf("ask %q quotes a file outside the corpus:\n%s", q, out)
 		}
+	}
+}
+
+// TestCheckLearnsASavedSitesTemplate saves five pages of one site, each
+// with the same strapline in a plain element, and wants check
+// --learn-template to learn it, so that no answer quotes it.
+func TestCheckLearnsASavedSitesTemplate(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "testshire", "local-offer")
+	if err := os.MkdirAll(site, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const strapline = "The Testshire Local Offer brings together information for families of children and young people with special educational needs."
+	topics := []string{"Short breaks give parent carers a rest from caring", "Free travel to school for children who live beyond walking distance",
+		"Speech and language therapy for children in Testshire schools", "Portage visits families of young disabled children at home",
+		"The parent carer forum meets every month in Testshire"}
+	for i, topic := range topics {
+		page := fmt.Sprintf("<html><head><title>Page %d</title></head><body><div class=\"a\"><p>%s</p></div><div class=\"b\"><h1>Page %d</h1><p>%s, as the council's page explains in full.</p></div></body></html>", i, strapline, i, topic)
+		if err := os.WriteFile(filepath.Join(site, fmt.Sprintf("page-%d.html", i)), []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newCLI(t)
+	quoted := func() bool {
+		out, _, err := c.run("", "search", "--json", "--corpus", dir, "--k", "5", "testshire local offer brings together information")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(out, "for families of children and young people with special educational needs")
+	}
+	if !quoted() {
+		t.Fatal("without a template the strapline should be quoted; the test shows nothing")
+	}
+	out, _, err := c.run("", "check", "--learn-template", site, dir)
+	if err != nil || !strings.Contains(out, "Learnt the template of 5 web pages in "+site) {
+		t.Fatalf("check --learn-template: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(site, ".site-template.json")); err != nil {
+		t.Fatal(err)
+	}
+	if quoted() {
+		t.Error("the strapline is still quoted after its template was learnt")
+	}
+	if _, _, err := c.run("", "check", "--learn-template", filepath.Join(dir, "nope"), dir); err == nil || !strings.Contains(err.Error(), "learn the template of") {
+		t.Errorf("--learn-template of a missing folder: %v", err)
 	}
 }

@@ -195,9 +195,13 @@ type manifestEntry struct {
 	SourceURL string `yaml:"source_url"`
 	Publisher string `yaml:"publisher,omitempty"`
 	Published string `yaml:"published,omitempty"`
-	Area      string `yaml:"area"`
-	Kind      string `yaml:"kind,omitempty"`
-	Licence   string `yaml:"licence,omitempty"`
+	// Modified is a crawled page's date as the site gives it (sitemap
+	// lastmod, Last-Modified): weaker than a published date, so that an
+	// inspection report is dated from its own text.
+	Modified string `yaml:"modified,omitempty"`
+	Area     string `yaml:"area"`
+	Kind     string `yaml:"kind,omitempty"`
+	Licence  string `yaml:"licence,omitempty"`
 	// Override keeps a linked document's title, which names the page
 	// that links to it, over the document's own.
 	Override bool `yaml:"override,omitempty"`
@@ -252,7 +256,7 @@ func siteEntries(m corpus.Meta, ss *siteState) []manifestEntry {
 			continue
 		}
 		out = append(out, manifestEntry{
-			Path: p.File, Title: p.Title, SourceURL: key, Publisher: m.Publisher, Published: p.Published,
+			Path: p.File, Title: p.Title, SourceURL: key, Publisher: m.Publisher, Published: m.Published, Modified: p.Published,
 			Area: m.Area, Kind: m.Kind, Licence: m.Licence, Override: p.Document,
 		})
 	}

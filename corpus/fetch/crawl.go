@@ -177,16 +177,31 @@ func (s *session) crawlSite(ctx context.Context, m corpus.Meta, st *state, progr
 	c.run(ctx)
 	complete := ctx.Err() == nil && !res.Capped
 	c.finish(complete)
-	learnSiteTemplate(s.cfg.Dir, res)
+	s.learnSiteTemplate(res)
 	return res
 }
 
-// learnSiteTemplate is where a crawled site's pages teach sendbot the
-// site's own template (its navigation and footers, repeated on every
-// page), once package corpus offers corpus.LearnSiteTemplate: call it
-// here with filepath.Join(dir, res.Folder). Until then it does nothing,
-// and corpus's HTML reader finds each page's main content on its own.
-func learnSiteTemplate(dir string, res SiteResult) {}
+// learnSiteTemplate learns a crawled site's own template from its stored
+// pages (the navigation, footers, banners and labels that repeat on
+// them) and saves it in the site's folder, where corpus's reader drops
+// it from every page. When it cannot, the pages are read without it, as
+// any saved page is, and the log says why.
+func (s *session) learnSiteTemplate(res SiteResult) {
+	if res.Folder == "" {
+		return
+	}
+	dir := filepath.Join(s.cfg.Dir, filepath.FromSlash(res.Folder))
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return // nothing stored
+	}
+	t, err := corpus.LearnSiteTemplate(os.DirFS(s.cfg.Dir), res.Folder)
+	if err == nil {
+		err = t.WriteFile(dir)
+	}
+	if err != nil {
+		s.log.Warn("could not learn the site's template; its pages are read without it", "site", res.Site, "err", err)
+	}
+}
 
 // inScope reports whether u is a page of the site.
 func (c *crawl) inScope(u *url.URL) bool { return corpus.InScope(c.scope, u) }

@@ -65,15 +65,26 @@ func (lo *localOffer) asked(path string) []int32 {
 func page(title, text string, links ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!doctype html><html><head><title>%s | Testshire Local Offer</title></head><body>", title)
-	b.WriteString(`<nav><a href="/local-offer">Home</a> <a href="/contact-us">Contact the council</a></nav><main>`)
+	b.WriteString(`<nav><a href="/local-offer">Home</a> <a href="/contact-us">Contact the council</a></nav>`)
+	// The site's own template, in plain elements that only its repeating
+	// on every page gives away.
+	b.WriteString(`<div class="x1"><p>` + siteBanner + `</p></div><div class="content">`)
 	fmt.Fprintf(&b, "<h1>%s</h1><p>%s</p><ul>", title, text)
 	for _, l := range links {
 		href, label, _ := strings.Cut(l, " ")
 		fmt.Fprintf(&b, `<li><a href="%s">%s</a></li>`, href, label)
 	}
-	b.WriteString("</ul></main><footer>Testshire Council</footer></body></html>")
+	b.WriteString(`</ul></div><div class="x2"><p>` + siteFeedback + `</p></div>`)
+	b.WriteString("<footer>Testshire Council</footer></body></html>")
 	return b.String()
 }
+
+// siteBanner and siteFeedback are on every page of the test Local Offer,
+// in elements no name marks as a banner or a footer.
+const (
+	siteBanner   = "The Testshire Local Offer brings together information for families of children and young people with special educational needs."
+	siteFeedback = "Tell us what you think of these pages, so that we can make them better for the families who read them."
+)
 
 const (
 	shortBreaksText = "Short breaks give parent carers of disabled children in Testshire a rest from caring, from a few hours to a weekend away."
@@ -185,9 +196,9 @@ func (lo *localOffer) serve(w http.ResponseWriter, r *http.Request) {
 
 // cachedEntry is an entry of the cache's generated sources.yaml.
 type cachedEntry struct {
-	Path, Title, Area, Kind, Published string
-	SourceURL                          string `yaml:"source_url"`
-	Override                           bool
+	Path, Title, Area, Kind, Modified string
+	SourceURL                         string `yaml:"source_url"`
+	Override                          bool
 }
 
 // readCachedManifest reads the cache's sources.yaml, by source URL
@@ -296,7 +307,7 @@ func TestCrawlALocalOffer(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("cached entries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if e := entries["/local-offer/transport"]; e.Published != "2024-01-01" || e.Title != "Travel to school" {
+	if e := entries["/local-offer/transport"]; e.Modified != "2024-01-01" || e.Title != "Travel to school" {
 		t.Errorf("the travel page should be dated by its sitemap lastmod and titled by its heading: %+v", e)
 	}
 	guide := entries["/media/short-breaks-guide.pdf"]
@@ -323,6 +334,21 @@ func TestCrawlALocalOffer(t *testing.T) {
 		if _, ok := cited[p]; !ok {
 			t.Errorf("no loaded document cites %s", p)
 		}
+	}
+	// The site's template was learnt from its pages, and no passage
+	// quotes it.
+	if _, err := os.Stat(filepath.Join(dir, folder, corpus.SiteTemplateFile)); err != nil {
+		t.Errorf("no site template after the crawl: %v", err)
+	}
+	for _, d := range c.Documents {
+		for _, p := range d.Passages {
+			if strings.Contains(p.Text, "brings together information") || strings.Contains(p.Text, "Tell us what you think") {
+				t.Errorf("%s quotes the site's template: %q", d.Path, p.Text)
+			}
+		}
+	}
+	if d := cited["/local-offer/short-breaks"]; len(d.Passages) == 0 || !strings.Contains(d.Passages[0].Text, "Short breaks give parent carers") {
+		t.Errorf("the short breaks page lost its own text: %+v", d.Passages)
 	}
 	if d := cited["/media/short-breaks-guide.pdf"]; d.Format != "pdf" || d.Area != "Testshire" || !strings.Contains(d.Title, "(from: Local Offer)") {
 		t.Errorf("loaded PDF: format %q area %q title %q", d.Format, d.Area, d.Title)
@@ -377,7 +403,7 @@ func TestCrawlALocalOffer(t *testing.T) {
 	if _, ok := entries["/local-offer/level1/level2"]; ok {
 		t.Errorf("the page that answered 404 is still in sources.yaml")
 	}
-	if e := entries["/local-offer/transport"]; e.Published != "2024-06-01" {
+	if e := entries["/local-offer/transport"]; e.Modified != "2024-06-01" {
 		t.Errorf("the changed page's date: %+v", e)
 	}
 	for _, gone := range []string{"local-offer-level1-level2.html", "local-offer-level1-level2-level3.html"} {
