@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/sendbot/sendbot/internal/testkit"
 )
 
 // FuzzParsePDF feeds arbitrary bytes to the PDF reader: whatever the
@@ -67,40 +69,8 @@ func allocatedBytes() int64 {
 	return int64(s[0].Value.Uint64())
 }
 
-// minimalPDF writes an uncompressed one-page PDF showing each line in
-// Helvetica, the first line larger, as a small seed the fuzzer can change.
-func minimalPDF(lines ...string) []byte {
-	var content strings.Builder
-	for i, l := range lines {
-		size := 11
-		if i == 0 {
-			size = 18
-		}
-		fmt.Fprintf(&content, "BT /F1 %d Tf 56 %d Td (%s) Tj ET\n", size, 760-24*i, l)
-	}
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
-		"<< /Title (Testshire fuzz seed) >>",
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return []byte(b.String())
-}
+// minimalPDF is testkit.PDF: a small seed the fuzzer can change.
+var minimalPDF = testkit.PDF
 
 // loopingXrefPDF is minimalPDF with a trailer whose /Prev points back at
 // its own cross-reference table, which the PDF library would follow for ever.
