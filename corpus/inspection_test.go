@@ -1,8 +1,6 @@
 package corpus
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -226,36 +224,6 @@ func TestLoadInspectionWithoutOutcome(t *testing.T) {
 		if strings.Contains(p.Section, "area SEND inspection") {
 			t.Errorf("passage under %q in a report with no area SEND outcome", p.Section)
 		}
-	}
-}
-
-// The real reports in the shared corpus, when there are any marked as
-// inspections, each get a date from their text.
-func TestSharedInspectionReports(t *testing.T) {
-	dir := "/work/shared/corpus"
-	if _, err := os.Stat(filepath.Join(dir, ManifestName)); err != nil {
-		t.Skip("shared corpus not present")
-	}
-	fsys, err := OpenDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, d := range c.Documents {
-		if d.Kind != KindInspection {
-			continue
-		}
-		n++
-		if d.Published.IsZero() {
-			t.Errorf("%s: inspection report left undated", d.Path)
-		}
-	}
-	if n == 0 {
-		t.Skip("shared corpus has no documents of kind inspection")
 	}
 }
 

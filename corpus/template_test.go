@@ -344,10 +344,10 @@ func TestSiteTemplateFileRoundTrips(t *testing.T) {
 // changes nothing a template does not ask for.
 func TestNoTemplateReadsAsBefore(t *testing.T) {
 	dirs := []string{"testdata"}
-	if _, err := os.Stat("/work/shared/corpus"); err == nil {
-		dirs = append(dirs, "/work/shared/corpus")
+	if _, err := os.Stat(sharedCorpus); err == nil {
+		dirs = append(dirs, sharedCorpus)
 	} else {
-		t.Log("/work/shared/corpus is absent: only testdata is compared")
+		t.Log("../shared/corpus is absent: only testdata is compared")
 	}
 	empty := mustJSON(&SiteTemplate{Version: 1})
 	for _, dir := range dirs {
@@ -386,13 +386,13 @@ func copyFS(t *testing.T, dir string) fstest.MapFS {
 }
 
 // TestSharedSiteTemplate learns the template of each area's saved web
-// pages in /work/shared and counts the passages that quote a line found
+// pages in ../shared and counts the passages that quote a line found
 // on three or more of the pages (repeated chrome) before and after; the
 // pages' own lines must all stay.
 func TestSharedSiteTemplate(t *testing.T) {
-	const shared = "/work/shared/corpus"
+	const shared = sharedCorpus
 	if _, err := os.Stat(shared); err != nil {
-		t.Skip("/work/shared/corpus is absent: no saved council pages to learn from")
+		t.Skip("../shared/corpus is absent: no saved council pages to learn from")
 	}
 	for _, area := range []string{"herefordshire", "worcestershire", "england"} {
 		t.Run(area, func(t *testing.T) {
