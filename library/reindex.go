@@ -94,7 +94,9 @@ type Live interface {
 // Reindexer is the one safe reindex that /reindex, SIGHUP and the
 // schedule all run: fetch the remote sources (when the corpus lists any),
 // read the corpus, build a new index beside the current one, swap it in.
-// The current index answers throughout, and stays if anything fails.
+// When the fetch changed only fetched files, it updates the index with
+// those instead of rebuilding it (see Report.Updated). The current index
+// answers throughout, and stays if anything fails.
 type Reindexer struct {
 	lib  *Library
 	live Live
