@@ -91,6 +91,7 @@ var stages = map[library.Stage]string{
 	library.Fetching:  "fetching remote sources",
 	library.Building:  "reading the corpus and building the index",
 	library.Switching: "switching to the new index",
+	library.Updating:  "reading the pages that changed and updating the index",
 }
 
 // progressLine is the reply while a reindex runs.
@@ -109,6 +110,10 @@ func progressLine(p library.Progress) string {
 // reindexSummary is the reply when a reindex has finished.
 func reindexSummary(rep library.Report) string {
 	var b strings.Builder
+	if u := rep.Updated; u != nil {
+		fmt.Fprintf(&b, "Only fetched pages had changed, so I updated the index instead of rebuilding it: %s read again (%s), %s removed.\n",
+			plural(u.Files, "file"), plural(u.Documents, "document"), plural(u.Removed, "file"))
+	}
 	fmt.Fprintf(&b, "Done: I'm now answering from %d documents (%d passages)", rep.Documents, rep.Passages)
 	if rep.Builtin > 0 {
 		fmt.Fprintf(&b, ", and from %d built-in documents about England for what they don't answer", rep.Builtin)
@@ -117,7 +122,11 @@ func reindexSummary(rep library.Report) string {
 	if rep.Fetched != nil {
 		b.WriteString("\nRemote sources: " + escapeMarkdown(rep.Fetched.Summary()))
 	}
-	if len(rep.Problems) == 0 {
+	switch {
+	case len(rep.Problems) == 0 && rep.Updated != nil:
+		b.WriteString("\nEvery file read again was read without problems.")
+		return b.String()
+	case len(rep.Problems) == 0:
 		b.WriteString("\nEvery file was read without problems.")
 		return b.String()
 	}

@@ -185,3 +185,13 @@ func TestReindexSummarySaysWhatAnswers(t *testing.T) {
 		t.Errorf("summary %q, want it to start %q", got, want)
 	}
 }
+
+func TestReindexSummarySaysWhenOnlyChangedPagesWereRead(t *testing.T) {
+	rep := library.Report{Documents: 10, Passages: 11, Took: 300 * time.Millisecond,
+		Updated: &library.Update{Files: 3, Documents: 3, Passages: 3, Removed: 1}}
+	want := "Only fetched pages had changed, so I updated the index instead of rebuilding it: 3 files read again (3 documents), 1 file removed.\n" +
+		"Done: I'm now answering from 10 documents (11 passages). That took 300ms.\nEvery file read again was read without problems."
+	if got := reindexSummary(rep); got != want {
+		t.Errorf("summary\n%q\nwant\n%q", got, want)
+	}
+}

@@ -89,6 +89,23 @@ func ReadSiteTemplate(fsys fs.FS, dir string) (*SiteTemplate, error) {
 	return decodeSiteTemplate(data)
 }
 
+// ReadsLike reports whether a page reads the same with t as with u: the
+// same blocks dropped and the same labels read, whatever the counts of
+// pages they were learnt from. A refresh that learns the template again
+// needs to read the site's pages again only when it does not.
+func (t *SiteTemplate) ReadsLike(u *SiteTemplate) bool {
+	blocks := func(t *SiteTemplate) []string { return slices.Sorted(slices.Values(t.Blocks)) }
+	labels := func(t *SiteTemplate) []string {
+		var out []string
+		for _, l := range t.Labels {
+			out = append(out, labelKey(l.Tag, l.Text)+"\x00"+l.Field)
+		}
+		slices.Sort(out)
+		return out
+	}
+	return t.Version == u.Version && slices.Equal(blocks(t), blocks(u)) && slices.Equal(labels(t), labels(u))
+}
+
 func decodeSiteTemplate(data []byte) (*SiteTemplate, error) {
 	var t SiteTemplate
 	if err := json.Unmarshal(data, &t); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 
@@ -28,6 +29,15 @@ import (
 // was. There must be an index in dir already (else ErrNoIndex), built by
 // this version of sendbot (else ErrOldMapping: rebuild it).
 func Update(ctx context.Context, dir string, add []corpus.Document, removePaths []string, g corpus.Glossary, src Source) error {
+	return UpdateFrom(ctx, dir, documentsOf(add), removePaths, g, src)
+}
+
+// UpdateFrom is Update of documents read one at a time instead of held
+// in memory, as RebuildFrom is of Rebuild: it ranges over add once, after
+// taking out the passages of removePaths, and every document it gives
+// replaces any indexed under the same path. An error add yields stops
+// the update, and dir is left as it was.
+func UpdateFrom(ctx context.Context, dir string, add iter.Seq2[corpus.Document, error], removePaths []string, g corpus.Glossary, src Source) error {
 	dir = filepath.Clean(dir)
 	return replace(dir, func(fresh string) error {
 		if err := copyIndex(dir, fresh); err != nil {
@@ -41,7 +51,7 @@ func Update(ctx context.Context, dir string, add []corpus.Document, removePaths 
 }
 
 // change is Update's work on the open copy.
-func change(ctx context.Context, idx bleve.Index, add []corpus.Document, removePaths []string, g corpus.Glossary, src Source) error {
+func change(ctx context.Context, idx bleve.Index, add iter.Seq2[corpus.Document, error], removePaths []string, g corpus.Glossary, src Source) error {
 	data, err := idx.GetInternal(metaKey)
 	var info Info
 	if err == nil {
@@ -58,26 +68,55 @@ func change(ctx context.Context, idx bleve.Index, add []corpus.Document, removeP
 	for _, p := range removePaths {
 		gone[p] = true
 	}
-	for _, d := range add {
-		gone[d.Path] = true // replaced
-	}
 	t := newTally(info)
+	// The documents of add replace those at their paths: taken out as
+	// each path first comes.
+	replaced := map[string]bool{}
+	var takeOut []string
+	remove := func(p string) error {
+		if replaced[p] {
+			return nil
+		}
+		replaced[p] = true
+		takeOut = append(takeOut, p)
+		return deletePath(ctx, idx, p, t)
+	}
+	for p := range gone {
+		if err := remove(p); err != nil {
+			return err
+		}
+	}
+	var addErr error
+	added, err := indexDocuments(ctx, idx, func(yield func(corpus.Document, error) bool) {
+		for d, err := range add {
+			if err == nil {
+				err = remove(d.Path)
+			}
+			if err != nil {
+				addErr = err
+			}
+			if !yield(d, err) || err != nil {
+				return
+			}
+		}
+	}, t)
+	if addErr != nil {
+		return addErr
+	}
+	if err != nil {
+		return err
+	}
+	out := map[string]bool{}
+	for _, p := range takeOut {
+		out[p] = true
+	}
 	kept := catalogue[:0]
 	for _, d := range catalogue {
-		if gone[d.Path] {
+		if out[d.Path] {
 			t.remove(d.Area)
 			continue
 		}
 		kept = append(kept, d)
-	}
-	for p := range gone {
-		if err := deletePath(ctx, idx, p, t); err != nil {
-			return err
-		}
-	}
-	added, err := indexDocuments(ctx, idx, documentsOf(add), t)
-	if err != nil {
-		return err
 	}
 	kept = append(kept, added...)
 	sortCatalogue(kept)

@@ -267,3 +267,31 @@ func TestUpdateLeavesTheIndexAloneWhenItFails(t *testing.T) {
 		})
 	}
 }
+
+// An error among the documents UpdateFrom reads stops it, and leaves the
+// index as it was, though it had taken passages out and put some in.
+func TestUpdateFromStopsAtAnErrorInItsDocuments(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	rebuildTest(t, dir, "before")
+	before := stateOf(t, dir)
+	unreadable := errors.New("the folder cannot be read")
+	docs := func(yield func(corpus.Document, error) bool) {
+		for _, d := range loadDocs(t, hydrotherapy) {
+			if !yield(d, nil) {
+				return
+			}
+		}
+		yield(corpus.Document{}, unreadable)
+	}
+	err := UpdateFrom(context.Background(), dir, docs, []string{"otherton/waits.md"}, corpus.BuiltinGlossary(), Source{Fingerprint: "after"})
+	if !errors.Is(err, unreadable) {
+		t.Fatalf("UpdateFrom: %v, want %v", err, unreadable)
+	}
+	if leftovers, _ := filepath.Glob(dir + ".*-*"); len(leftovers) > 0 {
+		t.Errorf("left behind %v", leftovers)
+	}
+	sameAs(t, stateOf(t, dir), before)
+	if got := stateOf(t, dir).Info.Source.Fingerprint; got != "before" {
+		t.Errorf("the index records %q", got)
+	}
+}

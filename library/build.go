@@ -7,11 +7,13 @@ import (
 	"io/fs"
 	"iter"
 	"log/slog"
+	"path"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -315,4 +317,89 @@ func (l *Library) glossary(fsys fs.FS) (corpus.Glossary, error) {
 		g = g.Merge(own)
 	}
 	return g, nil
+}
+
+// updateFetched updates the index with the changes a fetch made to the
+// cache alone: it reads again the files added or changed, as a full
+// build reads them (with the cache's sources.yaml and the site's
+// template), takes out the documents of those changed or removed, and
+// records st's source. It returns what it read.
+func (l *Library) updateFetched(ctx context.Context, st shelfState, ch fetch.Changes) (*Tally, error) {
+	efs, err := corpus.OpenDir(l.fetched)
+	if err != nil {
+		return nil, fmt.Errorf("open the fetch cache %s: %w", l.fetched, err)
+	}
+	rd, err := corpus.NewReader(onlyFiles(efs, slices.Concat(ch.Added, ch.Changed)), FetchedPrefix)
+	if err != nil {
+		return nil, err
+	}
+	g, err := l.glossary(st.fsys)
+	if err != nil {
+		return nil, err
+	}
+	var remove []string
+	for _, p := range slices.Concat(ch.Changed, ch.Removed) {
+		remove = append(remove, FetchedPrefix+"/"+p)
+	}
+	counted := &libraryReader{}
+	docs := func(yield func(corpus.Document, error) bool) {
+		for d, err := range rd.Documents() {
+			if err == nil {
+				counted.count(d)
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+	err = index.UpdateFrom(ctx, l.index, docs, remove, g, st.source)
+	t := counted.counted
+	t.Skips, t.Problems = rd.Skips(), rd.Problems()
+	if errors.Is(err, index.ErrBuilding) {
+		return &t, l.buildingError()
+	}
+	return &t, err
+}
+
+// onlyFiles is fsys with only the files named listed in its folders, so
+// that a corpus.Reader reads those alone, with the sources.yaml and site
+// templates they are read with.
+func onlyFiles(fsys fs.FS, files []string) fs.FS {
+	o := filtered{FS: fsys, keep: map[string]bool{}}
+	for _, f := range files {
+		for p := f; p != "." && !o.keep[p]; p = path.Dir(p) {
+			o.keep[p] = true
+		}
+	}
+	return o
+}
+
+type filtered struct {
+	fs.FS
+	keep map[string]bool // the files kept, and the folders they are in
+}
+
+func (f filtered) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(f.FS, name)
+	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return !f.keep[path.Join(name, e.Name())] }), err
+}
+
+// builtinCounts counts the built-in England documents kept beside the
+// corpus, and their passages: 0 when there are none.
+func (l *Library) builtinCounts() (documents, passages int) {
+	b := l.builtinEngland()
+	if b == nil {
+		return 0, 0
+	}
+	r, err := corpus.NewReader(b, BuiltinPrefix)
+	if err != nil {
+		return 0, 0
+	}
+	for d, err := range r.Documents() {
+		if err == nil {
+			documents++
+			passages += len(d.Passages)
+		}
+	}
+	return documents, passages
 }

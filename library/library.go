@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
@@ -36,6 +37,11 @@ type Config struct {
 	// sources may be fetched from although they are not public
 	// (SENDBOT_FETCH_ALLOW); nil means none.
 	FetchAllow []netip.Prefix
+	// FetchInterval is the least time between two requests to a host
+	// while fetching (fetch.Fetcher's MinInterval); 0 means
+	// fetch.DefaultMinInterval, one second. Tests and benchmarks of sites
+	// on loopback set it shorter.
+	FetchInterval time.Duration
 	// Version is sendbot's version, as fetches name it in their
 	// User-Agent ("v1.2.0"); "" means "dev".
 	Version string

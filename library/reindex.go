@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -27,6 +29,9 @@ const (
 	Building
 	// Switching is switching the serving index to the new one.
 	Switching
+	// Updating is reading the fetched files that changed and updating a
+	// copy of the index with them, when nothing else changed.
+	Updating
 )
 
 // Progress is how far a reindex has got.
@@ -55,7 +60,21 @@ type Report struct {
 	// Fetched is what fetching the remote sources did; nil when the
 	// corpus lists none.
 	Fetched *fetch.Report
+	// Updated is set when the reindex updated the index instead of
+	// rebuilding it, because only fetched files had changed since it was
+	// built; Problems are then those of the files it read again.
+	Updated *Update
 	Took    time.Duration
+}
+
+// Update is what a reindex that updated the index did.
+type Update struct {
+	// Files counts the fetched files read again, new or changed, and
+	// Documents and Passages what they gave.
+	Files, Documents, Passages int
+	// Removed counts the fetched files gone from the cache, whose
+	// documents were taken out.
+	Removed int
 }
 
 // Live is the serving index, which reindexes and uploads switch to the
@@ -75,7 +94,9 @@ type Live interface {
 // Reindexer is the one safe reindex that /reindex, SIGHUP and the
 // schedule all run: fetch the remote sources (when the corpus lists any),
 // read the corpus, build a new index beside the current one, swap it in.
-// The current index answers throughout, and stays if anything fails.
+// When the fetch changed only fetched files, it updates the index with
+// those instead of rebuilding it (see Report.Updated). The current index
+// answers throughout, and stays if anything fails.
 type Reindexer struct {
 	lib  *Library
 	live Live
@@ -128,9 +149,18 @@ func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep R
 			return rep, fmt.Errorf("fetch remote sources: %w", err)
 		}
 		rep.Fetched = &fr
+		before := st
 		// The cache may have changed, and with it the fingerprint.
 		if st, err = l.state(); err != nil {
 			return rep, err
+		}
+		if why := r.updatable(before, st, fr.Changes); why != "" {
+			r.log.Info("rebuilding the index whole", "why", why)
+		} else if done, err := r.update(ctx, st, fr.Changes, &rep, progress); done {
+			rep.Took = time.Since(start)
+			return rep, err
+		} else {
+			r.log.Warn("could not update the index with the fetched changes; rebuilding it whole", "err", err)
 		}
 	}
 	progress(Progress{Stage: Building})
@@ -212,6 +242,61 @@ func (l *Library) RemoteSources() ([]corpus.Meta, []corpus.Problem, error) {
 // reads them with the corpus.
 func (l *Library) Fetch(ctx context.Context, sources []corpus.Meta, progress func(fetch.Progress)) (fetch.Report, error) {
 	f := &fetch.Fetcher{Dir: l.fetched, UserAgent: fetch.UserAgent(l.cfg.Version), Allow: l.cfg.FetchAllow,
-		Logger: l.log.With("component", "fetch"), Progress: progress}
+		MinInterval: l.cfg.FetchInterval, Logger: l.log.With("component", "fetch"), Progress: progress}
 	return f.Fetch(ctx, sources)
+}
+
+// updatable says why the index cannot be updated with the changes a
+// fetch made to the cache instead of being rebuilt, or "" when it can:
+// the index answering is the one in the folder, built with this
+// version's mapping from the library as it was before the fetch
+// (before), and only the fetch cache has changed since (after), in the
+// files the fetch listed.
+func (r *Reindexer) updatable(before, after shelfState, ch fetch.Changes) string {
+	info := r.live.Info()
+	switch {
+	case !ch.Known:
+		return "the fetch could not list the files it changed"
+	case r.live.Changed():
+		return "the index folder holds another index than the one answering"
+	case info.MappingVersion != index.MappingVersion:
+		return "the index was built by another version of sendbot"
+	case info.Source.Name != after.source.Name || info.Source.Fingerprint != before.source.Fingerprint:
+		return "the corpus, uploads or built-in documents had changed since the index was built"
+	case withoutFetched(before.source.Fingerprint) != withoutFetched(after.source.Fingerprint):
+		return "the corpus, uploads or built-in documents changed while fetching"
+	}
+	return ""
+}
+
+// withoutFetched is a fingerprint made by state without its fetch
+// cache's part.
+func withoutFetched(fingerprint string) string {
+	parts := strings.Split(fingerprint, "+")
+	parts = slices.DeleteFunc(parts, func(p string) bool { return strings.HasPrefix(p, FetchedPrefix+":") })
+	return strings.Join(parts, "+")
+}
+
+// update updates the index with the fetched files that changed, as
+// uploads do, and switches to it. It reports whether it did: when it did
+// not, the index is as it was, and err says why.
+func (r *Reindexer) update(ctx context.Context, st shelfState, ch fetch.Changes, rep *Report, progress func(Progress)) (bool, error) {
+	l := r.lib
+	progress(Progress{Stage: Updating})
+	t, err := l.updateFetched(ctx, st, ch)
+	if err != nil {
+		return false, err
+	}
+	rep.Updated = &Update{Files: t.Files, Documents: t.Documents, Passages: t.Passages, Removed: len(ch.Removed)}
+	rep.Problems = t.Problems
+	progress(Progress{Stage: Switching, Files: t.Files, Passages: t.Passages, Errors: len(t.Errors())})
+	if err := r.live.Reload(); err != nil {
+		return true, fmt.Errorf("the index was updated but could not be opened, so the previous one stays: %w", err)
+	}
+	info := r.live.Info()
+	builtin, builtinPassages := l.builtinCounts()
+	rep.Documents, rep.Passages, rep.Builtin = info.Documents-builtin, info.Passages-builtinPassages, builtin
+	r.log.Info("index updated with the fetched changes", "files", t.Files, "documents", t.Documents,
+		"removed", len(ch.Removed), "templates", len(ch.Templates))
+	return true, nil
 }

@@ -3,9 +3,11 @@
 // with lastmod, and each page linking to two below it and to the first
 // thirty, as a site's navigation does), crawls it with no pause between
 // requests, then changes -changed pages and refreshes. run.sh runs it
-// under /usr/bin/time for the peak memory.
+// under /usr/bin/time for the peak memory. With -reindex it measures
+// instead the reindex a refresh runs (see runReindex).
 //
 //	go run ./bench/crawl -pages 2000 -changed 20
+//	go run ./bench/crawl -reindex -pages 2000 -changed 20 -repeat 3
 package main
 
 import (
@@ -30,8 +32,14 @@ import (
 func main() {
 	pages := flag.Int("pages", 2000, "pages on the synthetic site")
 	changed := flag.Int("changed", 20, "pages changed before the refresh")
+	reindex := flag.Bool("reindex", false, "measure the refresh's reindex: the index updated with the changed pages against rebuilt whole")
+	repeat := flag.Int("repeat", 3, "with -reindex, how many times to measure each")
 	flag.Parse()
-	if err := run(*pages, *changed); err != nil {
+	run := func() error { return run(*pages, *changed) }
+	if *reindex {
+		run = func() error { return runReindex(*pages, *changed, *repeat) }
+	}
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "crawl:", err)
 		os.Exit(1)
 	}

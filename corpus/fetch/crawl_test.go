@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -353,6 +354,9 @@ func TestCrawlALocalOffer(t *testing.T) {
 	if d := cited["/media/short-breaks-guide.pdf"]; d.Format != "pdf" || d.Area != "Testshire" || !strings.Contains(d.Title, "(from: Local Offer)") {
 		t.Errorf("loaded PDF: format %q area %q title %q", d.Format, d.Area, d.Title)
 	}
+	if ch := rep.Changes; !ch.Known || len(ch.Added) != 10 || len(ch.Changed) != 0 || len(ch.Removed) != 0 || !slices.Equal(ch.Templates, []string{folder}) {
+		t.Errorf("first crawl's changes: %+v", ch)
+	}
 	if len(progress) < 10 || progress[len(progress)-1].Fetched != 10 || progress[len(progress)-1].Done != 1 {
 		t.Errorf("progress: %d calls, last %+v", len(progress), progress[len(progress)-1])
 	}
@@ -385,6 +389,15 @@ func TestCrawlALocalOffer(t *testing.T) {
 	}
 	if s := rep.Summary(); s != "1 site: 14 pages found, 1 fetched, 6 unchanged, 1 failed, 2 dropped" {
 		t.Errorf("summary %q", s)
+	}
+	// Only the changed page is to be read again (its copy and its date
+	// changed), and the dropped ones taken out: the failed page keeps its
+	// copy, and the site's template is what it was.
+	t.Logf("second crawl's changes: %+v", rep.Changes)
+	if ch := rep.Changes; !ch.Known || len(ch.Added) != 0 || len(ch.Templates) != 0 ||
+		!slices.Equal(ch.Changed, []string{folder + "/local-offer-transport.html"}) ||
+		!slices.Equal(ch.Removed, []string{folder + "/local-offer-level1-level2-level3.html", folder + "/local-offer-level1-level2.html"}) {
+		t.Errorf("second crawl's changes: %+v", ch)
 	}
 	// Pages whose sitemap lastmod is not newer are not asked for again.
 	for _, p := range []string{"/local-offer", "/local-offer/short-breaks", "/local-offer/orphan"} {

@@ -163,6 +163,9 @@ type Result struct {
 type Report struct {
 	Results []Result
 	Sites   []SiteResult
+	// Changes are the files of the cache the Fetch added, changed or
+	// removed, for an index to update from.
+	Changes Changes
 }
 
 // Count is how many results had the outcome.
@@ -305,6 +308,11 @@ func (f *Fetcher) Fetch(ctx context.Context, sources []corpus.Meta) (Report, err
 	if err != nil {
 		return Report{}, err
 	}
+	before, err := takeSnapshot(cfg.Dir)
+	if err != nil {
+		// Only the list of changes is lost: an index is then rebuilt whole.
+		cfg.Logger.Warn("could not list the fetch cache's files before fetching", "dir", cfg.Dir, "err", err)
+	}
 	listed := map[string]bool{}
 	sites := map[string]bool{}
 	for _, m := range sources {
@@ -370,6 +378,14 @@ func (f *Fetcher) Fetch(ctx context.Context, sources []corpus.Meta) (Report, err
 	}
 	if err := writeManifest(cfg.Dir, sources, st); err != nil {
 		return rep, fmt.Errorf("write %s in %s: %w", corpus.ManifestName, cfg.Dir, err)
+	}
+	if before != nil {
+		after, err := takeSnapshot(cfg.Dir)
+		if err != nil {
+			cfg.Logger.Warn("could not list the fetch cache's files after fetching", "dir", cfg.Dir, "err", err)
+		} else {
+			rep.Changes = changesSince(before, after)
+		}
 	}
 	return rep, nil
 }
