@@ -222,7 +222,7 @@ func TestUploadRefusalsSayWhatToDo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	lib, err := library.Open(library.Config{Corpus: dir, DataDir: t.TempDir(), MaxUploadBytes: 1 << 20})
+	lib, err := library.Open(library.Config{Corpus: dir, DataDir: t.TempDir(), MaxUploadBytes: 1 << 20, NoBuiltinEngland: true})
 	if err != nil {
 		t.Fatal(err)
 	}
