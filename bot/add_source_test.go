@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -249,6 +250,68 @@ func TestAddSource(t *testing.T) {
 			t.Errorf("reply %q", m.Content)
 		}
 	})
+	t.Run("/sources lists the site with its pages and last refresh", func(t *testing.T) {
+		i := srv.SlashCommand("sources")
+		srv.SendInteraction(i)
+		m := finalReply(t, srv, i)
+		if len(m.Embeds) != 1 {
+			t.Fatalf("reply %+v", m)
+		}
+		desc := m.Embeds[0].Description
+		line := regexp.MustCompile(`(?m)^• \[Testshire Local Offer\]\(` + regexp.QuoteMeta(start) + `\) · Testshire: 2 pages, refreshed \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d UTC, 1 failed$`)
+		if !strings.HasPrefix(desc, "**Websites I read**\n") || !line.MatchString(desc) {
+			t.Errorf("/sources does not list the site first:\n%s", desc)
+		}
+		if strings.Index(desc, "Short breaks in Testshire") < strings.Index(desc, "Websites I read") {
+			t.Errorf("the documents come before the sites:\n%s", desc)
+		}
+	})
+	t.Run("/remove-source takes it out", func(t *testing.T) {
+		ac := srv.Autocomplete("remove-source", discordtest.SlashOption{Name: "site", Value: "127", Focused: true})
+		ac.Member.Permissions = discordgo.PermissionManageGuild
+		srv.SendInteraction(ac)
+		r, err := srv.WaitResponse(context.Background(), ac)
+		id := sites.Added()[0].ID
+		if err != nil || len(r.Choices) != 1 || r.Choices[0].Value != id || !strings.HasPrefix(r.Choices[0].Name, start+" (Testshire, added ") {
+			t.Fatalf("autocomplete: %v %+v", err, r)
+		}
+		notMod := srv.SlashCommand("remove-source", discordtest.SlashOption{Name: "site", Value: id})
+		notMod.Member.Permissions = discordgo.PermissionSendMessages
+		srv.SendInteraction(notMod)
+		if m := finalReply(t, srv, notMod); !strings.Contains(m.Content, "only the group's moderators") || len(sites.Added()) != 1 {
+			t.Errorf("a member who is not a moderator: %q, added %d", m.Content, len(sites.Added()))
+		}
+
+		i := srv.SlashCommand("remove-source", discordtest.SlashOption{Name: "site", Value: id})
+		i.Member.User.ID = moderatorID
+		i.Member.Permissions = discordgo.PermissionManageGuild
+		srv.SendInteraction(i)
+		resp := waitContent(t, srv, i, "no longer quote")
+		if want := "Removed <" + start + "> (Testshire): I no longer crawl it. Its pages are out of the index: I no longer quote them."; resp.Message.Content != want {
+			t.Errorf("reply %q\nwant %q", resp.Message.Content, want)
+		}
+		if len(sites.Added()) != 0 {
+			t.Errorf("still added: %+v", sites.Added())
+		}
+		a := askOrError(t, srv, question("When is the hydrotherapy pool open?"))
+		for _, e := range a.Embeds {
+			if strings.Contains(e.Description, "Tuesday mornings") {
+				t.Errorf("still answered from the removed site: %s", e.Description)
+			}
+		}
+		s := srv.SlashCommand("sources")
+		srv.SendInteraction(s)
+		if m := finalReply(t, srv, s); len(m.Embeds) != 1 || strings.Contains(m.Embeds[0].Description, "Websites I read") {
+			t.Errorf("/sources after removal: %+v", m.Embeds)
+		}
+
+		again := srv.SlashCommand("remove-source", discordtest.SlashOption{Name: "site", Value: id})
+		again.Member.Permissions = discordgo.PermissionManageGuild
+		srv.SendInteraction(again)
+		if m := finalReply(t, srv, again); !strings.Contains(m.Content, "No sites have been added from Discord, so there is nothing to remove.") {
+			t.Errorf("removed twice: %q", m.Content)
+		}
+	})
 
 	results := map[string]int{}
 	for _, e := range audit.all() {
@@ -256,7 +319,13 @@ func TestAddSource(t *testing.T) {
 			results[strings.SplitN(e.Result, ":", 2)[0]]++
 		}
 	}
-	if results["refused"] != 6 || results["cancelled"] != 1 || results["added; crawling"] != 1 || results["crawled"] != 1 {
+	for _, e := range audit.all() {
+		if e.Action == "remove-source" {
+			results["remove "+strings.SplitN(e.Result, ":", 2)[0]]++
+		}
+	}
+	if results["remove refused"] != 2 || results["remove removed"] != 1 ||
+		results["refused"] != 6 || results["cancelled"] != 1 || results["added; crawling"] != 1 || results["crawled"] != 1 {
 		t.Errorf("audit results %v", results)
 	}
 }
