@@ -15,6 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	crawler "github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
 	"github.com/sendbot/sendbot/internal/testkit"
@@ -327,5 +328,39 @@ func TestAddSource(t *testing.T) {
 	if results["remove refused"] != 2 || results["remove removed"] != 1 ||
 		results["refused"] != 6 || results["cancelled"] != 1 || results["added; crawling"] != 1 || results["crawled"] != 1 {
 		t.Errorf("audit results %v", results)
+	}
+}
+
+// TestCrawledMessage: how the first crawl of an added site went, as the
+// moderator is told it, including a site the address guard refused.
+func TestCrawledMessage(t *testing.T) {
+	site := library.Site{ID: "0a1b2c3d4e5f", Start: "https://testshire.example/local-offer", Area: "Testshire"}
+	tests := []struct {
+		name string
+		res  crawler.SiteResult
+		want []string
+	}{
+		{"refused for its address", crawler.SiteResult{Reason: `refused: "intranet.example" is a private network address (10.0.0.7); set SENDBOT_FETCH_ALLOW to allow it`, Refused: true},
+			[]string{"I saved <https://testshire.example/local-offer>, but couldn't crawl it: its address is not on the public internet", "SENDBOT_FETCH_ALLOW", "`0a1b2c3d4e5f`; `/remove-source`"}},
+		{"unreachable", crawler.SiteResult{Reason: "the server answered 503 Service Unavailable"},
+			[]string{"couldn't crawl it: the server answered 503 Service Unavailable. I'll try again at every reindex."}},
+		{"nothing readable", crawler.SiteResult{Found: 3, Failed: 0},
+			[]string{"found no pages I can read there (3 found, 0 failed)"}},
+		{"capped, with failures", crawler.SiteResult{Found: 900, Stored: 500, Capped: true, MaxPages: 500, Failed: 7,
+			Failures: []crawler.Result{{URL: "https://testshire.example/local-offer/a", Reason: "timed out"}, {URL: "https://testshire.example/local-offer/b", Reason: "503"},
+				{URL: "https://testshire.example/local-offer/c", Reason: "503"}, {URL: "https://testshire.example/local-offer/d", Reason: "503"},
+				{URL: "https://testshire.example/local-offer/e", Reason: "503"}, {URL: "https://testshire.example/local-offer/f", Reason: "503"}}},
+			[]string{"Crawled 500 pages of <https://testshire.example/local-offer> for Testshire; parents can ask about it now. It stopped at 500 pages with more left.",
+				"7 pages failed", "• <https://testshire.example/local-offer/a>: timed out", "…and 1 more"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := crawledMessage(site, tt.res)
+			for _, want := range tt.want {
+				if !strings.Contains(got, want) {
+					t.Errorf("lacks %q:\n%s", want, got)
+				}
+			}
+		})
 	}
 }
