@@ -222,7 +222,7 @@ func TestUploadRefusalsSayWhatToDo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	lib, err := library.Open(library.Config{Corpus: dir, DataDir: t.TempDir(), MaxUploadBytes: 1 << 20})
+	lib, err := library.Open(library.Config{Corpus: dir, DataDir: t.TempDir(), MaxUploadBytes: 1 << 20, NoBuiltinEngland: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,11 +262,11 @@ func TestUploadRefusalsSayWhatToDo(t *testing.T) {
 			"The file is 1.1 MB; the largest sendbot accepts is 1 MB."},
 		{"a scanned PDF", library.Upload{Filename: "scan.pdf", Data: pdf("no-text-layer.pdf"), Area: "Testshire"},
 			"sendbot could not read any text in this file: PDF has no text layer"},
-		{"no area", library.Upload{Filename: "hydro.md", Data: guide}, "Choose an area for this document with the area option (the areas are England, Otherton, Testshire)."},
+		{"no area", library.Upload{Filename: "hydro.md", Data: guide}, "Choose an area for this document with the area option (the areas are Otherton, Testshire)."},
 		{"an area that looks like a typo", library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshrie"},
 			`There is no area "Testshrie" yet; did you mean Testshire? To start a new area, spell its name out in full.`},
 		{"an area that is not a place name", library.Upload{Filename: "hydro.md", Data: guide, Area: "../../etc"},
-			"An area is a place name, of letters, spaces and hyphens, such as North Lincolnshire (the areas are England, Otherton, Testshire)."},
+			"An area is a place name, of letters, spaces and hyphens, such as North Lincolnshire (the areas are Otherton, Testshire)."},
 		{"a source_url that is not a web address", library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshire", SourceURL: "javascript:alert(1)"},
 			"source_url must be the web address the document comes from, starting with https:// (or http://)."},
 		{"a bad kind", library.Upload{Filename: "hydro.md", Data: guide, Area: "Testshire", Kind: "local offer!"}, "A kind is one word, or words joined by hyphens"},

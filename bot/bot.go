@@ -82,6 +82,11 @@ type Config struct {
 	// MaxUploadBytes is the largest file /add-document takes. Default:
 	// library.DefaultMaxUploadBytes (10 MiB).
 	MaxUploadBytes int64
+	// Sites keeps the sites added with /add-source, which a reindex
+	// crawls, and says how each site's last crawl went for /sources; nil
+	// says adding sites from Discord is off (as does a nil Reindexer),
+	// and /sources lists no sites.
+	Sites SiteStore
 	// Reindexer runs /reindex; nil says reindexing from Discord is off.
 	Reindexer Reindexer
 	// Audit records every moderator action; nil records nothing.

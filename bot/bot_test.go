@@ -254,7 +254,7 @@ func TestAskAnswersWithCitedEmbed(t *testing.T) {
 	for _, c := range cmds {
 		names = append(names, c.Name)
 	}
-	if strings.Join(names, ",") != "ask,help,about,sources,reindex,add-document,remove-document,gaps" {
+	if strings.Join(names, ",") != "ask,help,about,sources,reindex,add-document,remove-document,add-source,remove-source,gaps" {
 		t.Fatalf("registered commands = %v", names)
 	}
 	opts := cmds[0].Options

@@ -6,6 +6,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/answer"
+	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
 )
 
@@ -26,6 +27,12 @@ const (
 	optQuestion  = "question"
 	optArea      = "area"
 	optPrivate   = "private"
+	cmdAddSource = "add-source"
+	cmdRmSource  = "remove-source"
+	optURL       = "url"
+	optScope     = "scope"
+	optMaxPages  = "max_pages"
+	optSite      = "site"
 )
 
 // maxChoices is Discord's limit on the choices an autocomplete answer offers.
@@ -99,9 +106,34 @@ func commands() []*discordgo.ApplicationCommand {
 				{Type: discordgo.ApplicationCommandOptionString, Name: optDocument, Description: "The document", Required: true, Autocomplete: true},
 			},
 		},
+		{
+			Name:                     cmdAddSource,
+			Description:              "Moderators: add a whole site (a Local Offer) to crawl; I show what I'll do first",
+			DefaultMemberPermissions: &moderatorCommandPermissions,
+			Contexts:                 &guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: optURL, Description: "The site's first page (https://…)", Required: true, MaxLength: 500},
+				{Type: discordgo.ApplicationCommandOptionString, Name: optArea, Description: "The local area it is about", Required: true, Autocomplete: true},
+				{Type: discordgo.ApplicationCommandOptionString, Name: optScope, Description: "Only pages whose address starts with this (default: the first page's folder)", MaxLength: 500},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: optMaxPages, Description: "The most pages to read (default 2000)", MinValue: &minPages, MaxValue: corpus.MaxSitePages},
+				{Type: discordgo.ApplicationCommandOptionString, Name: optKind, Description: "What sort of site it is", Choices: kindChoices()},
+			},
+		},
+		{
+			Name:                     cmdRmSource,
+			Description:              "Moderators: stop crawling a site added with /add-source, and take its pages out",
+			DefaultMemberPermissions: &moderatorCommandPermissions,
+			Contexts:                 &guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: optSite, Description: "The site", Required: true, Autocomplete: true},
+			},
+		},
 		gapsCommand(),
 	}
 }
+
+// minPages is the least max_pages /add-source takes.
+var minPages = 1.0
 
 // documentKinds are the kinds /add-document offers.
 var documentKinds = []string{"local-offer", "inspection", "guidance", "news", "service", "minutes", "fact-sheet"}

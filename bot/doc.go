@@ -1,8 +1,8 @@
 // Package bot adapts Discord to a Searcher. It registers /ask, /help,
 // /about and /sources, and for moderators /reindex, /add-document,
-// /remove-document and /gaps; it answers them and messages that mention
-// the bot or are sent to it directly, and renders each answer as an embed
-// of quoted passages with their sources and dates, marking those that may
+// /remove-document, /add-source, /remove-source and /gaps; it answers
+// them and messages that mention the bot or are sent to it directly, and
+// renders each answer as an embed of quoted passages with their sources and dates, marking those that may
 // be out of date and explaining the jargon they use. Answers page with
 // More results and take anonymous Helpful / Not helpful votes; each person
 // has a rate limit, moderators none. When nothing answers, it says so and
@@ -15,14 +15,16 @@
 //		Feedback:     store,                                        // a *feedback.Store
 //		Reindexer:    lib.Reindexer(live),                          // a *library.Reindexer
 //		Uploads:      uploads,                                      // a *library.Uploads
+//		Sites:        lib.OpenSites(live),                          // a *library.Sites
 //	}, live)
 //	if err != nil { ... }             // a bad token or an area with no documents is explained
 //	err = b.Run(ctx)                  // until ctx ends
 //
 // Each command is answered in the file named after it (ask.go, help.go,
 // about.go, sources.go, reindex.go, add_document.go, remove_document.go,
-// gaps.go; mention.go for mentions, pages.go and feedback.go for the
-// buttons). What every interaction needs is in interaction.go: routing
+// add_source.go, remove_source.go, gaps.go; sources_sites.go for the
+// websites /sources lists; mention.go for mentions, pages.go and
+// feedback.go for the buttons). What every interaction needs is in interaction.go: routing
 // commands and buttons to their handlers, replying privately at once
 // (replyNow), acknowledging first (deferPrivately), who the user is
 // (userID), autocomplete, and telling the person when a handler panics.
@@ -32,7 +34,8 @@
 // answer.
 //
 // The moderators' commands word what package library returns: a
-// reindex's Progress and Report, and an upload's UploadResult or
+// reindex's Progress and Report, an upload's UploadResult, a site's
+// Proposal and crawl (the reindex's fetch.SiteResult), and a
 // *library.Refusal, whose Why becomes a sentence saying what is wrong and
 // what to do (library.ErrNotSwitched, a change saved and indexed but not
 // yet answered from, is said as that, not as a refusal).
@@ -42,7 +45,8 @@
 // privately, as a follow-up only they see or by direct message, with a
 // note to ask a moderator (private.go); /about shows moderators which
 // channels lack which permissions. A /reindex, /add-document or
-// /remove-document that outlives its interaction token (15 minutes)
+// /remove-document (or /add-source, /remove-source) that outlives its
+// interaction token (15 minutes)
 // posts its result in the channel it was asked in, or by DM. First
 // responses keep to Discord's 3 seconds (Config.AckTimeout, respond.go):
 // a rate limit that would pass them is given up on and logged, not

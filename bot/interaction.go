@@ -40,7 +40,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 }
 
 // msgUnknownCommand answers a command the bot does not have (any more).
-const msgUnknownCommand = "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`; moderators also have `/reindex`, `/gaps`, `/add-document` and `/remove-document`."
+const msgUnknownCommand = "I don't know that command. Try `/ask`, `/help`, `/about` or `/sources`; moderators also have `/reindex`, `/gaps`, `/add-document`, `/remove-document`, `/add-source` and `/remove-source`."
 
 // onCommand hands a slash command to its handler.
 func (b *Bot) onCommand(s *discordgo.Session, i *discordgo.Interaction) {
@@ -61,6 +61,10 @@ func (b *Bot) onCommand(s *discordgo.Session, i *discordgo.Interaction) {
 		b.onRemoveDocument(s, i)
 	case cmdGaps:
 		b.onGaps(s, i)
+	case cmdAddSource:
+		b.onAddSource(s, i)
+	case cmdRmSource:
+		b.onRemoveSource(s, i)
 	default:
 		b.replyNow(s, i, msgUnknownCommand)
 	}
@@ -79,6 +83,8 @@ func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction) {
 		b.onFeedback(s, i, rest)
 	case sourcesPrefix:
 		b.turnSourcesPage(s, i, rest)
+	case addSourcePrefix:
+		b.onAddSourceButton(s, i, rest)
 	default:
 		b.replyNow(s, i, msgExpired)
 	}
@@ -96,8 +102,8 @@ func (b *Bot) refuseWhileStopping(s *discordgo.Session, i *discordgo.Interaction
 
 // autocomplete offers choices as an option is typed: the areas matching
 // what has been typed, for the area option of /ask, /sources and
-// /add-document, and for moderators the documents added from Discord,
-// for /remove-document.
+// /add-document and /add-source, and for moderators the documents and
+// sites added from Discord, for /remove-document and /remove-source.
 func (b *Bot) autocomplete(s *discordgo.Session, i *discordgo.Interaction) {
 	var choices []*discordgo.ApplicationCommandOptionChoice
 	for _, o := range i.ApplicationCommandData().Options {
@@ -106,6 +112,8 @@ func (b *Bot) autocomplete(s *discordgo.Session, i *discordgo.Interaction) {
 			choices = areaChoices(b.searcher.Areas(), o.StringValue())
 		case o.Focused && o.Name == optDocument && b.canModerate(i):
 			choices = b.uploadedChoices(o.StringValue())
+		case o.Focused && o.Name == optSite && b.canModerate(i):
+			choices = b.addedSiteChoices(o.StringValue())
 		}
 	}
 	b.suggest(s, i, choices)

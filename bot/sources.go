@@ -47,7 +47,8 @@ func (b *Bot) onSources(s *discordgo.Session, i *discordgo.Interaction) {
 		b.replyNow(s, i, errorReply(err, b.searcher.Areas()))
 		return
 	}
-	embed, buttons := sourcesPage(docs, shownArea(area, b.searcher.Areas()), 1)
+	shown := shownArea(area, b.searcher.Areas())
+	embed, buttons := sourcesPage(docs, shown, 1, b.sitesBlock(docs, shown))
 	err = b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
@@ -85,7 +86,7 @@ func (b *Bot) turnSourcesPage(s *discordgo.Session, i *discordgo.Interaction, re
 		b.log.Error("list documents", "err", err)
 		data.Content = msgBroken
 	default:
-		embed, buttons := sourcesPage(docs, area, page)
+		embed, buttons := sourcesPage(docs, area, page, b.sitesBlock(docs, area))
 		data.Embeds = []*discordgo.MessageEmbed{embed}
 		data.Components = buttons
 	}
@@ -95,8 +96,9 @@ func (b *Bot) turnSourcesPage(s *discordgo.Session, i *discordgo.Interaction, re
 	}
 }
 
-// sourcesPage renders one page of the list: each document's linked title,
-// then its kind, date and area. page is clamped to the pages there are;
+// sourcesPage renders one page of the list: on the first page the sites
+// crawled (sites, from sitesBlock; "" for none), then each document's
+// linked title, its kind, date and area. page is clamped to the pages there are;
 // one past the end, as a button made before the list shrank would ask
 // for, shows the last page with a note saying why.
 //
@@ -105,7 +107,7 @@ func (b *Bot) turnSourcesPage(s *discordgo.Session, i *discordgo.Interaction, re
 // Local Offer pages the answers come from; a directory can hold
 // thousands of services, which would bury those few documents dozens of
 // pages deep, and a service is better found by asking about it.
-func sourcesPage(docs []index.DocumentInfo, area string, page int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+func sourcesPage(docs []index.DocumentInfo, area string, page int, sites string) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	var listed []index.DocumentInfo
 	var services []areaCount
 	for _, d := range docs {
@@ -133,6 +135,9 @@ func sourcesPage(docs []index.DocumentInfo, area string, page int) (*discordgo.M
 	var head, tail []string
 	if note != "" {
 		head = append(head, note)
+	}
+	if sites != "" && page == 1 {
+		head = append(head, sites)
 	}
 	switch {
 	case len(listed) == 0 && len(services) == 0:

@@ -314,7 +314,7 @@ func TestSourcesPageRendering(t *testing.T) {
 	docs := manyDocuments(40, 815)
 	seen := map[int]bool{}
 	for page := 1; page <= 4; page++ {
-		e, comps := sourcesPage(docs, "", page)
+		e, comps := sourcesPage(docs, "", page, "")
 		checkEmbedLimits(t, e)
 		if want := fmt.Sprintf("Page %d of 4 · 40 documents · 815 services", page); e.Footer.Text != want {
 			t.Errorf("footer %q, want %q", e.Footer.Text, want)
@@ -351,16 +351,16 @@ func TestSourcesPageRendering(t *testing.T) {
 	for k := range short {
 		short[k].SourceURL = "https://example.org/doc"
 	}
-	e, _ := sourcesPage(short, "Alphashire", 1)
+	e, _ := sourcesPage(short, "Alphashire", 1, "")
 	if strings.Count(e.Description, "](https://example.org/doc)**") != 10 {
 		t.Errorf("every short link should be kept:\n%s", e.Description)
 	}
 
-	e, _ = sourcesPage(docs, "", 5)
+	e, _ = sourcesPage(docs, "", 5, "")
 	if !strings.HasPrefix(e.Description, msgPageGone) || !strings.HasPrefix(e.Footer.Text, "Page 4 of 4") {
 		t.Errorf("a page past the end should show the last, kindly:\n%s", e.Description)
 	}
-	e, comps := sourcesPage(docs[40:], "Gammashire", 1)
+	e, comps := sourcesPage(docs[40:], "Gammashire", 1, "")
 	if !strings.HasPrefix(e.Description, msgOnlySvcs) || e.Footer.Text != "Page 1 of 1 · 0 documents · 815 services" || len(comps) != 0 {
 		t.Errorf("only services: %q %q %d", e.Description, e.Footer.Text, len(comps))
 	}

@@ -204,8 +204,8 @@ func RemoteSources(fsys fs.FS) ([]Meta, []Problem) {
 			problems = append(problems, Problem{Path: manifestEntry(i), Reason: reason, Err: errBadMeta})
 		}
 		if strings.TrimSpace(m.Site) != "" {
-			if reason := checkSite(&m); reason != "" {
-				bad(reason)
+			if p := checkSite(&m); p != nil {
+				bad(p.Reason)
 				continue
 			}
 			if seen["site "+m.Site] {
@@ -241,26 +241,50 @@ func RemoteSources(fsys fs.FS) ([]Meta, []Problem) {
 	return sources, problems
 }
 
+// SiteProblem is why a site entry will not be crawled: Field names the
+// entry's field at fault ("site", "url", "format", "area", "max_pages"
+// or "scope"), and Reason says what to fix, for sources.yaml's author.
+type SiteProblem struct {
+	Field, Reason string
+}
+
+func (p *SiteProblem) Error() string { return p.Reason }
+
+// CheckSite checks a site entry as RemoteSources does, and returns it
+// cleaned: its start address tidied, its scope filled in (SiteFolder of
+// the start address) or tidied, and its max_pages a whole number. An
+// entry RemoteSources would leave out is refused with a *SiteProblem.
+// It does not look for other entries listing the same site.
+func CheckSite(m Meta) (Meta, error) {
+	if p := checkSite(&m); p != nil {
+		return Meta{}, p
+	}
+	return m, nil
+}
+
 // checkSite cleans a site entry (its start address, scope and max_pages)
 // in place, or says what to fix.
-func checkSite(m *Meta) string {
+func checkSite(m *Meta) *SiteProblem {
+	bad := func(field, format string, args ...any) *SiteProblem {
+		return &SiteProblem{Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
 	start, reason := checkSourceURL(m.Site)
 	if reason != "" {
-		return "site" + strings.TrimPrefix(reason, "url")
+		return bad("site", "%s", "site"+strings.TrimPrefix(reason, "url"))
 	}
 	m.Site = start
 	switch {
 	case strings.TrimSpace(m.URL) != "":
-		return fmt.Sprintf("site %s also has a url; an entry is either one page (url:) or a whole site (site:), so split it in two", start)
+		return bad("url", "site %s also has a url; an entry is either one page (url:) or a whole site (site:), so split it in two", start)
 	case strings.TrimSpace(m.Format) != "":
-		return fmt.Sprintf("site %s: format %q does not apply to a site; list an Open Referral UK API as its own url entry with format: oruk", start, m.Format)
+		return bad("format", "site %s: format %q does not apply to a site; list an Open Referral UK API as its own url entry with format: oruk", start, m.Format)
 	case strings.TrimSpace(m.Area) == "":
-		return fmt.Sprintf("site %s has no area; add area: (e.g. area: Herefordshire) so parents can find its pages", start)
+		return bad("area", "site %s has no area; add area: (e.g. area: Herefordshire) so parents can find its pages", start)
 	}
 	if raw := strings.TrimSpace(m.MaxPages); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n <= 0 || n > MaxSitePages {
-			return fmt.Sprintf("site %s: max_pages %q is not a whole number from 1 to %d; leave it out for %d", start, raw, MaxSitePages, DefaultMaxPages)
+			return bad("max_pages", "site %s: max_pages %q is not a whole number from 1 to %d; leave it out for %d", start, raw, MaxSitePages, DefaultMaxPages)
 		}
 		m.MaxPages = strconv.Itoa(n)
 	} else {
@@ -269,19 +293,19 @@ func checkSite(m *Meta) string {
 	su, _ := url.Parse(start)
 	if strings.TrimSpace(m.Scope) == "" {
 		m.Scope = SiteFolder(su)
-		return ""
+		return nil
 	}
 	scope, reason := checkSourceURL(m.Scope)
 	if reason != "" {
-		return fmt.Sprintf("site %s: scope%s", start, strings.TrimPrefix(reason, "url"))
+		return bad("scope", "site %s: scope%s", start, strings.TrimPrefix(reason, "url"))
 	}
 	sc, _ := url.Parse(scope)
 	scope = strings.ToLower(sc.Scheme) + "://" + siteHost(sc) + strings.TrimRight(sc.EscapedPath(), "/")
 	if !InScope(scope, su) {
-		return fmt.Sprintf("site %s is outside its scope %s; the scope must be the start address or a folder above it (e.g. %s)", start, scope, SiteFolder(su))
+		return bad("scope", "site %s is outside its scope %s; the scope must be the start address or a folder above it (e.g. %s)", start, scope, SiteFolder(su))
 	}
 	m.Scope = scope
-	return ""
+	return nil
 }
 
 // SiteFolder is the scope a site entry without one is crawled within:

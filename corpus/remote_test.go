@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -162,5 +163,40 @@ func TestRemoteSourcesListsSiteEntries(t *testing.T) {
 	}
 	if c, err := Load(fsys); err != nil || len(c.Problems) != 0 {
 		t.Errorf("Load should leave site entries to fetch: %v %+v", err, c.Problems)
+	}
+}
+
+// CheckSite refuses what RemoteSources would leave out, naming the field
+// at fault, and cleans what it takes.
+func TestCheckSite(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    Meta
+		field string // "" when taken
+		want  Meta
+	}{
+		{name: "scope filled in", in: Meta{Site: "https://Example.org/local-offer", Area: "Testshire"},
+			want: Meta{Site: "https://example.org/local-offer", Scope: "https://example.org/local-offer", MaxPages: "2000", Area: "Testshire"}},
+		{name: "scope above the start", in: Meta{Site: "https://example.org/send/a.html", Scope: "https://example.org/send/", MaxPages: " 40 ", Area: "Testshire"},
+			want: Meta{Site: "https://example.org/send/a.html", Scope: "https://example.org/send", MaxPages: "40", Area: "Testshire"}},
+		{name: "not a web address", in: Meta{Site: "javascript:alert(1)", Area: "Testshire"}, field: "site"},
+		{name: "no area", in: Meta{Site: "https://example.org/"}, field: "area"},
+		{name: "max_pages not a number", in: Meta{Site: "https://example.org/", Area: "Testshire", MaxPages: "lots"}, field: "max_pages"},
+		{name: "start outside its scope", in: Meta{Site: "https://example.org/a", Scope: "https://example.org/b", Area: "Testshire"}, field: "scope"},
+		{name: "a url as well", in: Meta{Site: "https://example.org/", URL: "https://example.org/x.pdf", Area: "Testshire"}, field: "url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := CheckSite(tt.in)
+			var p *SiteProblem
+			switch {
+			case tt.field == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.field == "" && got != tt.want:
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			case tt.field != "" && (!errors.As(err, &p) || p.Field != tt.field || p.Reason == ""):
+				t.Errorf("got %+v, %v; want a problem with %s", got, err, tt.field)
+			}
+		})
 	}
 }

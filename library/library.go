@@ -239,6 +239,15 @@ func (l *Library) state() (shelfState, error) {
 		}
 		fp += "+" + extra.prefix + ":" + efp
 	}
+	// The sites added from Discord are crawled into the fetched folder,
+	// but the list of them changes first.
+	sfp, err := l.sitesFingerprint()
+	if err != nil {
+		return shelfState{}, err
+	}
+	if sfp != "" {
+		fp += "+sites:" + sfp
+	}
 	if b := l.builtinEngland(); b != nil {
 		bfp, err := corpus.Fingerprint(b)
 		if err != nil {

@@ -48,6 +48,26 @@ const (
 	// NoSuchUpload is a removal of an ID (as given, lower-case) that no
 	// upload has: Uploaded lists those there are, newest first.
 	NoSuchUpload
+	// BadSiteURL is a site whose start address is not an http or https
+	// address of a host, or holds a user name or password.
+	BadSiteURL
+	// BadScope is a scope that is not a web address or does not hold the
+	// start address: Site.Start is the start address and Site.Scope the
+	// scope it would have by default.
+	BadScope
+	// BadMaxPages is a max_pages that is not a whole number from 1 to Max.
+	BadMaxPages
+	// SiteListed is a site (or scope) listed already: Site is the entry
+	// that lists it, with no AddedBy when it is the corpus's sources.yaml.
+	SiteListed
+	// ProposalGone is a Confirm or Cancel of a proposed site that was
+	// confirmed or cancelled already, or has expired.
+	ProposalGone
+	// NothingAdded is a removal when no site has been added from Discord.
+	NothingAdded
+	// NoSuchSite is a removal of an ID no added site has: Sites lists
+	// those there are, newest first.
+	NoSuchSite
 )
 
 // Refusal is an upload or removal refused for a reason the moderator can
@@ -65,6 +85,8 @@ type Refusal struct {
 	Areas    []string
 	ID       string
 	Uploaded []UploadedDoc
+	Site     Site
+	Sites    []Site
 }
 
 func (r *Refusal) Error() string {
@@ -97,6 +119,20 @@ func (r *Refusal) Error() string {
 		return "removal refused: nothing has been uploaded"
 	case NoSuchUpload:
 		return fmt.Sprintf("removal refused: no upload %q", r.ID)
+	case BadSiteURL:
+		return "site refused: the start address is not a web address"
+	case BadScope:
+		return "site refused: the scope does not hold the start address"
+	case BadMaxPages:
+		return fmt.Sprintf("site refused: max_pages is not a whole number from 1 to %d", r.Max)
+	case SiteListed:
+		return fmt.Sprintf("site refused: %s is listed already", r.Site.Start)
+	case ProposalGone:
+		return "refused: the proposed site was confirmed, cancelled or has expired"
+	case NothingAdded:
+		return "removal refused: no site has been added"
+	case NoSuchSite:
+		return fmt.Sprintf("removal refused: no added site %q", r.ID)
 	}
 	return "refused"
 }

@@ -135,7 +135,7 @@ func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep R
 	if err != nil {
 		return rep, err
 	}
-	if sources, _ := corpus.RemoteSources(st.fsys); len(sources) > 0 {
+	if sources, _ := l.remoteSources(st.fsys); l.mustFetch(sources) {
 		progress(Progress{Stage: Fetching})
 		var told fetch.Progress
 		fr, err := l.Fetch(ctx, sources, func(p fetch.Progress) {
@@ -227,13 +227,14 @@ func (r *Reindexer) Watch(ctx context.Context, every time.Duration, hup <-chan o
 }
 
 // RemoteSources lists the remote sources the corpus's sources.yaml names
-// (its url and site entries), and the entries it leaves out as problems.
+// (its url and site entries) and the sites added from Discord, and the
+// entries it leaves out as problems.
 func (l *Library) RemoteSources() ([]corpus.Meta, []corpus.Problem, error) {
 	fsys, _, err := l.corpusSource()
 	if err != nil {
 		return nil, nil, err
 	}
-	sources, problems := corpus.RemoteSources(fsys)
+	sources, problems := l.remoteSources(fsys)
 	return sources, problems, nil
 }
 
@@ -243,7 +244,11 @@ func (l *Library) RemoteSources() ([]corpus.Meta, []corpus.Problem, error) {
 func (l *Library) Fetch(ctx context.Context, sources []corpus.Meta, progress func(fetch.Progress)) (fetch.Report, error) {
 	f := &fetch.Fetcher{Dir: l.fetched, UserAgent: fetch.UserAgent(l.cfg.Version), Allow: l.cfg.FetchAllow,
 		MinInterval: l.cfg.FetchInterval, Logger: l.log.With("component", "fetch"), Progress: progress}
-	return f.Fetch(ctx, sources)
+	rep, err := f.Fetch(ctx, sources)
+	if err == nil {
+		l.recordCrawls(sources, rep, time.Now())
+	}
+	return rep, err
 }
 
 // updatable says why the index cannot be updated with the changes a

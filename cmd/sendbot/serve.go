@@ -83,7 +83,8 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	defer votes.Close()
 	bc.Feedback = votes
 	// The moderators' commands: the audit log, the reindexer (also run by
-	// SIGHUP and the schedule) and the documents added from Discord.
+	// SIGHUP and the schedule) and the documents and sites added from
+	// Discord.
 	rx := lib.Reindexer(live)
 	if bc.Audit, err = lib.OpenAudit(); err != nil {
 		return err
@@ -92,6 +93,7 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	bc.Reindexer = rx
+	bc.Sites = lib.OpenSites(live)
 	if cfg.HTTPAddr != "" {
 		mon := health.New(func() health.IndexState {
 			info := live.Info()

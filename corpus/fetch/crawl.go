@@ -70,6 +70,9 @@ type SiteResult struct {
 	MaxPages int
 	// Reason says why the site could not be crawled at all; "" otherwise.
 	Reason string
+	// Refused is set when that is because its address is not a public
+	// one (see Fetcher.Allow).
+	Refused bool
 	// Failures are the pages that failed (their last copy is kept), and
 	// Gone the addresses of the copies dropped, with why.
 	Failures []Result
@@ -168,7 +171,7 @@ func (s *session) crawlSite(ctx context.Context, m corpus.Meta, st *state, progr
 	}
 
 	if f := s.checkRobots(ctx, start); f != nil {
-		res.Reason = f.reason
+		res.Reason, res.Refused = f.reason, f.refused
 		c.finish(false)
 		return res
 	}

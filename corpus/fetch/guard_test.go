@@ -402,3 +402,24 @@ func TestRefusalQuotesTheHost(t *testing.T) {
 		t.Errorf("got %+v, want %q", f, want)
 	}
 }
+
+// A site whose address is not public is not crawled, and its result
+// says that was why, so that a moderator can be told so.
+func TestSiteRefusedForItsAddress(t *testing.T) {
+	site := newTestSite(t)
+	for _, allow := range []bool{false, true} {
+		f := guardedFetcher(t)
+		f.Allow = nil
+		if allow {
+			f.Allow = loopback
+		}
+		rep, err := f.Fetch(context.Background(), []corpus.Meta{{Site: site.URL + "/", Scope: site.URL, MaxPages: "1", Area: "Testshire"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := rep.Sites[0]
+		if s.Refused == allow || (s.Reason == "") == !allow {
+			t.Errorf("allow %v: refused %v, reason %q", allow, s.Refused, s.Reason)
+		}
+	}
+}
