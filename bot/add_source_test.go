@@ -266,6 +266,10 @@ func TestAddSource(t *testing.T) {
 		if strings.Index(desc, "Short breaks in Testshire") < strings.Index(desc, "Websites I read") {
 			t.Errorf("the documents come before the sites:\n%s", desc)
 		}
+		// The site's pages are counted on its line, not listed one by one.
+		if strings.Contains(desc, "Hydrotherapy pool") {
+			t.Errorf("a crawled page is listed among the documents:\n%s", desc)
+		}
 	})
 	t.Run("/remove-source takes it out", func(t *testing.T) {
 		ac := srv.Autocomplete("remove-source", discordtest.SlashOption{Name: "site", Value: "127", Focused: true})

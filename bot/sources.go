@@ -48,7 +48,8 @@ func (b *Bot) onSources(s *discordgo.Session, i *discordgo.Interaction) {
 		return
 	}
 	shown := shownArea(area, b.searcher.Areas())
-	embed, buttons := sourcesPage(docs, shown, 1, b.sitesBlock(docs, shown))
+	sites, listed := b.sitesBlock(docs, shown)
+	embed, buttons := sourcesPage(listed, shown, 1, sites)
 	err = b.respond(s, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
@@ -86,7 +87,8 @@ func (b *Bot) turnSourcesPage(s *discordgo.Session, i *discordgo.Interaction, re
 		b.log.Error("list documents", "err", err)
 		data.Content = msgBroken
 	default:
-		embed, buttons := sourcesPage(docs, area, page, b.sitesBlock(docs, area))
+		sites, listed := b.sitesBlock(docs, area)
+		embed, buttons := sourcesPage(listed, area, page, sites)
 		data.Embeds = []*discordgo.MessageEmbed{embed}
 		data.Components = buttons
 	}

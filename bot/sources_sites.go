@@ -17,15 +17,23 @@ const maxSitesListed = 5
 
 // sitesBlock lists the whole sites crawled for area ("" for all), with
 // how each one's last crawl went, for the first page of /sources: "" when
-// there are none (or Config.Sites is not set).
-func (b *Bot) sitesBlock(docs []index.DocumentInfo, area string) string {
+// there are none (or Config.Sites is not set). It returns docs without
+// the sites' pages, which the sites' lines count instead of listing them
+// one by one: a site of four hundred pages would bury the rest.
+func (b *Bot) sitesBlock(docs []index.DocumentInfo, area string) (string, []index.DocumentInfo) {
 	if b.cfg.Sites == nil {
-		return ""
+		return "", docs
 	}
 	all, err := b.cfg.Sites.Status()
 	if err != nil {
 		b.log.Error("list the sites crawled", "err", err)
-		return ""
+		return "", docs
+	}
+	var listed []index.DocumentInfo
+	for _, d := range docs {
+		if !onSite(d, all) {
+			listed = append(listed, d)
+		}
 	}
 	var sites []library.SiteStatus
 	for _, s := range all {
@@ -34,7 +42,7 @@ func (b *Bot) sitesBlock(docs []index.DocumentInfo, area string) string {
 		}
 	}
 	if len(sites) == 0 {
-		return ""
+		return "", listed
 	}
 	titles := map[string]string{}
 	for _, d := range docs {
@@ -50,7 +58,18 @@ func (b *Bot) sitesBlock(docs []index.DocumentInfo, area string) string {
 		}
 		lines = append(lines, siteLine(s, titles[s.Start]))
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), listed
+}
+
+// onSite reports whether d is a page of one of sites, which /sources
+// counts on the site's line rather than listing.
+func onSite(d index.DocumentInfo, sites []library.SiteStatus) bool {
+	for _, s := range sites {
+		if s.Folder != "" && strings.HasPrefix(d.Path, s.Folder+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // siteLine is one site crawled: "• [Testshire Local Offer](https://…):

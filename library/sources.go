@@ -72,6 +72,9 @@ type SiteStatus struct {
 	// is set when that was its address (not a public one).
 	Reason  string
 	Refused bool
+	// Folder is where the site's pages are in the index: the documents
+	// whose paths are under it ("fetched/testshire/…-local-offer").
+	Folder string
 }
 
 // proposalTTL is how long a proposed site waits for its Confirm.
@@ -233,6 +236,7 @@ func (l *Library) sitesFingerprint() (string, error) {
 // crawlRecord is how a site's last crawl went, as crawlsName keeps it.
 type crawlRecord struct {
 	Crawled time.Time `json:"crawled"`
+	Folder  string    `json:"folder,omitempty"`
 	Pages   int       `json:"pages"`
 	Failed  int       `json:"failed"`
 	Reason  string    `json:"reason,omitempty"`
@@ -254,7 +258,7 @@ func (l *Library) recordCrawls(sources []corpus.Meta, rep fetch.Report, at time.
 		}
 	}
 	for _, r := range rep.Sites {
-		c := crawlRecord{Crawled: at.UTC(), Pages: r.Stored, Failed: r.Failed, Reason: r.Reason, Refused: r.Refused}
+		c := crawlRecord{Crawled: at.UTC(), Folder: r.Folder, Pages: r.Stored, Failed: r.Failed, Reason: r.Reason, Refused: r.Refused}
 		crawls[r.Site] = c
 	}
 	data, err := json.MarshalIndent(crawls, "", "  ")
@@ -308,6 +312,9 @@ func (s *Sites) Status() ([]SiteStatus, error) {
 		}
 		if c, ok := crawls[m.Site]; ok {
 			st.Crawled, st.Pages, st.Failed, st.Reason, st.Refused = c.Crawled, c.Pages, c.Failed, c.Reason, c.Refused
+			if c.Folder != "" {
+				st.Folder = FetchedPrefix + "/" + c.Folder
+			}
 		}
 		out = append(out, st)
 	}
