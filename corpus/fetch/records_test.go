@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -148,5 +149,86 @@ func TestCrawlADirectoryAndAnInspection(t *testing.T) {
 	if first := report.Passages[0]; first.Section != "Ofsted and CQC area SEND inspection of Testshire: outcome" ||
 		!strings.Contains(first.Text, "typically lead to positive experiences and outcomes") {
 		t.Errorf("report's first passage: %q: %q", first.Section, first.Text)
+	}
+}
+
+// TestRefreshKeepsAPageThatTimesOut crawls a small site, then refreshes
+// it while one page answers too slowly and another answers 410 Gone: the
+// slow page counts as failed and its last copy stays; the gone one is
+// dropped.
+func TestRefreshKeepsAPageThatTimesOut(t *testing.T) {
+	hang := make(chan struct{})
+	defer close(hang)
+	var slow atomic.Bool
+	pages := map[string]string{
+		"/help":          "Help for families in Testshire, listed by what you need.",
+		"/help/breaks":   "Short breaks give parent carers of disabled children in Testshire a rest from caring.",
+		"/help/learning": "Every school in Testshire has a special educational needs coordinator who can help.",
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
+			return
+		}
+		text, ok := pages[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if r.URL.Path == "/help/learning" && slow.Load() {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		if r.URL.Path == "/help/breaks" && slow.Load() {
+			select { // longer than the fetcher waits
+			case <-hang:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><head><title>%s</title></head><body><main><h1>%s</h1><p>%s</p><a href="/help/breaks">Short breaks</a> <a href="/help/learning">Learning</a></main></body></html>`, r.URL.Path, r.URL.Path, text)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	f := newTestFetcher(dir)
+	f.MinInterval = 1
+	sources, problems := corpus.RemoteSources(fstest.MapFS{corpus.ManifestName: {Data: []byte("documents:\n  - site: " + srv.URL + "/help\n    area: Testshire\n")}})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	if rep, err := f.Fetch(context.Background(), sources); err != nil || rep.Sites[0].Stored != 3 {
+		t.Fatalf("first crawl: %v %+v", err, rep.Sites)
+	}
+	slow.Store(true)
+	rep, err := f.Fetch(context.Background(), sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := rep.Sites[0]
+	var out strings.Builder
+	rep.WriteResults(&out)
+	if site.Failed != 1 || site.Dropped != 1 || site.Stored != 2 {
+		t.Errorf("refresh with a page timing out: %+v\n%s", site, out.String())
+	}
+	if !strings.Contains(out.String(), "failed") || !strings.Contains(out.String(), "/help/breaks") {
+		t.Errorf("the report does not name the page that failed:\n%s", out.String())
+	}
+	c, err := corpus.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, gone := false, false
+	for _, d := range c.Documents {
+		for _, p := range d.Passages {
+			found = found || strings.Contains(p.Text, "Short breaks give parent carers")
+			gone = gone || strings.Contains(p.Text, "special educational needs coordinator")
+		}
+	}
+	if !found {
+		t.Error("the page that timed out lost its last copy")
+	}
+	if gone {
+		t.Error("the page that answered 410 Gone is still quoted")
 	}
 }
