@@ -719,3 +719,27 @@ var stopWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// gapJSON is how a Gap is written for a store that keeps it until a vote
+// (see MarshalJSON).
+type gapJSON struct {
+	Words   []string `json:"w,omitempty"`
+	Phrases []string `json:"p,omitempty"`
+}
+
+// MarshalJSON writes the words and phrases kept, so that the answer a
+// Gap belongs to can be kept by another store, until a Not helpful vote
+// records it; never the question.
+func (g Gap) MarshalJSON() ([]byte, error) {
+	return json.Marshal(gapJSON{Words: g.words, Phrases: g.phrases})
+}
+
+// UnmarshalJSON reads back what MarshalJSON wrote.
+func (g *Gap) UnmarshalJSON(data []byte) error {
+	var j gapJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	g.words, g.phrases = j.Words, j.Phrases
+	return nil
+}
