@@ -256,7 +256,7 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 		cfg.Monitor = noMonitor{}
 	}
 	if cfg.Pages == nil {
-		cfg.Pages = store.NewPages(answerTTL, maxAnswers)
+		cfg.Pages = store.NewPages(AnswerTTL, maxAnswers)
 	}
 	if err := cfg.CheckAreas(searcher.Areas()); err != nil {
 		return nil, err

@@ -21,8 +21,9 @@ const (
 	perPage = index.DefaultK
 	// maxPassages is how many passages a question fetches for paging.
 	maxPassages = 15
-	// answerTTL is how long the More results button of an answer works.
-	answerTTL = time.Hour
+	// AnswerTTL is how long the More results button of an answer works,
+	// and so how long AnswerPages keep it.
+	AnswerTTL = time.Hour
 	// maxAnswers bounds the answers kept for paging; the oldest go first.
 	maxAnswers = 1000
 )

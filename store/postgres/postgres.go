@@ -195,3 +195,27 @@ func (db *DB) migrate(ctx context.Context) error {
 func call() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), callTimeout)
 }
+
+// Check connects to the database at databaseURL without changing it and
+// returns the newest migration applied to it (0 for none), for sendbot
+// doctor. Errors never hold the password.
+func Check(ctx context.Context, databaseURL string) (int, error) {
+	if err := CheckURL(databaseURL); err != nil {
+		return 0, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	conn, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		return 0, fmt.Errorf("connect to %s: %w", Redact(databaseURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var v int
+	var exists bool
+	err = conn.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists)
+	if err == nil && exists {
+		err = conn.QueryRow(ctx, `SELECT COALESCE(max(version), 0) FROM schema_migrations`).Scan(&v)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("schema version of %s: %w", Redact(databaseURL), err)
+	}
+	return v, nil
+}
