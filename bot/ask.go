@@ -190,7 +190,7 @@ func (b *Bot) answer(question, area, via string) reply {
 	}
 	a := &shownAnswer{id: newAnswerID(), res: res, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now, gap: gap}
 	if res.Answered && len(res.Hits) > 0 {
-		b.answers.put(a)
+		b.keepAnswer(a)
 	}
 	var r reply
 	r.content, r.embeds, r.components = a.render(0, b.searcher.Areas())

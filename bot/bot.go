@@ -17,6 +17,7 @@ import (
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordapi"
 	"github.com/sendbot/sendbot/library"
+	"github.com/sendbot/sendbot/store"
 )
 
 // Searcher answers questions. *index.Index and *index.Live are two.
@@ -89,6 +90,11 @@ type Config struct {
 	Sites SiteStore
 	// Reindexer runs /reindex; nil says reindexing from Discord is off.
 	Reindexer Reindexer
+	// Pages keeps the answers given, for an hour, so that their More
+	// results and Not helpful buttons work. Default: in memory
+	// (store.NewPages), which a restart empties; a *postgres.Pages shares
+	// them between replicas.
+	Pages AnswerPages
 	// Audit records every moderator action; nil records nothing.
 	Audit Auditor
 	// Gaps keeps the words of questions declined or marked Not helpful,
@@ -201,7 +207,7 @@ type Bot struct {
 	log        *slog.Logger
 	inFlight   work
 	limits     *limiter
-	answers    *answerCache
+	pages      AnswerPages
 	modRoles   map[string]bool
 	reindexing reindexGuard
 	arrivals   arrivals
@@ -249,10 +255,13 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 	if cfg.Monitor == nil {
 		cfg.Monitor = noMonitor{}
 	}
+	if cfg.Pages == nil {
+		cfg.Pages = store.NewPages(AnswerTTL, maxAnswers)
+	}
 	if err := cfg.CheckAreas(searcher.Areas()); err != nil {
 		return nil, err
 	}
-	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit), answers: newAnswerCache(), modRoles: roleSet(cfg.ModRoles)}, nil
+	return &Bot{cfg: cfg, searcher: searcher, log: cfg.Logger.With("component", "bot"), limits: newLimiter(cfg.RateLimit), pages: cfg.Pages, modRoles: roleSet(cfg.ModRoles)}, nil
 }
 
 // Run connects to Discord, registers the commands and answers until ctx

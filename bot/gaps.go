@@ -216,7 +216,7 @@ func (b *Bot) recordGap(kind gaps.Kind, g gaps.Gap, at time.Time) {
 // answer has expired that is gone, and nothing is recorded.
 func (b *Bot) recordNotHelpful(answerID string) {
 	now := b.cfg.Now()
-	if g := b.answers.takeGap(answerID, now); len(g.Words()) > 0 {
+	if g := b.takeGap(answerID, now); len(g.Words()) > 0 {
 		b.recordGap(gaps.NotHelpful, g, now)
 	}
 }

@@ -3,10 +3,10 @@ package bot
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -21,13 +21,30 @@ const (
 	perPage = index.DefaultK
 	// maxPassages is how many passages a question fetches for paging.
 	maxPassages = 15
-	// answerTTL is how long the More results button of an answer works.
-	answerTTL = time.Hour
+	// AnswerTTL is how long the More results button of an answer works,
+	// and so how long AnswerPages keep it.
+	AnswerTTL = time.Hour
 	// maxAnswers bounds the answers kept for paging; the oldest go first.
 	maxAnswers = 1000
 )
 
-// shownAnswer is an answer kept in memory so More results can page
+// AnswerPages keeps recent answers, encoded by the bot, for their More
+// results and Not helpful buttons. A *store.Pages (in memory, the
+// default) and a *postgres.Pages (shared by replicas) are two.
+type AnswerPages interface {
+	// Put keeps an answer, and what /gaps may keep of its question (nil
+	// when nothing), under id.
+	Put(id string, answer, gap []byte, created time.Time) error
+	// Get returns the answer under id; nil when it is unknown or has
+	// expired at now.
+	Get(id string, now time.Time) ([]byte, error)
+	// TakeGap returns what /gaps may keep of the answer's question, and
+	// forgets it, so that it is taken once; nil when it is gone or the
+	// answer has expired.
+	TakeGap(id string, now time.Time) ([]byte, error)
+}
+
+// shownAnswer is an answer the bot gave, kept so More results can page
 // through it. It holds the passages found, never the question: when gaps
 // are recorded, only what /gaps may keep of it, for a Not helpful vote.
 type shownAnswer struct {
@@ -40,49 +57,63 @@ type shownAnswer struct {
 	gap gaps.Gap
 }
 
-// answerCache keeps recent answers in memory only: after a restart their
-// More results buttons say kindly that the answer has expired.
-type answerCache struct {
-	mu    sync.Mutex
-	byID  map[string]*shownAnswer
-	order []string
+// keptAnswer is what AnswerPages keep of a shownAnswer: the passages and
+// what the notes above them need, but none of the question's own words
+// (its corrections, unknown words and search terms), which the first
+// page showed; the question's gap is kept beside it.
+type keptAnswer struct {
+	Hits          []index.Hit   `json:"hits"`
+	Area          string        `json:"area,omitempty"`
+	Uncovered     string        `json:"uncovered,omitempty"`
+	UncoveredArea string        `json:"uncovered_area,omitempty"`
+	Country       string        `json:"country,omitempty"`
+	Now           time.Time     `json:"now"`
+	MaxAge        time.Duration `json:"max_age"`
 }
 
-func newAnswerCache() *answerCache { return &answerCache{byID: map[string]*shownAnswer{}} }
-
-func (c *answerCache) put(a *shownAnswer) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.byID[a.id] = a
-	c.order = append(c.order, a.id)
-	for len(c.order) > maxAnswers {
-		delete(c.byID, c.order[0])
-		c.order = c.order[1:]
+// keepAnswer hands a to the pages.
+func (b *Bot) keepAnswer(a *shownAnswer) {
+	k := keptAnswer{Hits: a.res.Hits, Area: a.res.Area, Uncovered: a.res.Uncovered, UncoveredArea: a.res.UncoveredArea,
+		Country: a.res.Country, Now: a.d.now, MaxAge: a.d.maxAge}
+	data, err := json.Marshal(k)
+	var gap []byte
+	if err == nil && len(a.gap.Words()) > 0 {
+		gap, err = json.Marshal(a.gap)
+	}
+	if err == nil {
+		err = b.pages.Put(a.id, data, gap, a.created)
+	}
+	if err != nil {
+		b.log.Error("keep answer for paging", "err", err)
 	}
 }
 
-func (c *answerCache) get(id string, now time.Time) *shownAnswer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	a := c.byID[id]
-	if a == nil || now.Sub(a.created) > answerTTL {
-		return nil
+// keptAnswerOf is the answer kept under id, nil when it has expired.
+func (b *Bot) keptAnswerOf(id string, now time.Time) (*shownAnswer, error) {
+	data, err := b.pages.Get(id, now)
+	if err != nil || data == nil {
+		return nil, err
 	}
-	return a
+	var k keptAnswer
+	if err := json.Unmarshal(data, &k); err != nil {
+		return nil, fmt.Errorf("answer %s: %w", id, err)
+	}
+	res := index.Result{Hits: k.Hits, Answered: true, Area: k.Area, Uncovered: k.Uncovered, UncoveredArea: k.UncoveredArea, Country: k.Country}
+	return &shownAnswer{id: id, res: res, d: dating{now: k.Now, maxAge: k.MaxAge}}, nil
 }
 
 // takeGap returns what /gaps may keep of an answer's question and forgets
 // it, so an answer is counted as not helpful once however often it is
 // voted on; the empty Gap if the answer has expired.
-func (c *answerCache) takeGap(id string, now time.Time) gaps.Gap {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	a := c.byID[id]
-	if a == nil || now.Sub(a.created) > answerTTL {
-		return gaps.Gap{}
+func (b *Bot) takeGap(id string, now time.Time) gaps.Gap {
+	var g gaps.Gap
+	data, err := b.pages.TakeGap(id, now)
+	if err == nil && data != nil {
+		err = json.Unmarshal(data, &g)
 	}
-	g := a.gap
-	a.gap = gaps.Gap{}
+	if err != nil {
+		b.log.Error("take an answer's gap", "err", err)
+	}
 	return g
 }
 
@@ -140,7 +171,10 @@ func passageKey(h index.Hit) string { return answer.Shorten(h.PassageID(), 40) }
 func (b *Bot) onMore(s *discordgo.Session, i *discordgo.Interaction, rest string) {
 	id, pageText, _ := strings.Cut(rest, ":")
 	p, err := strconv.Atoi(pageText)
-	a := b.answers.get(id, b.cfg.Now())
+	a, getErr := b.keptAnswerOf(id, b.cfg.Now())
+	if getErr != nil {
+		b.log.Error("read answer for paging", "err", getErr)
+	}
 	if err != nil || a == nil {
 		b.replyNow(s, i, msgExpired)
 		return

@@ -28,6 +28,8 @@ type Config struct {
 	// is why it could not be found.
 	Library    *library.Library
 	LibraryErr error
+	// DatabaseURL is DATABASE_URL; "" when state is kept in files.
+	DatabaseURL string
 	// Version names sendbot in the User-Agent of the request to Discord.
 	Version string
 	// Client sends that request; nil means one with a 15-second timeout.
@@ -62,6 +64,7 @@ func Run(ctx context.Context, cfg Config) error {
 		d.ok("settings", "areas, schedule, limits, logging and SENDBOT_HTTP_ADDR read without a mistake")
 	}
 	d.checkDiscord(ctx)
+	d.checkDatabase(ctx)
 	if cfg.LibraryErr != nil || cfg.Library == nil {
 		d.fix("corpus", "%v", cfg.LibraryErr)
 	} else {

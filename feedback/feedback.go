@@ -97,6 +97,15 @@ type Count struct {
 	NotHelpful int    `json:"not_helpful"`
 }
 
+// Check is nil for a vote a store may record, else says what it lacks:
+// every store refuses a vote without a voter, an answer and a passage.
+func (v Vote) Check() error {
+	if v.Voter == "" || v.Answer == "" || v.Passage == "" {
+		return errors.New("feedback: vote needs a voter, an answer and a passage")
+	}
+	return nil
+}
+
 // ErrAlreadyVoted means the person had already given exactly this vote.
 var ErrAlreadyVoted = errors.New("already voted")
 
@@ -104,8 +113,8 @@ var ErrAlreadyVoted = errors.New("already voted")
 // same answer replaces their earlier vote (on any of its passages), and
 // repeating the same vote returns ErrAlreadyVoted.
 func (st *Store) Vote(v Vote) error {
-	if v.Voter == "" || v.Answer == "" || v.Passage == "" {
-		return errors.New("feedback: vote needs a voter, an answer and a passage")
+	if err := v.Check(); err != nil {
+		return err
 	}
 	key := st.voterKey(v.Voter, v.Answer)
 	return st.db.Update(func(tx *bolt.Tx) error {
@@ -165,22 +174,34 @@ func (st *Store) Counts() ([]Count, error) {
 			return nil
 		})
 	})
+	SortCounts(out)
+	return out, err
+}
+
+// voterKey is the keyed hash a vote is stored under (see VoterKey).
+func (st *Store) voterKey(voter, answer string) []byte {
+	return []byte(VoterKey(st.secret, voter, answer))
+}
+
+// VoterKey is the keyed hash a vote is stored under, in hex: the same
+// person and answer always give the same key, and the key cannot be
+// turned back into the user ID without the secret. Every store of votes
+// uses it, so none keeps a user ID.
+func VoterKey(secret []byte, voter, answer string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(voter))
+	m.Write([]byte{0})
+	m.Write([]byte(answer))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// SortCounts puts counts in the order Counts returns them: most "not
+// helpful" first, then by passage.
+func SortCounts(out []Count) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].NotHelpful != out[j].NotHelpful {
 			return out[i].NotHelpful > out[j].NotHelpful
 		}
 		return out[i].Passage < out[j].Passage
 	})
-	return out, err
-}
-
-// voterKey is the keyed hash a vote is stored under: the same person and
-// answer always give the same key, and the key cannot be turned back into
-// the user ID without the secret.
-func (st *Store) voterKey(voter, answer string) []byte {
-	m := hmac.New(sha256.New, st.secret)
-	m.Write([]byte(voter))
-	m.Write([]byte{0})
-	m.Write([]byte(answer))
-	return []byte(hex.EncodeToString(m.Sum(nil)))
 }

@@ -309,17 +309,16 @@ func (st *Store) Remove(entry string) (Removed, error) {
 	if st.keep <= 0 {
 		return Removed{}, ErrOff
 	}
-	words := strings.FieldsFunc(strings.ToLower(entry), func(r rune) bool { return !unicode.IsLetter(r) })
-	if len(words) == 0 || len(words) > 2 {
-		return Removed{}, ErrNotAnEntry
+	rm, err := ParseEntry(entry)
+	if err != nil {
+		return Removed{}, err
 	}
-	rm := Removed{Entry: strings.Join(words, " "), Phrase: len(words) == 2}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.db == nil {
 		return Removed{}, errClosed
 	}
-	err := st.db.Update(func(tx *bolt.Tx) error {
+	err = st.db.Update(func(tx *bolt.Tx) error {
 		return rewrite(tx.Bucket(bucketRecords), func(r record) (record, bool) {
 			out := r
 			if rm.Phrase {
@@ -345,6 +344,18 @@ func (st *Store) Remove(entry string) (Removed, error) {
 		return Removed{}, fmt.Errorf("gaps: remove: %w", err)
 	}
 	return rm, nil
+}
+
+// ParseEntry reads a word or a two-word phrase as Remove takes it
+// ("Jack", "Jack Smith (2)": case, punctuation and counts are left out),
+// into a Removed that has removed nothing yet; ErrNotAnEntry for text
+// that is no word or more than two.
+func ParseEntry(entry string) (Removed, error) {
+	words := strings.FieldsFunc(strings.ToLower(entry), func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(words) == 0 || len(words) > 2 {
+		return Removed{}, ErrNotAnEntry
+	}
+	return Removed{Entry: strings.Join(words, " "), Phrase: len(words) == 2}, nil
 }
 
 // rewrite puts back each record that change changed.
@@ -708,3 +719,27 @@ var stopWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// gapJSON is how a Gap is written for a store that keeps it until a vote
+// (see MarshalJSON).
+type gapJSON struct {
+	Words   []string `json:"w,omitempty"`
+	Phrases []string `json:"p,omitempty"`
+}
+
+// MarshalJSON writes the words and phrases kept, so that the answer a
+// Gap belongs to can be kept by another store, until a Not helpful vote
+// records it; never the question.
+func (g Gap) MarshalJSON() ([]byte, error) {
+	return json.Marshal(gapJSON{Words: g.words, Phrases: g.phrases})
+}
+
+// UnmarshalJSON reads back what MarshalJSON wrote.
+func (g *Gap) UnmarshalJSON(data []byte) error {
+	var j gapJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	g.words, g.phrases = j.Words, j.Phrases
+	return nil
+}

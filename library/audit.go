@@ -1,7 +1,9 @@
 package library
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,4 +60,29 @@ func (a *Audit) Record(e AuditEntry) error {
 		return err
 	}
 	return f.Close()
+}
+
+// Entries reads the log back, oldest first; none before the first Record.
+func (a *Audit) Entries() ([]AuditEntry, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f, err := os.Open(a.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []AuditEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var e AuditEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			return nil, fmt.Errorf("audit log %s: %w", a.path, err)
+		}
+		out = append(out, e)
+	}
+	return out, sc.Err()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/library"
+	"github.com/sendbot/sendbot/store/postgres"
 )
 
 // Settings are sendbot's settings, each as written in the environment
@@ -50,6 +51,7 @@ type Settings struct {
 	channelAreas string // SENDBOT_CHANNEL_AREAS, read by ChannelAreas
 	staleAfter   string // SENDBOT_STALE_AFTER, read by StaleAfter
 	gapsKeep     string // SENDBOT_GAPS_KEEP, read by GapsKeep
+	databaseURL  string // DATABASE_URL, read by DatabaseURL
 	maxUpload    string // SENDBOT_MAX_UPLOAD, read by MaxUpload
 	modRoles     string // SENDBOT_MOD_ROLES, read by ModRoles
 	rateLimit    string // SENDBOT_RATE_LIMIT, read by RateLimit
@@ -80,6 +82,7 @@ func Read(getenv func(string) string) Settings {
 		channelAreas: get("SENDBOT_CHANNEL_AREAS"),
 		staleAfter:   get("SENDBOT_STALE_AFTER"),
 		gapsKeep:     get("SENDBOT_GAPS_KEEP"),
+		databaseURL:  get("DATABASE_URL"),
 		maxUpload:    get("SENDBOT_MAX_UPLOAD"),
 		modRoles:     get("SENDBOT_MOD_ROLES"),
 		rateLimit:    get("SENDBOT_RATE_LIMIT"),
@@ -175,6 +178,21 @@ func (s Settings) GapsKeep() (time.Duration, error) {
 		return 0, fmt.Errorf("SENDBOT_GAPS_KEEP: %w, or 0 to keep nothing", err)
 	}
 	return d, nil
+}
+
+// DatabaseURL reads DATABASE_URL: the PostgreSQL database that replicas
+// of one bot share their state in (votes, gaps, the audit log, answers'
+// pages), a postgres:// URL; empty keeps it all in files under
+// SENDBOT_DATA (and the pages in memory). Its mistakes never show the
+// password.
+func (s Settings) DatabaseURL() (string, error) {
+	if s.databaseURL == "" {
+		return "", nil
+	}
+	if err := postgres.CheckURL(s.databaseURL); err != nil {
+		return "", fmt.Errorf("DATABASE_URL %s: %w", postgres.Redact(s.databaseURL), err)
+	}
+	return s.databaseURL, nil
 }
 
 // ServerAreas reads SENDBOT_SERVER_AREAS: the area of each Discord
@@ -359,7 +377,7 @@ func (s Settings) Bot() (bot.Config, error) {
 
 // Problems are all the mistakes in the settings serve reads before it
 // connects, for sendbot doctor to list at once where serve stops at the
-// first: those Bot checks, in its order, then SENDBOT_GAPS_KEEP's, the
+// first: those Bot checks, in its order, then SENDBOT_GAPS_KEEP's, DATABASE_URL's, the
 // logger's and SENDBOT_HTTP_ADDR's.
 func (s Settings) Problems() []error {
 	checks := []func() error{
@@ -373,6 +391,7 @@ func (s Settings) Problems() []error {
 		func() error { _, err := s.FetchAllow(); return err },
 		func() error { _, err := s.MaxUpload(); return err },
 		func() error { _, err := s.GapsKeep(); return err },
+		func() error { _, err := s.DatabaseURL(); return err },
 		func() error { _, err := s.Library(nil); return err },
 		func() error { _, err := s.Logger(io.Discard); return err },
 		func() error {

@@ -300,3 +300,40 @@ func TestProblemsListsEveryMistake(t *testing.T) {
 		t.Errorf("a good setting has problems: %v", got)
 	}
 }
+
+func TestDatabaseURLIsCheckedWithoutShowingThePassword(t *testing.T) {
+	tests := []struct {
+		name, value, want, wantErr string
+	}{
+		{"unset: files", "", "", ""},
+		{"postgres", "postgres://bot:pw@db:5432/sendbot", "postgres://bot:pw@db:5432/sendbot", ""},
+		{"postgresql", "postgresql://bot@db/sendbot", "postgresql://bot@db/sendbot", ""},
+		{"another database", "mysql://bot:hunter22@db/sendbot", "", `DATABASE_URL mysql://bot:xxxxx@db/sendbot: it starts "mysql:", not postgres://`},
+		{"no host", "postgres:///sendbot", "", "names no host"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Read(func(k string) string {
+				if k == "DATABASE_URL" {
+					return tt.value
+				}
+				return ""
+			})
+			got, err := s.DatabaseURL()
+			if got != tt.want {
+				t.Errorf("DatabaseURL() = %q, want %q", got, tt.want)
+			}
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("error %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("error %v, want one saying %q", err, tt.wantErr)
+			case err != nil && strings.Contains(err.Error(), "hunter22"):
+				t.Errorf("error %q shows the password", err)
+			}
+			if tt.wantErr != "" && len(s.Problems()) == 0 {
+				t.Errorf("Problems() does not list it")
+			}
+		})
+	}
+}

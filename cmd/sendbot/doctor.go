@@ -18,8 +18,9 @@ func runDoctor(ctx context.Context, env appEnv, args []string) error {
 	}
 	lc, _ := libraryConfig(cfg, nil) // a mistake in it is among cfg.Problems()
 	lib, err := library.Open(lc)
+	dbURL, _ := cfg.DatabaseURL() // a mistake in it is among cfg.Problems()
 	return doctor.Run(ctx, doctor.Config{
 		Out: env.stdout, EnvWarning: envFileWarning(".env"), Settings: cfg.Problems(),
-		Token: cfg.Token, APIURL: cfg.APIURL, Library: lib, LibraryErr: err, Version: versionNumber(),
+		Token: cfg.Token, APIURL: cfg.APIURL, DatabaseURL: dbURL, Library: lib, LibraryErr: err, Version: versionNumber(),
 	})
 }

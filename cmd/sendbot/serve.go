@@ -12,6 +12,7 @@ import (
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/library"
 	"github.com/sendbot/sendbot/settings"
+	"github.com/sendbot/sendbot/store/postgres"
 )
 
 // runServe runs the Discord bot. It checks the token and the settings
@@ -36,6 +37,9 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	// mistake in its setting is told before the index is built.
 	keep, err := cfg.GapsKeep()
 	if err != nil {
+		return err
+	}
+	if _, err := cfg.DatabaseURL(); err != nil {
 		return err
 	}
 	log, err := cfg.Logger(env.stderr)
@@ -64,31 +68,23 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	defer live.Close()
-	gapStore, err := openGaps(lib, keep, live)
+	// Votes, gaps, the audit log and answers' pages: in PostgreSQL when
+	// DATABASE_URL is set, shared by replicas; else files and memory.
+	closeStores, err := openStores(ctx, cfg, lib, keep, live, &bc)
 	if err != nil {
 		return err
 	}
-	defer gapStore.Close()
-	bc.Gaps = gapStore
+	defer closeStores()
 	info := live.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
 	if err := bc.CheckAreas(live.Areas()); err != nil {
 		return settings.AreaError(err)
 	}
 	bc.Logger, bc.Version = log, versionString()
-	votes, err := openFeedback(lib)
-	if err != nil {
-		return err
-	}
-	defer votes.Close()
-	bc.Feedback = votes
 	// The moderators' commands: the audit log, the reindexer (also run by
 	// SIGHUP and the schedule) and the documents and sites added from
 	// Discord.
 	rx := lib.Reindexer(live)
-	if bc.Audit, err = lib.OpenAudit(); err != nil {
-		return err
-	}
 	if bc.Uploads, err = lib.OpenUploads(live); err != nil {
 		return err
 	}
@@ -126,6 +122,52 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openStores sets bc's Feedback, Gaps, Audit and Pages: in the
+// PostgreSQL database DATABASE_URL names, migrated first, when it is set;
+// else in the files under SENDBOT_DATA and in memory. The function it
+// returns closes them.
+func openStores(ctx context.Context, cfg settings.Settings, lib *library.Library, keep time.Duration, vocab gaps.Vocabulary, bc *bot.Config) (func(), error) {
+	url, err := cfg.DatabaseURL()
+	if err != nil {
+		return nil, err
+	}
+	if url != "" {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			return nil, err
+		}
+		votes, err := db.Feedback(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		gapStore, err := db.Gaps(ctx, keep, vocab)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		bc.Feedback, bc.Gaps, bc.Audit, bc.Pages = votes, gapStore, db.Audit(), db.Pages(bot.AnswerTTL)
+		return db.Close, nil
+	}
+	gapStore, err := openGaps(lib, keep, vocab)
+	if err != nil {
+		return nil, err
+	}
+	votes, err := openFeedback(lib)
+	if err != nil {
+		gapStore.Close()
+		return nil, err
+	}
+	audit, err := lib.OpenAudit()
+	if err != nil {
+		gapStore.Close()
+		votes.Close()
+		return nil, err
+	}
+	bc.Feedback, bc.Gaps, bc.Audit = votes, gapStore, audit
+	return func() { gapStore.Close(); votes.Close() }, nil
 }
 
 // openFeedback opens the file that keeps Helpful / Not helpful votes for
