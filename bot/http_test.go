@@ -322,3 +322,19 @@ func TestALateHandlerIsDeferredOverHTTP(t *testing.T) {
 		t.Errorf("follow-ups were sent: the person should see one message, edited")
 	}
 }
+
+// TestShardsAreSetAndChecked connects as shard 1 of 2 and refuses shards
+// that cannot be.
+func TestShardsAreSetAndChecked(t *testing.T) {
+	srv := startBotSearching(t, areasOnly{"Testshire"}, func(c *Config) { c.ShardID, c.ShardCount = 1, 2 })
+	ids := srv.IdentifyPayloads()
+	if len(ids) == 0 || ids[0].Shard == nil || *ids[0].Shard != [2]int{1, 2} {
+		t.Errorf("IDENTIFY shard: %+v", ids)
+	}
+	for _, shard := range [][2]int{{2, 2}, {-1, 2}, {1, 0}} {
+		_, err := New(Config{Token: discordtest.Token, ShardID: shard[0], ShardCount: shard[1]}, areasOnly{"Testshire"})
+		if err == nil || !strings.Contains(err.Error(), "shard ID must be from 0") {
+			t.Errorf("shard %d of %d: %v", shard[0], shard[1], err)
+		}
+	}
+}
