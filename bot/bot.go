@@ -2,10 +2,12 @@ package bot
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -51,8 +53,6 @@ func (noMonitor) Vote(bool) {}
 
 func (noMonitor) Gateway(bool) {}
 
-// Config holds what the bot needs to connect. The zero value of each
-// optional field gives the default named in its comment.
 // Config holds what the bot needs to connect. The zero value of each
 // optional field gives the default named in its comment.
 type Config struct {
@@ -123,6 +123,24 @@ type Config struct {
 	// interaction not answered within 3 seconds, so it may be no more
 	// than that. Default: DefaultAckTimeout (2.5 seconds).
 	AckTimeout time.Duration
+
+	// Interactions, when set, is where Discord POSTs interactions once
+	// the application's Interactions Endpoint URL points at it: Run
+	// serves them on it (and closes it), answering each one's first
+	// response in the HTTP response, and the gateway carries only
+	// messages. Every command, button and autocomplete is handled as
+	// over the gateway. Default: nil, interactions come over the gateway.
+	Interactions net.Listener
+	// PublicKey is the application's public key from the Developer
+	// Portal, which every interaction POSTed to Interactions must be
+	// signed with. Required with Interactions.
+	PublicKey ed25519.PublicKey
+	// ShardID and ShardCount split the gateway between several
+	// processes: this one connects as shard ShardID of ShardCount
+	// (0 <= ShardID < ShardCount), and Discord sends it the events of
+	// the servers whose ID falls to that shard. Default: 0 and 0, one
+	// shard for every server.
+	ShardID, ShardCount int
 
 	// DefaultArea is the area questions are asked in when nothing more
 	// specific is set: they are answered from its documents and national
@@ -211,6 +229,7 @@ type Bot struct {
 	modRoles   map[string]bool
 	reindexing reindexGuard
 	arrivals   arrivals
+	exchanges  exchanges       // interactions over HTTP awaiting their first response
 	ctx        context.Context // ends when Run is told to stop
 }
 
@@ -236,6 +255,14 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 		cfg.AckTimeout = DefaultAckTimeout
 	case cfg.AckTimeout > maxAckTimeout:
 		return nil, fmt.Errorf("bot: AckTimeout is %v, but Discord forgets an interaction not answered within %v; use %v or less", cfg.AckTimeout, maxAckTimeout, maxAckTimeout)
+	}
+	if cfg.Interactions != nil && len(cfg.PublicKey) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("bot: interactions over HTTP need the application's public key (%d bytes, from the Developer Portal); got %d bytes", ed25519.PublicKeySize, len(cfg.PublicKey))
+	}
+	if cfg.ShardCount != 0 || cfg.ShardID != 0 {
+		if cfg.ShardCount < 1 || cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount {
+			return nil, fmt.Errorf("bot: shard %d of %d: the shard ID must be from 0 to the shard count less one", cfg.ShardID, cfg.ShardCount)
+		}
 	}
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = index.DefaultMaxAge
@@ -267,6 +294,9 @@ func New(cfg Config, searcher Searcher) (*Bot, error) {
 // Run connects to Discord, registers the commands and answers until ctx
 // ends; then it waits for answers in flight and disconnects.
 func (b *Bot) Run(ctx context.Context) error {
+	if b.cfg.Interactions != nil {
+		defer b.cfg.Interactions.Close() // also when Run fails before serving it
+	}
 	if b.cfg.APIURL != "" {
 		if err := discordapi.PointAt(b.cfg.APIURL); err != nil {
 			return err
@@ -282,6 +312,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	// Guilds (not privileged either) keeps servers' roles and channels in
 	// discordgo's state, so a moderator's mentions skip the rate limit.
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if b.cfg.ShardCount > 0 {
+		s.ShardID, s.ShardCount = b.cfg.ShardID, b.cfg.ShardCount
+	}
 	s.ShouldReconnectOnError = true
 	// A 429 is waited out (its retry_after) and the request sent again.
 	s.ShouldRetryOnRateLimit = true
@@ -290,7 +323,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stop()
 	b.ctx = runCtx
-	s.AddHandler(b.onInteraction)
+	if b.cfg.Interactions == nil {
+		s.AddHandler(b.onInteraction)
+	}
 	s.AddHandler(b.onMessage)
 	s.AddHandler(func(*discordgo.Session, *discordgo.Ready) { b.cfg.Monitor.Gateway(true) })
 	s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.cfg.Monitor.Gateway(true) })
@@ -320,6 +355,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		scope = "in server " + b.cfg.GuildID
 	}
 	b.log.Info("connected to Discord", "user", username, "commands", scope)
+	if b.cfg.Interactions != nil {
+		stopServing := b.serveInteractions(s)
+		defer stopServing()
+	}
 
 	<-ctx.Done()
 	// New questions now get "I'm restarting, ask again"; those in flight

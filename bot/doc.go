@@ -27,7 +27,8 @@
 // feedback.go for the buttons). What every interaction needs is in interaction.go: routing
 // commands and buttons to their handlers, replying privately at once
 // (replyNow), acknowledging first (deferPrivately), who the user is
-// (userID), autocomplete, and telling the person when a handler panics.
+// (userID), autocomplete, and telling the person when a handler panics;
+// respond.go and http.go send the first response by either transport.
 // moderation.go holds who may moderate, the audit log and a moderator's
 // long-running reply; answer.go turns a search result into an embed
 // (pure), with the sentences it shares with the terminal from package
@@ -52,6 +53,18 @@
 // a rate limit that would pass them is given up on and logged, not
 // waited out. Refusals are logged with Discord's code and, for 50035, the
 // fields it names (discorderr.go).
+//
+// Interactions come over the gateway, or, with Config.Interactions and
+// Config.PublicKey, over HTTP from Discord's Interactions Endpoint URL
+// (http.go), while mentions and direct messages still come over the
+// gateway. One code path, two transports: a handler never knows which
+// way its interaction came. Every first response goes through respond,
+// which POSTs it to Discord for a gateway interaction and hands it to
+// the waiting HTTP handler, as the response body, for one that came
+// over HTTP; follow-ups and edits go over REST either way. The HTTP
+// handler checks every request's Ed25519 signature (401 otherwise),
+// answers PING, and defers an interaction its handler has not answered
+// by AckTimeout, whose answer then follows as an edit.
 //
 // The bot never reaches into bleve: it needs only the small Searcher
 // interface, which *index.Index and *index.Live satisfy. Every message it

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -76,7 +77,22 @@ func (e *lateAckError) Unwrap() error { return e.err }
 // at the deadline: a retry_after that still fits is waited out here, one
 // that does not is given up on at once, since Discord would refuse the
 // response by then anyway.
+//
+// An interaction that came over HTTP is answered in the HTTP response
+// instead: resp goes to the handler waiting to write it, or, if that
+// handler has deferred at the deadline, follows the deferral over REST.
 func (b *Bot) respond(s *discordgo.Session, i *discordgo.Interaction, resp any) error {
+	if x := b.exchanges.of(i.ID); x != nil {
+		body, err := json.Marshal(resp)
+		if err != nil {
+			return fmt.Errorf("encode first response: %w", err)
+		}
+		if x.give(body) {
+			return nil
+		}
+		<-x.sent
+		return b.respondAfterDeferral(s, i, resp)
+	}
 	arrived, ok := b.arrivals.of(i.ID)
 	if !ok {
 		arrived = time.Now()

@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -41,11 +43,18 @@ type Settings struct {
 	// HTTPAddr is SENDBOT_HTTP_ADDR: where serve answers /healthz and
 	// /metrics, as host:port; empty turns them off.
 	HTTPAddr string
+	// InteractionsAddr is SENDBOT_INTERACTIONS_ADDR: where serve takes
+	// Discord's interactions over HTTP, as host:port (or :port); empty
+	// takes them over the gateway. Checked by Interactions.
+	InteractionsAddr string
 	// Area is SENDBOT_AREA: the area questions are asked in when nothing
 	// more specific is set, the default of ask's and search's --area and
 	// the bot's; empty means all areas.
 	Area string
 
+	publicKey    string // DISCORD_PUBLIC_KEY, read by PublicKey
+	shardID      string // SENDBOT_SHARD_ID, read by Shard
+	shardCount   string // SENDBOT_SHARD_COUNT, read by Shard
 	fetchAllow   string // SENDBOT_FETCH_ALLOW, read by FetchAllow
 	serverAreas  string // SENDBOT_SERVER_AREAS, read by ServerAreas
 	channelAreas string // SENDBOT_CHANNEL_AREAS, read by ChannelAreas
@@ -77,6 +86,11 @@ func Read(getenv func(string) string) Settings {
 		HTTPAddr:       get("SENDBOT_HTTP_ADDR"),
 		Area:           get("SENDBOT_AREA"),
 
+		InteractionsAddr: get("SENDBOT_INTERACTIONS_ADDR"),
+		publicKey:        get("DISCORD_PUBLIC_KEY"),
+		shardID:          get("SENDBOT_SHARD_ID"),
+		shardCount:       get("SENDBOT_SHARD_COUNT"),
+
 		fetchAllow:   get("SENDBOT_FETCH_ALLOW"),
 		serverAreas:  get("SENDBOT_SERVER_AREAS"),
 		channelAreas: get("SENDBOT_CHANNEL_AREAS"),
@@ -91,6 +105,62 @@ func Read(getenv func(string) string) Settings {
 		logLevel:     get("LOG_LEVEL"),
 		logFormat:    get("LOG_FORMAT"),
 	}
+}
+
+// PublicKey reads DISCORD_PUBLIC_KEY: the application's public key, 64
+// hex digits as the Developer Portal shows it under General Information,
+// that interactions over HTTP are signed with; unset, nil.
+func (s Settings) PublicKey() (ed25519.PublicKey, error) {
+	if s.publicKey == "" {
+		return nil, nil
+	}
+	const where = "copy the Public Key from the Developer Portal: your application → General Information"
+	key, err := hex.DecodeString(s.publicKey)
+	if err != nil {
+		return nil, fmt.Errorf("DISCORD_PUBLIC_KEY: %q is not hexadecimal (digits and a–f only); %s", s.publicKey, where)
+	}
+	if len(key) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("DISCORD_PUBLIC_KEY is %d hex digits long, but a public key has %d; %s (not the token or the client secret)", len(s.publicKey), 2*ed25519.PublicKeySize, where)
+	}
+	return key, nil
+}
+
+// Interactions checks SENDBOT_INTERACTIONS_ADDR, which needs a port and
+// DISCORD_PUBLIC_KEY, and returns the key; unset, nil.
+func (s Settings) Interactions() (ed25519.PublicKey, error) {
+	key, err := s.PublicKey()
+	if err != nil || s.InteractionsAddr == "" {
+		return key, err
+	}
+	if _, port, err := net.SplitHostPort(s.InteractionsAddr); err != nil || port == "" {
+		return nil, fmt.Errorf("SENDBOT_INTERACTIONS_ADDR %q: use host:port or :port, such as :8090, where Discord's interactions arrive (behind your HTTPS proxy)", s.InteractionsAddr)
+	}
+	if key == nil {
+		return nil, errors.New("SENDBOT_INTERACTIONS_ADDR is set but DISCORD_PUBLIC_KEY is not: set it to the Public Key from the Developer Portal (your application → General Information), which every interaction is signed with")
+	}
+	return key, nil
+}
+
+// Shard reads SENDBOT_SHARD_ID and SENDBOT_SHARD_COUNT, set both or
+// neither: this process connects to the gateway as shard id of count,
+// 0 <= id < count; unset, 0 and 0 (one shard for everything).
+func (s Settings) Shard() (id, count int, err error) {
+	if s.shardID == "" && s.shardCount == "" {
+		return 0, 0, nil
+	}
+	const how = "set SENDBOT_SHARD_COUNT to how many processes share the gateway and SENDBOT_SHARD_ID to this one's number, from 0 to the count less one (or neither)"
+	if s.shardID == "" || s.shardCount == "" {
+		return 0, 0, fmt.Errorf("SENDBOT_SHARD_ID and SENDBOT_SHARD_COUNT go together, but only one is set; %s", how)
+	}
+	count, err = strconv.Atoi(s.shardCount)
+	if err != nil || count < 1 {
+		return 0, 0, fmt.Errorf("SENDBOT_SHARD_COUNT %q: not a whole number of 1 or more; %s", s.shardCount, how)
+	}
+	id, err = strconv.Atoi(s.shardID)
+	if err != nil || id < 0 || id >= count {
+		return 0, 0, fmt.Errorf("SENDBOT_SHARD_ID %q: with SENDBOT_SHARD_COUNT=%d it must be a whole number from 0 to %d", s.shardID, count, count-1)
+	}
+	return id, count, nil
 }
 
 // StaleAfter reads SENDBOT_STALE_AFTER: how old a passage may be before
@@ -339,7 +409,8 @@ func (s Settings) Library(log *slog.Logger) (library.Config, error) {
 
 // Bot reads the settings of the bot serve runs, all but the ones serve
 // wires itself (Logger, Version, and the stores and monitor it opens).
-// It also checks SENDBOT_REINDEX_EVERY and SENDBOT_FETCH_ALLOW, which
+// Interactions (SENDBOT_INTERACTIONS_ADDR) is checked, with its key, but
+// left for serve to listen on. It also checks SENDBOT_REINDEX_EVERY and SENDBOT_FETCH_ALLOW, which
 // serve's reindexes read, so that a mistake in any of them is told
 // before serve connects; it stops at the first.
 func (s Settings) Bot() (bot.Config, error) {
@@ -372,6 +443,12 @@ func (s Settings) Bot() (bot.Config, error) {
 	if bc.MaxUploadBytes, err = s.MaxUpload(); err != nil {
 		return bc, err
 	}
+	if bc.PublicKey, err = s.Interactions(); err != nil {
+		return bc, err
+	}
+	if bc.ShardID, bc.ShardCount, err = s.Shard(); err != nil {
+		return bc, err
+	}
 	return bc, nil
 }
 
@@ -390,6 +467,8 @@ func (s Settings) Problems() []error {
 		func() error { _, err := s.ReindexEvery(); return err },
 		func() error { _, err := s.FetchAllow(); return err },
 		func() error { _, err := s.MaxUpload(); return err },
+		func() error { _, err := s.Interactions(); return err },
+		func() error { _, _, err := s.Shard(); return err },
 		func() error { _, err := s.GapsKeep(); return err },
 		func() error { _, err := s.DatabaseURL(); return err },
 		func() error { _, err := s.Library(nil); return err },

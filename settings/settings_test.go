@@ -337,3 +337,50 @@ func TestDatabaseURLIsCheckedWithoutShowingThePassword(t *testing.T) {
 		})
 	}
 }
+
+// TestInteractionsAndShardsSayWhatToFix sets the settings of interactions
+// over HTTP and of shards wrongly in each way an operator might.
+func TestInteractionsAndShardsSayWhatToFix(t *testing.T) {
+	const key = "fcb14eb9c0b525e3339c0393d909696955ac5cc313d1c7858ea1411b7c4e5b7e"
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // in the error; "" for none
+	}{
+		{"unset", nil, ""},
+		{"endpoint with its key", map[string]string{"SENDBOT_INTERACTIONS_ADDR": ":8090", "DISCORD_PUBLIC_KEY": key}, ""},
+		{"key not hex", map[string]string{"DISCORD_PUBLIC_KEY": "my-public-key"}, `DISCORD_PUBLIC_KEY: "my-public-key" is not hexadecimal`},
+		{"key too short", map[string]string{"DISCORD_PUBLIC_KEY": key[:32]}, "DISCORD_PUBLIC_KEY is 32 hex digits long, but a public key has 64"},
+		{"endpoint without its key", map[string]string{"SENDBOT_INTERACTIONS_ADDR": ":8090"}, "SENDBOT_INTERACTIONS_ADDR is set but DISCORD_PUBLIC_KEY is not"},
+		{"endpoint without a port", map[string]string{"SENDBOT_INTERACTIONS_ADDR": "0.0.0.0", "DISCORD_PUBLIC_KEY": key}, `SENDBOT_INTERACTIONS_ADDR "0.0.0.0": use host:port or :port`},
+		{"both shard settings", map[string]string{"SENDBOT_SHARD_ID": "1", "SENDBOT_SHARD_COUNT": "2"}, ""},
+		{"shard ID alone", map[string]string{"SENDBOT_SHARD_ID": "0"}, "go together, but only one is set"},
+		{"shard count alone", map[string]string{"SENDBOT_SHARD_COUNT": "2"}, "go together, but only one is set"},
+		{"shard ID past the count", map[string]string{"SENDBOT_SHARD_ID": "2", "SENDBOT_SHARD_COUNT": "2"}, `SENDBOT_SHARD_ID "2": with SENDBOT_SHARD_COUNT=2 it must be a whole number from 0 to 1`},
+		{"negative shard ID", map[string]string{"SENDBOT_SHARD_ID": "-1", "SENDBOT_SHARD_COUNT": "2"}, "from 0 to 1"},
+		{"no shards", map[string]string{"SENDBOT_SHARD_ID": "0", "SENDBOT_SHARD_COUNT": "0"}, `SENDBOT_SHARD_COUNT "0": not a whole number of 1 or more`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Read(func(k string) string { return tt.env[k] })
+			bc, err := s.Bot()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error %v, want one saying %q", err, tt.want)
+			case tt.want != "":
+				if p := s.Problems(); len(p) != 1 || p[0].Error() != err.Error() {
+					t.Errorf("doctor's problems %v, want the one serve stops at", p)
+				}
+				return
+			}
+			if tt.env["DISCORD_PUBLIC_KEY"] != "" && len(bc.PublicKey) != 32 {
+				t.Errorf("public key %x", bc.PublicKey)
+			}
+			if tt.env["SENDBOT_SHARD_COUNT"] != "" && (bc.ShardID != 1 || bc.ShardCount != 2) {
+				t.Errorf("shard %d of %d, want 1 of 2", bc.ShardID, bc.ShardCount)
+			}
+		})
+	}
+}

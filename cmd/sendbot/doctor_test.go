@@ -92,6 +92,9 @@ func TestDoctorSaysWhatToFix(t *testing.T) {
 		{"bad settings, all shown at once", func(c *cli) {
 			c.env["SENDBOT_GAPS_KEEP"], c.env["LOG_FORMAT"], c.env["SENDBOT_FETCH_ALLOW"] = "a month", "xml", "intranet"
 		}, []string{"FIX   settings   SENDBOT_GAPS_KEEP", "FIX   settings   LOG_FORMAT \"xml\"", "FIX   settings   SENDBOT_FETCH_ALLOW: \"intranet\"", "doctor: 3 things to fix"}},
+		{"public key not the key", func(c *cli) {
+			c.env["SENDBOT_INTERACTIONS_ADDR"], c.env["DISCORD_PUBLIC_KEY"] = ":8090", "0123456789abcdef"
+		}, []string{"FIX   settings   DISCORD_PUBLIC_KEY is 16 hex digits long, but a public key has 64", "General Information"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/internal/discordtest"
@@ -108,5 +110,32 @@ func TestHealthcheckSaysWhatIsWrong(t *testing.T) {
 	c.env["SENDBOT_HTTP_ADDR"] = ln.Addr().String()
 	if _, _, err := c.run("", "healthcheck"); err == nil || !strings.Contains(err.Error(), "not ready: not connected to the Discord gateway") {
 		t.Errorf("gateway down: %v", err)
+	}
+}
+
+// TestServeAnswersInteractionsOverHTTP runs serve with
+// SENDBOT_INTERACTIONS_ADDR set: Discord's PING is answered with PONG,
+// and /help, POSTed as Discord would, is answered in the HTTP response.
+func TestServeAnswersInteractionsOverHTTP(t *testing.T) {
+	addr := freeAddr(t)
+	srv, logs := startServe(t, map[string]string{"SENDBOT_INTERACTIONS_ADDR": addr, "DISCORD_PUBLIC_KEY": discordtest.PublicKeyHex, "SENDBOT_DATA": t.TempDir()})
+	url := "http://" + addr + "/interactions"
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if code, body, err := srv.Ping(ctx, url); err != nil || code != http.StatusOK || string(body) != `{"type":1}` {
+		t.Fatalf("PING: %d %s %v\nlogs:\n%s", code, body, err, logs.String())
+	}
+	srv.SetInteractionsEndpoint(url)
+	i := srv.SlashCommand("help")
+	srv.SendInteraction(i)
+	resp, err := srv.WaitResponse(ctx, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(resp.Message.Content, "**How to ask**") {
+		t.Errorf("/help over HTTP: %+v", resp.Message)
+	}
+	if d := srv.Deliveries(); len(d) != 1 || d[0].Status != http.StatusOK {
+		t.Errorf("deliveries %+v", d)
 	}
 }

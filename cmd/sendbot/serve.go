@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/sendbot/sendbot/bot"
@@ -101,8 +102,18 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		}
 		bc.Monitor, rx.Monitor = mon, mon
 	}
+	if cfg.InteractionsAddr != "" {
+		// Listening here, not in the bot, says at once when the address
+		// is taken; Run serves it and closes it.
+		if bc.Interactions, err = net.Listen("tcp", cfg.InteractionsAddr); err != nil {
+			return fmt.Errorf("SENDBOT_INTERACTIONS_ADDR %q: %w", cfg.InteractionsAddr, err)
+		}
+	}
 	b, err := bot.New(bc, live)
 	if err != nil {
+		if bc.Interactions != nil {
+			bc.Interactions.Close()
+		}
 		return err
 	}
 	every, _ := cfg.ReindexEvery() // checked by Bot

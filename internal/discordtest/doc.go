@@ -12,7 +12,9 @@
 // The fake world has one bot (BotUserID, also ApplicationID) authenticated
 // by Token, one guild (GuildID) with one text channel (ChannelID) and one
 // human member (UserID). Tests drive the bot by dispatching gateway events
-// (SendInteraction, SendMessage, Dispatch) and observe it through what it
+// (SendInteraction, SendMessage, Dispatch; with SetInteractionsEndpoint,
+// SendInteraction POSTs the interaction to the bot's endpoint, signed
+// with the key PublicKeyHex names, as Discord does) and observe it through what it
 // sent over REST (WaitResponse, WaitChannelMessage, WaitFollowup,
 // WaitDirectMessage, Commands, Requests). Failures can be injected with
 // FailNext and FailNextWith (Discord's errors by code: MissingPermissions,

@@ -186,6 +186,8 @@ type interactionRecord struct {
 	sentAt    time.Time
 	acked     bool
 	expired   bool     // its token ended: see ExpireInteractionToken
+	overHTTP  bool     // delivered to an interactions endpoint (see SetInteractionsEndpoint)
+	posting   bool     // its delivery's HTTP response has not been read yet
 	resp      Response // Message unused; see msg
 	msg       *msgState
 	followups []*followup
@@ -218,7 +220,8 @@ func (s *Server) register(i *discordgo.Interaction) *interactionRecord {
 
 // SendInteraction dispatches INTERACTION_CREATE for i (registering it if it
 // was not built by the Server) and starts its response deadline (see
-// SetInteractionDeadline).
+// SetInteractionDeadline); once SetInteractionsEndpoint has named an
+// endpoint, it POSTs i there instead.
 func (s *Server) SendInteraction(i *discordgo.Interaction) {
 	if i.ID == "" {
 		i.ID = s.nextID()
@@ -234,7 +237,17 @@ func (s *Server) SendInteraction(i *discordgo.Interaction) {
 	if i.ChannelID != "" {
 		rec.channelID = i.ChannelID // a test may have moved it to another channel
 	}
+	url := s.endpoint
+	overHTTP := url != "" && !s.closed
+	if overHTTP {
+		rec.overHTTP, rec.posting = true, true
+		s.wg.Add(1)
+	}
 	s.mu.Unlock()
+	if overHTTP {
+		go s.deliver(url, i, rec)
+		return
+	}
 	s.Dispatch("INTERACTION_CREATE", i)
 }
 
@@ -400,47 +413,56 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.interactions[id]
-	if rec == nil || rec.token != token || rec.expired {
+	if rec == nil || rec.token != token || rec.expired || rec.overHTTP {
+		// An interaction delivered over HTTP is answered in the HTTP
+		// response, not by this endpoint.
 		writeError(w, errUnknownInteract)
 		return
 	}
+	if e := s.acceptCallbackLocked(rec, cb.Type, cb.Data, data, payload, len(files), req.At); e != nil {
+		writeError(w, e)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// acceptCallbackLocked checks an interaction's first response (its
+// callback) as Discord does and records it, whether it came to the
+// callback endpoint or as the body of the response to an HTTP delivery.
+// s.mu must be held.
+func (s *Server) acceptCallbackLocked(rec *interactionRecord, cbType discordgo.InteractionResponseType, cbData json.RawMessage,
+	data map[string]json.RawMessage, payload json.RawMessage, files int, at time.Time) *apiError {
 	if rec.acked {
-		writeError(w, errAlreadyAcked)
-		return
+		return errAlreadyAcked
 	}
-	if !rec.sentAt.IsZero() && s.interactionTimeout > 0 && req.At.Sub(rec.sentAt) > s.interactionTimeout {
-		writeError(w, errUnknownInteract)
-		return
+	if !rec.sentAt.IsZero() && s.interactionTimeout > 0 && at.Sub(rec.sentAt) > s.interactionTimeout {
+		return errUnknownInteract
 	}
-	if !callbackAllowed(rec.itype, cb.Type) {
-		writeError(w, invalidForm("type", "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid interaction response type"))
-		return
+	if !callbackAllowed(rec.itype, cbType) {
+		return invalidForm("type", "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid interaction response type")
 	}
-	switch cb.Type {
+	switch cbType {
 	case discordgo.InteractionResponseChannelMessageWithSource:
-		if e := validateMessage(data, len(files), true); e != nil {
+		if e := validateMessage(data, files, true); e != nil {
 			e.errors = map[string]any{"data": e.errors}
-			writeError(w, e)
-			return
+			return e
 		}
 	case discordgo.InteractionResponseUpdateMessage, discordgo.InteractionResponseDeferredChannelMessageWithSource:
-		if e := validateMessage(data, len(files), false); e != nil {
+		if e := validateMessage(data, files, false); e != nil {
 			e.errors = map[string]any{"data": e.errors}
-			writeError(w, e)
-			return
+			return e
 		}
 	case discordgo.InteractionApplicationCommandAutocompleteResult:
 		if e := validateChoices(data); e != nil {
-			writeError(w, e)
-			return
+			return e
 		}
 	}
 
 	rec.acked = true
-	rec.resp.CallbackType = cb.Type
-	rec.resp.CallbackAt = req.At
+	rec.resp.CallbackType = cbType
+	rec.resp.CallbackAt = at
 	rec.resp.Raw = append(rec.resp.Raw, payload)
-	switch cb.Type {
+	switch cbType {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
 		typ := discordgo.MessageTypeDefault
 		if rec.itype == discordgo.InteractionApplicationCommand {
@@ -448,8 +470,8 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 		}
 		rec.msg = newMsgState(s.nextID(), rec.channelID, rec.guildID, typ)
 		rec.msg.webhookID = ApplicationID
-		rec.msg.created = req.At
-		if cb.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		rec.msg.created = at
+		if cbType == discordgo.InteractionResponseDeferredChannelMessageWithSource {
 			// Only the flags (ephemeral) of a deferred response matter.
 			if f, ok := data["flags"]; ok {
 				rec.msg.fields["flags"] = f
@@ -464,19 +486,19 @@ func (s *Server) interactionCallback(w http.ResponseWriter, req *Request, id, to
 		if rec.msg == nil {
 			rec.msg = newMsgState(s.nextID(), rec.channelID, rec.guildID, discordgo.MessageTypeDefault)
 		}
-		if cb.Type == discordgo.InteractionResponseUpdateMessage {
+		if cbType == discordgo.InteractionResponseUpdateMessage {
 			rec.msg.merge(data)
-			rec.msg.edited = req.At
+			rec.msg.edited = at
 		}
 	case discordgo.InteractionApplicationCommandAutocompleteResult:
 		var d struct {
 			Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
 		}
-		_ = json.Unmarshal(cb.Data, &d)
+		_ = json.Unmarshal(cbData, &d)
 		rec.resp.Choices = d.Choices
 	}
 	s.notifyLocked()
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // maxChoices is how many choices an autocomplete result may offer.
@@ -539,6 +561,7 @@ func (s *Server) webhookExecute(w http.ResponseWriter, req *Request, app, token 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.webhookRecordLocked(app, token)
+	s.awaitDeliveryLocked(rec)
 	if rec != nil && rec.expired {
 		writeError(w, errInvalidWHToken)
 		return
@@ -578,6 +601,7 @@ func (s *Server) webhookMessage(w http.ResponseWriter, req *Request, app, token,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.webhookRecordLocked(app, token)
+	s.awaitDeliveryLocked(rec)
 	if rec == nil {
 		writeError(w, errUnknownWebhook)
 		return

@@ -107,6 +107,8 @@ type Server struct {
 	heartbeats         int
 	readies            int
 	identifyPayloads   []discordgo.Identify
+	endpoint           string     // interactions endpoint URL; "" for the gateway
+	deliveries         []Delivery // to the interactions endpoint
 }
 
 // NewServer starts a fake Discord server on 127.0.0.1 and registers
