@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"encoding/json"
+	"io"
 	"time"
 
 	"github.com/sendbot/sendbot/index"
@@ -56,6 +58,16 @@ type JSONSignpost struct {
 	What      string `json:"what"`
 	Title     string `json:"title"`
 	SourceURL string `json:"source_url"`
+}
+
+// Write writes the line as one line of JSON.
+func (l JSONLine) Write(w io.Writer) error {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
 }
 
 // NewJSONLine is the line for query: its result, with passages dated

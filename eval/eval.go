@@ -198,6 +198,16 @@ type Floors struct {
 	MaxTypoCost     float64
 }
 
+// Valid says which floor or limit is outside 0 to 1, or nil.
+func (f Floors) Valid() error {
+	for _, v := range []float64{f.Recall3, f.MRR, f.NoAnswer, f.MaxFalseDecline, f.MaxFalseAnswer, f.MaxTypoCost} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("floors and limits are between 0 and 1, not %g", v)
+		}
+	}
+	return nil
+}
+
 // Check returns an error naming every score below its floor.
 func (r Report) Check(f Floors) error {
 	var fs failures

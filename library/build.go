@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"iter"
 	"log/slog"
@@ -66,6 +67,23 @@ type Tally struct {
 	// Problems are the files that could not be read, or were skipped,
 	// sorted by path.
 	Problems []corpus.Problem
+}
+
+// WriteSummary writes what sendbot index says once a build of the
+// corpus name into the index folder dir is done: what it indexed, in how
+// long, and the areas the index holds.
+func (t *Tally) WriteSummary(w io.Writer, name, dir string, took time.Duration, areas []index.AreaCount) {
+	fmt.Fprintf(w, "Indexed %d documents (%d passages) from %s", t.Documents, t.Passages, name)
+	if t.Builtin > 0 {
+		fmt.Fprintf(w, ", and %d built-in documents about England (%d passages) for what they don't answer", t.Builtin, t.BuiltinPassages)
+	}
+	fmt.Fprintf(w, " in %s\nIndex: %s\n", took.Round(time.Millisecond), dir)
+	if len(t.Skips) > 0 {
+		fmt.Fprintf(w, "%d directory entries left out as empty or placeholders (sendbot check lists them)\n", len(t.Skips))
+	}
+	for _, a := range areas {
+		fmt.Fprintf(w, "  %s: %d documents, %d passages\n", corpus.Printable(a.Name), a.Documents, a.Passages)
+	}
 }
 
 // Errors returns the problems that are real errors (not merely skipped

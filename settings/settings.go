@@ -410,9 +410,11 @@ func (s Settings) Library(log *slog.Logger) (library.Config, error) {
 // Bot reads the settings of the bot serve runs, all but the ones serve
 // wires itself (Logger, Version, and the stores and monitor it opens).
 // Interactions (SENDBOT_INTERACTIONS_ADDR) is checked, with its key, but
-// left for serve to listen on. It also checks SENDBOT_REINDEX_EVERY and SENDBOT_FETCH_ALLOW, which
-// serve's reindexes read, so that a mistake in any of them is told
-// before serve connects; it stops at the first.
+// left for serve to listen on. It also checks SENDBOT_REINDEX_EVERY and
+// SENDBOT_FETCH_ALLOW, which serve's reindexes read, SENDBOT_GAPS_KEEP
+// and DATABASE_URL, which its stores read, so that a mistake in any of
+// them is told before serve builds the index or connects; it stops at
+// the first.
 func (s Settings) Bot() (bot.Config, error) {
 	bc := bot.Config{Token: s.Token, GuildID: s.GuildID, APIURL: s.APIURL, DefaultArea: s.Area}
 	var err error
@@ -438,6 +440,12 @@ func (s Settings) Bot() (bot.Config, error) {
 		return bc, err
 	}
 	if _, err := s.FetchAllow(); err != nil {
+		return bc, err
+	}
+	if _, err := s.GapsKeep(); err != nil {
+		return bc, err
+	}
+	if _, err := s.DatabaseURL(); err != nil {
 		return bc, err
 	}
 	if bc.MaxUploadBytes, err = s.MaxUpload(); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -124,12 +123,7 @@ func runSearch(ctx context.Context, env appEnv, args []string) error {
 		}
 		line := answer.NewJSONLine(q, res, err, start, maxAge)
 		line.TookMS = float64(time.Since(start).Microseconds()) / 1000
-		data, err := json.Marshal(line)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(env.stdout, "%s\n", data)
-		return err
+		return line.Write(env.stdout)
 	}
 
 	if len(words) > 0 {

@@ -101,17 +101,6 @@ func runIndex(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	info := ix.Info()
-	fmt.Fprintf(env.stdout, "Indexed %d documents (%d passages) from %s", c.Documents, c.Passages, lib.Name())
-	if c.Builtin > 0 {
-		fmt.Fprintf(env.stdout, ", and %d built-in documents about England (%d passages) for what they don't answer", c.Builtin, c.BuiltinPassages)
-	}
-	fmt.Fprintf(env.stdout, " in %s\nIndex: %s\n", time.Since(start).Round(time.Millisecond), lib.IndexDir())
-	if c != nil && len(c.Skips) > 0 {
-		fmt.Fprintf(env.stdout, "%d directory entries left out as empty or placeholders (sendbot check lists them)\n", len(c.Skips))
-	}
-	for _, a := range info.Areas {
-		fmt.Fprintf(env.stdout, "  %s: %d documents, %d passages\n", corpus.Printable(a.Name), a.Documents, a.Passages)
-	}
+	c.WriteSummary(env.stdout, lib.Name(), lib.IndexDir(), time.Since(start), ix.Info().Areas)
 	return nil
 }

@@ -53,10 +53,8 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 		fs.Usage()
 		return usageError{"eval needs --questions FILE.jsonl"}
 	}
-	for _, f := range []float64{floors.Recall3, floors.MRR, floors.NoAnswer, floors.MaxFalseDecline, floors.MaxFalseAnswer, floors.MaxTypoCost} {
-		if f < 0 || f > 1 {
-			return usageError{fmt.Sprintf("floors and limits are between 0 and 1, not %g", f)}
-		}
+	if err := floors.Valid(); err != nil {
+		return usageError{err.Error()}
 	}
 	if *folds == 1 || *folds < 0 || *folds > 20 {
 		return usageError{fmt.Sprintf("--folds is between 2 and 20, not %d", *folds)}

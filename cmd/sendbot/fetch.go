@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/corpus/fetch"
@@ -60,9 +59,9 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		}
 		return nil
 	}
-	pl := newProgressLine(env.stderr)
-	rep, err := lib.Fetch(ctx, sources, pl.show)
-	pl.done()
+	pl := fetch.NewProgressWriter(env.stderr, isTerminal(env.stderr))
+	rep, err := lib.Fetch(ctx, sources, pl.Show)
+	pl.Done()
 	rep.WriteResults(env.stdout)
 	if err != nil {
 		return err
@@ -72,53 +71,4 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		return errFetchFailed
 	}
 	return nil
-}
-
-// progressLine shows how far a fetch has got on stderr: one line
-// rewritten in place on a terminal, else (a log file, cron's mail) a
-// plain line every progressEvery pages and one when each source is done.
-type progressLine struct {
-	w        io.Writer
-	terminal bool
-	last     fetch.Progress
-	width    int // of the line last written on a terminal
-}
-
-// progressEvery is how many pages of a crawl pass between plain lines.
-const progressEvery = 100
-
-func newProgressLine(w io.Writer) *progressLine {
-	return &progressLine{w: w, terminal: isTerminal(w)}
-}
-
-// text is "site 1 of 3: https://…: 120 pages found, 40 fetched, …".
-func (pl *progressLine) text(p fetch.Progress) string {
-	line := fmt.Sprintf("%d of %d sources done", p.Done, p.Sources)
-	if p.Found > 0 {
-		line = fmt.Sprintf("%s; %s: %d pages found, %d fetched, %d unchanged, %d failed, %d dropped",
-			line, p.Source, p.Found, p.Fetched, p.Unchanged, p.Failed, p.Dropped)
-	}
-	return line
-}
-
-func (pl *progressLine) show(p fetch.Progress) {
-	prev := pl.last
-	pl.last = p
-	if pl.terminal {
-		line := pl.text(p)
-		fmt.Fprintf(pl.w, "\r%-*s", pl.width, line)
-		pl.width = len(line)
-		return
-	}
-	read := func(q fetch.Progress) int { return q.Fetched + q.Unchanged + q.Failed }
-	if p.Done != prev.Done || (p.Found > 0 && read(p)/progressEvery != read(prev)/progressEvery) {
-		fmt.Fprintln(pl.w, pl.text(p))
-	}
-}
-
-// done ends the line on a terminal, so the results start on their own.
-func (pl *progressLine) done() {
-	if pl.terminal && pl.width > 0 {
-		fmt.Fprintln(pl.w)
-	}
 }

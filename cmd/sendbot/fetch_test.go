@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/sendbot/sendbot/corpus/fetch"
 )
 
 // TestFetchThenAskCitesTheFetchedPage runs fetch against a local site
@@ -166,18 +163,5 @@ func TestFetchCrawlsASiteThenAskCitesItsPage(t *testing.T) {
 	out, _, err = c.run("", "ask", "portage home visits for pre-school children", "--area", "testshire")
 	if err != nil || !strings.Contains(out, site.URL+"/send/portage") || !strings.Contains(out, "every fortnight") {
 		t.Errorf("ask should quote the crawled page and cite its canonical address: %v\n%s", err, out)
-	}
-}
-
-func TestProgressLineRewritesOneLineOnATerminal(t *testing.T) {
-	var buf bytes.Buffer
-	pl := &progressLine{w: &buf, terminal: true}
-	pl.show(fetch.Progress{Source: "https://example.org/send", Sources: 2, Found: 12, Fetched: 3})
-	pl.show(fetch.Progress{Source: "https://example.org/send", Sources: 2, Found: 9, Fetched: 4})
-	pl.done()
-	want := "\r0 of 2 sources done; https://example.org/send: 12 pages found, 3 fetched, 0 unchanged, 0 failed, 0 dropped" +
-		"\r0 of 2 sources done; https://example.org/send: 9 pages found, 4 fetched, 0 unchanged, 0 failed, 0 dropped \n"
-	if buf.String() != want {
-		t.Errorf("terminal progress:\n%q\nwant\n%q", buf.String(), want)
 	}
 }

@@ -58,7 +58,7 @@ Usage:
                                          one query per line from standard input
   sendbot index                          (re)build the index from the corpus
   sendbot check [DIR]                    check a corpus folder and list every file
-  sendbot fetch [--corpus DIR]           download the url entries of sources.yaml
+  sendbot fetch [--corpus DIR]           fetch the url and site entries of sources.yaml
                                          into the fetch cache (SENDBOT_FETCH_DIR)
   sendbot eval --questions FILE.jsonl    score answers against known good ones
                                          (recall@1/3/5, MRR, no-answer accuracy)

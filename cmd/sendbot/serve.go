@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sendbot/sendbot/bot"
-	"github.com/sendbot/sendbot/feedback"
 	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/index"
@@ -34,15 +33,7 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The gaps file opens once the index does, whose words it keeps; a
-	// mistake in its setting is told before the index is built.
-	keep, err := cfg.GapsKeep()
-	if err != nil {
-		return err
-	}
-	if _, err := cfg.DatabaseURL(); err != nil {
-		return err
-	}
+	keep, _ := cfg.GapsKeep() // checked by Bot; the gaps open with the index, whose words they keep
 	log, err := cfg.Logger(env.stderr)
 	if err != nil {
 		return err
@@ -162,11 +153,11 @@ func openStores(ctx context.Context, cfg settings.Settings, lib *library.Library
 		bc.Feedback, bc.Gaps, bc.Audit, bc.Pages = votes, gapStore, db.Audit(), db.Pages(bot.AnswerTTL)
 		return db.Close, nil
 	}
-	gapStore, err := openGaps(lib, keep, vocab)
+	gapStore, err := lib.OpenGaps(keep, vocab)
 	if err != nil {
 		return nil, err
 	}
-	votes, err := openFeedback(lib)
+	votes, err := lib.OpenFeedback()
 	if err != nil {
 		gapStore.Close()
 		return nil, err
@@ -179,27 +170,4 @@ func openStores(ctx context.Context, cfg settings.Settings, lib *library.Library
 	}
 	bc.Feedback, bc.Gaps, bc.Audit = votes, gapStore, audit
 	return func() { gapStore.Close(); votes.Close() }, nil
-}
-
-// openFeedback opens the file that keeps Helpful / Not helpful votes for
-// the configured corpus: feedback/<corpus>/feedback.db under SENDBOT_DATA.
-func openFeedback(lib *library.Library) (*feedback.Store, error) {
-	path, err := lib.DataFile("feedback", "feedback.db")
-	if err != nil {
-		return nil, err
-	}
-	return feedback.Open(path)
-}
-
-// openGaps opens the file that keeps the words of declined and
-// not-helpful questions for the configured corpus, gaps/<corpus>/gaps.db
-// under SENDBOT_DATA, for keep; it keeps only the words vocab (the index)
-// knows. With a keep of 0 (SENDBOT_GAPS_KEEP=0) it records nothing and
-// deletes that file.
-func openGaps(lib *library.Library, keep time.Duration, vocab gaps.Vocabulary) (*gaps.Store, error) {
-	path, err := lib.DataFile("gaps", "gaps.db")
-	if err != nil {
-		return nil, err
-	}
-	return gaps.Open(path, keep, vocab)
 }
