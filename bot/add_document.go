@@ -259,14 +259,20 @@ func areasHint(areas []string) string {
 // uploadedList lists the documents added from Discord, at most ten:
 // "0a1b2c3d4e5f (Hydrotherapy, Testshire); …; and 3 more".
 func uploadedList(docs []library.UploadedDoc) string {
+	return firstTen(docs, func(d library.UploadedDoc) string { return fmt.Sprintf("%s (%s, %s)", d.ID, d.Title, d.Area) })
+}
+
+// firstTen joins the first ten items as word words them, and says how
+// many more there are: "a; b; …; and 3 more".
+func firstTen[T any](items []T, word func(T) string) string {
 	const most = 10
 	var list []string
-	for n, d := range docs {
+	for n, it := range items {
 		if n == most {
-			list = append(list, fmt.Sprintf("and %d more", len(docs)-most))
+			list = append(list, fmt.Sprintf("and %d more", len(items)-most))
 			break
 		}
-		list = append(list, fmt.Sprintf("%s (%s, %s)", d.ID, d.Title, d.Area))
+		list = append(list, word(it))
 	}
 	return strings.Join(list, "; ")
 }

@@ -273,14 +273,5 @@ func siteError(err error) string {
 
 // sitesList lists sites, at most ten: "<https://…> (Testshire); …".
 func sitesList(sites []library.Site) string {
-	const most = 10
-	var list []string
-	for n, s := range sites {
-		if n == most {
-			list = append(list, fmt.Sprintf("and %d more", len(sites)-most))
-			break
-		}
-		list = append(list, fmt.Sprintf("<%s> (%s)", s.Start, escapeMarkdown(s.Area)))
-	}
-	return strings.Join(list, "; ")
+	return firstTen(sites, func(s library.Site) string { return fmt.Sprintf("<%s> (%s)", s.Start, escapeMarkdown(s.Area)) })
 }
