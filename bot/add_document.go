@@ -36,6 +36,9 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.moderatorOnly(s, i, "add-document") {
 		return
 	}
+	if b.onReplica(s, i, "add-document") {
+		return
+	}
 	if b.cfg.Uploads == nil {
 		b.replyNow(s, i, "Adding documents from Discord isn't set up for this bot.")
 		return

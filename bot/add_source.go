@@ -47,6 +47,9 @@ func (b *Bot) onAddSource(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.moderatorOnly(s, i, "add-source") {
 		return
 	}
+	if b.onReplica(s, i, "add-source") {
+		return
+	}
 	if b.cfg.Sites == nil || b.cfg.Reindexer == nil {
 		b.replyNow(s, i, msgNoSites)
 		return
@@ -113,6 +116,9 @@ func proposalButtons(id string) []discordgo.MessageComponent {
 func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, rest string) {
 	who := userID(i)
 	if !b.moderatorOnly(s, i, "add-source") {
+		return
+	}
+	if b.onReplica(s, i, "add-source") {
 		return
 	}
 	if b.cfg.Sites == nil || b.cfg.Reindexer == nil {

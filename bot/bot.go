@@ -90,6 +90,12 @@ type Config struct {
 	Sites SiteStore
 	// Reindexer runs /reindex; nil says reindexing from Discord is off.
 	Reindexer Reindexer
+	// Replica is set when this process only reads an index that another,
+	// the builder, builds in a shared folder (SENDBOT_ROLE=replica):
+	// /reindex and the commands that add or remove documents and sites
+	// then say the builder does that, whatever Reindexer, Uploads and
+	// Sites are.
+	Replica bool
 	// Pages keeps the answers given, for an hour, so that their More
 	// results and Not helpful buttons work. Default: in memory
 	// (store.NewPages), which a restart empties; a *postgres.Pages shares

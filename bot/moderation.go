@@ -57,6 +57,23 @@ func (b *Bot) moderatorOnly(s *discordgo.Session, i *discordgo.Interaction, acti
 	return false
 }
 
+// MsgReplica answers, on a replica (Config.Replica), the moderators'
+// commands that change the documents.
+const MsgReplica = "This bot runs as several copies, and the one that answered you only reads the documents: " +
+	"reindexing, and adding or removing documents and sites, are done by the builder copy (on its schedule, or when its operator runs them). " +
+	"Every copy switches to the builder's new index within a few seconds of it finishing."
+
+// onReplica answers a moderators' command that changes the documents
+// with MsgReplica on a replica, and audits it; it reports whether it did.
+func (b *Bot) onReplica(s *discordgo.Session, i *discordgo.Interaction, action string) bool {
+	if !b.cfg.Replica {
+		return false
+	}
+	b.audit(library.AuditEntry{Who: userID(i), Action: action, Result: "refused: a replica; the builder does that"})
+	b.replyNow(s, i, MsgReplica)
+	return true
+}
+
 // maxProblemsShown bounds the per-file problems a reindex reply lists.
 const maxProblemsShown = 15
 

@@ -51,6 +51,9 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.moderatorOnly(s, i, "reindex") {
 		return
 	}
+	if b.onReplica(s, i, "reindex") {
+		return
+	}
 	if b.cfg.Reindexer == nil {
 		b.replyNow(s, i, "Reindexing from Discord isn't set up for this bot.")
 		return

@@ -195,3 +195,46 @@ func TestReindexSummarySaysWhenOnlyChangedPagesWereRead(t *testing.T) {
 		t.Errorf("summary\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestReplicaSaysTheBuilderChangesTheDocuments is a replica (Config.Replica)
+// given every moderators' command that changes the documents: each says
+// the builder does that, and nothing is reindexed.
+func TestReplicaSaysTheBuilderChangesTheDocuments(t *testing.T) {
+	rx := &fakeReindexer{release: make(chan struct{})}
+	close(rx.release)
+	audit := &auditLog{}
+	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer, c.Audit, c.Replica = rx, audit, true })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tests := []struct {
+		name string
+		i    *discordgo.Interaction
+	}{
+		{"reindex", srv.SlashCommand("reindex")},
+		{"add-document", srv.SlashCommand("add-document", discordtest.SlashOption{Name: "title", Value: "Short breaks"})},
+		{"remove-document", srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: "a1b2c3d4e5f6"})},
+		{"add-source", srv.SlashCommand("add-source", discordtest.SlashOption{Name: "url", Value: "https://example.org/local-offer"})},
+		{"remove-source", srv.SlashCommand("remove-source", discordtest.SlashOption{Name: "site", Value: "abc"})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.i.Member.User.ID = moderatorID
+			tt.i.Member.Permissions = discordgo.PermissionManageGuild
+			srv.SendInteraction(tt.i)
+			resp, err := srv.WaitResponse(ctx, tt.i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Message.Flags&discordgo.MessageFlagsEphemeral == 0 || resp.Message.Content != MsgReplica {
+				t.Errorf("/%s on a replica answered %+v, want privately %q", tt.name, resp.Message, MsgReplica)
+			}
+		})
+	}
+	if rx.calls != 0 {
+		t.Errorf("a replica reindexed %d times", rx.calls)
+	}
+	got := audit.all()
+	if len(got) != len(tests) || got[0].Action != "reindex" || !strings.Contains(got[0].Result, "the builder does that") {
+		t.Errorf("audit log %+v", got)
+	}
+}

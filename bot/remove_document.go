@@ -17,6 +17,9 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.moderatorOnly(s, i, "remove-document") {
 		return
 	}
+	if b.onReplica(s, i, "remove-document") {
+		return
+	}
 	if b.cfg.Uploads == nil {
 		b.replyNow(s, i, "Adding documents from Discord isn't set up for this bot.")
 		return

@@ -19,6 +19,9 @@ func (b *Bot) onRemoveSource(s *discordgo.Session, i *discordgo.Interaction) {
 	if !b.moderatorOnly(s, i, "remove-source") {
 		return
 	}
+	if b.onReplica(s, i, "remove-source") {
+		return
+	}
 	if b.cfg.Sites == nil || b.cfg.Reindexer == nil {
 		b.replyNow(s, i, msgNoSites)
 		return

@@ -715,6 +715,12 @@ func replace(dir string, write func(fresh string) error) error {
 	if err != nil {
 		return err
 	}
+	// The manifest is written last, so an index that has one is complete;
+	// replicas check it before they open the index (OpenPublished).
+	if err := writeManifest(fresh); err != nil {
+		os.RemoveAll(fresh)
+		return err
+	}
 	if err := syncTree(fresh); err != nil {
 		os.RemoveAll(fresh)
 		return fmt.Errorf("write new index to disk: %w", err)

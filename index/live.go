@@ -32,6 +32,9 @@ type Live struct {
 	// can tell it from a new folder of the same name (and its identity
 	// cannot be reused while it is held).
 	folder *os.File
+	// published is set by OpenPublished: every index opened is first
+	// checked against its manifest, and nothing is moved or removed.
+	published bool
 }
 
 // OpenLive puts right an interrupted Rebuild of dir (see Recover) and
@@ -46,6 +49,54 @@ func OpenLive(dir string) (*Live, error) {
 		return nil, errors.Join(err, rerr)
 	}
 	return &Live{dir: dir, ix: ix, folder: folder}, nil
+}
+
+// OpenPublished opens the index a builder published in dir, for a
+// process that only reads it (a replica): unlike OpenLive it never moves
+// or removes anything beside dir (no Recover), and it opens, and Reload
+// swaps in, only an index whose files match the manifest its build
+// wrote (see Verify). An index that does not match is refused with an
+// error wrapping ErrDamaged; one that is missing with ErrNoIndex.
+func OpenPublished(dir string) (*Live, error) {
+	dir = filepath.Clean(dir)
+	folder, ix, err := openVerified(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Live{dir: dir, ix: ix, folder: folder, published: true}, nil
+}
+
+// openVerified is openFolder for OpenPublished: it checks dir against its
+// manifest before opening the index, and that dir was not replaced
+// meanwhile, so the index opened is the one checked.
+func openVerified(dir string) (*os.File, *Index, error) {
+	folder, err := os.Open(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, fmt.Errorf("open index %q: %w", dir, ErrNoIndex)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	if err := Verify(dir); err != nil {
+		folder.Close()
+		return nil, nil, err
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		folder.Close()
+		return nil, nil, err
+	}
+	// A folder only ever appears by a rename and never comes back once
+	// renamed away, so if dir is still the folder opened first, the
+	// files checked and the index opened were both its.
+	was, err := folder.Stat()
+	now, nerr := os.Stat(dir)
+	if err != nil || nerr != nil || !os.SameFile(was, now) {
+		ix.Close()
+		folder.Close()
+		return nil, nil, fmt.Errorf("open index %q: it was replaced while being checked; trying again on the next look", dir)
+	}
+	return folder, ix, nil
 }
 
 // openFolder opens the folder dir and the index in it.
@@ -121,12 +172,17 @@ func (l *Live) Knows(word string) bool {
 // Reload opens the index in the folder again (after a Rebuild replaced
 // it) and swaps it in. Searches that started before the swap finish on
 // the previous index, which is closed once they have; later ones use the
-// new index. If the new index cannot be opened, the current one keeps
+// new index. If the new index cannot be opened (or, opened with
+// OpenPublished, does not match its manifest), the current one keeps
 // answering and Reload returns the error.
 func (l *Live) Reload() error {
 	l.reload.Lock()
 	defer l.reload.Unlock()
-	folder, ix, err := openFolder(l.dir)
+	open := openFolder
+	if l.published {
+		open = openVerified
+	}
+	folder, ix, err := open(l.dir)
 	if err != nil {
 		return err
 	}

@@ -214,14 +214,84 @@ func (r *Reindexer) Watch(ctx context.Context, every time.Duration, hup <-chan o
 		case <-hup:
 			run("SIGHUP")
 		case <-poll.C:
-			if !r.live.Changed() {
-				continue
-			}
-			if err := r.live.Reload(); err != nil {
-				r.log.Error("the index was rebuilt from outside but could not be opened; the previous one keeps answering", "err", err)
-				continue
-			}
-			r.log.Info("switched to the index rebuilt from outside (sendbot index)")
+			pickUp(r.live, r.log, "switched to the index rebuilt from outside (sendbot index)")
+		}
+	}
+}
+
+// pickUp switches live to the index in its folder when another one is
+// there, logging done when it has, and why not when it cannot.
+func pickUp(live Live, log *slog.Logger, done string) {
+	if !live.Changed() {
+		return
+	}
+	if err := live.Reload(); err != nil {
+		log.Error("the index folder holds a new index that could not be opened; the previous one keeps answering, and it is tried again in a few seconds", "err", err)
+		return
+	}
+	info := live.Info()
+	log.Info(done, "documents", info.Documents, "passages", info.Passages, "built", info.BuiltAt.Format(time.RFC3339))
+}
+
+// Follow is Watch for a replica, which only reads the index a builder
+// publishes in the shared folder (opened with index.OpenPublished): every
+// 5 seconds it switches live to a new index there, until ctx ends. It
+// never builds, fetches or reindexes; a signal from hup is logged and
+// ignored.
+func Follow(ctx context.Context, live Live, hup <-chan os.Signal, log *slog.Logger) {
+	log = log.With("component", "reindex")
+	poll := time.NewTicker(watchInterval)
+	defer poll.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			log.Warn("SIGHUP ignored: this replica does not reindex; send it to the builder, and this replica switches to its new index")
+		case <-poll.C:
+			pickUp(live, log, "switched to the index the builder published")
+		}
+	}
+}
+
+// OpenLive opens the index serve answers from, as a Live index that a
+// reindex (or, on a replica, the builder) replaces between searches. It
+// builds the index first if it must; a replica never writes to the index
+// folder, and waits (WaitForPublished) until the builder has published an
+// index there that matches its manifest.
+func (l *Library) OpenLive(ctx context.Context, replica bool) (*index.Live, error) {
+	if replica {
+		return WaitForPublished(ctx, l.index, l.log)
+	}
+	ix, err := l.OpenIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix.Close()
+	return index.OpenLive(l.index)
+}
+
+// WaitForPublished opens the index a builder publishes in dir, with
+// index.OpenPublished, looking again every 5 seconds until there is one
+// that opens and matches its manifest, or ctx ends. A replica starts
+// with it, so that it may start before its builder.
+func WaitForPublished(ctx context.Context, dir string, log *slog.Logger) (*index.Live, error) {
+	poll := time.NewTicker(watchInterval)
+	defer poll.Stop()
+	var said string
+	for {
+		live, err := index.OpenPublished(dir)
+		if err == nil {
+			return live, nil
+		}
+		if err.Error() != said {
+			said = err.Error()
+			log.Info("waiting for the builder to publish an index", "dir", dir, "why", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the builder's index in %q: %w (last: %v)", dir, ctx.Err(), err)
+		case <-poll.C:
 		}
 	}
 }

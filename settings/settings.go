@@ -51,6 +51,9 @@ type Settings struct {
 	// more specific is set, the default of ask's and search's --area and
 	// the bot's; empty means all areas.
 	Area string
+	// Role is SENDBOT_ROLE, which serve's --role overrides: what this
+	// serve does with the index. Checked by ServeRole.
+	Role string
 
 	publicKey    string // DISCORD_PUBLIC_KEY, read by PublicKey
 	shardID      string // SENDBOT_SHARD_ID, read by Shard
@@ -85,6 +88,7 @@ func Read(getenv func(string) string) Settings {
 		APIURL:         get("DISCORD_API_URL"),
 		HTTPAddr:       get("SENDBOT_HTTP_ADDR"),
 		Area:           get("SENDBOT_AREA"),
+		Role:           get("SENDBOT_ROLE"),
 
 		InteractionsAddr: get("SENDBOT_INTERACTIONS_ADDR"),
 		publicKey:        get("DISCORD_PUBLIC_KEY"),
@@ -335,6 +339,33 @@ func (s Settings) RateLimit() (int, error) {
 	return n, nil
 }
 
+// Role is what a serve process does with the index.
+type Role string
+
+const (
+	// RoleAll builds the index, keeps it current and answers from it:
+	// one process on its own.
+	RoleAll Role = "all"
+	// RoleBuilder does all RoleAll does, and publishes each index it
+	// builds in a shared folder for replicas.
+	RoleBuilder Role = "builder"
+	// RoleReplica only reads the index a builder publishes in the shared
+	// folder, switching to each new one; it never builds or fetches.
+	RoleReplica Role = "replica"
+)
+
+// ServeRole reads SENDBOT_ROLE (or serve's --role): all, builder or
+// replica; unset, all.
+func (s Settings) ServeRole() (Role, error) {
+	switch r := Role(strings.ToLower(s.Role)); r {
+	case "":
+		return RoleAll, nil
+	case RoleAll, RoleBuilder, RoleReplica:
+		return r, nil
+	}
+	return "", fmt.Errorf("SENDBOT_ROLE %q: use all (the default: build the index and answer), builder (build the index in the shared SENDBOT_INDEX folder for replicas, and answer) or replica (only answer, from the index the builder publishes there)", s.Role)
+}
+
 // minReindexEvery is the shortest schedule SENDBOT_REINDEX_EVERY allows:
 // remote sources are fetched politely, not hammered.
 const minReindexEvery = 10 * time.Minute
@@ -410,11 +441,11 @@ func (s Settings) Library(log *slog.Logger) (library.Config, error) {
 // Bot reads the settings of the bot serve runs, all but the ones serve
 // wires itself (Logger, Version, and the stores and monitor it opens).
 // Interactions (SENDBOT_INTERACTIONS_ADDR) is checked, with its key, but
-// left for serve to listen on. It also checks SENDBOT_REINDEX_EVERY and
-// SENDBOT_FETCH_ALLOW, which serve's reindexes read, SENDBOT_GAPS_KEEP
-// and DATABASE_URL, which its stores read, so that a mistake in any of
-// them is told before serve builds the index or connects; it stops at
-// the first.
+// left for serve to listen on. It also checks SENDBOT_REINDEX_EVERY,
+// SENDBOT_ROLE and SENDBOT_FETCH_ALLOW, which serve's reindexes read,
+// SENDBOT_GAPS_KEEP and DATABASE_URL, which its stores read, so that a
+// mistake in any of them is told before serve builds the index or
+// connects; it stops at the first.
 func (s Settings) Bot() (bot.Config, error) {
 	bc := bot.Config{Token: s.Token, GuildID: s.GuildID, APIURL: s.APIURL, DefaultArea: s.Area}
 	var err error
@@ -439,6 +470,11 @@ func (s Settings) Bot() (bot.Config, error) {
 	if _, err := s.ReindexEvery(); err != nil {
 		return bc, err
 	}
+	role, err := s.ServeRole()
+	if err != nil {
+		return bc, err
+	}
+	bc.Replica = role == RoleReplica
 	if _, err := s.FetchAllow(); err != nil {
 		return bc, err
 	}
@@ -473,6 +509,7 @@ func (s Settings) Problems() []error {
 		func() error { _, err := s.RateLimit(); return err },
 		func() error { _, err := s.ModRoles(); return err },
 		func() error { _, err := s.ReindexEvery(); return err },
+		func() error { _, err := s.ServeRole(); return err },
 		func() error { _, err := s.FetchAllow(); return err },
 		func() error { _, err := s.MaxUpload(); return err },
 		func() error { _, err := s.Interactions(); return err },

@@ -276,6 +276,7 @@ func TestProblemsListsEveryMistake(t *testing.T) {
 		"SENDBOT_RATE_LIMIT":    "lots",
 		"SENDBOT_MOD_ROLES":     "moderators",
 		"SENDBOT_REINDEX_EVERY": "weekly",
+		"SENDBOT_ROLE":          "reader",
 		"SENDBOT_FETCH_ALLOW":   "my-laptop",
 		"SENDBOT_MAX_UPLOAD":    "huge",
 		"SENDBOT_GAPS_KEEP":     "forever and ever",
@@ -380,6 +381,31 @@ func TestInteractionsAndShardsSayWhatToFix(t *testing.T) {
 			}
 			if tt.env["SENDBOT_SHARD_COUNT"] != "" && (bc.ShardID != 1 || bc.ShardCount != 2) {
 				t.Errorf("shard %d of %d, want 1 of 2", bc.ShardID, bc.ShardCount)
+			}
+		})
+	}
+}
+
+func TestServeRole(t *testing.T) {
+	tests := []struct {
+		name, value string
+		want        Role
+		wantErr     string
+	}{
+		{name: "unset: all", value: "", want: RoleAll},
+		{name: "all", value: "all", want: RoleAll},
+		{name: "builder", value: "builder", want: RoleBuilder},
+		{name: "replica, any case", value: "Replica", want: RoleReplica},
+		{name: "a wrong word", value: "reader", wantErr: `SENDBOT_ROLE "reader": use all`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := with("SENDBOT_ROLE", tt.value).ServeRole()
+			if got != tt.want {
+				t.Errorf("ServeRole() = %q, want %q", got, tt.want)
+			}
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("error %v, want one saying %q", err, tt.wantErr)
 			}
 		})
 	}

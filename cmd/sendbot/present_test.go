@@ -31,6 +31,7 @@ func TestServeRefusesBadAreaSettings(t *testing.T) {
 		{"bad moderator role", map[string]string{"SENDBOT_MOD_ROLES": "123456789012345678,Moderators"}, []string{`SENDBOT_MOD_ROLES: "Moderators" is not a role ID`, "Copy Role ID"}},
 		{"bad schedule", map[string]string{"SENDBOT_REINDEX_EVERY": "daily"}, []string{`SENDBOT_REINDEX_EVERY "daily": write how often to reindex, at least every 10m0s`}},
 		{"too frequent", map[string]string{"SENDBOT_REINDEX_EVERY": "1m"}, []string{"at least every 10m0s"}},
+		{"unknown role", map[string]string{"SENDBOT_ROLE": "reader"}, []string{`SENDBOT_ROLE "reader": use all`, "replica (only answer"}},
 		{"bad fetch allow list", map[string]string{"SENDBOT_FETCH_ALLOW": "10.20.0.5"}, []string{`SENDBOT_FETCH_ALLOW: "10.20.0.5" is not an address range; write 10.20.0.5/32 for that one address`}},
 		{"bad question logging", map[string]string{"LOG_QUESTIONS": "sometimes"}, []string{`LOG_QUESTIONS "sometimes": use true to log parents' questions (personal data) or false`}},
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/sendbot/sendbot/bot"
 	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/health"
-	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/library"
 	"github.com/sendbot/sendbot/settings"
 	"github.com/sendbot/sendbot/store/postgres"
@@ -22,6 +21,7 @@ import (
 func runServe(ctx context.Context, env appEnv, args []string) error {
 	cfg := settings.Read(env.getenv)
 	fs := newFlags("serve", &cfg, env.stderr)
+	fs.StringVar(&cfg.Role, "role", cfg.Role, "all (build the index and answer), builder (the same, for replicas sharing the index folder) or replica (only answer, from the index the builder publishes) (default: $SENDBOT_ROLE, else all)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,14 +48,9 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	// OpenIndex builds the index if it must; the bot then serves it
-	// through a Live index, which a reindex replaces between searches.
-	ix, err := lib.OpenIndex(ctx)
-	if err != nil {
-		return err
-	}
-	ix.Close()
-	live, err := index.OpenLive(lib.IndexDir())
+	role, _ := cfg.ServeRole() // checked by Bot
+	log.Info("serving", "role", role, "index", lib.IndexDir())
+	live, err := lib.OpenLive(ctx, role == settings.RoleReplica)
 	if err != nil {
 		return err
 	}
@@ -75,13 +70,16 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	bc.Logger, bc.Version = log, versionString()
 	// The moderators' commands: the audit log, the reindexer (also run by
 	// SIGHUP and the schedule) and the documents and sites added from
-	// Discord.
+	// Discord. A replica has none of these but the audit log: the
+	// builder changes the documents, and the bot says so.
 	rx := lib.Reindexer(live)
-	if bc.Uploads, err = lib.OpenUploads(live); err != nil {
-		return err
+	if role != settings.RoleReplica {
+		if bc.Uploads, err = lib.OpenUploads(live); err != nil {
+			return err
+		}
+		bc.Reindexer = rx
+		bc.Sites = lib.OpenSites(live)
 	}
-	bc.Reindexer = rx
-	bc.Sites = lib.OpenSites(live)
 	if cfg.HTTPAddr != "" {
 		mon := health.New(func() health.IndexState {
 			info := live.Info()
@@ -91,7 +89,7 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		if err := mon.Listen(ctx, cfg.HTTPAddr, log); err != nil {
 			return fmt.Errorf("SENDBOT_HTTP_ADDR %q: %w (use host:port, such as 127.0.0.1:8089)", cfg.HTTPAddr, err)
 		}
-		bc.Monitor, rx.Monitor = mon, mon
+		bc.Monitor, rx.Monitor = mon, mon // rx runs no reindex on a replica
 	}
 	if cfg.InteractionsAddr != "" {
 		// Listening here, not in the bot, says at once when the address
@@ -108,12 +106,19 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	every, _ := cfg.ReindexEvery() // checked by Bot
+	if role == settings.RoleReplica && every > 0 {
+		log.Warn("SENDBOT_REINDEX_EVERY is ignored on a replica: the builder reindexes on its schedule, and this replica switches to each index it publishes")
+	}
 	// A reindex in progress stops with serve, before the index closes: the
 	// one in use stays whole, and the next start picks up from it.
 	watchCtx, stopWatching := context.WithCancel(ctx)
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
+		if role == settings.RoleReplica {
+			library.Follow(watchCtx, live, hangups(watchCtx), log)
+			return
+		}
 		rx.Watch(watchCtx, every, hangups(watchCtx))
 	}()
 	err = b.Run(ctx)
