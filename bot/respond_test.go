@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/testkit"
 )
 
 // waitLog waits until the log holds want; the bot logs as it goes, so a
@@ -61,7 +62,9 @@ func TestAcknowledgementGivesUpAtDiscordsDeadline(t *testing.T) {
 			!strings.Contains(l, "The application did not respond") {
 			t.Errorf("the log does not say clearly that the bot gave up, and why:\n%s", l)
 		}
-		if got := callbacks(srv, i); len(got) != 1 || got[0].Status != http.StatusTooManyRequests {
+		var got []discordtest.Request
+		testkit.WaitFor(t, "the rate-limited attempt to be recorded", func() bool { got = callbacks(srv, i); return len(got) > 0 })
+		if len(got) != 1 || got[0].Status != http.StatusTooManyRequests {
 			t.Errorf("callbacks %+v: want the one rate-limited attempt, no retry", got)
 		}
 		if srv.ResponseTo(i) != nil || len(srv.Followups(i)) != 0 {
@@ -133,7 +136,11 @@ func TestAFirstResponseInTimeIsSent(t *testing.T) {
 		if _, err := srv.WaitResponse(ctx, i); err != nil {
 			t.Fatal(err)
 		}
-		if got := callbacks(srv, i); len(got) != 1 || got[0].Status >= 300 {
+		// The fake records a request once it has answered it, so the
+		// response can be seen a moment before the request is.
+		var got []discordtest.Request
+		testkit.WaitFor(t, "the first response to be recorded", func() bool { got = callbacks(srv, i); return len(got) > 0 })
+		if len(got) != 1 || got[0].Status >= 300 {
 			t.Errorf("callbacks %+v", got)
 		}
 	}
