@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -113,7 +114,7 @@ func (b *Bot) interactionsHandler(s *discordgo.Session) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if !discordgo.VerifyInteraction(r, b.cfg.PublicKey) {
+		if !discordgo.VerifyInteraction(r, b.cfg.PublicKey) || !recent(r.Header.Get("X-Signature-Timestamp")) {
 			// Discord checks that unsigned requests are refused, and
 			// anyone may find the URL: refuse quietly, at debug level.
 			b.log.Debug("interaction with a missing or bad signature: refused", "from", r.RemoteAddr)
@@ -249,4 +250,21 @@ func (b *Bot) serveInteractions(s *discordgo.Session) (stop func()) {
 		}
 		<-served
 	}
+}
+
+// maxSignatureAge is how far a signed request's timestamp may be from the
+// computer's clock, either way: Discord signs each request as it sends it,
+// so an older one is a replay of a request someone kept. (sendbot doctor
+// checks the clock against Discord's.)
+const maxSignatureAge = 5 * time.Minute
+
+// recent reports whether a request signed at timestamp (Unix seconds, as
+// Discord's X-Signature-Timestamp) is within maxSignatureAge of now.
+func recent(timestamp string) bool {
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return false
+	}
+	age := time.Since(time.Unix(sec, 0))
+	return age < maxSignatureAge && age > -maxSignatureAge
 }

@@ -79,6 +79,7 @@ func TestUnsignedInteractionsReachNoHandler(t *testing.T) {
 	}
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	later := strconv.FormatInt(time.Now().Unix()+60, 10)
+	old := strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)
 	var huge bytes.Buffer
 	huge.WriteString(`{"type":2,"padding":"`)
 	huge.Write(bytes.Repeat([]byte("x"), 2<<20))
@@ -94,6 +95,9 @@ func TestUnsignedInteractionsReachNoHandler(t *testing.T) {
 		{"signature of another body", body, ts, discordtest.Sign(ts, []byte(`{"type":2}`)), http.StatusUnauthorized},
 		{"replayed with another timestamp", body, later, discordtest.Sign(ts, body), http.StatusUnauthorized},
 		{"signature not hex", body, ts, "not-a-signature", http.StatusUnauthorized},
+		// Signed rightly, but an hour ago: a request kept and sent again.
+		{"replayed an hour later", body, old, discordtest.Sign(old, body), http.StatusUnauthorized},
+		{"a timestamp that is no time", body, "soon", discordtest.Sign("soon", body), http.StatusUnauthorized},
 		{"too big", huge.Bytes(), ts, discordtest.Sign(ts, huge.Bytes()), http.StatusRequestEntityTooLarge},
 	}
 	for _, tt := range tests {
