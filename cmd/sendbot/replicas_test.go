@@ -1,0 +1,191 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/pgtest"
+	"github.com/sendbot/sendbot/internal/testkit"
+)
+
+// TestReplicasServeOneBot runs three sendbot processes as docs/scaling.md
+// describes: a builder and two replicas on one shared index folder and
+// one PostgreSQL database, each with its own interactions endpoint, and
+// Discord sending interactions to the replicas in turn. What a parent
+// sees does not depend on which replica answers: More results and a
+// Helpful vote work on an answer the other replica gave, both replicas
+// answer from a document the builder indexed after they started, and
+// when one replica is killed the other answers every question sent to
+// it and the votes already given are still kept.
+func TestReplicasServeOneBot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds sendbot and runs three of it: skipped under -short")
+	}
+	dbURL := pgtest.NewDatabase(t)
+	bin := buildSendbot(t)
+	files := map[string]string{}
+	for _, area := range []string{"north", "south", "east", "west", "central", "coast", "hills"} {
+		files["testshire/breaks-"+area+".md"] = fmt.Sprintf("# Short breaks in %s Testshire\n\n"+
+			"Short breaks give disabled children and their families a rest: day care, overnight stays and clubs in %s Testshire.\n", area, area)
+	}
+	corpusDir := testkit.WriteCorpus(t, files)
+	indexDir := filepath.Join(t.TempDir(), "index")
+	srv := discordtest.NewServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	// start runs serve in role and waits until its interactions endpoint
+	// answers Discord's PING, which it does once it has an index.
+	start := func(role string) (*serveProcess, string) {
+		t.Helper()
+		addr := freeAddr(t)
+		p := startServeProcess(t, bin, t.TempDir(), srv, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_GUILD_ID="+discordtest.GuildID,
+			"DISCORD_API_URL="+srv.APIURL(), "DISCORD_PUBLIC_KEY="+discordtest.PublicKeyHex, "DATABASE_URL="+dbURL,
+			"SENDBOT_ROLE="+role, "SENDBOT_INTERACTIONS_ADDR="+addr, "SENDBOT_INDEX="+indexDir,
+			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+t.TempDir())
+		url := "http://" + addr + "/interactions"
+		testkit.WaitFor(t, role+"'s interactions endpoint", func() bool {
+			code, body, err := srv.Ping(ctx, url)
+			return err == nil && code == http.StatusOK && string(body) == `{"type":1}`
+		})
+		return p, url
+	}
+	_, builder := start("builder")
+	a, urlA := start("replica")
+	b, urlB := start("replica")
+
+	// send delivers i to the endpoint at url, as a moderator (so that no
+	// rate limit applies), without waiting for the reply.
+	send := func(url string, i *discordgo.Interaction) *discordgo.Interaction {
+		if i.Member != nil {
+			i.Member.Permissions |= discordgo.PermissionManageGuild
+		}
+		srv.SetInteractionsEndpoint(url)
+		srv.SendInteraction(i)
+		return i
+	}
+	reply := func(i *discordgo.Interaction) *discordgo.Message {
+		t.Helper()
+		r, err := srv.WaitResponse(ctx, i)
+		if err != nil || r.Message == nil {
+			t.Fatalf("no reply: %v\nreplica A:\n%s\nreplica B:\n%s", err, a.logs.String(), b.logs.String())
+		}
+		return r.Message
+	}
+	ask := func(url, q string) *discordgo.Message {
+		t.Helper()
+		return reply(send(url, srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: q})))
+	}
+	click := func(url string, m *discordgo.Message, label string) *discordgo.Message {
+		t.Helper()
+		return reply(send(url, srv.ComponentInteraction(m, buttonID(t, m, label))))
+	}
+	votes := func() int {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM feedback_votes").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// 1. An answer from A, paged and voted on at B.
+	m := ask(urlA, "short breaks for disabled children")
+	if len(m.Embeds) != 1 {
+		t.Fatalf("A did not answer: %q %+v", m.Content, m.Embeds)
+	}
+	page2 := click(urlB, m, "More results")
+	if strings.Contains(page2.Content, "expired") || len(page2.Embeds) != 1 || !strings.Contains(page2.Embeds[0].Footer.Text, "Passages 4–") {
+		t.Fatalf("More results at B on A's answer: %q %+v", page2.Content, page2.Embeds)
+	}
+	if got := click(urlB, page2, "Helpful (4)").Content; !strings.HasPrefix(got, "Thank you! I've noted that this passage helped.") {
+		t.Fatalf("Helpful at B: %q", got)
+	}
+	if got := click(urlA, page2, "Helpful (4)").Content; !strings.Contains(got, "already told me") {
+		t.Errorf("the same vote again at A: %q", got)
+	}
+	if n := votes(); n != 1 {
+		t.Errorf("%d votes in the database, want 1", n)
+	}
+
+	// 2. A document indexed by the builder is answered from by both.
+	os.WriteFile(filepath.Join(corpusDir, "testshire", "kites.md"),
+		[]byte("# Kite club\n\nThe Testshire kite flying club for disabled children meets on Saturdays at the common.\n"), 0o644)
+	ri := send(builder, srv.SlashCommand("reindex"))
+	if err := srv.WaitFor(ctx, func() bool {
+		r := srv.ResponseTo(ri)
+		return r != nil && r.Message != nil && strings.HasPrefix(r.Message.Content, "Done:")
+	}); err != nil {
+		t.Fatalf("/reindex on the builder: %v", err)
+	}
+	for name, url := range map[string]string{"A": urlA, "B": urlB} {
+		testkit.WaitFor(t, "replica "+name+" to answer from the new document", func() bool {
+			time.Sleep(200 * time.Millisecond) // a replica looks every 5 s: no need to ask more often
+			m := ask(url, "kite flying club")
+			return len(m.Embeds) == 1 && strings.Contains(m.Embeds[0].Description, "Saturdays")
+		})
+	}
+
+	// 3. B is killed while questions go to A and B in turn; after the
+	// kill they all go to A, which answers each.
+	var toA []*discordgo.Interaction
+	for k := range 20 {
+		q := srv.SlashCommand("ask", discordtest.SlashOption{Name: "question", Value: "short breaks overnight stays"})
+		switch {
+		case k == 10:
+			if err := b.cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			<-b.done
+			fallthrough
+		case k > 10 || k%2 == 0:
+			toA = append(toA, send(urlA, q))
+		default:
+			send(urlB, q)
+		}
+	}
+	for _, i := range toA {
+		if m := reply(i); len(m.Embeds) != 1 {
+			t.Errorf("A did not answer after B was killed: %q", m.Content)
+		}
+	}
+	if got := click(urlA, page2, "Helpful (4)").Content; !strings.Contains(got, "already told me") {
+		t.Errorf("the vote given at B, after B was killed: %q", got)
+	}
+	if n := votes(); n != 1 {
+		t.Errorf("%d votes in the database after B was killed, want 1", n)
+	}
+}
+
+// buttonID is the custom ID of m's button labelled label.
+func buttonID(t *testing.T, m *discordgo.Message, label string) string {
+	t.Helper()
+	for _, row := range m.Components {
+		if r, ok := row.(*discordgo.ActionsRow); ok {
+			for _, c := range r.Components {
+				if b, ok := c.(*discordgo.Button); ok && b.Label == label {
+					return b.CustomID
+				}
+			}
+		}
+	}
+	t.Fatalf("no %q button in %+v", label, m.Components)
+	return ""
+}
