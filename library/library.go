@@ -9,6 +9,8 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -210,6 +212,9 @@ func (l *Library) dataPath(kind, override string) (string, error) {
 type shelfState struct {
 	fsys   fs.FS
 	source index.Source
+	// unfetched is the fingerprint without the fetch cache's part: what
+	// a fetch leaves as it was, when only the cache changed.
+	unfetched string
 }
 
 // state reads where the corpus is and fingerprints it with the fetch
@@ -225,6 +230,7 @@ func (l *Library) state() (shelfState, error) {
 	if err != nil {
 		return shelfState{}, err
 	}
+	parts, fetched := []string{fp}, ""
 	for _, extra := range []struct{ dir, prefix string }{{l.fetched, FetchedPrefix}, {l.uploaded, UploadedPrefix}} {
 		if !isDir(extra.dir) {
 			continue
@@ -237,7 +243,11 @@ func (l *Library) state() (shelfState, error) {
 		if err != nil {
 			return shelfState{}, err
 		}
-		fp += "+" + extra.prefix + ":" + efp
+		part := extra.prefix + ":" + efp
+		if extra.prefix == FetchedPrefix {
+			fetched = part
+		}
+		parts = append(parts, part)
 	}
 	// The sites added from Discord are crawled into the fetched folder,
 	// but the list of them changes first.
@@ -246,18 +256,19 @@ func (l *Library) state() (shelfState, error) {
 		return shelfState{}, err
 	}
 	if sfp != "" {
-		fp += "+sites:" + sfp
+		parts = append(parts, "sites:"+sfp)
 	}
 	if b := l.builtinEngland(); b != nil {
 		bfp, err := corpus.Fingerprint(b)
 		if err != nil {
 			return shelfState{}, err
 		}
-		fp += "+" + BuiltinPrefix + ":" + bfp
+		parts = append(parts, BuiltinPrefix+":"+bfp)
 	}
 	// The built-in glossary is part of what the index holds.
-	fp += "+glossary:" + corpus.BuiltinGlossaryVersion()
-	return shelfState{fsys: fsys, source: index.Source{Name: name, Fingerprint: fp}}, nil
+	parts = append(parts, "glossary:"+corpus.BuiltinGlossaryVersion())
+	unfetched := slices.DeleteFunc(slices.Clone(parts), func(p string) bool { return p == fetched })
+	return shelfState{fsys: fsys, source: index.Source{Name: name, Fingerprint: strings.Join(parts, "+")}, unfetched: strings.Join(unfetched, "+")}, nil
 }
 
 // builtinEngland is the built-in documents about England when they are

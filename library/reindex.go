@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -338,18 +336,10 @@ func (r *Reindexer) updatable(before, after shelfState, ch fetch.Changes) string
 		return "the index was built by another version of sendbot"
 	case info.Source.Name != after.source.Name || info.Source.Fingerprint != before.source.Fingerprint:
 		return "the corpus, uploads or built-in documents had changed since the index was built"
-	case withoutFetched(before.source.Fingerprint) != withoutFetched(after.source.Fingerprint):
+	case before.unfetched != after.unfetched:
 		return "the corpus, uploads or built-in documents changed while fetching"
 	}
 	return ""
-}
-
-// withoutFetched is a fingerprint made by state without its fetch
-// cache's part.
-func withoutFetched(fingerprint string) string {
-	parts := strings.Split(fingerprint, "+")
-	parts = slices.DeleteFunc(parts, func(p string) bool { return strings.HasPrefix(p, FetchedPrefix+":") })
-	return strings.Join(parts, "+")
 }
 
 // update updates the index with the fetched files that changed, as
