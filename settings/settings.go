@@ -447,61 +447,31 @@ func (s Settings) Library(log *slog.Logger) (library.Config, error) {
 // mistake in any of them is told before serve builds the index or
 // connects; it stops at the first.
 func (s Settings) Bot() (bot.Config, error) {
+	for _, check := range s.botChecks() {
+		if err := check(); err != nil {
+			return bot.Config{}, err
+		}
+	}
+	// Checked above: the errors here are nil.
 	bc := bot.Config{Token: s.Token, GuildID: s.GuildID, APIURL: s.APIURL, DefaultArea: s.Area}
-	var err error
-	if bc.MaxAge, err = s.StaleAfter(); err != nil {
-		return bc, err
-	}
-	if bc.ServerAreas, err = s.ServerAreas(); err != nil {
-		return bc, err
-	}
-	if bc.ChannelAreas, err = s.ChannelAreas(); err != nil {
-		return bc, err
-	}
-	if bc.LogQuestions, err = s.LogQuestions(); err != nil {
-		return bc, err
-	}
-	if bc.RateLimit, err = s.RateLimit(); err != nil {
-		return bc, err
-	}
-	if bc.ModRoles, err = s.ModRoles(); err != nil {
-		return bc, err
-	}
-	if _, err := s.ReindexEvery(); err != nil {
-		return bc, err
-	}
-	role, err := s.ServeRole()
-	if err != nil {
-		return bc, err
-	}
+	bc.MaxAge, _ = s.StaleAfter()
+	bc.ServerAreas, _ = s.ServerAreas()
+	bc.ChannelAreas, _ = s.ChannelAreas()
+	bc.LogQuestions, _ = s.LogQuestions()
+	bc.RateLimit, _ = s.RateLimit()
+	bc.ModRoles, _ = s.ModRoles()
+	role, _ := s.ServeRole()
 	bc.Replica = role == RoleReplica
-	if _, err := s.FetchAllow(); err != nil {
-		return bc, err
-	}
-	if _, err := s.GapsKeep(); err != nil {
-		return bc, err
-	}
-	if _, err := s.DatabaseURL(); err != nil {
-		return bc, err
-	}
-	if bc.MaxUploadBytes, err = s.MaxUpload(); err != nil {
-		return bc, err
-	}
-	if bc.PublicKey, err = s.Interactions(); err != nil {
-		return bc, err
-	}
-	if bc.ShardID, bc.ShardCount, err = s.Shard(); err != nil {
-		return bc, err
-	}
+	bc.MaxUploadBytes, _ = s.MaxUpload()
+	bc.PublicKey, _ = s.Interactions()
+	bc.ShardID, bc.ShardCount, _ = s.Shard()
 	return bc, nil
 }
 
-// Problems are all the mistakes in the settings serve reads before it
-// connects, for sendbot doctor to list at once where serve stops at the
-// first: those Bot checks, in its order, then SENDBOT_GAPS_KEEP's, DATABASE_URL's, the
-// logger's and SENDBOT_HTTP_ADDR's.
-func (s Settings) Problems() []error {
-	checks := []func() error{
+// botChecks are the checks of the settings Bot reads or checks, in the
+// order it makes them.
+func (s Settings) botChecks() []func() error {
+	return []func() error{
 		func() error { _, err := s.StaleAfter(); return err },
 		func() error { _, err := s.ServerAreas(); return err },
 		func() error { _, err := s.ChannelAreas(); return err },
@@ -511,11 +481,20 @@ func (s Settings) Problems() []error {
 		func() error { _, err := s.ReindexEvery(); return err },
 		func() error { _, err := s.ServeRole(); return err },
 		func() error { _, err := s.FetchAllow(); return err },
+		func() error { _, err := s.GapsKeep(); return err },
+		func() error { _, err := s.DatabaseURL(); return err },
 		func() error { _, err := s.MaxUpload(); return err },
 		func() error { _, err := s.Interactions(); return err },
 		func() error { _, _, err := s.Shard(); return err },
-		func() error { _, err := s.GapsKeep(); return err },
-		func() error { _, err := s.DatabaseURL(); return err },
+	}
+}
+
+// Problems are all the mistakes in the settings serve reads before it
+// connects, for sendbot doctor to list at once where serve stops at the
+// first: those Bot checks, in its order, then the library's, the
+// logger's and SENDBOT_HTTP_ADDR's.
+func (s Settings) Problems() []error {
+	checks := append(s.botChecks(),
 		func() error { _, err := s.Library(nil); return err },
 		func() error { _, err := s.Logger(io.Discard); return err },
 		func() error {
@@ -526,7 +505,7 @@ func (s Settings) Problems() []error {
 			}
 			return nil
 		},
-	}
+	)
 	var errs []error
 	for _, check := range checks {
 		if err := check(); err != nil {
