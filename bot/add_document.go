@@ -33,14 +33,7 @@ type Uploader interface {
 // onAddDocument runs /add-document for a moderator.
 func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.moderatorOnly(s, i, "add-document") {
-		return
-	}
-	if b.onReplica(s, i, "add-document") {
-		return
-	}
-	if b.cfg.Uploads == nil {
-		b.replyNow(s, i, "Adding documents from Discord isn't set up for this bot.")
+	if !b.mayChange(s, i, "add-document", b.cfg.Uploads != nil, "Adding documents from Discord isn't set up for this bot.") {
 		return
 	}
 	data := i.ApplicationCommandData()

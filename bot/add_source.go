@@ -44,14 +44,7 @@ const msgNoSites = "Adding sites from Discord isn't set up for this bot."
 // shows what will be crawled, with Confirm and Cancel buttons.
 func (b *Bot) onAddSource(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.moderatorOnly(s, i, "add-source") {
-		return
-	}
-	if b.onReplica(s, i, "add-source") {
-		return
-	}
-	if b.cfg.Sites == nil || b.cfg.Reindexer == nil {
-		b.replyNow(s, i, msgNoSites)
+	if !b.mayChange(s, i, "add-source", b.cfg.Sites != nil && b.cfg.Reindexer != nil, msgNoSites) {
 		return
 	}
 	req := library.SiteRequest{By: who}
@@ -115,14 +108,7 @@ func proposalButtons(id string) []discordgo.MessageComponent {
 // onAddSourceButton answers Confirm or Cancel on a proposed site.
 func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, rest string) {
 	who := userID(i)
-	if !b.moderatorOnly(s, i, "add-source") {
-		return
-	}
-	if b.onReplica(s, i, "add-source") {
-		return
-	}
-	if b.cfg.Sites == nil || b.cfg.Reindexer == nil {
-		b.replyNow(s, i, msgNoSites)
+	if !b.mayChange(s, i, "add-source", b.cfg.Sites != nil && b.cfg.Reindexer != nil, msgNoSites) {
 		return
 	}
 	action, id, _ := strings.Cut(rest, ":")

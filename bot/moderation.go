@@ -74,6 +74,21 @@ func (b *Bot) onReplica(s *discordgo.Session, i *discordgo.Interaction, action s
 	return true
 }
 
+// mayChange lets through a moderator's command that changes the
+// documents (action, as the audit log names it), on a bot where it is set
+// up (setUp); it answers anyone else, a replica, and a bot without it
+// (with notSetUp), and reports false.
+func (b *Bot) mayChange(s *discordgo.Session, i *discordgo.Interaction, action string, setUp bool, notSetUp string) bool {
+	if !b.moderatorOnly(s, i, action) || b.onReplica(s, i, action) {
+		return false
+	}
+	if !setUp {
+		b.replyNow(s, i, notSetUp)
+		return false
+	}
+	return true
+}
+
 // maxProblemsShown bounds the per-file problems a reindex reply lists.
 const maxProblemsShown = 15
 

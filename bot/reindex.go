@@ -48,14 +48,7 @@ func (g *reindexGuard) done() {
 // edits the reply as the reindex goes, and ends with what it found.
 func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.moderatorOnly(s, i, "reindex") {
-		return
-	}
-	if b.onReplica(s, i, "reindex") {
-		return
-	}
-	if b.cfg.Reindexer == nil {
-		b.replyNow(s, i, "Reindexing from Discord isn't set up for this bot.")
+	if !b.mayChange(s, i, "reindex", b.cfg.Reindexer != nil, "Reindexing from Discord isn't set up for this bot.") {
 		return
 	}
 	ok, since := b.reindexing.start(b.cfg.Now())

@@ -14,14 +14,7 @@ import (
 // onRemoveDocument runs /remove-document for a moderator.
 func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.moderatorOnly(s, i, "remove-document") {
-		return
-	}
-	if b.onReplica(s, i, "remove-document") {
-		return
-	}
-	if b.cfg.Uploads == nil {
-		b.replyNow(s, i, "Adding documents from Discord isn't set up for this bot.")
+	if !b.mayChange(s, i, "remove-document", b.cfg.Uploads != nil, "Adding documents from Discord isn't set up for this bot.") {
 		return
 	}
 	var id string

@@ -16,14 +16,7 @@ import (
 // unless a reindex is running already (the next one removes them).
 func (b *Bot) onRemoveSource(s *discordgo.Session, i *discordgo.Interaction) {
 	who := userID(i)
-	if !b.moderatorOnly(s, i, "remove-source") {
-		return
-	}
-	if b.onReplica(s, i, "remove-source") {
-		return
-	}
-	if b.cfg.Sites == nil || b.cfg.Reindexer == nil {
-		b.replyNow(s, i, msgNoSites)
+	if !b.mayChange(s, i, "remove-source", b.cfg.Sites != nil && b.cfg.Reindexer != nil, msgNoSites) {
 		return
 	}
 	id := strings.TrimSpace(optionString(i.ApplicationCommandData(), optSite))
