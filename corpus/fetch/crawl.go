@@ -187,7 +187,8 @@ func (s *session) crawlSite(ctx context.Context, m corpus.Meta, st *state, progr
 // learnSiteTemplate learns a crawled site's own template from its stored
 // pages (the navigation, footers, banners and labels that repeat on
 // them) and saves it in the site's folder, where corpus's reader drops
-// it from every page. When it cannot, the pages are read without it, as
+// it from every page. A crawl that fetched and dropped nothing leaves it
+// as it was. When it cannot, the pages are read without it, as
 // any saved page is, and the log says why.
 func (s *session) learnSiteTemplate(res SiteResult) {
 	if res.Folder == "" {
@@ -196,6 +197,9 @@ func (s *session) learnSiteTemplate(res SiteResult) {
 	dir := filepath.Join(s.cfg.Dir, filepath.FromSlash(res.Folder))
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return // nothing stored
+	}
+	if _, err := os.Stat(filepath.Join(dir, corpus.SiteTemplateFile)); err == nil && res.Fetched == 0 && res.Dropped == 0 {
+		return // the same pages teach the same template: no need to read them all again
 	}
 	t, err := corpus.LearnSiteTemplate(os.DirFS(s.cfg.Dir), res.Folder)
 	if err == nil {
