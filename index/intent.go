@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -14,9 +15,11 @@ import (
 // than reports do ("saturday", "club") makes a service likelier to
 // answer, one that inspection news uses ("ofsted", "inspectors") makes
 // such news likelier. For each kind, intentOf averages over the
-// question's words (weighted by rarity) the share of the passages using
-// the word that are of that kind; rerank compares it with the kind's
-// share of all passages.
+// question's words and glossary phrases (weighted by rarity) the share of
+// the passages using the word, or every word of the phrase, that are of
+// that kind; rerank compares it with the kind's share of all passages.
+// (Phrases were once left out: "SEND inspection", the words that say
+// most of a kind, then said nothing.)
 
 const (
 	// intentSmoothing is how many passages of the corpus's own mix of
@@ -49,20 +52,35 @@ type kindIndex struct {
 // maxCachedCounts bounds the cache of counts; a full cache starts again.
 const maxCachedCounts = 1 << 14
 
-// countsOf is how many passages of each kind use term in their text; n
-// is how many passages use it at all.
-func (k *kindIndex) countsOf(ctx context.Context, r bleveindex.IndexReader, term string, n uint64, limit float64) ([]float64, error) {
+// countsOf is how many passages of each kind use every one of terms in
+// their text (a glossary phrase's words, or one word); uses are how many
+// passages use each term. A term used by more than limit passages is
+// left out, as too common to say; nil when every term is.
+func (k *kindIndex) countsOf(ctx context.Context, r bleveindex.IndexReader, terms []string, uses []uint64, limit float64) ([]float64, error) {
+	key := strings.Join(terms, " ")
 	k.mu.Lock()
-	c, ok := k.counts[term]
+	c, ok := k.counts[key]
 	k.mu.Unlock()
 	if ok {
 		return c, nil
 	}
-	if n > 0 && float64(n) <= limit {
-		nums, err := passagesWith(ctx, r, fieldText, term)
+	var nums []uint64
+	walked := false
+	for i, t := range terms {
+		if uses[i] == 0 || float64(uses[i]) > limit {
+			continue
+		}
+		with, err := passagesWith(ctx, r, fieldText, t)
 		if err != nil {
 			return nil, err
 		}
+		if walked {
+			nums = intersect(nums, with)
+		} else {
+			nums, walked = with, true
+		}
+	}
+	if walked {
 		c = make([]float64, len(k.names))
 		for _, num := range nums {
 			if num < uint64(len(k.of)) {
@@ -76,9 +94,26 @@ func (k *kindIndex) countsOf(ctx context.Context, r bleveindex.IndexReader, term
 	if k.counts == nil || len(k.counts) >= maxCachedCounts {
 		k.counts = map[string][]float64{}
 	}
-	k.counts[term] = c // nil: too common, or unused, to say
+	k.counts[key] = c // nil: too common, or unused, to say
 	k.mu.Unlock()
 	return c, nil
+}
+
+// intersect is the numbers in both a and b, each in order.
+func intersect(a, b []uint64) []uint64 {
+	out := a[:0]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 // kindsOf reads each passage's kind the first time it is needed.
@@ -138,20 +173,24 @@ func (ix *Index) intentOf(ctx context.Context, r bleveindex.IndexReader, qu ques
 	mix := make([]float64, len(kinds.names))
 	weights := 0.0
 	for _, c := range qu.concepts {
-		if !c.known || c.optional || len(c.alts[0].terms) != 1 {
+		if !c.known || c.optional {
 			continue
 		}
-		t := c.alts[0].terms[0]
-		counts, err := kinds.countsOf(ctx, r, t, qu.uses[maxscore.Term{Field: fieldText, Word: t}], limit)
+		terms := c.alts[0].terms
+		uses := make([]uint64, len(terms))
+		for i, t := range terms {
+			uses[i] = qu.uses[maxscore.Term{Field: fieldText, Word: t}]
+		}
+		counts, err := kinds.countsOf(ctx, r, terms, uses, limit)
 		if err != nil || counts == nil {
 			continue
 		}
-		uses := 0.0
+		used := 0.0
 		for _, n := range counts {
-			uses += n
+			used += n
 		}
 		for i := range mix {
-			mix[i] += c.weight * (counts[i] + intentSmoothing*kinds.prior[i]) / (uses + intentSmoothing)
+			mix[i] += c.weight * (counts[i] + intentSmoothing*kinds.prior[i]) / (used + intentSmoothing)
 		}
 		weights += c.weight
 	}

@@ -212,6 +212,32 @@ func TestKindIntentFromTheDocumentsWords(t *testing.T) {
 	}
 }
 
+// A glossary phrase says which kind a question wants as its words do:
+// "SEND inspection" is the inspection report's, "say" the news's, and
+// the phrase makes the report likelier than its share of passages.
+func TestKindIntentFromAGlossaryPhrase(t *testing.T) {
+	files := fstest.MapFS{
+		"testshire/report.md": page("Area report", "https://testshire.example/report", "2025-09-01", "inspection",
+			"# Area report\n\nThe SEND inspection found long waits.\n\n## Leaders\n\nThe SEND inspection found that leaders knew the problems.\n"),
+		"testshire/news1.md": page("Forum news", "https://testshire.example/news1", "2025-09-01", "news",
+			"# Forum news\n\nParents say the forum helps, and say so often.\n"),
+		"testshire/news2.md": page("Club news", "https://testshire.example/news2", "2025-09-01", "news",
+			"# Club news\n\nFamilies say the club is good.\n"),
+		"testshire/guide.md": page("Guide", "https://testshire.example/guide", "2025-09-01", "local-offer",
+			"# Guide\n\nThe council explains the forum, the plan and the club for families.\n"),
+	}
+	ix := buildAnswerIndex(t, files, corpus.BuiltinGlossary())
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	qu := understood(t, ix, r, "what did the SEND inspection say")
+	if qu.intent["inspection"] <= 1 || qu.intent["news"] <= 1 {
+		t.Errorf("intent %v: want the inspection report and the news each likelier than their share", qu.intent)
+	}
+}
+
 // understood is text as the understand stage reads it, counting with r.
 func understood(t *testing.T, ix *Index, r bleveindex.IndexReader, text string) question {
 	t.Helper()
