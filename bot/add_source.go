@@ -154,6 +154,11 @@ func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, 
 		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; not crawled: a reindex was running"})
 		reply.result(fmt.Sprintf("Added <%s> for %s, but another reindex had just started, so it will be crawled at the next one: run `/reindex` when that has finished.", site.Start, escapeMarkdown(site.Area)))
 		return
+	case errors.Is(err, library.ErrFetching):
+		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; not crawled: " + err.Error()})
+		reply.result(fmt.Sprintf("Added <%s> for %s, but I couldn't crawl it yet: %s. It will be crawled at the next reindex: run `/reindex` when that fetch has finished.",
+			site.Start, escapeMarkdown(site.Area), anotherFetch(err)))
+		return
 	case err != nil:
 		b.log.Error("reindex after /add-source failed", "err", err)
 		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; reindex failed: " + err.Error()})
