@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	crawler "github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/filelock"
 	"github.com/sendbot/sendbot/internal/testkit"
 	"github.com/sendbot/sendbot/library"
 )
@@ -380,6 +382,34 @@ func TestAddSourceRefusesASiteThatIsNotPublic(t *testing.T) {
 	a := ask(t, srv, question("What are short breaks?"))
 	if len(a.Message.Embeds) == 0 || !strings.Contains(a.Message.Embeds[0].Description, "give families a rest") {
 		t.Errorf("the documents no longer answer: %+v", a.Message)
+	}
+}
+
+// TestAddSourceWhileAnotherFetchRuns: Confirm saves the site, and says it
+// will be crawled at the next reindex, when another fetch (sendbot fetch
+// on the computer) holds the fetch cache.
+func TestAddSourceWhileAnotherFetchRuns(t *testing.T) {
+	site := newLocalOffer(t)
+	srv, sites, audit, lib := siteBotAllowing(t, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")})
+	os.MkdirAll(filepath.Dir(lib.FetchDir()), 0o755)
+	unlock, err := filelock.TryLock(lib.FetchDir() + ".lock") // as sendbot fetch takes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	start := site.URL + "/local-offer"
+	proposal := finalReply(t, srv, addSource(srv, discordgo.PermissionManageGuild,
+		discordtest.SlashOption{Name: "url", Value: start}, discordtest.SlashOption{Name: "area", Value: "Testshire"}))
+	i := press(t, srv, proposal, "Confirm")
+	want := fmt.Sprintf("Added <%s> for Testshire, but I couldn't crawl it yet: another fetch of the remote sources is running (process %d, perhaps `sendbot fetch` on the bot's computer). It will be crawled at the next reindex: run `/reindex` when that fetch has finished.", start, os.Getpid())
+	if got := waitContent(t, srv, i, "couldn't crawl it yet").Message.Content; got != want {
+		t.Errorf("Confirm while another fetch runs:\n%s\nwant\n%s", got, want)
+	}
+	if added := sites.Added(); len(added) != 1 || added[0].Start != start || site.requests() != 0 {
+		t.Errorf("added %+v, and the site was asked %d times", added, site.requests())
+	}
+	if e := audit.all(); len(e) == 0 || !strings.HasPrefix(e[len(e)-1].Result, "saved; not crawled: another fetch") {
+		t.Errorf("audit %+v", e)
 	}
 }
 

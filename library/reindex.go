@@ -268,6 +268,10 @@ func (r *Reindexer) Watch(ctx context.Context, every time.Duration, hup <-chan o
 	run := func(why string) {
 		r.log.Info("reindexing", "why", why)
 		rep, err := r.Reindex(ctx, nil)
+		if errors.Is(err, ErrFetching) {
+			r.log.Warn("reindex skipped: the index switches to what that fetch updates", "why", why, "err", err)
+			return
+		}
 		if err != nil {
 			r.log.Error("reindex failed; the previous index keeps answering", "why", why, "err", err)
 			return
