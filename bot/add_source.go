@@ -154,6 +154,11 @@ func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, 
 		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; not crawled: a reindex was running"})
 		reply.result(fmt.Sprintf("Added <%s> for %s, but another reindex had just started, so it will be crawled at the next one: run `/reindex` when that has finished.", site.Start, escapeMarkdown(site.Area)))
 		return
+	case errors.Is(err, library.ErrFetching):
+		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; not crawled: " + err.Error()})
+		reply.result(fmt.Sprintf("Added <%s> for %s, but I couldn't crawl it yet: %s. It will be crawled at the next reindex: run `/reindex` when that fetch has finished.",
+			site.Start, escapeMarkdown(site.Area), anotherFetch(err)))
+		return
 	case err != nil:
 		b.log.Error("reindex after /add-source failed", "err", err)
 		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; reindex failed: " + err.Error()})
@@ -259,8 +264,25 @@ func siteError(err error) string {
 		return "No sites have been added from Discord, so there is nothing to remove. Sites the corpus's sources.yaml lists are removed there."
 	case library.NoSuchSite:
 		return "That is not a site added from Discord. The sites added, newest first: " + sitesList(r.Sites) + "."
+	case library.NotPublic:
+		return notPublicText(r)
 	}
 	return escapeMarkdown(uploadError(err))
+}
+
+// notPublicText says why a site whose address is not public was not
+// saved, and how whoever runs the bot can allow it.
+func notPublicText(r *library.Refusal) string {
+	np, bits := r.NotPublic, 32
+	if np == nil {
+		return fmt.Sprintf("<%s> is not on the public internet, so I could never fetch it, and I haven't saved it.", r.Site.Start)
+	}
+	if np.Addr.Is6() {
+		bits = 128
+	}
+	return fmt.Sprintf("<%s> leads to %s, %s, not to a public website, so I could never crawl it, and I haven't saved it: I only fetch public sites, so that nothing from the bot's computer or a private network is quoted to parents. "+
+		"If it really is a site to read (a test site, or an intranet page meant for parents), whoever runs the bot can allow its address with the setting `SENDBOT_FETCH_ALLOW=%s/%d` and restart the bot; then use `/add-source` again.",
+		r.Site.Start, np.Addr, np.What, np.Addr, bits)
 }
 
 // sitesList lists sites, at most ten: "<https://…> (Testshire); …".

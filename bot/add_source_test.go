@@ -3,10 +3,13 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,6 +21,7 @@ import (
 	crawler "github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
+	"github.com/sendbot/sendbot/internal/filelock"
 	"github.com/sendbot/sendbot/internal/testkit"
 	"github.com/sendbot/sendbot/library"
 )
@@ -62,11 +66,18 @@ func (lo *localOffer) requests() int { lo.mu.Lock(); defer lo.mu.Unlock(); retur
 // from loopback.
 func siteBot(t *testing.T) (*discordtest.Server, *library.Sites, *auditLog) {
 	t.Helper()
+	srv, sites, audit, _ := siteBotAllowing(t, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")})
+	return srv, sites, audit
+}
+
+// siteBotAllowing is siteBot that may fetch from the addresses allow
+// covers, and also returns its library.
+func siteBotAllowing(t *testing.T, allow []netip.Prefix) (*discordtest.Server, *library.Sites, *auditLog, *library.Library) {
+	t.Helper()
 	dir := testkit.WriteCorpus(t, map[string]string{
 		"testshire/breaks.md": "# Short breaks in Testshire\n\nShort breaks give families a rest.\n",
 	})
-	lib, err := library.Open(library.Config{Corpus: dir, DataDir: t.TempDir(), NoBuiltinEngland: true,
-		FetchAllow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	lib, err := library.Open(library.Config{Corpus: dir, DataDir: t.TempDir(), NoBuiltinEngland: true, FetchAllow: allow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +96,7 @@ func siteBot(t *testing.T) (*discordtest.Server, *library.Sites, *auditLog) {
 	srv := startBotSearching(t, live, func(c *Config) {
 		c.Sites, c.Reindexer, c.Audit = sites, lib.Reindexer(live), audit
 	})
-	return srv, sites, audit
+	return srv, sites, audit, lib
 }
 
 // addSource sends /add-source as a member with perms.
@@ -332,6 +343,73 @@ func TestAddSource(t *testing.T) {
 	if results["remove refused"] != 2 || results["remove removed"] != 1 ||
 		results["refused"] != 6 || results["cancelled"] != 1 || results["added; crawling"] != 1 || results["crawled"] != 1 {
 		t.Errorf("audit results %v", results)
+	}
+}
+
+// TestAddSourceRefusesASiteThatIsNotPublic: a site on this computer,
+// which SENDBOT_FETCH_ALLOW does not allow, could never be crawled, so
+// /add-source says why and how to allow it, and saves nothing: no Confirm
+// button, no proposal, no entry, no request to the site; the documents
+// answer as before.
+func TestAddSourceRefusesASiteThatIsNotPublic(t *testing.T) {
+	site := newLocalOffer(t)
+	srv, sites, audit, lib := siteBotAllowing(t, nil)
+	start := site.URL + "/local-offer"
+	m := finalReply(t, srv, addSource(srv, discordgo.PermissionManageGuild,
+		discordtest.SlashOption{Name: "url", Value: start}, discordtest.SlashOption{Name: "area", Value: "Testshire"}))
+	for _, want := range []string{
+		"I can't add that site: <" + start + "> leads to 127.0.0.1, a loopback address, not to a public website, so I could never crawl it, and I haven't saved it",
+		"whoever runs the bot can allow its address with the setting `SENDBOT_FETCH_ALLOW=127.0.0.1/32` and restart the bot; then use `/add-source` again.",
+	} {
+		if !strings.Contains(m.Content, want) {
+			t.Errorf("reply lacks %q:\n%s", want, m.Content)
+		}
+	}
+	if len(m.Components) != 0 || m.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("want a private reply without buttons: %+v", m)
+	}
+	if len(sites.Added()) != 0 || site.requests() != 0 {
+		t.Errorf("added %+v, and asked the site %d times", sites.Added(), site.requests())
+	}
+	for _, name := range []string{"sources.yaml", ".proposals.json"} {
+		if data, err := os.ReadFile(filepath.Join(lib.SitesDir(), name)); err == nil && strings.Contains(string(data), site.URL) {
+			t.Errorf("%s keeps the site:\n%s", name, data)
+		}
+	}
+	if e := audit.all(); len(e) != 1 || e[0].Action != "add-source" || !strings.HasPrefix(e[0].Result, "refused: ") {
+		t.Errorf("audit %+v", e)
+	}
+	a := ask(t, srv, question("What are short breaks?"))
+	if len(a.Message.Embeds) == 0 || !strings.Contains(a.Message.Embeds[0].Description, "give families a rest") {
+		t.Errorf("the documents no longer answer: %+v", a.Message)
+	}
+}
+
+// TestAddSourceWhileAnotherFetchRuns: Confirm saves the site, and says it
+// will be crawled at the next reindex, when another fetch (sendbot fetch
+// on the computer) holds the fetch cache.
+func TestAddSourceWhileAnotherFetchRuns(t *testing.T) {
+	site := newLocalOffer(t)
+	srv, sites, audit, lib := siteBotAllowing(t, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")})
+	os.MkdirAll(filepath.Dir(lib.FetchDir()), 0o755)
+	unlock, err := filelock.TryLock(lib.FetchDir() + ".lock") // as sendbot fetch takes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	start := site.URL + "/local-offer"
+	proposal := finalReply(t, srv, addSource(srv, discordgo.PermissionManageGuild,
+		discordtest.SlashOption{Name: "url", Value: start}, discordtest.SlashOption{Name: "area", Value: "Testshire"}))
+	i := press(t, srv, proposal, "Confirm")
+	want := fmt.Sprintf("Added <%s> for Testshire, but I couldn't crawl it yet: another fetch of the remote sources is running (process %d, perhaps `sendbot fetch` on the bot's computer). It will be crawled at the next reindex: run `/reindex` when that fetch has finished.", start, os.Getpid())
+	if got := waitContent(t, srv, i, "couldn't crawl it yet").Message.Content; got != want {
+		t.Errorf("Confirm while another fetch runs:\n%s\nwant\n%s", got, want)
+	}
+	if added := sites.Added(); len(added) != 1 || added[0].Start != start || site.requests() != 0 {
+		t.Errorf("added %+v, and the site was asked %d times", added, site.requests())
+	}
+	if e := audit.all(); len(e) == 0 || !strings.HasPrefix(e[len(e)-1].Result, "saved; not crawled: another fetch") {
+		t.Errorf("audit %+v", e)
 	}
 }
 

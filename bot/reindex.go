@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -72,6 +73,14 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	})
 	// Finished: another reindex may start while this one's result is posted.
 	b.reindexing.done()
+	if errors.Is(err, library.ErrFetching) {
+		// Not a failure: another fetch (a `sendbot fetch` on the bot's
+		// computer) has the cache, and its result is picked up anyway.
+		b.log.Warn("reindex refused", "err", err)
+		b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: "refused: " + err.Error()})
+		reply.result("I didn't reindex: " + anotherFetch(err) + ", and only one runs at a time. I'm answering with the current documents meanwhile, and I switch by myself to the index that fetch updates; use `/reindex` again when it has finished if you still need to.")
+		return
+	}
 	if err != nil {
 		b.log.Error("reindex failed", "err", err)
 		b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: "failed: " + err.Error()})
@@ -80,6 +89,17 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	}
 	b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("ok: %d documents, %d passages, %d problems", rep.Documents, rep.Passages, len(rep.Problems))})
 	reply.result(reindexSummary(rep))
+}
+
+// anotherFetch says who is fetching when err is a *library.FetchingError:
+// "another fetch of the remote sources is running (process 1234, perhaps
+// `sendbot fetch` on the bot's computer)".
+func anotherFetch(err error) string {
+	var f *library.FetchingError
+	if errors.As(err, &f) && f.PID > 0 {
+		return fmt.Sprintf("%v (process %d, perhaps `sendbot fetch` on the bot's computer)", library.ErrFetching, f.PID)
+	}
+	return library.ErrFetching.Error() + " (perhaps `sendbot fetch` on the bot's computer)"
 }
 
 // stages say what a reindex is doing.

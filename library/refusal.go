@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/corpus/fetch"
 )
 
 // Why is why an upload or removal was refused.
@@ -68,6 +69,11 @@ const (
 	// NoSuchSite is a removal of an ID no added site has: Sites lists
 	// those there are, newest first.
 	NoSuchSite
+	// NotPublic is a site whose address leads only to addresses fetches
+	// refuse (loopback, private networks…) and SENDBOT_FETCH_ALLOW does
+	// not allow, so nothing of it could be fetched: Site is the site, and
+	// NotPublic where its address leads.
+	NotPublic
 )
 
 // Refusal is an upload or removal refused for a reason the moderator can
@@ -87,6 +93,9 @@ type Refusal struct {
 	Uploaded []UploadedDoc
 	Site     Site
 	Sites    []Site
+
+	// NotPublic is where a NotPublic site's address leads.
+	NotPublic *fetch.NotPublicError
 }
 
 func (r *Refusal) Error() string {
@@ -133,6 +142,8 @@ func (r *Refusal) Error() string {
 		return "removal refused: no site has been added"
 	case NoSuchSite:
 		return fmt.Sprintf("removal refused: no added site %q", r.ID)
+	case NotPublic:
+		return fmt.Sprintf("site refused: %s %v", r.Site.Start, r.NotPublic)
 	}
 	return "refused"
 }

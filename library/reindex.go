@@ -4,17 +4,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
 	"github.com/sendbot/sendbot/corpus/fetch"
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/internal/filelock"
 )
 
 // ErrReindexing means a reindex of the library is still running.
 var ErrReindexing = errors.New("a reindex is already under way")
+
+// ErrFetching means another fetch into the library's fetch cache is
+// running: `sendbot fetch` in another shell, or serve's reindex. Only one
+// fetch at a time writes the cache; the second is refused with a
+// *FetchingError rather than kept waiting, since a crawl can take half
+// an hour.
+var ErrFetching = errors.New("another fetch of the remote sources is running")
+
+// FetchingError is a fetch refused because another one is running: PID
+// is the process running it (0 when not known), which may be this one.
+type FetchingError struct{ PID int }
+
+func (e *FetchingError) Error() string {
+	if e.PID > 0 {
+		return fmt.Sprintf("%v (pid %d); try again when it finishes", ErrFetching, e.PID)
+	}
+	return ErrFetching.Error() + "; try again when it finishes"
+}
+
+// Is makes errors.Is(err, ErrFetching) true of a *FetchingError.
+func (e *FetchingError) Is(target error) bool { return target == ErrFetching }
 
 // Stage is what a reindex is doing.
 type Stage int
@@ -62,7 +86,15 @@ type Report struct {
 	// rebuilding it, because only fetched files had changed since it was
 	// built; Problems are then those of the files it read again.
 	Updated *Update
-	Took    time.Duration
+	// Current is set when a refresh (Library.Refresh) found that the
+	// fetch changed nothing the index holds, so left it as it was.
+	Current bool
+	// NotUpdated says why a refresh (Library.Refresh) left the index as
+	// it was although the fetch may have changed what it should hold:
+	// "there is no index yet", or why it could not be updated (as
+	// Reindexer would rebuild it then). "" otherwise.
+	NotUpdated string
+	Took       time.Duration
 }
 
 // Update is what a reindex that updated the index did.
@@ -113,8 +145,21 @@ func (l *Library) Reindexer(live Live) *Reindexer {
 
 // Reindex fetches, reads, builds and swaps, telling progress (when not
 // nil) each stage. It fails with ErrReindexing when another reindex is
-// running, and holds off uploads while it reads the corpus.
-func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep Report, err error) {
+// running, and with a *FetchingError (ErrFetching) when it must fetch and
+// another fetch into the cache is running; it holds off uploads while it
+// reads the corpus.
+func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (Report, error) {
+	return r.reindex(ctx, progress, nil, true)
+}
+
+// reindex is Reindex, and with rebuild false the refresh of `sendbot
+// fetch` (Library.Refresh): the same fetch, and the same update of the
+// index when only the fetch cache changed, but where Reindex would
+// rebuild the index whole it leaves it as it was and says why in
+// Report.NotUpdated. onFetch, when set, is told every step of the fetch;
+// else progress is, every fetchProgressEvery pages. The fetch lock is
+// held from the fetch until the index holds what it fetched.
+func (r *Reindexer) reindex(ctx context.Context, progress func(Progress), onFetch func(fetch.Progress), rebuild bool) (rep Report, err error) {
 	l := r.lib
 	if !l.reindexing.TryLock() {
 		return Report{}, ErrReindexing
@@ -134,15 +179,23 @@ func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep R
 		return rep, err
 	}
 	if sources, _ := l.remoteSources(st.fsys); l.mustFetch(sources) {
+		unlock, err := l.lockFetch()
+		if err != nil {
+			return rep, err
+		}
+		defer unlock()
 		progress(Progress{Stage: Fetching})
-		var told fetch.Progress
-		fr, err := l.Fetch(ctx, sources, func(p fetch.Progress) {
-			pages := func(q fetch.Progress) int { return q.Fetched + q.Unchanged + q.Failed }
-			if p.Done != told.Done || pages(p)/fetchProgressEvery != pages(told)/fetchProgressEvery {
-				told = p
-				progress(Progress{Stage: Fetching, Fetch: p})
+		if onFetch == nil {
+			var told fetch.Progress
+			onFetch = func(p fetch.Progress) {
+				pages := func(q fetch.Progress) int { return q.Fetched + q.Unchanged + q.Failed }
+				if p.Done != told.Done || pages(p)/fetchProgressEvery != pages(told)/fetchProgressEvery {
+					told = p
+					progress(Progress{Stage: Fetching, Fetch: p})
+				}
 			}
-		})
+		}
+		fr, err := l.fetch(ctx, sources, onFetch)
 		if err != nil {
 			return rep, fmt.Errorf("fetch remote sources: %w", err)
 		}
@@ -152,14 +205,33 @@ func (r *Reindexer) Reindex(ctx context.Context, progress func(Progress)) (rep R
 		if st, err = l.state(); err != nil {
 			return rep, err
 		}
-		if why := r.updatable(before, st, fr.Changes); why != "" {
+		why := r.updatable(before, st, fr.Changes)
+		switch {
+		case why != "" && rebuild:
 			r.log.Info("rebuilding the index whole", "why", why)
-		} else if done, err := r.update(ctx, st, fr.Changes, &rep, progress); done {
-			rep.Took = time.Since(start)
-			return rep, err
-		} else {
+		case why != "":
+			rep.NotUpdated, rep.Took = why, time.Since(start)
+			return rep, nil
+		case !rebuild && fr.Changes.Count() == 0 && st.source.Fingerprint == before.source.Fingerprint:
+			// Nothing the index holds changed: it is as an update would leave it.
+			rep.Current, rep.Took = true, time.Since(start)
+			return rep, nil
+		default:
+			done, err := r.update(ctx, st, fr.Changes, &rep, progress)
+			if done {
+				rep.Took = time.Since(start)
+				return rep, err
+			}
+			if !rebuild {
+				rep.NotUpdated, rep.Took = "the update failed: "+err.Error(), time.Since(start)
+				return rep, nil
+			}
 			r.log.Warn("could not update the index with the fetched changes; rebuilding it whole", "err", err)
 		}
+	}
+	if !rebuild {
+		rep.Took = time.Since(start)
+		return rep, nil // nothing to fetch
 	}
 	progress(Progress{Stage: Building})
 	t, err := l.build(ctx, st, r.log)
@@ -196,6 +268,10 @@ func (r *Reindexer) Watch(ctx context.Context, every time.Duration, hup <-chan o
 	run := func(why string) {
 		r.log.Info("reindexing", "why", why)
 		rep, err := r.Reindex(ctx, nil)
+		if errors.Is(err, ErrFetching) {
+			r.log.Warn("reindex skipped: the index switches to what that fetch updates", "why", why, "err", err)
+			return
+		}
 		if err != nil {
 			r.log.Error("reindex failed; the previous index keeps answering", "why", why, "err", err)
 			return
@@ -212,7 +288,7 @@ func (r *Reindexer) Watch(ctx context.Context, every time.Duration, hup <-chan o
 		case <-hup:
 			run("SIGHUP")
 		case <-poll.C:
-			pickUp(r.live, r.log, "switched to the index rebuilt from outside (sendbot index)")
+			pickUp(r.live, r.log, "switched to the index rebuilt from outside (sendbot index, or updated by sendbot fetch)")
 		}
 	}
 }
@@ -308,8 +384,64 @@ func (l *Library) RemoteSources() ([]corpus.Meta, []corpus.Problem, error) {
 
 // Fetch downloads sources into FetchDir, politely (see fetch.Fetcher),
 // telling progress (when not nil) how far it has got; the next build
-// reads them with the corpus.
+// reads them with the corpus. It leaves the index as it is (Refresh
+// updates it too), and fails with a *FetchingError when another fetch
+// into the same cache is running.
 func (l *Library) Fetch(ctx context.Context, sources []corpus.Meta, progress func(fetch.Progress)) (fetch.Report, error) {
+	unlock, err := l.lockFetch()
+	if err != nil {
+		return fetch.Report{}, err
+	}
+	defer unlock()
+	return l.fetch(ctx, sources, progress)
+}
+
+// Refresh is `sendbot fetch`: it fetches the remote sources into the
+// fetch cache, telling onFetch (when not nil) how it goes, and then, when
+// there is an index, updates it with what the fetch changed, exactly as a
+// reindex does when only fetched files changed (see Reindexer), so that a
+// serve answering from the same index switches to the updated one (Watch)
+// as it does to one `sendbot index` rebuilt. It never rebuilds the index:
+// when it cannot update it (there is none yet, or more than the fetch
+// cache changed since it was built), it leaves it as it was, and
+// Report.NotUpdated says why. Like Fetch it fails with a *FetchingError
+// when another fetch is running.
+func (l *Library) Refresh(ctx context.Context, onFetch func(fetch.Progress)) (Report, error) {
+	live, err := index.OpenLive(l.index)
+	if err != nil {
+		rep := Report{NotUpdated: noIndexYet}
+		if !errors.Is(err, index.ErrNoIndex) {
+			rep.NotUpdated = "the index could not be opened (" + err.Error() + ")"
+		}
+		fsys, _, err := l.corpusSource()
+		if err != nil {
+			return rep, err
+		}
+		sources, _ := l.remoteSources(fsys)
+		fr, err := l.Fetch(ctx, sources, onFetch)
+		rep.Fetched = &fr
+		return rep, err
+	}
+	defer live.Close()
+	return l.Reindexer(live).reindex(ctx, nil, onFetch, false)
+}
+
+// lockFetch takes the fetch cache's lock, beside the cache as the
+// index's build lock is beside the index: FetchDir + ".lock".
+func (l *Library) lockFetch() (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(l.fetched), 0o755); err != nil {
+		return nil, fmt.Errorf("make the folder of the fetch cache: %w", err)
+	}
+	unlock, err = filelock.TryLock(l.fetched + ".lock")
+	var held *filelock.HeldError
+	if errors.As(err, &held) {
+		return nil, &FetchingError{PID: held.PID}
+	}
+	return unlock, err
+}
+
+// fetch is Fetch for a caller holding the fetch lock.
+func (l *Library) fetch(ctx context.Context, sources []corpus.Meta, progress func(fetch.Progress)) (fetch.Report, error) {
 	f := &fetch.Fetcher{Dir: l.fetched, UserAgent: fetch.UserAgent(l.cfg.Version), Allow: l.cfg.FetchAllow,
 		MinInterval: l.cfg.FetchInterval, Logger: l.log.With("component", "fetch"), Progress: progress}
 	rep, err := f.Fetch(ctx, sources)
@@ -364,4 +496,50 @@ func (r *Reindexer) update(ctx context.Context, st shelfState, ch fetch.Changes,
 	r.log.Info("index updated with the fetched changes", "files", t.Files, "documents", t.Documents,
 		"removed", len(ch.Removed), "templates", len(ch.Templates))
 	return true, nil
+}
+
+// noIndexYet is Report.NotUpdated when there is no index to update.
+const noIndexYet = "there is no index yet"
+
+// FetchFailed reports whether the fetch of a reindex or refresh failed
+// for a source or site, which `sendbot fetch` exits 1 for.
+func (rep Report) FetchFailed() bool {
+	f := rep.Fetched
+	return f != nil && (f.Count(fetch.Failed) > 0 || f.SitesFailed() > 0)
+}
+
+// WriteRefreshed writes what `sendbot fetch` says once Refresh returned
+// rep and err: a line for each source fetched and, when it did not fail,
+// the fetch's summary, where the cache is, and what became of the index.
+func (l *Library) WriteRefreshed(w io.Writer, rep Report, err error) {
+	if rep.Fetched != nil {
+		rep.Fetched.WriteResults(w)
+	}
+	if err != nil {
+		return
+	}
+	if rep.Fetched != nil {
+		fmt.Fprintf(w, "\n%s\nCache: %s\n", rep.Fetched.Summary(), l.fetched)
+	}
+	switch u := rep.Updated; {
+	case rep.NotUpdated == noIndexYet:
+		fmt.Fprintf(w, "Index: none yet in %s; run sendbot index to build it (ask, search and serve also build it when they start).\n", l.index)
+	case rep.NotUpdated != "":
+		fmt.Fprintf(w, "Index: not updated, because %s; run sendbot index to rebuild it with the fetched pages (a running serve switches to the rebuilt index by itself).\n", rep.NotUpdated)
+	case rep.Current || (u != nil && u.Files == 0 && u.Removed == 0):
+		fmt.Fprintf(w, "Index: up to date; the fetch changed nothing it holds (%s).\n", l.index)
+	case u != nil:
+		fmt.Fprintf(w, "Index: updated with the fetched changes: %s read again (%s), %s removed (%s). A running serve switches to it within seconds.\n",
+			plural(u.Files, "file"), plural(u.Documents, "document"), plural(u.Removed, "file"), l.index)
+		if errs := (&Tally{Problems: rep.Problems}).Errors(); len(errs) > 0 {
+			fmt.Fprintf(w, "%d of the files read again had problems (sendbot check lists them).\n", len(errs))
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

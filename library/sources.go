@@ -1,6 +1,7 @@
 package library
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -474,8 +475,22 @@ func (s *Sites) check(r SiteRequest) (Site, error) {
 			return Site{}, &Refusal{Why: SiteListed, Site: a}
 		}
 	}
+	// A site every fetch would refuse for its address is not kept: it
+	// could never be crawled. Looked up briefly, as the moderator waits
+	// for the answer; a name that does not resolve in time is let
+	// through, and its crawl says why it failed.
+	ctx, cancel := context.WithTimeout(context.Background(), addressCheckTime)
+	defer cancel()
+	var np *fetch.NotPublicError
+	if err := fetch.CheckPublic(ctx, site.Start, s.lib.cfg.FetchAllow, nil); errors.As(err, &np) {
+		return Site{}, &Refusal{Why: NotPublic, Site: site, NotPublic: np}
+	}
 	return site, nil
 }
+
+// addressCheckTime bounds the look-up of a proposed site's address:
+// Discord waits 3 seconds for the bot's answer.
+const addressCheckTime = 2 * time.Second
 
 // siteRefusal turns what corpus.CheckSite found into a Refusal.
 func siteRefusal(p *corpus.SiteProblem, r SiteRequest) *Refusal {

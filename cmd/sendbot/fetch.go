@@ -14,9 +14,10 @@ import (
 // errFetchFailed makes fetch exit 1 after it has listed what failed.
 var errFetchFailed = errors.New("some remote sources could not be fetched (listed above)")
 
-// runFetch downloads the remote sources (url entries) of the corpus's
-// sources.yaml into the fetch cache, one line per source. ask, search,
-// serve and index then read the cache along with the corpus.
+// runFetch downloads the remote sources (url and site entries) of the
+// corpus's sources.yaml into the fetch cache, one line per source, and
+// updates the index with what changed (library.Refresh), which a running
+// serve then switches to.
 func runFetch(ctx context.Context, env appEnv, args []string) error {
 	cfg := settings.Read(env.getenv)
 	fs := newFlags("fetch", &cfg, env.stderr)
@@ -60,14 +61,12 @@ func runFetch(ctx context.Context, env appEnv, args []string) error {
 		return nil
 	}
 	pl := fetch.NewProgressWriter(env.stderr, isTerminal(env.stderr))
-	rep, err := lib.Fetch(ctx, sources, pl.Show)
+	rep, err := lib.Refresh(ctx, pl.Show)
 	pl.Done()
-	rep.WriteResults(env.stdout)
-	if err != nil {
+	if lib.WriteRefreshed(env.stdout, rep, err); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "\n%s\nCache: %s (ask, search and serve read it from their next start)\n", rep.Summary(), lib.FetchDir())
-	if rep.Count(fetch.Failed) > 0 || rep.SitesFailed() > 0 || len(problems) > 0 {
+	if rep.FetchFailed() || len(problems) > 0 {
 		return errFetchFailed
 	}
 	return nil

@@ -255,3 +255,59 @@ func (g *guard) proxy(req *http.Request) (*url.URL, error) {
 	g.proxies.Store(net.JoinHostPort(p.Hostname(), port), true)
 	return p, nil
 }
+
+// NotPublicError is a site Fetch would refuse to connect to: Host, as the
+// address names it, leads only to addresses that are not public (Addr,
+// the first, is What: "a loopback address") and that Fetcher.Allow does
+// not let in.
+type NotPublicError struct {
+	Host string
+	Addr netip.Addr
+	What string
+}
+
+func (e *NotPublicError) Error() string {
+	return fmt.Sprintf("refused: %q is %s (%s); set SENDBOT_FETCH_ALLOW to allow it", e.Host, e.What, e.Addr)
+}
+
+// CheckPublic looks up where rawURL's host leads, as Fetch would, and
+// returns a *NotPublicError when every address it leads to is one Fetch
+// refuses unless allow covers it, so that nothing there could ever be
+// fetched. It returns nil when one address may be connected to, and also
+// when the name cannot be looked up now (a fetch then says why). It is
+// for checking a source before it is saved; Fetch checks every
+// connection, and every redirect, itself. resolver nil means
+// net.DefaultResolver.
+func CheckPublic(ctx context.Context, rawURL string, allow []netip.Prefix, resolver *net.Resolver) error {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Hostname() == "" {
+		return nil
+	}
+	host := u.Hostname()
+	addrs := []netip.Addr{}
+	if ip, ok := hostAddress(host); ok {
+		addrs = append(addrs, ip)
+	} else {
+		if resolver == nil {
+			resolver = net.DefaultResolver
+		}
+		if addrs, err = resolver.LookupNetIP(ctx, "ip", host); err != nil || len(addrs) == 0 {
+			return nil
+		}
+	}
+	g := newGuard(Fetcher{Allow: allow})
+	var first *refusedError
+	for _, a := range addrs {
+		err := g.check(a)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first, _ = err.(*refusedError)
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return &NotPublicError{Host: host, Addr: first.addr, What: first.what}
+}

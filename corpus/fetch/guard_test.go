@@ -423,3 +423,40 @@ func TestSiteRefusedForItsAddress(t *testing.T) {
 		}
 	}
 }
+
+// CheckPublic refuses a site only when every address it leads to is
+// refused, as the dialer would refuse them, and says which.
+func TestCheckPublic(t *testing.T) {
+	resolver := fakeResolver(map[string][]netip.Addr{
+		"intranet.example": {netip.MustParseAddr("10.0.0.7")},
+		"mixed.example":    {netip.MustParseAddr("10.0.0.7"), netip.MustParseAddr("93.184.216.34")},
+		"council.example":  {netip.MustParseAddr("93.184.216.34")},
+	})
+	tests := []struct {
+		name  string
+		url   string
+		allow []netip.Prefix
+		want  string // "" for none
+	}{
+		{"loopback written as an address", "http://127.0.0.1:8080/local-offer", nil, `refused: "127.0.0.1" is a loopback address (127.0.0.1); set SENDBOT_FETCH_ALLOW to allow it`},
+		{"loopback in inet_aton's short form", "http://127.1/", nil, `refused: "127.1" is a loopback address (127.0.0.1); set SENDBOT_FETCH_ALLOW to allow it`},
+		{"a name on a private network", "https://intranet.example/send", nil, `refused: "intranet.example" is a private network address (10.0.0.7); set SENDBOT_FETCH_ALLOW to allow it`},
+		{"allowed", "http://127.0.0.1:8080/local-offer", loopback, ""},
+		{"allowed by name", "https://intranet.example/send", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, ""},
+		{"one public address of two", "https://mixed.example/send", nil, ""},
+		{"public", "https://council.example/local-offer", nil, ""},
+		{"a name that does not resolve now", "https://gone.example/", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckPublic(context.Background(), tt.url, tt.allow, resolver)
+			var np *NotPublicError
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.want != "" && (!errors.As(err, &np) || err.Error() != tt.want):
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
