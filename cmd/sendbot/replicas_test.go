@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,8 +29,10 @@ import (
 // sees does not depend on which replica answers: More results and a
 // Helpful vote work on an answer the other replica gave, both replicas
 // answer from a document the builder indexed after they started, and
-// when one replica is killed the other answers every question sent to
-// it and the votes already given are still kept.
+// a document added on one replica (handed to the builder through the
+// database) is answered from at the other and removed there, and when
+// one replica is killed the other answers every question sent to it and
+// the votes already given are still kept.
 func TestReplicasServeOneBot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds sendbot and runs three of it: skipped under -short")
@@ -143,7 +147,58 @@ func TestReplicasServeOneBot(t *testing.T) {
 		})
 	}
 
-	// 3. B is killed while questions go to A and B in turn; after the
+	// 3. A document added on A (which hands it to the builder) is
+	// answered from at B; removed at B, A no longer quotes it.
+	fileSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("# Canoe club\n\nThe Testshire canoe club for disabled children paddles on the lake on Sundays.\n"))
+	}))
+	defer fileSrv.Close()
+	add := srv.SlashCommand("add-document", discordtest.SlashOption{Name: "file", Value: "5000000000000000001"},
+		discordtest.SlashOption{Name: "area", Value: "testshire"})
+	d := add.Data.(discordgo.ApplicationCommandInteractionData)
+	d.Options[0].Type = discordgo.ApplicationCommandOptionAttachment
+	d.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{
+		"5000000000000000001": {ID: "5000000000000000001", Filename: "canoes.md", Size: 90, URL: fileSrv.URL + "/attachments/1/2/canoes.md"}}}
+	add.Data = d
+	done := func(i *discordgo.Interaction, starts ...string) string {
+		t.Helper()
+		var got string
+		if err := srv.WaitFor(ctx, func() bool {
+			r := srv.ResponseTo(i)
+			if r == nil || r.Message == nil {
+				return false
+			}
+			got = r.Message.Content
+			return slices.ContainsFunc(starts, func(s string) bool { return strings.HasPrefix(got, s) })
+		}); err != nil {
+			t.Fatalf("%v: last reply %q\nreplica A:\n%s", err, got, a.logs.String())
+		}
+		return got
+	}
+	// A waits (library.DefaultHandoverWait, two minutes) for the builder
+	// to index it and for its own index to show it.
+	added := done(send(urlA, add), "Added", "I checked", "I couldn't")
+	if !strings.HasPrefix(added, "Added **Canoe club** (Testshire, markdown): 1 passages. Parents can ask about it now.") {
+		t.Fatalf("/add-document on replica A: %q\nA:\n%s", added, a.logs.String())
+	}
+	testkit.WaitFor(t, "replica B to answer from the document added on A", func() bool {
+		time.Sleep(200 * time.Millisecond)
+		m := ask(urlB, "canoe club on the lake")
+		return len(m.Embeds) == 1 && strings.Contains(m.Embeds[0].Description, "Sundays")
+	})
+	id := added[strings.Index(added, "`")+1:]
+	id = id[:strings.Index(id, "`")]
+	rm := send(urlB, srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: id}))
+	if got := done(rm, "Removed", "I saved", "I couldn't"); got != "Removed **Canoe club** (Testshire). I no longer quote it." {
+		t.Errorf("/remove-document on replica B: %q", got)
+	}
+	testkit.WaitFor(t, "replica A to stop quoting the removed document", func() bool {
+		time.Sleep(200 * time.Millisecond)
+		m := ask(urlA, "canoe club on the lake")
+		return len(m.Embeds) == 0 || !strings.Contains(m.Embeds[0].Description, "Sundays")
+	})
+
+	// 4. B is killed while questions go to A and B in turn; after the
 	// kill they all go to A, which answers each.
 	var toA []*discordgo.Interaction
 	for k := range 20 {
