@@ -29,8 +29,9 @@ import (
 // sees does not depend on which replica answers: More results and a
 // Helpful vote work on an answer the other replica gave, both replicas
 // answer from a document the builder indexed after they started, and
-// a document added on one replica (handed to the builder through the
-// database) is answered from at the other and removed there, and when
+// a document added on one replica while the builder is down (handed to
+// the builder through the database, and made by it once restarted) is
+// answered from at the other and removed there, and when
 // one replica is killed the other answers every question sent to it and
 // the votes already given are still kept.
 func TestReplicasServeOneBot(t *testing.T) {
@@ -52,13 +53,17 @@ func TestReplicasServeOneBot(t *testing.T) {
 
 	// start runs serve in role and waits until its interactions endpoint
 	// answers Discord's PING, which it does once it has an index.
+	builderData := t.TempDir() // kept across the builder's restart, with the documents added
 	start := func(role string) (*serveProcess, string) {
 		t.Helper()
-		addr := freeAddr(t)
+		addr, data := freeAddr(t), builderData
+		if role != "builder" {
+			data = t.TempDir()
+		}
 		p := startServeProcess(t, bin, t.TempDir(), srv, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_GUILD_ID="+discordtest.GuildID,
 			"DISCORD_API_URL="+srv.APIURL(), "DISCORD_PUBLIC_KEY="+discordtest.PublicKeyHex, "DATABASE_URL="+dbURL,
 			"SENDBOT_ROLE="+role, "SENDBOT_INTERACTIONS_ADDR="+addr, "SENDBOT_INDEX="+indexDir,
-			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+t.TempDir())
+			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+data)
 		url := "http://" + addr + "/interactions"
 		testkit.WaitFor(t, role+"'s interactions endpoint", func() bool {
 			code, body, err := srv.Ping(ctx, url)
@@ -66,7 +71,7 @@ func TestReplicasServeOneBot(t *testing.T) {
 		})
 		return p, url
 	}
-	_, builder := start("builder")
+	bp, builder := start("builder")
 	a, urlA := start("replica")
 	b, urlB := start("replica")
 
@@ -148,7 +153,26 @@ func TestReplicasServeOneBot(t *testing.T) {
 	}
 
 	// 3. A document added on A (which hands it to the builder) is
-	// answered from at B; removed at B, A no longer quotes it.
+	// answered from at B; removed at B, A no longer quotes it. The
+	// builder is killed first: the change waits in the database, and the
+	// restarted builder makes it while A is still waiting.
+	if err := bp.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-bp.done
+	pending := func() int {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM pending_changes WHERE state = 'pending'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	fileSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("# Canoe club\n\nThe Testshire canoe club for disabled children paddles on the lake on Sundays.\n"))
 	}))
@@ -177,9 +201,15 @@ func TestReplicasServeOneBot(t *testing.T) {
 	}
 	// A waits (library.DefaultHandoverWait, two minutes) for the builder
 	// to index it and for its own index to show it.
-	added := done(send(urlA, add), "Added", "I checked", "I couldn't")
+	send(urlA, add)
+	testkit.WaitFor(t, "A to hand the document over", func() bool { return pending() == 1 })
+	bp, _ = start("builder")
+	added := done(add, "Added", "I checked", "I couldn't")
 	if !strings.HasPrefix(added, "Added **Canoe club** (Testshire, markdown): 1 passages. Parents can ask about it now.") {
-		t.Fatalf("/add-document on replica A: %q\nA:\n%s", added, a.logs.String())
+		t.Fatalf("/add-document on replica A: %q\nA:\n%s\nbuilder:\n%s", added, a.logs.String(), bp.logs.String())
+	}
+	if n := pending(); n != 0 {
+		t.Errorf("%d changes still pending once A said the document was added", n)
 	}
 	testkit.WaitFor(t, "replica B to answer from the document added on A", func() bool {
 		time.Sleep(200 * time.Millisecond)
