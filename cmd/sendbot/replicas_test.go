@@ -203,6 +203,38 @@ func TestReplicasServeOneBot(t *testing.T) {
 	// to index it and for its own index to show it.
 	send(urlA, add)
 	testkit.WaitFor(t, "A to hand the document over", func() bool { return pending() == 1 })
+	// The restarted builder is killed again mid-change: a lock held here
+	// lets it take the change and make it (save the file, update and
+	// publish the index) but holds it at recording that it did.
+	hold, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close(ctx)
+	if _, err := hold.Exec(ctx, "BEGIN; LOCK TABLE pending_changes IN SHARE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	bp, _ = start("builder")
+	testkit.WaitFor(t, "the builder to wait to record the change", func() bool {
+		var waiting int
+		hold.QueryRow(ctx, `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			WHERE c.relname = 'pending_changes' AND NOT l.granted`).Scan(&waiting)
+		return waiting == 1
+	})
+	if err := bp.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-bp.done
+	if _, err := hold.Exec(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	savedUploads := func() []string {
+		saved, _ := filepath.Glob(filepath.Join(builderData, "uploads", "*", "testshire", "*.md"))
+		return saved
+	}
+	if n, saved := pending(), savedUploads(); n != 1 || len(saved) != 1 {
+		t.Fatalf("after the builder was killed mid-change: %d changes pending, want 1; files %q, want the one it made", n, saved)
+	}
 	bp, _ = start("builder")
 	added := done(add, "Added", "I checked", "I couldn't")
 	if !strings.HasPrefix(added, "Added **Canoe club** (Testshire, markdown): 1 passages. Parents can ask about it now.") {
@@ -210,6 +242,11 @@ func TestReplicasServeOneBot(t *testing.T) {
 	}
 	if n := pending(); n != 0 {
 		t.Errorf("%d changes still pending once A said the document was added", n)
+	}
+	// Made twice, by the killed builder and the restarted one, it was
+	// added once.
+	if saved := savedUploads(); len(saved) != 1 {
+		t.Errorf("the builder's uploads folder holds %q, want one file", saved)
 	}
 	testkit.WaitFor(t, "replica B to answer from the document added on A", func() bool {
 		time.Sleep(200 * time.Millisecond)
