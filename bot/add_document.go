@@ -77,6 +77,19 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 		return
 	}
 	res, err := b.cfg.Uploads.Add(b.ctx, u)
+	switch {
+	case errors.Is(err, library.ErrHandedOver):
+		b.audit(library.AuditEntry{Who: who, Action: "add-document", Detail: att.Filename, Result: "handed to the builder; not yet indexed"})
+		reply(fmt.Sprintf("I checked **%s** and saved it for the copy of the bot that indexes the documents, which has not finished with it yet. "+
+			"Parents can ask about it once it has; `/sources` lists it then. If it never appears, ask whoever runs the bot to look at the builder's log.",
+			escapeMarkdown(answer.Shorten(att.Filename, 200))))
+		return
+	case errors.Is(err, library.ErrNotFollowed):
+		b.audit(library.AuditEntry{Who: who, Action: "add-document", Detail: res.ID + " " + att.Filename,
+			Result: fmt.Sprintf("ok: %d documents, %d passages; this replica not yet switched", res.Documents, res.Passages)})
+		reply(strings.Replace(addedMessage(res, true), msgServed, msgIndexedElsewhere, 1))
+		return
+	}
 	notServed := errors.Is(err, library.ErrNotSwitched)
 	if err != nil && !notServed {
 		why := uploadError(err)
@@ -103,7 +116,7 @@ func addedMessage(r library.UploadResult, served bool) string {
 	}
 	fmt.Fprintf(&b, "%d passages. ", r.Passages)
 	if served {
-		b.WriteString("Parents can ask about it now.")
+		b.WriteString(msgServed)
 	} else {
 		b.WriteString(notSwitched + " parents will get answers from it after the next `/reindex` or a restart.")
 	}
@@ -118,6 +131,17 @@ func addedMessage(r library.UploadResult, served bool) string {
 	fmt.Fprintf(&b, "\nIt is known as `%s`; `/remove-document` takes it out again.", r.ID)
 	return b.String()
 }
+
+// msgServed says an added document is searchable; msgIndexedElsewhere
+// replaces it on a replica whose index does not show it yet.
+const (
+	msgServed           = "Parents can ask about it now."
+	msgIndexedElsewhere = "The builder has indexed it, and every copy of the bot answers from it within a few seconds (the one that answered you had not switched yet)."
+)
+
+// msgNotFollowed adds, on a replica, that the builder has indexed a
+// change but this copy's index does not show it yet.
+const msgNotFollowed = "(The copy of the bot that answered you has not switched to the updated index yet; every copy does within a few seconds.)"
 
 // notSwitched begins what moderators are told when a change is saved and
 // indexed but the bot could not switch to the updated index.

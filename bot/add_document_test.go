@@ -324,3 +324,47 @@ func TestAcceptedFormatsAreThoseTheLibraryTakes(t *testing.T) {
 		}
 	}
 }
+
+// TestAddDocumentOnAReplicaHandsItToTheBuilder: a replica given Uploads
+// (a library.Handover, with DATABASE_URL) takes /add-document and says
+// honestly how far the builder got, while /reindex there still says the
+// builder does that.
+func TestAddDocumentOnAReplicaHandsItToTheBuilder(t *testing.T) {
+	files := newFileServer(t, map[string]string{"/attachments/1/2/guide.md": "# Guide\n\nA guide to short breaks in Testshire.\n"})
+	up := &fakeUploads{}
+	srv, _ := startBotWith(t, func(c *Config) { c.Uploads, c.Replica, c.Reindexer = up, true, &fakeReindexer{} })
+	add := func() *discordgo.Message {
+		return finalReply(t, srv, addDocument(srv, discordgo.PermissionManageGuild,
+			&discordgo.MessageAttachment{Filename: "guide.md", Size: 40, URL: files.URL + "/attachments/1/2/guide.md"},
+			discordtest.SlashOption{Name: "area", Value: "Testshire"}))
+	}
+	tests := []struct {
+		name      string
+		err       error
+		want, not string
+	}{
+		{"made and searchable here", nil, "Parents can ask about it now.", "builder"},
+		{"made, this copy not switched yet", library.ErrNotFollowed, "The builder has indexed it, and every copy of the bot answers from it within a few seconds", "ask about it now"},
+		{"not made within the wait", library.ErrHandedOver, "I checked **guide.md** and saved it for the copy of the bot that indexes the documents, which has not finished with it yet.", "ask about it now"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up.mu.Lock()
+			up.unswitched = tt.err
+			up.mu.Unlock()
+			m := add()
+			if !strings.Contains(m.Content, tt.want) || strings.Contains(m.Content, tt.not) {
+				t.Errorf("reply %q\nwant it to say %q and not %q", m.Content, tt.want, tt.not)
+			}
+		})
+	}
+	if len(up.added) != len(tests) {
+		t.Errorf("%d uploads handed over, want %d", len(up.added), len(tests))
+	}
+	ri := srv.SlashCommand("reindex")
+	ri.Member.User.ID, ri.Member.Permissions = moderatorID, discordgo.PermissionManageGuild
+	srv.SendInteraction(ri)
+	if m := finalReply(t, srv, ri); m.Content != MsgReplica {
+		t.Errorf("/reindex on the replica: %q", m.Content)
+	}
+}

@@ -77,9 +77,12 @@ func (b *Bot) onReplica(s *discordgo.Session, i *discordgo.Interaction, action s
 // mayChange lets through a moderator's command that changes the
 // documents (action, as the audit log names it), on a bot where it is set
 // up (setUp); it answers anyone else, a replica, and a bot without it
-// (with notSetUp), and reports false.
+// (with notSetUp), and reports false. A replica given Uploads (a
+// library.Handover, which hands them to the builder through a shared
+// store) takes /add-document and /remove-document.
 func (b *Bot) mayChange(s *discordgo.Session, i *discordgo.Interaction, action string, setUp bool, notSetUp string) bool {
-	if !b.moderatorOnly(s, i, action) || b.onReplica(s, i, action) {
+	handedOver := setUp && (action == "add-document" || action == "remove-document")
+	if !b.moderatorOnly(s, i, action) || (!handedOver && b.onReplica(s, i, action)) {
 		return false
 	}
 	if !setUp {

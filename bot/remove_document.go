@@ -29,6 +29,13 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	text := ""
 	res, err := b.cfg.Uploads.Remove(b.ctx, id)
 	switch {
+	case errors.Is(err, library.ErrHandedOver):
+		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "handed to the builder; not yet removed"})
+		text = "I saved the removal for the copy of the bot that indexes the documents, which has not made it yet. " +
+			"I may quote the document until it has; if it is still listed in a few minutes, ask whoever runs the bot to look at the builder's log."
+	case errors.Is(err, library.ErrNotFollowed):
+		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok; this replica not yet switched"})
+		text = fmt.Sprintf("Removed **%s** (%s). %s", escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area), msgNotFollowed)
 	case errors.Is(err, library.ErrNotSwitched):
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok; not yet served: " + err.Error()})
 		text = fmt.Sprintf("Removed **%s** (%s). %s I may still quote it until the next `/reindex` or a restart.",
@@ -52,7 +59,11 @@ func (b *Bot) uploadedChoices(typed string) []*discordgo.ApplicationCommandOptio
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	var out []*discordgo.ApplicationCommandOptionChoice
 	for _, d := range b.cfg.Uploads.Uploaded() {
-		name := answer.Shorten(fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006")), 100)
+		name := fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006"))
+		if d.Added.IsZero() { // listed from the index, on a replica
+			name = fmt.Sprintf("%s (%s)", d.Title, d.Area)
+		}
+		name = answer.Shorten(name, 100)
 		if typed != "" && !strings.Contains(strings.ToLower(name), typed) {
 			continue
 		}

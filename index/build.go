@@ -788,7 +788,7 @@ func swap(dir, fresh, old string) error {
 		return fmt.Errorf("move new index into place: %w", err)
 	}
 	if hadOld {
-		os.RemoveAll(old)
+		removeReplaced(dir, old, time.Now())
 	}
 	return nil
 }
@@ -845,9 +845,10 @@ func recoverLocked(dir string) error {
 	switch {
 	case err == nil:
 		// dir only ever appears complete (it is renamed into place), so
-		// whatever is beside it is either unfinished or already replaced.
+		// whatever is beside it is either unfinished or already replaced:
+		// removed, once KeepReplaced's grace has passed.
 		for _, o := range l.old {
-			errs = append(errs, os.RemoveAll(o))
+			errs = append(errs, removeReplaced(dir, o, stampTime(dir, o)))
 		}
 	case errors.Is(err, os.ErrNotExist):
 		// Killed between the two renames of a swap: the index moved aside

@@ -55,9 +55,20 @@ type Config struct {
 	// MaxUploadBytes is the largest file an upload may be
 	// (SENDBOT_MAX_UPLOAD); 0 means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// KeepReplaced is how long the index a reindex or upload replaces is
+	// kept beside the new one before it is removed (index.KeepReplaced),
+	// for replicas that may still be reading it from another machine; 0
+	// removes it at once. serve --role builder sets ReplacedGrace.
+	KeepReplaced time.Duration
 	// Logger receives what builds, reindexes and fetches do; nil discards.
 	Logger *slog.Logger
 }
+
+// ReplacedGrace is how long a builder keeps the index it replaced: well
+// over the 5 seconds after which every replica (Follow) has looked
+// for the new one and switched, as a replica's search on the old index
+// may still be running then.
+const ReplacedGrace = time.Minute
 
 // Prefixes the documents of the library's own folders appear under, in
 // the index and in `sendbot check`, beside the corpus's files.
@@ -111,6 +122,9 @@ func Open(cfg Config) (*Library, error) {
 	l.name = name
 	if l.index, err = l.indexDir(); err != nil {
 		return nil, err
+	}
+	if cfg.KeepReplaced > 0 {
+		index.KeepReplaced(l.index, cfg.KeepReplaced)
 	}
 	if l.fetched, err = l.fetchDir(); err != nil {
 		return nil, err

@@ -36,6 +36,11 @@ type Upload struct {
 	Title, Area, Kind, SourceURL string
 	// By is the moderator's Discord user ID, kept with the document.
 	By string
+	// Key, when set, names this upload wherever it came from, such as a
+	// change handed from a replica to the builder: Add adds an upload of
+	// a given Key once, so a change handed over twice (the builder
+	// stopped before it could say it was done) is added once.
+	Key string
 }
 
 // UploadResult is what adding or removing a document did.
@@ -44,6 +49,9 @@ type UploadResult struct {
 	Title  string
 	Area   string
 	Format string // "pdf", "markdown", "html", "text", "oruk"
+	// Path is where the document is in the index and the corpus:
+	// "uploaded/testshire/0a1b2c3d4e5f.pdf".
+	Path string
 	// Documents is more than one for a service directory feed.
 	Documents int
 	Passages  int
@@ -121,6 +129,8 @@ type record struct {
 	SourceURL  string    `json:"source_url,omitempty"`
 	AddedBy    string    `json:"added_by"`
 	AddedAt    time.Time `json:"added_at"`
+	// Key is the Upload's Key, "" when none.
+	Key string `json:"key,omitempty"`
 }
 
 // OpenUploads opens the store of documents added from Discord, in
@@ -284,78 +294,24 @@ func (s *Uploads) uploaded() []UploadedDoc {
 }
 
 // Add checks u, saves it under a made-up name and indexes it. A file it
-// will not take is refused with a *Refusal.
+// will not take is refused with a *Refusal. An upload whose Key an
+// earlier Add was given already is not added again: Add returns what
+// that one added.
 func (s *Uploads) Add(ctx context.Context, u Upload) (UploadResult, error) {
-	ext, err := s.checkFile(u)
-	if err != nil {
-		return UploadResult{}, err
-	}
-	opts, err := checkOptions(u)
+	ext, opts, err := s.checkUpload(u)
 	if err != nil {
 		return UploadResult{}, err
 	}
 	s.lock()
 	defer s.unlock()
-	id, err := s.newID()
+	if i := slices.IndexFunc(s.records, func(r record) bool { return u.Key != "" && r.Key == u.Key }); i >= 0 {
+		return s.records[i].result(), nil
+	}
+	p, err := s.prepare(u, ext, opts)
 	if err != nil {
 		return UploadResult{}, err
 	}
-	known := s.knownAreas()
-	area := ""
-	if opts.area != "" {
-		if area, err = resolveArea(opts.area, known); err != nil {
-			return UploadResult{}, err
-		}
-	}
-	c, err := s.read(id+ext, u.Data, describe(id+ext, opts.title, opts.sourceURL, area, opts.kind))
-	if err != nil {
-		return UploadResult{}, err
-	}
-	problems := ownProblems(c)
-	if len(c.Documents) == 0 {
-		return UploadResult{}, &Refusal{Why: NoText, Problems: problems, Skips: c.Skips}
-	}
-	if t := c.Documents[0].Title; len(c.Documents) == 1 && strings.EqualFold(t, id) {
-		return UploadResult{}, &Refusal{Why: NoTitle}
-	}
-	if area == "" {
-		// No area option: the file's own, if it says one.
-		for _, d := range c.Documents {
-			if d.Area != "" {
-				area = d.Area
-				break
-			}
-		}
-		if area == "" {
-			return UploadResult{}, &Refusal{Why: NoArea, Areas: distinctAreas(known)}
-		}
-		if area, err = resolveArea(area, known); err != nil {
-			return UploadResult{}, err
-		}
-	}
-	// Where it is kept, as a full build will read it: the area is set in
-	// sources.yaml, so the folder only groups the files.
-	rel := folderName(area) + "/" + id + ext
-	indexed := &corpus.Corpus{}
-	indexed.Merge(c, UploadedPrefix+"/"+folderName(area))
-	for i := range indexed.Documents {
-		indexed.Documents[i].Area = area
-	}
-	rec := record{ID: id, Path: rel, Format: indexed.Documents[0].Format, Title: indexed.Documents[0].Title, Area: area,
-		Documents: len(indexed.Documents), GivenTitle: opts.title, Kind: opts.kind, SourceURL: opts.sourceURL,
-		AddedBy: opts.by, AddedAt: s.cfg.now().UTC()}
-	for _, d := range indexed.Documents {
-		rec.Passages += len(d.Passages)
-	}
-	if len(indexed.Documents) > 1 {
-		rec.Title = fmt.Sprintf("%d services", len(indexed.Documents))
-		if opts.title != "" {
-			rec.Title = opts.title + " (" + rec.Title + ")"
-		}
-	}
-	res := UploadResult{ID: id, Title: rec.Title, Area: area, Format: rec.Format, Documents: rec.Documents, Passages: rec.Passages,
-		Problems: problems, Skips: c.Skips}
-
+	id, rel, indexed, rec, res := p.id, p.rel, p.indexed, p.rec, p.res
 	target := filepath.Join(s.cfg.dir, filepath.FromSlash(rel))
 	undo := func() {
 		os.Remove(target)
@@ -377,6 +333,108 @@ func (s *Uploads) Add(ctx context.Context, u Upload) (UploadResult, error) {
 		return UploadResult{}, err
 	}
 	return res, s.reload()
+}
+
+// Check refuses, with a *Refusal, an upload Add would refuse, saving
+// nothing: a replica checks a file so before it hands it to the builder.
+func (s *Uploads) Check(u Upload) error {
+	ext, opts, err := s.checkUpload(u)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err = s.prepare(u, ext, opts)
+	return err
+}
+
+func (s *Uploads) checkUpload(u Upload) (string, options, error) {
+	ext, err := s.checkFile(u)
+	if err != nil {
+		return "", options{}, err
+	}
+	opts, err := checkOptions(u)
+	return ext, opts, err
+}
+
+// prepared is an upload read and checked, not yet saved.
+type prepared struct {
+	id, rel string
+	indexed *corpus.Corpus
+	rec     record
+	res     UploadResult
+}
+
+// prepare reads and checks an upload, with s.mu held, and works out where
+// it will be kept and what it adds.
+func (s *Uploads) prepare(u Upload, ext string, opts options) (*prepared, error) {
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	known := s.knownAreas()
+	area := ""
+	if opts.area != "" {
+		if area, err = resolveArea(opts.area, known); err != nil {
+			return nil, err
+		}
+	}
+	c, err := s.read(id+ext, u.Data, describe(id+ext, opts.title, opts.sourceURL, area, opts.kind))
+	if err != nil {
+		return nil, err
+	}
+	problems := ownProblems(c)
+	if len(c.Documents) == 0 {
+		return nil, &Refusal{Why: NoText, Problems: problems, Skips: c.Skips}
+	}
+	if t := c.Documents[0].Title; len(c.Documents) == 1 && strings.EqualFold(t, id) {
+		return nil, &Refusal{Why: NoTitle}
+	}
+	if area == "" {
+		// No area option: the file's own, if it says one.
+		for _, d := range c.Documents {
+			if d.Area != "" {
+				area = d.Area
+				break
+			}
+		}
+		if area == "" {
+			return nil, &Refusal{Why: NoArea, Areas: distinctAreas(known)}
+		}
+		if area, err = resolveArea(area, known); err != nil {
+			return nil, err
+		}
+	}
+	// Where it is kept, as a full build will read it: the area is set in
+	// sources.yaml, so the folder only groups the files.
+	rel := folderName(area) + "/" + id + ext
+	indexed := &corpus.Corpus{}
+	indexed.Merge(c, UploadedPrefix+"/"+folderName(area))
+	for i := range indexed.Documents {
+		indexed.Documents[i].Area = area
+	}
+	rec := record{ID: id, Path: rel, Format: indexed.Documents[0].Format, Title: indexed.Documents[0].Title, Area: area,
+		Documents: len(indexed.Documents), GivenTitle: opts.title, Kind: opts.kind, SourceURL: opts.sourceURL,
+		AddedBy: opts.by, AddedAt: s.cfg.now().UTC(), Key: u.Key}
+	for _, d := range indexed.Documents {
+		rec.Passages += len(d.Passages)
+	}
+	if len(indexed.Documents) > 1 {
+		rec.Title = fmt.Sprintf("%d services", len(indexed.Documents))
+		if opts.title != "" {
+			rec.Title = opts.title + " (" + rec.Title + ")"
+		}
+	}
+	res := rec.result()
+	res.Problems, res.Skips = problems, c.Skips
+	return &prepared{id: id, rel: rel, indexed: indexed, rec: rec, res: res}, nil
+}
+
+// result is what adding or removing r did, without the problems found in
+// the file, which are not kept.
+func (r record) result() UploadResult {
+	return UploadResult{ID: r.ID, Title: r.Title, Area: r.Area, Format: r.Format, Documents: r.Documents, Passages: r.Passages,
+		Path: UploadedPrefix + "/" + r.Path}
 }
 
 // Remove takes the uploaded document id out of the folder and the index.
@@ -415,8 +473,7 @@ func (s *Uploads) Remove(ctx context.Context, id string) (UploadResult, error) {
 	if err != nil {
 		return UploadResult{}, err
 	}
-	res := UploadResult{ID: rec.ID, Title: rec.Title, Area: rec.Area, Format: rec.Format, Documents: rec.Documents, Passages: rec.Passages}
-	return res, s.reload()
+	return rec.result(), s.reload()
 }
 
 // lock keeps Add and Remove apart from each other and from a reindex

@@ -300,10 +300,15 @@ func TestAddRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
+			// A replica checks a file so before handing it to the builder.
+			checked := f.store.Check(tt.upload)
 			_, err := f.store.Add(context.Background(), tt.upload)
 			var r *Refusal
 			if !errors.As(err, &r) {
 				t.Fatalf("Add: %v, want a refusal %+v", err, tt.want)
+			}
+			if checked == nil || checked.Error() != err.Error() {
+				t.Errorf("Check: %v, want the refusal Add gives: %v", checked, err)
 			}
 			if r.Why != tt.want.Why || r.Ext != tt.want.Ext || r.Size != tt.want.Size || r.Max != tt.want.Max ||
 				r.Area != tt.want.Area || r.Suggest != tt.want.Suggest || !slices.Equal(r.Areas, tt.want.Areas) {
@@ -453,5 +458,37 @@ func TestUploadedNewestFirstAndKeptAcrossOpen(t *testing.T) {
 	state, _ := os.ReadFile(filepath.Join(f.dir, stateName))
 	if strings.Contains(string(after), "123456789012345678") || !strings.Contains(string(state), `"added_at"`) {
 		t.Errorf("who added a document belongs in the list, not sources.yaml:\n%s", state)
+	}
+}
+
+// TestAddOfAKeyAddsOnce: a change handed over by a replica carries a key,
+// and a builder that added it but stopped before it could say so adds it
+// once, not twice, when it is handed over again.
+func TestAddOfAKeyAddsOnce(t *testing.T) {
+	f := newFixture(t)
+	u := Upload{Filename: "hydro.md", Data: markdownFile, Area: "Testshire", Key: "change-7"}
+	if err := f.store.Check(u); err != nil {
+		t.Fatalf("Check of a good file: %v", err)
+	}
+	if files := f.files(t); len(files) != 0 {
+		t.Fatalf("Check saved %q", files)
+	}
+	first, err := f.store.Add(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Path != UploadedPrefix+"/"+"testshire/"+first.ID+".md" {
+		t.Errorf("Path %q", first.Path)
+	}
+	again, err := f.store.Add(context.Background(), u)
+	if err != nil || again.ID != first.ID || again.Path != first.Path || again.Passages != first.Passages {
+		t.Errorf("the same key again: %+v, %v; want %+v", again, err, first)
+	}
+	if files := f.files(t); len(files) != 1 || len(f.store.Uploaded()) != 1 {
+		t.Errorf("after adding one key twice: files %q, listed %+v", files, f.store.Uploaded())
+	}
+	u.Key = "change-8"
+	if other, err := f.store.Add(context.Background(), u); err != nil || other.ID == first.ID {
+		t.Errorf("another key: %+v, %v", other, err)
 	}
 }

@@ -423,11 +423,16 @@ func (s Settings) Logger(w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("LOG_FORMAT %q: use text or json", s.logFormat)
 }
 
-// Library is where the library of documents is kept, logging to log.
+// Library is where the library of documents is kept, logging to log;
+// a builder (SENDBOT_ROLE) keeps the index it replaces ReplacedGrace.
 // The commands that fetch add FetchAllow, and serve MaxUploadBytes; the
 // caller adds sendbot's Version.
 func (s Settings) Library(log *slog.Logger) (library.Config, error) {
 	lc := library.Config{Corpus: s.Corpus, Index: s.Index, DataDir: s.DataDir, FetchDir: s.FetchDir, Logger: log}
+	if role, err := s.ServeRole(); err == nil && role == RoleBuilder {
+		// Replicas may read the index it replaces from another machine.
+		lc.KeepReplaced = library.ReplacedGrace
+	}
 	switch strings.ToLower(s.BuiltinEngland) {
 	case "", "on", "true", "yes", "1":
 	case "off", "false", "no", "0":

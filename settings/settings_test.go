@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sendbot/sendbot/index"
+	"github.com/sendbot/sendbot/library"
 )
 
 // with reads the settings of an environment that sets only name.
@@ -408,5 +409,17 @@ func TestServeRole(t *testing.T) {
 				t.Errorf("error %v, want one saying %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestBuilderKeepsTheIndexItReplaces: only a builder, whose replicas may
+// read the shared index from another machine, keeps the index a reindex
+// replaces for a while.
+func TestBuilderKeepsTheIndexItReplaces(t *testing.T) {
+	for role, want := range map[string]time.Duration{"": 0, "all": 0, "replica": 0, "builder": library.ReplacedGrace} {
+		lc, err := with("SENDBOT_ROLE", role).Library(nil)
+		if err != nil || lc.KeepReplaced != want {
+			t.Errorf("SENDBOT_ROLE=%q: KeepReplaced %v, %v; want %v", role, lc.KeepReplaced, err, want)
+		}
 	}
 }

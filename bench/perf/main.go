@@ -510,12 +510,22 @@ func writeResults(o options, rows []row, recall float64, re *reindexRow) error {
 	if re != nil {
 		writeReindex(&b, re)
 	}
+	// The sections other benchmarks wrote, after othersMarker, are kept.
+	if old, err := os.ReadFile(o.out); err == nil {
+		if at := strings.Index(string(old), othersMarker); at >= 0 {
+			b.WriteString("\n" + string(old[at:]))
+		}
+	}
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
 	fmt.Print(b.String())
 	return nil
 }
+
+// othersMarker begins the part of bench/RESULTS.md that other
+// benchmarks (bench/replicas, bench/manifest) write, which perf keeps.
+const othersMarker = "<!-- Below: other benchmarks' figures, recorded by hand; bench/perf keeps them. -->"
 
 // buildMethod says how the index was built, for the method's paragraph.
 func buildMethod(o options) string {

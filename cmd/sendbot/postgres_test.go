@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,7 +71,7 @@ func TestDoctorChecksTheDatabase(t *testing.T) {
 	}
 	db.Close()
 	out, _, _ = c.run("", "doctor")
-	if !strings.Contains(out, "ok    database") || !strings.Contains(out, "answers, schema version 1") {
+	if !strings.Contains(out, "ok    database") || !strings.Contains(out, fmt.Sprintf("answers, schema version %d", postgres.SchemaVersion())) {
 		t.Errorf("doctor once the database is migrated:\n%s", out)
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,8 +29,11 @@ import (
 // sees does not depend on which replica answers: More results and a
 // Helpful vote work on an answer the other replica gave, both replicas
 // answer from a document the builder indexed after they started, and
-// when one replica is killed the other answers every question sent to
-// it and the votes already given are still kept.
+// a document added on one replica while the builder is down (handed to
+// the builder through the database, and made by it once restarted) is
+// answered from at the other and removed there, and when
+// one replica is killed the other answers every question sent to it and
+// the votes already given are still kept.
 func TestReplicasServeOneBot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds sendbot and runs three of it: skipped under -short")
@@ -48,13 +53,17 @@ func TestReplicasServeOneBot(t *testing.T) {
 
 	// start runs serve in role and waits until its interactions endpoint
 	// answers Discord's PING, which it does once it has an index.
+	builderData := t.TempDir() // kept across the builder's restart, with the documents added
 	start := func(role string) (*serveProcess, string) {
 		t.Helper()
-		addr := freeAddr(t)
+		addr, data := freeAddr(t), builderData
+		if role != "builder" {
+			data = t.TempDir()
+		}
 		p := startServeProcess(t, bin, t.TempDir(), srv, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_GUILD_ID="+discordtest.GuildID,
 			"DISCORD_API_URL="+srv.APIURL(), "DISCORD_PUBLIC_KEY="+discordtest.PublicKeyHex, "DATABASE_URL="+dbURL,
 			"SENDBOT_ROLE="+role, "SENDBOT_INTERACTIONS_ADDR="+addr, "SENDBOT_INDEX="+indexDir,
-			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+t.TempDir())
+			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+data)
 		url := "http://" + addr + "/interactions"
 		testkit.WaitFor(t, role+"'s interactions endpoint", func() bool {
 			code, body, err := srv.Ping(ctx, url)
@@ -62,7 +71,7 @@ func TestReplicasServeOneBot(t *testing.T) {
 		})
 		return p, url
 	}
-	_, builder := start("builder")
+	bp, builder := start("builder")
 	a, urlA := start("replica")
 	b, urlB := start("replica")
 
@@ -143,7 +152,120 @@ func TestReplicasServeOneBot(t *testing.T) {
 		})
 	}
 
-	// 3. B is killed while questions go to A and B in turn; after the
+	// 3. A document added on A (which hands it to the builder) is
+	// answered from at B; removed at B, A no longer quotes it. The
+	// builder is killed first: the change waits in the database, and the
+	// restarted builder makes it while A is still waiting.
+	if err := bp.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-bp.done
+	pending := func() int {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM pending_changes WHERE state = 'pending'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	fileSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("# Canoe club\n\nThe Testshire canoe club for disabled children paddles on the lake on Sundays.\n"))
+	}))
+	defer fileSrv.Close()
+	add := srv.SlashCommand("add-document", discordtest.SlashOption{Name: "file", Value: "5000000000000000001"},
+		discordtest.SlashOption{Name: "area", Value: "testshire"})
+	d := add.Data.(discordgo.ApplicationCommandInteractionData)
+	d.Options[0].Type = discordgo.ApplicationCommandOptionAttachment
+	d.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{
+		"5000000000000000001": {ID: "5000000000000000001", Filename: "canoes.md", Size: 90, URL: fileSrv.URL + "/attachments/1/2/canoes.md"}}}
+	add.Data = d
+	done := func(i *discordgo.Interaction, starts ...string) string {
+		t.Helper()
+		var got string
+		if err := srv.WaitFor(ctx, func() bool {
+			r := srv.ResponseTo(i)
+			if r == nil || r.Message == nil {
+				return false
+			}
+			got = r.Message.Content
+			return slices.ContainsFunc(starts, func(s string) bool { return strings.HasPrefix(got, s) })
+		}); err != nil {
+			t.Fatalf("%v: last reply %q\nreplica A:\n%s", err, got, a.logs.String())
+		}
+		return got
+	}
+	// A waits (library.DefaultHandoverWait, two minutes) for the builder
+	// to index it and for its own index to show it.
+	send(urlA, add)
+	testkit.WaitFor(t, "A to hand the document over", func() bool { return pending() == 1 })
+	// The restarted builder is killed again mid-change: a lock held here
+	// lets it take the change and make it (save the file, update and
+	// publish the index) but holds it at recording that it did.
+	hold, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close(ctx)
+	if _, err := hold.Exec(ctx, "BEGIN; LOCK TABLE pending_changes IN SHARE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	bp, _ = start("builder")
+	testkit.WaitFor(t, "the builder to wait to record the change", func() bool {
+		var waiting int
+		hold.QueryRow(ctx, `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			WHERE c.relname = 'pending_changes' AND NOT l.granted`).Scan(&waiting)
+		return waiting == 1
+	})
+	if err := bp.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-bp.done
+	if _, err := hold.Exec(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	savedUploads := func() []string {
+		saved, _ := filepath.Glob(filepath.Join(builderData, "uploads", "*", "testshire", "*.md"))
+		return saved
+	}
+	if n, saved := pending(), savedUploads(); n != 1 || len(saved) != 1 {
+		t.Fatalf("after the builder was killed mid-change: %d changes pending, want 1; files %q, want the one it made", n, saved)
+	}
+	bp, _ = start("builder")
+	added := done(add, "Added", "I checked", "I couldn't")
+	if !strings.HasPrefix(added, "Added **Canoe club** (Testshire, markdown): 1 passages. Parents can ask about it now.") {
+		t.Fatalf("/add-document on replica A: %q\nA:\n%s\nbuilder:\n%s", added, a.logs.String(), bp.logs.String())
+	}
+	if n := pending(); n != 0 {
+		t.Errorf("%d changes still pending once A said the document was added", n)
+	}
+	// Made twice, by the killed builder and the restarted one, it was
+	// added once.
+	if saved := savedUploads(); len(saved) != 1 {
+		t.Errorf("the builder's uploads folder holds %q, want one file", saved)
+	}
+	testkit.WaitFor(t, "replica B to answer from the document added on A", func() bool {
+		time.Sleep(200 * time.Millisecond)
+		m := ask(urlB, "canoe club on the lake")
+		return len(m.Embeds) == 1 && strings.Contains(m.Embeds[0].Description, "Sundays")
+	})
+	id := added[strings.Index(added, "`")+1:]
+	id = id[:strings.Index(id, "`")]
+	rm := send(urlB, srv.SlashCommand("remove-document", discordtest.SlashOption{Name: "document", Value: id}))
+	if got := done(rm, "Removed", "I saved", "I couldn't"); got != "Removed **Canoe club** (Testshire). I no longer quote it." {
+		t.Errorf("/remove-document on replica B: %q", got)
+	}
+	testkit.WaitFor(t, "replica A to stop quoting the removed document", func() bool {
+		time.Sleep(200 * time.Millisecond)
+		m := ask(urlA, "canoe club on the lake")
+		return len(m.Embeds) == 0 || !strings.Contains(m.Embeds[0].Description, "Sundays")
+	})
+
+	// 4. B is killed while questions go to A and B in turn; after the
 	// kill they all go to A, which answers each.
 	var toA []*discordgo.Interaction
 	for k := range 20 {

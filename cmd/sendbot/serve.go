@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"time"
 
 	"github.com/sendbot/sendbot/bot"
-	"github.com/sendbot/sendbot/gaps"
 	"github.com/sendbot/sendbot/health"
 	"github.com/sendbot/sendbot/library"
+	"github.com/sendbot/sendbot/replicas"
 	"github.com/sendbot/sendbot/settings"
-	"github.com/sendbot/sendbot/store/postgres"
 )
 
 // runServe runs the Discord bot. It checks the token and the settings
@@ -33,7 +31,6 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	keep, _ := cfg.GapsKeep() // checked by Bot; the gaps open with the index, whose words they keep
 	log, err := cfg.Logger(env.stderr)
 	if err != nil {
 		return err
@@ -55,28 +52,25 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	defer live.Close()
-	// Votes, gaps, the audit log and answers' pages: in PostgreSQL when
-	// DATABASE_URL is set, shared by replicas; else files and memory.
-	closeStores, err := openStores(ctx, cfg, lib, keep, live, &bc)
+	// Votes, gaps, the audit log, answers' pages and uploads: shared with
+	// the other replicas in PostgreSQL when DATABASE_URL is set, else in
+	// files and memory (the gaps open with the index, whose words they keep).
+	shared, err := replicas.Open(ctx, cfg, lib, live, &bc)
 	if err != nil {
 		return err
 	}
-	defer closeStores()
+	defer shared.Close()
 	info := live.Info()
 	log.Info("index open", "documents", info.Documents, "passages", info.Passages, "areas", len(info.Areas), "built", info.BuiltAt.Format("2006-01-02 15:04"))
 	if err := bc.CheckAreas(live.Areas()); err != nil {
 		return settings.AreaError(err)
 	}
 	bc.Logger, bc.Version = log, versionString()
-	// The moderators' commands: the audit log, the reindexer (also run by
-	// SIGHUP and the schedule) and the documents and sites added from
-	// Discord. A replica has none of these but the audit log: the
-	// builder changes the documents, and the bot says so.
+	// The moderators' commands: the reindexer (also run by SIGHUP and the
+	// schedule) and the sites added from Discord. A replica has neither:
+	// the builder changes the documents, and the bot says so.
 	rx := lib.Reindexer(live)
 	if role != settings.RoleReplica {
-		if bc.Uploads, err = lib.OpenUploads(live); err != nil {
-			return err
-		}
 		bc.Reindexer = rx
 		bc.Sites = lib.OpenSites(live)
 	}
@@ -112,9 +106,13 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	// A reindex in progress stops with serve, before the index closes: the
 	// one in use stays whole, and the next start picks up from it.
 	watchCtx, stopWatching := context.WithCancel(ctx)
-	watched := make(chan struct{})
+	watched := make(chan struct{}, 2)
 	go func() {
-		defer close(watched)
+		defer func() { watched <- struct{}{} }()
+		shared.Run(watchCtx, log) // a builder's changes handed over by replicas
+	}()
+	go func() {
+		defer func() { watched <- struct{}{} }()
 		if role == settings.RoleReplica {
 			library.Follow(watchCtx, live, hangups(watchCtx), log)
 			return
@@ -124,55 +122,10 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 	err = b.Run(ctx)
 	stopWatching()
 	<-watched
+	<-watched
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// openStores sets bc's Feedback, Gaps, Audit and Pages: in the
-// PostgreSQL database DATABASE_URL names, migrated first, when it is set;
-// else in the files under SENDBOT_DATA and in memory. The function it
-// returns closes them.
-func openStores(ctx context.Context, cfg settings.Settings, lib *library.Library, keep time.Duration, vocab gaps.Vocabulary, bc *bot.Config) (func(), error) {
-	url, err := cfg.DatabaseURL()
-	if err != nil {
-		return nil, err
-	}
-	if url != "" {
-		db, err := postgres.Open(ctx, url)
-		if err != nil {
-			return nil, err
-		}
-		votes, err := db.Feedback(ctx)
-		if err != nil {
-			db.Close()
-			return nil, err
-		}
-		gapStore, err := db.Gaps(ctx, keep, vocab)
-		if err != nil {
-			db.Close()
-			return nil, err
-		}
-		bc.Feedback, bc.Gaps, bc.Audit, bc.Pages = votes, gapStore, db.Audit(), db.Pages(bot.AnswerTTL)
-		return db.Close, nil
-	}
-	gapStore, err := lib.OpenGaps(keep, vocab)
-	if err != nil {
-		return nil, err
-	}
-	votes, err := lib.OpenFeedback()
-	if err != nil {
-		gapStore.Close()
-		return nil, err
-	}
-	audit, err := lib.OpenAudit()
-	if err != nil {
-		gapStore.Close()
-		votes.Close()
-		return nil, err
-	}
-	bc.Feedback, bc.Gaps, bc.Audit = votes, gapStore, audit
-	return func() { gapStore.Close(); votes.Close() }, nil
 }
