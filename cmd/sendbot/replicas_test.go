@@ -101,7 +101,8 @@ func TestReplicasServeOneBot(t *testing.T) {
 		t.Helper()
 		return reply(send(url, srv.ComponentInteraction(m, buttonID(t, m, label))))
 	}
-	votes := func() int {
+	// count is the number a count(*) query gives in the shared database.
+	count := func(query string) int {
 		t.Helper()
 		conn, err := pgx.Connect(ctx, dbURL)
 		if err != nil {
@@ -109,11 +110,12 @@ func TestReplicasServeOneBot(t *testing.T) {
 		}
 		defer conn.Close(ctx)
 		var n int
-		if err := conn.QueryRow(ctx, "SELECT count(*) FROM feedback_votes").Scan(&n); err != nil {
+		if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
+	votes := func() int { return count("SELECT count(*) FROM feedback_votes") }
 
 	// 1. An answer from A, paged and voted on at B.
 	m := ask(urlA, "short breaks for disabled children")
@@ -160,19 +162,7 @@ func TestReplicasServeOneBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-bp.done
-	pending := func() int {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		var n int
-		if err := conn.QueryRow(ctx, "SELECT count(*) FROM pending_changes WHERE state = 'pending'").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	pending := func() int { return count("SELECT count(*) FROM pending_changes WHERE state = 'pending'") }
 	fileSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("# Canoe club\n\nThe Testshire canoe club for disabled children paddles on the lake on Sundays.\n"))
 	}))
