@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
 	"github.com/sendbot/sendbot/internal/pgtest"
@@ -29,8 +30,10 @@ import (
 // proposed with /add-source on one replica and confirmed on the other
 // is crawled by the builder (a site on loopback, which
 // SENDBOT_FETCH_ALLOW lets it fetch), listed by /sources on a replica,
-// and its page answered by the replica that did not confirm it; and
-// /remove-source on a replica takes its pages out of both.
+// and its page answered by the replica that did not confirm it;
+// /remove-source on a replica takes its pages out of both; and a /reindex
+// sent while the builder is down waits in the database and is made once
+// by the restarted builder, while the replica still waits.
 func TestReplicasTakeTheModeratorsCommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds sendbot and runs three of it: skipped under -short")
@@ -59,13 +62,17 @@ func TestReplicasTakeTheModeratorsCommands(t *testing.T) {
 	srv := discordtest.NewServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	builderData := t.TempDir() // kept across the builder's restart, with the sites added
 	start := func(role string) (*serveProcess, string) {
 		t.Helper()
-		addr := freeAddr(t)
+		addr, data := freeAddr(t), builderData
+		if role != "builder" {
+			data = t.TempDir()
+		}
 		p := startServeProcess(t, bin, t.TempDir(), srv, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_GUILD_ID="+discordtest.GuildID,
 			"DISCORD_API_URL="+srv.APIURL(), "DISCORD_PUBLIC_KEY="+discordtest.PublicKeyHex, "DATABASE_URL="+dbURL,
 			"SENDBOT_ROLE="+role, "SENDBOT_INTERACTIONS_ADDR="+addr, "SENDBOT_INDEX="+indexDir,
-			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+t.TempDir(), "SENDBOT_FETCH_ALLOW=127.0.0.0/8")
+			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+data, "SENDBOT_FETCH_ALLOW=127.0.0.0/8")
 		url := "http://" + addr + "/interactions"
 		testkit.WaitFor(t, role+"'s interactions endpoint", func() bool {
 			code, body, err := srv.Ping(ctx, url)
@@ -176,4 +183,38 @@ func TestReplicasTakeTheModeratorsCommands(t *testing.T) {
 			return !answers(url, "hydrotherapy pool", "Tuesday mornings")
 		})
 	}
+
+	// 4. /reindex at B while the builder is killed: it waits in the
+	// database, and the restarted builder makes it, once.
+	if err := bp.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-bp.done
+	changes := func(action, state string) int {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM pending_changes WHERE action = $1 AND state = $2", action, state).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	os.WriteFile(filepath.Join(corpusDir, "testshire", "canoes.md"),
+		[]byte("# Canoe club\n\nThe Testshire canoe club for disabled children paddles on the lake on Sundays.\n"), 0o644)
+	ri = send(urlB, srv.SlashCommand("reindex"))
+	testkit.WaitFor(t, "B to hand the reindex over", func() bool { return changes("reindex", "pending") == 1 })
+	bp, _ = start("builder")
+	if got := until(ri, "Done:", "only reads", "failed", "I didn't", "handed", "still working").Content; !strings.Contains(got, "now answering from 3 documents") {
+		t.Fatalf("/reindex on replica B while the builder was down: %q\n%s", got, logs())
+	}
+	if n := changes("reindex", "done"); n != 2 {
+		t.Errorf("%d reindexes made, want the two replicas asked for", n)
+	}
+	testkit.WaitFor(t, "replica A to answer from the document of the reindex made after the restart", func() bool {
+		return answers(urlA, "canoe club on the lake", "Sundays")
+	})
 }
