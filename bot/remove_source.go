@@ -69,6 +69,9 @@ func (b *Bot) removeSource(s *discordgo.Session, i *discordgo.Interaction, who s
 		reply.result(text)
 		return
 	}
+	if b.sitesHandedOver() && (err == nil || errors.Is(err, library.ErrNotFollowed)) {
+		b.audit(library.AuditEntry{Who: who, Action: "remove-source", Detail: site.ID, Result: "removed by the builder"})
+	}
 	switch {
 	case errors.Is(err, library.ErrNotFollowed):
 		reply.result(removed + " Its pages are out of the builder copy's index.\n" + msgNotSwitched)
