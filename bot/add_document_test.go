@@ -327,12 +327,12 @@ func TestAcceptedFormatsAreThoseTheLibraryTakes(t *testing.T) {
 
 // TestAddDocumentOnAReplicaHandsItToTheBuilder: a replica given Uploads
 // (a library.Handover, with DATABASE_URL) takes /add-document and says
-// honestly how far the builder got, while /reindex there still says the
-// builder does that.
+// honestly how far the builder got, while /reindex, not given a
+// Reindexer, still says the builder does that.
 func TestAddDocumentOnAReplicaHandsItToTheBuilder(t *testing.T) {
 	files := newFileServer(t, map[string]string{"/attachments/1/2/guide.md": "# Guide\n\nA guide to short breaks in Testshire.\n"})
 	up := &fakeUploads{}
-	srv, _ := startBotWith(t, func(c *Config) { c.Uploads, c.Replica, c.Reindexer = up, true, &fakeReindexer{} })
+	srv, _ := startBotWith(t, func(c *Config) { c.Uploads, c.Replica = up, true })
 	add := func() *discordgo.Message {
 		return finalReply(t, srv, addDocument(srv, discordgo.PermissionManageGuild,
 			&discordgo.MessageAttachment{Filename: "guide.md", Size: 40, URL: files.URL + "/attachments/1/2/guide.md"},

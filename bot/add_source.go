@@ -123,12 +123,16 @@ func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, 
 		b.updateMessage(s, i, text)
 		return
 	}
-	ok, since := b.reindexing.start(b.cfg.Now())
-	if !ok {
-		b.replyNow(s, i, fmt.Sprintf("A reindex is already under way (started %s ago), and the site is crawled by a reindex. Press Confirm again when it has finished.", roughAge(b.cfg.Now().Sub(since))))
-		return
+	// Handed to the builder, a site waits there for any reindex running.
+	remote := b.sitesHandedOver()
+	if !remote {
+		ok, since := b.reindexing.start(b.cfg.Now())
+		if !ok {
+			b.replyNow(s, i, fmt.Sprintf("A reindex is already under way (started %s ago), and the site is crawled by a reindex. Press Confirm again when it has finished.", roughAge(b.cfg.Now().Sub(since))))
+			return
+		}
+		defer b.reindexing.done()
 	}
-	defer b.reindexing.done()
 	site, err := b.cfg.Sites.Confirm(id, who)
 	if err != nil {
 		why := siteError(err)
@@ -136,20 +140,36 @@ func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, 
 		b.updateMessage(s, i, "I can't add that site: "+why)
 		return
 	}
-	b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID + " " + site.Start, Result: "added; crawling"})
 	intro := fmt.Sprintf("Added <%s> for %s. Crawling it now…", site.Start, escapeMarkdown(site.Area))
+	if remote {
+		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID + " " + site.Start, Result: "handed to the builder to add and crawl"})
+		intro = fmt.Sprintf("Handed <%s> for %s to the builder copy, which adds it and crawls it for every copy…", site.Start, escapeMarkdown(site.Area))
+	} else {
+		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID + " " + site.Start, Result: "added; crawling"})
+	}
 	if !b.updateMessage(s, i, intro) {
 		return
 	}
 	reply := b.modReply(s, i, "/add-source")
 	var last string
-	rep, err := b.cfg.Reindexer.Reindex(b.ctx, func(p library.Progress) {
+	rep, err := b.siteReindex(site)(b.ctx, func(p library.Progress) {
 		if line := intro + "\n" + progressLine(p); line != last {
 			last = line
 			reply.progress(line)
 		}
 	})
+	var refused *library.Refusal
+	if text := notSeen(err, fmt.Sprintf("adding and crawling <%s>", site.Start)); text != "" {
+		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "handed to the builder: " + err.Error()})
+		reply.result(text)
+		return
+	}
 	switch {
+	case errors.As(err, &refused):
+		why := siteError(err)
+		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "refused by the builder: " + why})
+		reply.result("I can't add that site: " + why)
+		return
 	case errors.Is(err, library.ErrReindexing):
 		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; not crawled: a reindex was running"})
 		reply.result(fmt.Sprintf("Added <%s> for %s, but another reindex had just started, so it will be crawled at the next one: run `/reindex` when that has finished.", site.Start, escapeMarkdown(site.Area)))
@@ -159,7 +179,7 @@ func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, 
 		reply.result(fmt.Sprintf("Added <%s> for %s, but I couldn't crawl it yet: %s. It will be crawled at the next reindex: run `/reindex` when that fetch has finished.",
 			site.Start, escapeMarkdown(site.Area), anotherFetch(err)))
 		return
-	case err != nil:
+	case err != nil && !errors.Is(err, library.ErrNotFollowed):
 		b.log.Error("reindex after /add-source failed", "err", err)
 		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: "saved; reindex failed: " + err.Error()})
 		reply.result(fmt.Sprintf("Added <%s> for %s, but the reindex failed, so I'm still answering with the previous documents; it will be crawled at the next reindex.\nWhy: %s",
@@ -167,6 +187,11 @@ func (b *Bot) onAddSourceButton(s *discordgo.Session, i *discordgo.Interaction, 
 		return
 	}
 	crawled := findSite(rep.Fetched, site.Start)
+	if errors.Is(err, library.ErrNotFollowed) {
+		b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: fmt.Sprintf("crawled by the builder: %d pages, %d failed; not switched here yet", crawled.Stored, crawled.Failed)})
+		reply.result(crawledMessage(site, crawled) + "\n" + msgNotSwitched)
+		return
+	}
 	b.audit(library.AuditEntry{Who: who, Action: "add-source", Detail: site.ID, Result: fmt.Sprintf("crawled: %d pages, %d failed", crawled.Stored, crawled.Failed)})
 	reply.result(crawledMessage(site, crawled))
 }

@@ -94,7 +94,8 @@ type Config struct {
 	// the builder, builds in a shared folder (SENDBOT_ROLE=replica):
 	// /reindex and the commands that add or remove documents and sites
 	// then say the builder does that, unless Reindexer, Uploads or Sites
-	// is set (a library.Handover hands uploads to the builder).
+	// is set (a library.Handover, RemoteReindexer or RemoteSites hands
+	// them to the builder).
 	Replica bool
 	// Pages keeps the answers given, for an hour, so that their More
 	// results and Not helpful buttons work. Default: in memory

@@ -77,12 +77,11 @@ func (b *Bot) onReplica(s *discordgo.Session, i *discordgo.Interaction, action s
 // mayChange lets through a moderator's command that changes the
 // documents (action, as the audit log names it), on a bot where it is set
 // up (setUp); it answers anyone else, a replica, and a bot without it
-// (with notSetUp), and reports false. A replica given Uploads (a
-// library.Handover, which hands them to the builder through a shared
-// store) takes /add-document and /remove-document.
+// (with notSetUp), and reports false. A replica given what the command
+// needs (Uploads, Reindexer and Sites that hand the change to the builder
+// through a shared store) takes it.
 func (b *Bot) mayChange(s *discordgo.Session, i *discordgo.Interaction, action string, setUp bool, notSetUp string) bool {
-	handedOver := setUp && (action == "add-document" || action == "remove-document")
-	if !b.moderatorOnly(s, i, action) || (!handedOver && b.onReplica(s, i, action)) {
+	if !b.moderatorOnly(s, i, action) || (!setUp && b.onReplica(s, i, action)) {
 		return false
 	}
 	if !setUp {

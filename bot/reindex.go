@@ -63,7 +63,11 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 		return
 	}
 	reply := b.modReply(s, i, "/reindex")
-	reply.progress("Reindexing… I keep answering with the current documents until the new index is ready.")
+	if b.cfg.Replica {
+		reply.progress("Handed the reindex to the builder copy, which builds the index for every copy; I'll show how it goes. I keep answering with the current documents until the new index is ready.")
+	} else {
+		reply.progress("Reindexing… I keep answering with the current documents until the new index is ready.")
+	}
 	var last string
 	rep, err := b.cfg.Reindexer.Reindex(b.ctx, func(p library.Progress) {
 		if line := progressLine(p); line != last {
@@ -73,6 +77,16 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	})
 	// Finished: another reindex may start while this one's result is posted.
 	b.reindexing.done()
+	if text := notSeen(err, "the reindex"); text != "" {
+		b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: "handed to the builder: " + err.Error()})
+		reply.result(text)
+		return
+	}
+	if errors.Is(err, library.ErrNotFollowed) {
+		b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("made by the builder: %d documents, %d passages, %d problems; not switched here yet", rep.Documents, rep.Passages, len(rep.Problems))})
+		reply.result(strings.Replace(reindexSummary(rep), "Done: I'm now answering", "Done: the builder copy is now answering", 1) + "\n" + msgNotSwitched)
+		return
+	}
 	if errors.Is(err, library.ErrFetching) {
 		// Not a failure: another fetch (a `sendbot fetch` on the bot's
 		// computer) has the cache, and its result is picked up anyway.

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -197,13 +198,12 @@ func TestReindexSummarySaysWhenOnlyChangedPagesWereRead(t *testing.T) {
 }
 
 // TestReplicaSaysTheBuilderChangesTheDocuments is a replica (Config.Replica)
-// given every moderators' command that changes the documents: each says
-// the builder does that, and nothing is reindexed.
+// without a shared store, so without Uploads, Reindexer or Sites to hand
+// changes to the builder, given every moderators' command that changes
+// the documents: each says the builder does that.
 func TestReplicaSaysTheBuilderChangesTheDocuments(t *testing.T) {
-	rx := &fakeReindexer{release: make(chan struct{})}
-	close(rx.release)
 	audit := &auditLog{}
-	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer, c.Audit, c.Replica = rx, audit, true })
+	srv, _ := startBotWith(t, func(c *Config) { c.Audit, c.Replica = audit, true })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	tests := []struct {
@@ -230,11 +230,58 @@ func TestReplicaSaysTheBuilderChangesTheDocuments(t *testing.T) {
 			}
 		})
 	}
-	if rx.calls != 0 {
-		t.Errorf("a replica reindexed %d times", rx.calls)
-	}
 	got := audit.all()
 	if len(got) != len(tests) || got[0].Action != "reindex" || !strings.Contains(got[0].Result, "the builder does that") {
 		t.Errorf("audit log %+v", got)
+	}
+}
+
+// TestReindexOnAReplicaHandsItToTheBuilder: a replica given a Reindexer
+// (a library.RemoteReindexer, with DATABASE_URL) takes /reindex, shows
+// the builder's progress, and says honestly how far the builder got.
+func TestReindexOnAReplicaHandsItToTheBuilder(t *testing.T) {
+	rx := &fakeReindexer{release: make(chan struct{})}
+	close(rx.release)
+	rx.report = library.Report{Documents: 3, Passages: 20}
+	audit := &auditLog{}
+	srv, _ := startBotWith(t, func(c *Config) { c.Reindexer, c.Audit, c.Replica = rx, audit, true })
+	tests := []struct {
+		name      string
+		err       error
+		want, not string
+	}{
+		{"made and switched to here", nil, "Done: I'm now answering from 3 documents (20 passages)", "builder"},
+		{"made, this copy not switched yet", library.ErrNotFollowed,
+			"Done: the builder copy is now answering from 3 documents (20 passages)", "I'm now answering"},
+		{"not started within the wait", library.ErrHandedOver, "I've handed the reindex to the builder copy, which changes the documents for every copy, but it hasn't started yet", "Done"},
+		{"still running at the end of the wait", library.ErrStillRunning, "is still working on the reindex (a crawl can take a while). It will finish by itself", "Done"},
+		{"another fetch on the builder", &library.FetchingError{PID: 4321}, "I didn't reindex: another fetch of the remote sources is running (process 4321", "Done"},
+		{"failed on the builder", errors.New("the disk is full"), "The reindex failed, so I'm still answering with the previous documents.\nWhy: the disk is full", "Done"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rx.mu.Lock()
+			rx.err = tt.err
+			rx.mu.Unlock()
+			i := srv.SlashCommand("reindex")
+			i.Member.User.ID, i.Member.Permissions = moderatorID, discordgo.PermissionManageGuild
+			srv.SendInteraction(i)
+			resp := waitContent(t, srv, i, tt.want)
+			if got := resp.Message.Content; strings.Contains(got, tt.not) {
+				t.Errorf("reply %q says %q", got, tt.not)
+			}
+			if e := edits(resp); !slices.ContainsFunc(e, func(s string) bool { return strings.HasPrefix(s, "Handed the reindex to the builder copy") }) {
+				t.Errorf("the reply's edits %q; want first that it was handed to the builder", e)
+			}
+			if e := edits(resp); !slices.ContainsFunc(e, func(s string) bool { return strings.Contains(s, "Reindexing: switching to the new index") }) {
+				t.Errorf("the reply's edits %q; want the builder's progress", e)
+			}
+		})
+	}
+	if n := len(audit.all()); n != len(tests) {
+		t.Errorf("%d audit entries, want %d", n, len(tests))
+	}
+	if got := audit.all()[2].Result; !strings.HasPrefix(got, "handed to the builder: ") {
+		t.Errorf("a reindex not started by the builder is audited as %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,27 +28,53 @@ func (b *Bot) onRemoveSource(s *discordgo.Session, i *discordgo.Interaction) {
 		b.replyNow(s, i, "I couldn't remove that: "+why)
 		return
 	}
-	b.audit(library.AuditEntry{Who: who, Action: "remove-source", Detail: site.ID + " " + site.Start, Result: "removed"})
 	removed := fmt.Sprintf("Removed <%s> (%s): I no longer crawl it.", site.Start, escapeMarkdown(site.Area))
+	reindex := b.siteReindex(site)
+	if b.sitesHandedOver() {
+		// Handed to the builder, which removes it and reindexes, after
+		// any reindex running.
+		b.audit(library.AuditEntry{Who: who, Action: "remove-source", Detail: site.ID + " " + site.Start, Result: "handed to the builder to remove"})
+		b.removeSource(s, i, who, site, removed, fmt.Sprintf("Handed the removal of <%s> (%s) to the builder copy, which removes it and reindexes for every copy…", site.Start, escapeMarkdown(site.Area)), reindex)
+		return
+	}
+	b.audit(library.AuditEntry{Who: who, Action: "remove-source", Detail: site.ID + " " + site.Start, Result: "removed"})
 	ok, _ := b.reindexing.start(b.cfg.Now())
 	if !ok {
 		b.replyNow(s, i, removed+" A reindex is under way; its pages go at the next one, and until then I may still quote them.")
 		return
 	}
 	defer b.reindexing.done()
+	b.removeSource(s, i, who, site, removed, removed+" Reindexing to take its pages out…", reindex)
+}
+
+// removeSource reindexes, with reindex, to take out the pages of the
+// site removed, and says how it went: removed says the site is removed,
+// intro is shown meanwhile.
+func (b *Bot) removeSource(s *discordgo.Session, i *discordgo.Interaction, who string, site library.Site, removed, intro string,
+	reindex func(context.Context, func(library.Progress)) (library.Report, error)) {
 	if !b.deferPrivately(s, i, "/remove-source") {
 		return
 	}
 	reply := b.modReply(s, i, "/remove-source")
-	reply.progress(removed + " Reindexing to take its pages out…")
+	reply.progress(intro)
 	var last string
-	_, err = b.cfg.Reindexer.Reindex(b.ctx, func(p library.Progress) {
-		if line := removed + "\n" + progressLine(p); line != last {
+	_, err := reindex(b.ctx, func(p library.Progress) {
+		if line := intro + "\n" + progressLine(p); line != last {
 			last = line
 			reply.progress(line)
 		}
 	})
+	if text := notSeen(err, fmt.Sprintf("removing <%s>", site.Start)); text != "" {
+		b.audit(library.AuditEntry{Who: who, Action: "remove-source", Detail: site.ID, Result: "handed to the builder: " + err.Error()})
+		reply.result(text)
+		return
+	}
+	if b.sitesHandedOver() && (err == nil || errors.Is(err, library.ErrNotFollowed)) {
+		b.audit(library.AuditEntry{Who: who, Action: "remove-source", Detail: site.ID, Result: "removed by the builder"})
+	}
 	switch {
+	case errors.Is(err, library.ErrNotFollowed):
+		reply.result(removed + " Its pages are out of the builder copy's index.\n" + msgNotSwitched)
 	case errors.Is(err, library.ErrReindexing):
 		reply.result(removed + " Another reindex had just started; its pages go at the next one, and until then I may still quote them.")
 	case err != nil:

@@ -19,15 +19,41 @@ import (
 // own, publishes the updated index, and records the Outcome, which the
 // replica waits for (Handover).
 
-// Change is a document added or removed on a replica, for the builder to
-// make.
+// Change is a document added or removed on a replica, or a reindex or a
+// site added or removed there, for the builder to make.
 type Change struct {
 	// ID is the store's number for the change.
 	ID int64
+	// Kind is what the change does: one of the Change kinds below; ""
+	// is ChangeAddDocument, or ChangeRemoveDocument when Remove is set.
+	Kind string
 	// Remove is the ID of the uploaded document to remove; "" for an
 	// addition of Upload.
 	Remove string
 	Upload Upload
+	// Site is the site to add (ChangeAddSource) or remove
+	// (ChangeRemoveSource, by its ID); Upload.By says who asked.
+	Site Site
+}
+
+// The kinds of Change, as the store names them.
+const (
+	ChangeAddDocument    = "add-document"
+	ChangeRemoveDocument = "remove-document"
+	ChangeReindex        = "reindex"
+	ChangeAddSource      = "add-source"
+	ChangeRemoveSource   = "remove-source"
+)
+
+// What is c's kind, ChangeAddDocument when Kind is not set.
+func (c Change) What() string {
+	switch {
+	case c.Kind != "":
+		return c.Kind
+	case c.Remove != "":
+		return ChangeRemoveDocument
+	}
+	return ChangeAddDocument
 }
 
 // The states of a Change.
@@ -47,6 +73,9 @@ type Outcome struct {
 	// what went wrong.
 	Refusal *Refusal
 	Err     string
+	// Command is what a reindex, or a site's addition or removal, did;
+	// nil for documents.
+	Command *CommandResult
 }
 
 // ChangeQueue is where a replica hands changes to the builder: a shared
@@ -68,15 +97,16 @@ type ChangeQueue interface {
 const ApplyEvery = 2 * time.Second
 
 // ApplyChanges makes, on the builder, the changes replicas hand over in
-// q, with up as its own /add-document and /remove-document do, looking
-// every ApplyEvery until ctx ends.
-func ApplyChanges(ctx context.Context, q ChangeQueue, up *Uploads, log *slog.Logger) {
+// q, with b as its own commands do, looking every ApplyEvery until ctx
+// ends; and it keeps in q the sites b crawls, for the replicas' /sources.
+func ApplyChanges(ctx context.Context, q CommandQueue, b Builder, log *slog.Logger) {
 	log = log.With("component", "handover")
 	t := time.NewTicker(ApplyEvery)
 	defer t.Stop()
+	var published []byte
 	for {
 		for {
-			took, err := q.Take(ctx, func(c Change) Outcome { return apply(ctx, up, c, log) })
+			took, err := q.Take(ctx, func(c Change) Outcome { return b.apply(ctx, q, c, log) })
 			if err != nil && ctx.Err() == nil {
 				log.Error("look for documents added or removed on replicas", "err", err)
 			}
@@ -84,6 +114,7 @@ func ApplyChanges(ctx context.Context, q ChangeQueue, up *Uploads, log *slog.Log
 				break
 			}
 		}
+		published = b.publishSites(ctx, q, published, log)
 		select {
 		case <-ctx.Done():
 			return
@@ -92,8 +123,8 @@ func ApplyChanges(ctx context.Context, q ChangeQueue, up *Uploads, log *slog.Log
 	}
 }
 
-// apply makes one change handed over, and says how it went.
-func apply(ctx context.Context, up *Uploads, c Change, log *slog.Logger) Outcome {
+// applyDocument makes one document's change handed over, and says how it went.
+func applyDocument(ctx context.Context, up *Uploads, c Change, log *slog.Logger) Outcome {
 	var res UploadResult
 	var err error
 	if c.Remove != "" {

@@ -48,6 +48,10 @@ type Site struct {
 	// Discord and when; "" and the zero time for a site the corpus lists.
 	AddedBy string
 	AddedAt time.Time
+	// Change is, on a replica, the number of the change that hands this
+	// site's addition or removal to the builder (see RemoteSites); 0
+	// elsewhere.
+	Change int64 `json:"-"`
 }
 
 // Proposal is a site checked and waiting for the moderator to confirm
@@ -104,12 +108,15 @@ type Sites struct {
 	live Live // nil: no serving index, so no areas from it
 	mu   sync.Mutex
 	now  func() time.Time
+	// added lists the sites added from Discord: the library's own, or on
+	// a replica the builder's (RemoteSites).
+	added func() ([]Site, error)
 }
 
 // OpenSites returns the store of sites added from Discord; live gives
 // the areas a new site's area is checked against (nil for none).
 func (l *Library) OpenSites(live Live) *Sites {
-	return &Sites{lib: l, live: live, now: time.Now}
+	return &Sites{lib: l, live: live, now: time.Now, added: l.addedSites}
 }
 
 // SitesDir is the folder the sites added from Discord are listed in.
@@ -370,7 +377,35 @@ func (s *Sites) Confirm(id, by string) (Site, error) {
 		return Site{}, &Refusal{Why: ProposalGone}
 	}
 	p := props[i]
-	site, err := s.check(SiteRequest{URL: p.Site.Start, Scope: p.Site.Scope, MaxPages: strconv.Itoa(p.Site.MaxPages), Area: p.Site.Area, Kind: p.Site.Kind})
+	site, err := s.add(p.Site, by)
+	if err != nil {
+		return Site{}, err
+	}
+	if err := s.saveProposals(slices.Delete(props, i, i+1)); err != nil {
+		s.lib.log.Warn("could not forget a confirmed proposal", "err", err)
+	}
+	return site, nil
+}
+
+// Add adds site, checked again as Confirm checks it, to the sites a
+// reindex crawls, as added by the moderator by: what the builder does
+// with a site confirmed on a replica. A site listed already as added by
+// by is taken as added (the builder was stopped after saving it, before
+// recording that it had).
+func (s *Sites) Add(site Site, by string) (Site, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	added, err := s.add(site, by)
+	var r *Refusal
+	if errors.As(err, &r) && r.Why == SiteListed && r.Site.Start == site.Start && by != "" && r.Site.AddedBy == oneLine(by) {
+		return r.Site, nil
+	}
+	return added, err
+}
+
+// add checks site again and saves it; s.mu is held.
+func (s *Sites) add(p Site, by string) (Site, error) {
+	site, err := s.check(SiteRequest{URL: p.Start, Scope: p.Scope, MaxPages: strconv.Itoa(p.MaxPages), Area: p.Area, Kind: p.Kind})
 	if err != nil {
 		return Site{}, err
 	}
@@ -381,9 +416,6 @@ func (s *Sites) Confirm(id, by string) (Site, error) {
 	}
 	if err := s.lib.writeAddedSites(append(added, site)); err != nil {
 		return Site{}, fmt.Errorf("save the site: %w", err)
-	}
-	if err := s.saveProposals(slices.Delete(props, i, i+1)); err != nil {
-		s.lib.log.Warn("could not forget a confirmed proposal", "err", err)
 	}
 	return site, nil
 }
@@ -409,24 +441,35 @@ func (s *Sites) Cancel(id string) (Site, error) {
 func (s *Sites) Remove(id string) (Site, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id = strings.TrimSpace(id)
 	added, err := s.lib.addedSites()
 	if err != nil {
 		return Site{}, err
 	}
-	if len(added) == 0 {
-		return Site{}, &Refusal{Why: NothingAdded}
-	}
-	i := slices.IndexFunc(added, func(a Site) bool { return a.ID == strings.ToLower(id) || a.Start == id })
-	if i < 0 {
-		slices.Reverse(added)
-		return Site{}, &Refusal{Why: NoSuchSite, ID: id, Sites: added}
+	i, err := findAdded(added, id)
+	if err != nil {
+		return Site{}, err
 	}
 	site := added[i]
 	if err := s.lib.writeAddedSites(slices.Delete(added, i, i+1)); err != nil {
 		return Site{}, fmt.Errorf("remove the site: %w", err)
 	}
 	return site, nil
+}
+
+// findAdded is where the site with the ID (or start address) id is in
+// added, oldest first; one not there is refused as Remove refuses it.
+func findAdded(added []Site, id string) (int, error) {
+	id = strings.TrimSpace(id)
+	if len(added) == 0 {
+		return -1, &Refusal{Why: NothingAdded}
+	}
+	i := slices.IndexFunc(added, func(a Site) bool { return a.ID == strings.ToLower(id) || a.Start == id })
+	if i < 0 {
+		added = slices.Clone(added)
+		slices.Reverse(added)
+		return -1, &Refusal{Why: NoSuchSite, ID: id, Sites: added}
+	}
+	return i, nil
 }
 
 // check checks a request as a site entry: corpus.CheckSite's rules, a
@@ -443,7 +486,7 @@ func (s *Sites) check(r SiteRequest) (Site, error) {
 		return Site{}, err
 	}
 	listed, _ := corpus.RemoteSources(fsys)
-	added, err := s.lib.addedSites()
+	added, err := s.added()
 	if err != nil {
 		return Site{}, err
 	}

@@ -2,6 +2,7 @@ package replicas_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/sendbot/sendbot/bot"
@@ -15,20 +16,22 @@ import (
 // TestWhoTakesUploads: a lone serve and a builder keep their uploads
 // themselves; a replica takes them only with a shared database, which
 // hands them to the builder, and without one has none, so the bot says
-// the builder does that, as before.
+// the builder does that, as before. The same goes for /reindex and the
+// sites added from Discord; a builder with a database keeps its sites'
+// proposals there (RemoteSites), so that a Confirm works on any process.
 func TestWhoTakesUploads(t *testing.T) {
 	corpusDir := testkit.WriteCorpus(t, map[string]string{"testshire/breaks.md": "# Short breaks\n\nShort breaks give families a rest.\n"})
 	indexDir := t.TempDir() + "/index"
 	tests := []struct {
 		name, role string
 		db         bool
-		want       string // the Uploads' type, "" for none
+		want       string // the types of Uploads, Reindexer and Sites, "" for none
 	}{
-		{"one process", "", false, "*library.Uploads"},
-		{"builder", "builder", false, "*library.Uploads"},
-		{"replica without a database", "replica", false, ""},
-		{"builder with a database", "builder", true, "*library.Uploads"},
-		{"replica with a database", "replica", true, "*library.Handover"},
+		{"one process", "", false, "*library.Uploads *library.Reindexer *library.Sites"},
+		{"builder", "builder", false, "*library.Uploads *library.Reindexer *library.Sites"},
+		{"replica without a database", "replica", false, "  "},
+		{"builder with a database", "builder", true, "*library.Uploads *library.Reindexer *library.RemoteSites"},
+		{"replica with a database", "replica", true, "*library.Handover *library.RemoteReindexer *library.RemoteSites"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,20 +58,20 @@ func TestWhoTakesUploads(t *testing.T) {
 			}
 			defer live.Close()
 			var bc bot.Config
-			shared, err := replicas.Open(ctx, cfg, lib, live, &bc)
+			shared, err := replicas.Open(ctx, cfg, lib, live, lib.Reindexer(live), &bc)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer shared.Close()
-			got := ""
-			switch bc.Uploads.(type) {
-			case *library.Uploads:
-				got = "*library.Uploads"
-			case *library.Handover:
-				got = "*library.Handover"
+			typeOf := func(v any) string {
+				if v == nil || reflect.ValueOf(v).IsNil() {
+					return ""
+				}
+				return reflect.TypeOf(v).String()
 			}
+			got := typeOf(bc.Uploads) + " " + typeOf(bc.Reindexer) + " " + typeOf(bc.Sites)
 			if got != tt.want || bc.Feedback == nil || bc.Gaps == nil || bc.Audit == nil {
-				t.Errorf("Uploads %s, want %q; stores %v %v %v", got, tt.want, bc.Feedback, bc.Gaps, bc.Audit)
+				t.Errorf("Uploads, Reindexer, Sites %s, want %q; stores %v %v %v", got, tt.want, bc.Feedback, bc.Gaps, bc.Audit)
 			}
 		})
 	}

@@ -52,10 +52,13 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	defer live.Close()
-	// Votes, gaps, the audit log, answers' pages and uploads: shared with
-	// the other replicas in PostgreSQL when DATABASE_URL is set, else in
-	// files and memory (the gaps open with the index, whose words they keep).
-	shared, err := replicas.Open(ctx, cfg, lib, live, &bc)
+	// Votes, gaps, the audit log, answers' pages, uploads and the
+	// moderators' commands that change the documents: shared with the
+	// other replicas in PostgreSQL when DATABASE_URL is set, else in files
+	// and memory (the gaps open with the index, whose words they keep).
+	// The reindexer is also run by SIGHUP and the schedule.
+	rx := lib.Reindexer(live)
+	shared, err := replicas.Open(ctx, cfg, lib, live, rx, &bc)
 	if err != nil {
 		return err
 	}
@@ -66,14 +69,6 @@ func runServe(ctx context.Context, env appEnv, args []string) error {
 		return settings.AreaError(err)
 	}
 	bc.Logger, bc.Version = log, versionString()
-	// The moderators' commands: the reindexer (also run by SIGHUP and the
-	// schedule) and the sites added from Discord. A replica has neither:
-	// the builder changes the documents, and the bot says so.
-	rx := lib.Reindexer(live)
-	if role != settings.RoleReplica {
-		bc.Reindexer = rx
-		bc.Sites = lib.OpenSites(live)
-	}
 	if cfg.HTTPAddr != "" {
 		mon := health.New(func() health.IndexState {
 			info := live.Info()
