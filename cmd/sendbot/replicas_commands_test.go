@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,10 +14,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
-	"github.com/sendbot/sendbot/internal/pgtest"
 	"github.com/sendbot/sendbot/internal/testkit"
 )
 
@@ -35,15 +32,6 @@ import (
 // sent while the builder is down waits in the database and is made once
 // by the restarted builder, while the replica still waits.
 func TestReplicasTakeTheModeratorsCommands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds sendbot and runs three of it: skipped under -short")
-	}
-	dbURL := pgtest.NewDatabase(t)
-	bin := buildSendbot(t)
-	corpusDir := testkit.WriteCorpus(t, map[string]string{
-		"testshire/breaks.md": "# Short breaks in Testshire\n\nShort breaks give disabled children and their families a rest: day care, overnight stays and clubs.\n",
-	})
-	indexDir := filepath.Join(t.TempDir(), "index")
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		switch r.URL.Path {
@@ -59,40 +47,15 @@ func TestReplicasTakeTheModeratorsCommands(t *testing.T) {
 		}
 	}))
 	defer site.Close()
-	srv := discordtest.NewServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	builderData := t.TempDir() // kept across the builder's restart, with the sites added
-	start := func(role string) (*serveProcess, string) {
-		t.Helper()
-		addr, data := freeAddr(t), builderData
-		if role != "builder" {
-			data = t.TempDir()
-		}
-		p := startServeProcess(t, bin, t.TempDir(), srv, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_GUILD_ID="+discordtest.GuildID,
-			"DISCORD_API_URL="+srv.APIURL(), "DISCORD_PUBLIC_KEY="+discordtest.PublicKeyHex, "DATABASE_URL="+dbURL,
-			"SENDBOT_ROLE="+role, "SENDBOT_INTERACTIONS_ADDR="+addr, "SENDBOT_INDEX="+indexDir,
-			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+data, "SENDBOT_FETCH_ALLOW=127.0.0.0/8")
-		url := "http://" + addr + "/interactions"
-		testkit.WaitFor(t, role+"'s interactions endpoint", func() bool {
-			code, body, err := srv.Ping(ctx, url)
-			return err == nil && code == http.StatusOK && string(body) == `{"type":1}`
-		})
-		return p, url
-	}
+	c := newCluster(t, map[string]string{
+		"testshire/breaks.md": "# Short breaks in Testshire\n\nShort breaks give disabled children and their families a rest: day care, overnight stays and clubs.\n",
+	}, "SENDBOT_FETCH_ALLOW=127.0.0.0/8")
+	srv, ctx, corpusDir, start, send := c.srv, c.ctx, c.corpusDir, c.start, c.send
 	bp, _ := start("builder")
 	a, urlA := start("replica")
 	b, urlB := start("replica")
 	logs := func() string {
 		return fmt.Sprintf("builder:\n%s\nreplica A:\n%s\nreplica B:\n%s", bp.logs.String(), a.logs.String(), b.logs.String())
-	}
-	send := func(url string, i *discordgo.Interaction) *discordgo.Interaction {
-		if i.Member != nil {
-			i.Member.Permissions |= discordgo.PermissionManageGuild
-		}
-		srv.SetInteractionsEndpoint(url)
-		srv.SendInteraction(i)
-		return i
 	}
 	// until waits for the reply to i to contain one of want, and returns it.
 	until := func(i *discordgo.Interaction, want ...string) *discordgo.Message {
@@ -191,17 +154,7 @@ func TestReplicasTakeTheModeratorsCommands(t *testing.T) {
 	}
 	<-bp.done
 	changes := func(action, state string) int {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		var n int
-		if err := conn.QueryRow(ctx, "SELECT count(*) FROM pending_changes WHERE action = $1 AND state = $2", action, state).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
+		return c.count("SELECT count(*) FROM pending_changes WHERE action = $1 AND state = $2", action, state)
 	}
 	os.WriteFile(filepath.Join(corpusDir, "testshire", "canoes.md"),
 		[]byte("# Canoe club\n\nThe Testshire canoe club for disabled children paddles on the lake on Sundays.\n"), 0o644)

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -18,7 +17,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sendbot/sendbot/internal/discordtest"
-	"github.com/sendbot/sendbot/internal/pgtest"
 	"github.com/sendbot/sendbot/internal/testkit"
 )
 
@@ -35,56 +33,17 @@ import (
 // one replica is killed the other answers every question sent to it and
 // the votes already given are still kept.
 func TestReplicasServeOneBot(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds sendbot and runs three of it: skipped under -short")
-	}
-	dbURL := pgtest.NewDatabase(t)
-	bin := buildSendbot(t)
 	files := map[string]string{}
 	for _, area := range []string{"north", "south", "east", "west", "central", "coast", "hills"} {
 		files["testshire/breaks-"+area+".md"] = fmt.Sprintf("# Short breaks in %s Testshire\n\n"+
 			"Short breaks give disabled children and their families a rest: day care, overnight stays and clubs in %s Testshire.\n", area, area)
 	}
-	corpusDir := testkit.WriteCorpus(t, files)
-	indexDir := filepath.Join(t.TempDir(), "index")
-	srv := discordtest.NewServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-
-	// start runs serve in role and waits until its interactions endpoint
-	// answers Discord's PING, which it does once it has an index.
-	builderData := t.TempDir() // kept across the builder's restart, with the documents added
-	start := func(role string) (*serveProcess, string) {
-		t.Helper()
-		addr, data := freeAddr(t), builderData
-		if role != "builder" {
-			data = t.TempDir()
-		}
-		p := startServeProcess(t, bin, t.TempDir(), srv, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_GUILD_ID="+discordtest.GuildID,
-			"DISCORD_API_URL="+srv.APIURL(), "DISCORD_PUBLIC_KEY="+discordtest.PublicKeyHex, "DATABASE_URL="+dbURL,
-			"SENDBOT_ROLE="+role, "SENDBOT_INTERACTIONS_ADDR="+addr, "SENDBOT_INDEX="+indexDir,
-			"SENDBOT_CORPUS="+corpusDir, "SENDBOT_DATA="+data)
-		url := "http://" + addr + "/interactions"
-		testkit.WaitFor(t, role+"'s interactions endpoint", func() bool {
-			code, body, err := srv.Ping(ctx, url)
-			return err == nil && code == http.StatusOK && string(body) == `{"type":1}`
-		})
-		return p, url
-	}
+	c := newCluster(t, files)
+	srv, ctx, corpusDir, start, send, count := c.srv, c.ctx, c.corpusDir, c.start, c.send, c.count
 	bp, builder := start("builder")
 	a, urlA := start("replica")
 	b, urlB := start("replica")
 
-	// send delivers i to the endpoint at url, as a moderator (so that no
-	// rate limit applies), without waiting for the reply.
-	send := func(url string, i *discordgo.Interaction) *discordgo.Interaction {
-		if i.Member != nil {
-			i.Member.Permissions |= discordgo.PermissionManageGuild
-		}
-		srv.SetInteractionsEndpoint(url)
-		srv.SendInteraction(i)
-		return i
-	}
 	reply := func(i *discordgo.Interaction) *discordgo.Message {
 		t.Helper()
 		r, err := srv.WaitResponse(ctx, i)
@@ -100,20 +59,6 @@ func TestReplicasServeOneBot(t *testing.T) {
 	click := func(url string, m *discordgo.Message, label string) *discordgo.Message {
 		t.Helper()
 		return reply(send(url, srv.ComponentInteraction(m, buttonID(t, m, label))))
-	}
-	// count is the number a count(*) query gives in the shared database.
-	count := func(query string) int {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		var n int
-		if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
 	}
 	votes := func() int { return count("SELECT count(*) FROM feedback_votes") }
 
@@ -196,7 +141,7 @@ func TestReplicasServeOneBot(t *testing.T) {
 	// The restarted builder is killed again mid-change: a lock held here
 	// lets it take the change and make it (save the file, update and
 	// publish the index) but holds it at recording that it did.
-	hold, err := pgx.Connect(ctx, dbURL)
+	hold, err := pgx.Connect(ctx, c.dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +164,7 @@ func TestReplicasServeOneBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	savedUploads := func() []string {
-		saved, _ := filepath.Glob(filepath.Join(builderData, "uploads", "*", "testshire", "*.md"))
+		saved, _ := filepath.Glob(filepath.Join(c.builderData, "uploads", "*", "testshire", "*.md"))
 		return saved
 	}
 	if n, saved := pending(), savedUploads(); n != 1 || len(saved) != 1 {
