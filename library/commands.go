@@ -101,7 +101,7 @@ type Builder struct {
 
 // apply makes one change handed over, and says how it went.
 func (b Builder) apply(ctx context.Context, q CommandQueue, c Change, log *slog.Logger) Outcome {
-	switch c.What() {
+	switch c.Kind {
 	case ChangeAddDocument, ChangeRemoveDocument:
 		return applyDocument(ctx, b.Uploads, c, log)
 	case ChangeAddSource:
@@ -173,7 +173,7 @@ func (b Builder) reindex(ctx context.Context, q CommandQueue, c Change, site *Si
 		res.Report, res.Index = storable(rep), &info
 		log.Info("reindexed, as a replica asked", "change", c.ID, "documents", rep.Documents, "passages", rep.Passages)
 	}
-	if err != nil && c.What() == ChangeReindex {
+	if err != nil && c.Kind == ChangeReindex {
 		return Outcome{State: ChangeFailed, Command: res}
 	}
 	// A site's change is made even when its reindex is not: the site is

@@ -24,8 +24,7 @@ import (
 type Change struct {
 	// ID is the store's number for the change.
 	ID int64
-	// Kind is what the change does: one of the Change kinds below; ""
-	// is ChangeAddDocument, or ChangeRemoveDocument when Remove is set.
+	// Kind is what the change does: one of the Change kinds below.
 	Kind string
 	// Remove is the ID of the uploaded document to remove; "" for an
 	// addition of Upload.
@@ -44,17 +43,6 @@ const (
 	ChangeAddSource      = "add-source"
 	ChangeRemoveSource   = "remove-source"
 )
-
-// What is c's kind, ChangeAddDocument when Kind is not set.
-func (c Change) What() string {
-	switch {
-	case c.Kind != "":
-		return c.Kind
-	case c.Remove != "":
-		return ChangeRemoveDocument
-	}
-	return ChangeAddDocument
-}
 
 // The states of a Change.
 const (
@@ -193,13 +181,13 @@ func (h *Handover) Add(ctx context.Context, u Upload) (UploadResult, error) {
 	if err := h.Check.Check(u); err != nil {
 		return UploadResult{}, err
 	}
-	return h.handOver(ctx, Change{Upload: u}, true)
+	return h.handOver(ctx, Change{Kind: ChangeAddDocument, Upload: u}, true)
 }
 
 // Remove hands the removal of the uploaded document id to the builder.
 func (h *Handover) Remove(ctx context.Context, id string) (UploadResult, error) {
 	id = strings.ToLower(strings.TrimSpace(id))
-	return h.handOver(ctx, Change{Remove: id}, false)
+	return h.handOver(ctx, Change{Kind: ChangeRemoveDocument, Remove: id}, false)
 }
 
 func (h *Handover) handOver(ctx context.Context, c Change, add bool) (UploadResult, error) {

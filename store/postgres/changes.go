@@ -32,7 +32,7 @@ func (q *Changes) Propose(ctx context.Context, c library.Change) (int64, error) 
 }
 
 func (q *Changes) insert(ctx context.Context, c library.Change, state string) (int64, error) {
-	action, data := c.What(), c.Upload.Data
+	action, data := c.Kind, c.Upload.Data
 	if action != library.ChangeAddDocument {
 		data = nil
 	}

@@ -33,7 +33,7 @@ func TestChangesSurviveABuilderKilledMidChange(t *testing.T) {
 	}
 	replica, builder, restarted := open().Changes(), open().Changes(), open().Changes()
 	file := []byte("# Kite club\n\nThe kite club meets on Saturdays.\n")
-	id, err := replica.Submit(ctx, library.Change{Upload: library.Upload{Filename: "kites.md", Data: file, Area: "Testshire", By: "42"}})
+	id, err := replica.Submit(ctx, library.Change{Kind: library.ChangeAddDocument, Upload: library.Upload{Filename: "kites.md", Data: file, Area: "Testshire", By: "42"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestChangesSurviveABuilderKilledMidChange(t *testing.T) {
 	}
 
 	// A refusal comes back whole, for the replica to word.
-	id2, err := replica.Submit(ctx, library.Change{Remove: "ffffffffffff"})
+	id2, err := replica.Submit(ctx, library.Change{Kind: library.ChangeRemoveDocument, Remove: "ffffffffffff"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestCommandsHandedToTheBuilder(t *testing.T) {
 	site := library.Site{ID: "0a1b2c3d4e5f", Start: "https://testshire.example/local-offer", Scope: "https://testshire.example/local-offer",
 		MaxPages: 500, Area: "Testshire", Kind: "local-offer"}
 	nothing := func(c library.Change) library.Outcome {
-		t.Errorf("change %d (%s) handed to the builder before it was confirmed", c.ID, c.What())
+		t.Errorf("change %d (%s) handed to the builder before it was confirmed", c.ID, c.Kind)
 		return library.Outcome{State: library.ChangeFailed}
 	}
 
@@ -172,7 +172,7 @@ func TestCommandsHandedToTheBuilder(t *testing.T) {
 	// The builder takes it whole, keeps its progress for the replica,
 	// and records what its reindex found.
 	took, err := builder.Take(ctx, func(c library.Change) library.Outcome {
-		if c.ID != id || c.What() != library.ChangeAddSource || c.Site != site || c.Upload.By != "42" {
+		if c.ID != id || c.Kind != library.ChangeAddSource || c.Site != site || c.Upload.By != "42" {
 			t.Errorf("the builder was handed %+v", c)
 		}
 		if err := builder.SetProgress(ctx, c.ID, library.Progress{Stage: library.Fetching, Fetch: fetch.Progress{Sources: 1, Found: 12, Fetched: 3}}); err != nil {
@@ -223,7 +223,7 @@ func TestCommandsHandedToTheBuilder(t *testing.T) {
 		t.Errorf("a change left pending: took %v, %v", took, err)
 	}
 	builder.Take(ctx, func(c library.Change) library.Outcome {
-		if c.ID != id3 || c.What() != library.ChangeReindex {
+		if c.ID != id3 || c.Kind != library.ChangeReindex {
 			t.Errorf("the builder was handed %+v, want the reindex again", c)
 		}
 		return library.Outcome{State: library.ChangeFailed, Command: &library.CommandResult{Fetching: true, FetchingPID: 4321, ReindexErr: "another fetch"}}
