@@ -139,10 +139,6 @@ const (
 	msgIndexedElsewhere = "The builder has indexed it, and every copy of the bot answers from it within a few seconds (the one that answered you had not switched yet)."
 )
 
-// msgNotFollowed adds, on a replica, that the builder has indexed a
-// change but this copy's index does not show it yet.
-const msgNotFollowed = "(The copy of the bot that answered you has not switched to the updated index yet; every copy does within a few seconds.)"
-
 // notSwitched begins what moderators are told when a change is saved and
 // indexed but the bot could not switch to the updated index.
 const notSwitched = "It is saved and indexed, but I couldn't switch to the updated index, so"

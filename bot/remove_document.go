@@ -35,7 +35,7 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 			"I may quote the document until it has; if it is still listed in a few minutes, ask whoever runs the bot to look at the builder's log."
 	case errors.Is(err, library.ErrNotFollowed):
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok; this replica not yet switched"})
-		text = fmt.Sprintf("Removed **%s** (%s). %s", escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area), msgNotFollowed)
+		text = fmt.Sprintf("Removed **%s** (%s). %s", escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area), msgNotSwitched)
 	case errors.Is(err, library.ErrNotSwitched):
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok; not yet served: " + err.Error()})
 		text = fmt.Sprintf("Removed **%s** (%s). %s I may still quote it until the next `/reindex` or a restart.",
