@@ -547,15 +547,7 @@ func hoursText(h object) string {
 		}
 		days = append(days, d)
 	}
-	hours := ""
-	opens, closes := clock(ldText(h, "opens")), clock(ldText(h, "closes"))
-	switch {
-	case opens != "" && closes != "":
-		hours = opens + " to " + closes
-	case opens != "":
-		hours = "from " + opens
-	}
-	return strings.TrimSpace(strings.Join(days, ", ") + " " + hours)
+	return openingText(days, ldText(h, "opens"), ldText(h, "closes"))
 }
 
 // openingHours renders schema.org's "Mo-Fr 09:00-17:00" as "Monday to

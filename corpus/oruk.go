@@ -367,8 +367,14 @@ func scheduleText(sc object) string {
 			days = append(days, d)
 		}
 	}
+	return openingText(days, str(sc, "opens_at"), str(sc, "closes_at"))
+}
+
+// openingText renders days and opening times, as a schedule of ORUK's
+// or schema.org's says them: "Monday, Tuesday 10:00 to 18:00".
+func openingText(days []string, opens, closes string) string {
 	hours := ""
-	opens, closes := clock(str(sc, "opens_at")), clock(str(sc, "closes_at"))
+	opens, closes = clock(opens), clock(closes)
 	switch {
 	case opens != "" && closes != "":
 		hours = opens + " to " + closes
