@@ -146,6 +146,22 @@ func kindChoices() []*discordgo.ApplicationCommandOptionChoice {
 	return out
 }
 
+// matchingChoices offers, of n things each with a name and a value, the
+// first maxChoices whose name (shortened to Discord's 100 characters)
+// contains what is typed.
+func matchingChoices(typed string, n int, thing func(i int) (name, value string)) []*discordgo.ApplicationCommandOptionChoice {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var out []*discordgo.ApplicationCommandOptionChoice
+	for i := 0; i < n && len(out) < maxChoices; i++ {
+		name, value := thing(i)
+		name = answer.Shorten(name, 100)
+		if typed == "" || strings.Contains(strings.ToLower(name), typed) {
+			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: value})
+		}
+	}
+	return out
+}
+
 // guildOnly keeps the moderators' commands out of direct messages.
 var guildOnly = []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 

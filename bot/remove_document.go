@@ -56,21 +56,12 @@ func (b *Bot) uploadedChoices(typed string) []*discordgo.ApplicationCommandOptio
 	if b.cfg.Uploads == nil {
 		return nil
 	}
-	typed = strings.ToLower(strings.TrimSpace(typed))
-	var out []*discordgo.ApplicationCommandOptionChoice
-	for _, d := range b.cfg.Uploads.Uploaded() {
-		name := fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006"))
+	docs := b.cfg.Uploads.Uploaded()
+	return matchingChoices(typed, len(docs), func(i int) (string, string) {
+		d := docs[i]
 		if d.Added.IsZero() { // listed from the index, on a replica
-			name = fmt.Sprintf("%s (%s)", d.Title, d.Area)
+			return fmt.Sprintf("%s (%s)", d.Title, d.Area), d.ID
 		}
-		name = answer.Shorten(name, 100)
-		if typed != "" && !strings.Contains(strings.ToLower(name), typed) {
-			continue
-		}
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: d.ID})
-		if len(out) == maxChoices {
-			break
-		}
-	}
-	return out
+		return fmt.Sprintf("%s (%s, added %s)", d.Title, d.Area, d.Added.Format("2 Jan 2006")), d.ID
+	})
 }

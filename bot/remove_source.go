@@ -91,17 +91,9 @@ func (b *Bot) addedSiteChoices(typed string) []*discordgo.ApplicationCommandOpti
 	if b.cfg.Sites == nil {
 		return nil
 	}
-	typed = strings.ToLower(strings.TrimSpace(typed))
-	var out []*discordgo.ApplicationCommandOptionChoice
-	for _, s := range b.cfg.Sites.Added() {
-		name := answer.Shorten(fmt.Sprintf("%s (%s, added %s)", s.Start, s.Area, s.AddedAt.Format("2 Jan 2006")), 100)
-		if typed != "" && !strings.Contains(strings.ToLower(name), typed) {
-			continue
-		}
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: s.ID})
-		if len(out) == maxChoices {
-			break
-		}
-	}
-	return out
+	sites := b.cfg.Sites.Added()
+	return matchingChoices(typed, len(sites), func(i int) (string, string) {
+		s := sites[i]
+		return fmt.Sprintf("%s (%s, added %s)", s.Start, s.Area, s.AddedAt.Format("2 Jan 2006")), s.ID
+	})
 }
