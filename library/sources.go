@@ -371,13 +371,11 @@ func (s *Sites) Propose(r SiteRequest) (Proposal, error) {
 func (s *Sites) Confirm(id, by string) (Site, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	props := s.proposals()
-	i := slices.IndexFunc(props, func(p Proposal) bool { return p.ID == id })
-	if i < 0 {
-		return Site{}, &Refusal{Why: ProposalGone}
+	props, i, err := s.proposal(id)
+	if err != nil {
+		return Site{}, err
 	}
-	p := props[i]
-	site, err := s.add(p.Site, by)
+	site, err := s.add(props[i].Site, by)
 	if err != nil {
 		return Site{}, err
 	}
@@ -425,13 +423,24 @@ func (s *Sites) add(p Site, by string) (Site, error) {
 func (s *Sites) Cancel(id string) (Site, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	props, i, err := s.proposal(id)
+	if err != nil {
+		return Site{}, err
+	}
+	site := props[i].Site // before Delete moves the others over it
+	return site, s.saveProposals(slices.Delete(props, i, i+1))
+}
+
+// proposal finds the proposal id among those kept, refusing it with Why
+// ProposalGone when it is not (confirmed, cancelled or expired); s.mu is
+// held.
+func (s *Sites) proposal(id string) ([]Proposal, int, error) {
 	props := s.proposals()
 	i := slices.IndexFunc(props, func(p Proposal) bool { return p.ID == id })
 	if i < 0 {
-		return Site{}, &Refusal{Why: ProposalGone}
+		return nil, 0, &Refusal{Why: ProposalGone}
 	}
-	site := props[i].Site
-	return site, s.saveProposals(slices.Delete(props, i, i+1))
+	return props, i, nil
 }
 
 // Remove takes the site added from Discord with the ID (or start
