@@ -6,27 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// largestFile is the path of the largest file under dir but the manifest.
-func largestFile(t *testing.T, dir string) string {
-	t.Helper()
-	var best string
-	var size int64 = -1
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == ManifestName {
-			return err
-		}
-		if fi, err := d.Info(); err == nil && fi.Size() > size {
-			best, size = path, fi.Size()
-		}
-		return nil
-	})
-	if best == "" {
-		t.Fatalf("no files in %s", dir)
-	}
-	return best
-}
+	"github.com/sendbot/sendbot/internal/testkit"
+)
 
 func TestVerify(t *testing.T) {
 	tests := []struct {
@@ -37,14 +19,14 @@ func TestVerify(t *testing.T) {
 	}{
 		{name: "as built", damage: func(*testing.T, string) {}},
 		{name: "truncated", damage: func(t *testing.T, dir string) {
-			f := largestFile(t, dir)
+			f := testkit.LargestFile(t, dir, ManifestName)
 			fi, _ := os.Stat(f)
 			if err := os.Truncate(f, fi.Size()/2); err != nil {
 				t.Fatal(err)
 			}
 		}, want: ErrDamaged, message: "bytes, the manifest says"},
 		{name: "changed in place", damage: func(t *testing.T, dir string) {
-			f := largestFile(t, dir)
+			f := testkit.LargestFile(t, dir, ManifestName)
 			data, _ := os.ReadFile(f)
 			data[len(data)/2] ^= 0xff
 			if err := os.WriteFile(f, data, 0o644); err != nil {
@@ -52,7 +34,7 @@ func TestVerify(t *testing.T) {
 			}
 		}, want: ErrDamaged, message: "another SHA-256"},
 		{name: "file missing", damage: func(t *testing.T, dir string) {
-			if err := os.Remove(largestFile(t, dir)); err != nil {
+			if err := os.Remove(testkit.LargestFile(t, dir, ManifestName)); err != nil {
 				t.Fatal(err)
 			}
 		}, want: ErrDamaged, message: "is missing"},
@@ -99,7 +81,7 @@ func TestPublishedRefusesADamagedIndex(t *testing.T) {
 	t.Cleanup(func() { l.Close() })
 
 	rebuildTest(t, dir, "v1")
-	f := largestFile(t, dir)
+	f := testkit.LargestFile(t, dir, ManifestName)
 	fi, _ := os.Stat(f)
 	if err := os.Truncate(f, fi.Size()-1); err != nil {
 		t.Fatal(err)

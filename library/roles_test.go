@@ -147,7 +147,7 @@ func TestOneBuilderManyReplicas(t *testing.T) {
 	if err := os.CopyFS(incoming, os.DirFS(other.IndexDir())); err != nil {
 		t.Fatal(err)
 	}
-	cut := largestFile(t, incoming)
+	cut := testkit.LargestFile(t, incoming)
 	fi, _ := os.Stat(cut)
 	if err := os.Truncate(cut, fi.Size()/2); err != nil {
 		t.Fatal(err)
@@ -170,24 +170,4 @@ func TestOneBuilderManyReplicas(t *testing.T) {
 	if now := folderState(t, shared); !maps.Equal(now, published) {
 		t.Fatalf("the replicas changed the shared folder when refusing a damaged index:\nbefore %v\nafter  %v", published, now)
 	}
-}
-
-// largestFile is the path of the largest file under dir.
-func largestFile(t *testing.T, dir string) string {
-	t.Helper()
-	var best string
-	var size int64 = -1
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if fi, err := d.Info(); err == nil && fi.Size() > size {
-			best, size = path, fi.Size()
-		}
-		return nil
-	})
-	if best == "" {
-		t.Fatalf("no files in %s", dir)
-	}
-	return best
 }

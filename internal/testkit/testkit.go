@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -96,4 +97,25 @@ func PDF(lines ...string) []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
 	return []byte(b.String())
+}
+
+// LargestFile is the path of the largest file under dir, leaving out
+// files named as one of except; the test fails when there is none.
+func LargestFile(t testing.TB, dir string, except ...string) string {
+	t.Helper()
+	var best string
+	var size int64 = -1
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || slices.Contains(except, d.Name()) {
+			return err
+		}
+		if fi, err := d.Info(); err == nil && fi.Size() > size {
+			best, size = path, fi.Size()
+		}
+		return nil
+	})
+	if best == "" {
+		t.Fatalf("no files in %s", dir)
+	}
+	return best
 }
