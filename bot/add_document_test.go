@@ -18,7 +18,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/sendbot/sendbot/corpus"
-	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
 	"github.com/sendbot/sendbot/library"
 )
@@ -226,12 +225,7 @@ func TestUploadRefusalsSayWhatToDo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := lib.OpenIndex(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	live, err := index.OpenLive(lib.IndexDir())
+	live, err := lib.OpenLive(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

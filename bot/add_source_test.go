@@ -19,7 +19,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	crawler "github.com/sendbot/sendbot/corpus/fetch"
-	"github.com/sendbot/sendbot/index"
 	"github.com/sendbot/sendbot/internal/discordtest"
 	"github.com/sendbot/sendbot/internal/filelock"
 	"github.com/sendbot/sendbot/internal/testkit"
@@ -81,12 +80,7 @@ func siteBotAllowing(t *testing.T, allow []netip.Prefix) (*discordtest.Server, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := lib.OpenIndex(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	live, err := index.OpenLive(lib.IndexDir())
+	live, err := lib.OpenLive(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
