@@ -201,12 +201,24 @@ func storable(rep Report) *Report {
 	return &rep
 }
 
-// publishSites keeps in q the sites the builder crawls, when they have
-// changed since last (what it published before); it returns what it
-// published.
-func (b Builder) publishSites(ctx context.Context, q CommandQueue, last []byte, log *slog.Logger) []byte {
+// sitesPublished is what the builder last kept in the store of the sites
+// it crawls, and the sitesStamp it was read at.
+type sitesPublished struct {
+	data  []byte
+	stamp string
+	done  bool
+}
+
+// publishSites keeps in q the sites the builder crawls, when they may
+// have changed since last (sitesStamp) and differ from what it published
+// then; it returns what it published.
+func (b Builder) publishSites(ctx context.Context, q CommandQueue, last sitesPublished, log *slog.Logger) sitesPublished {
 	if b.Sites == nil {
 		return last
+	}
+	stamp := b.Sites.lib.sitesStamp()
+	if last.done && stamp == last.stamp {
+		return last // nothing written since: no need to read the files again
 	}
 	status, err := b.Sites.Status()
 	if err != nil {
@@ -215,8 +227,11 @@ func (b Builder) publishSites(ctx context.Context, q CommandQueue, last []byte, 
 	}
 	shared := SharedSites{Added: b.Sites.Added(), Status: status}
 	data, err := json.Marshal(shared)
-	if err != nil || bytes.Equal(data, last) {
+	if err != nil {
 		return last
+	}
+	if last.done && bytes.Equal(data, last.data) {
+		return sitesPublished{data: data, stamp: stamp, done: true}
 	}
 	if err := q.PublishSites(ctx, shared); err != nil {
 		if ctx.Err() == nil {
@@ -224,7 +239,7 @@ func (b Builder) publishSites(ctx context.Context, q CommandQueue, last []byte, 
 		}
 		return last
 	}
-	return data
+	return sitesPublished{data: data, stamp: stamp, done: true}
 }
 
 // DefaultCommandWait is how long a replica waits for the builder to

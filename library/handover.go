@@ -91,7 +91,7 @@ func ApplyChanges(ctx context.Context, q CommandQueue, b Builder, log *slog.Logg
 	log = log.With("component", "handover")
 	t := time.NewTicker(ApplyEvery)
 	defer t.Stop()
-	var published []byte
+	var published sitesPublished
 	for {
 		for {
 			took, err := q.Take(ctx, func(c Change) Outcome { return b.apply(ctx, q, c, log) })

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sendbot/sendbot/corpus"
@@ -100,6 +101,10 @@ type Library struct {
 	shelf sync.Mutex
 	// reindexing lets one reindex run at a time.
 	reindexing sync.Mutex
+	// sitesChanged counts the writes of the sites added from Discord and
+	// of how their crawls went, so that a builder reads them again for
+	// the replicas only when they may have changed.
+	sitesChanged atomic.Uint64
 }
 
 // Open finds the library cfg describes: the corpus, which must exist, and

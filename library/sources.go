@@ -184,6 +184,7 @@ func (l *Library) writeAddedSites(sites []Site) error {
 	if err := os.MkdirAll(l.SitesDir(), 0o755); err != nil {
 		return fmt.Errorf("make the folder of sites added from Discord: %w", err)
 	}
+	defer l.sitesChanged.Add(1)
 	return writeIfChanged(filepath.Join(l.SitesDir(), corpus.ManifestName), data)
 }
 
@@ -275,6 +276,7 @@ func (l *Library) recordCrawls(sources []corpus.Meta, rep fetch.Report, at time.
 	}
 	if err == nil {
 		err = writeIfChanged(filepath.Join(l.SitesDir(), crawlsName), append(data, '\n'))
+		l.sitesChanged.Add(1)
 	}
 	if err != nil {
 		l.log.Warn("could not keep how the sites' crawls went; /sources will not show it", "err", err)
@@ -297,6 +299,19 @@ func (l *Library) lastCrawls() map[string]crawlRecord {
 // when sites were crawled before, whose pages must now be removed.
 func (l *Library) mustFetch(sources []corpus.Meta) bool {
 	return len(sources) > 0 || len(l.lastCrawls()) > 0
+}
+
+// sitesStamp changes whenever what Status and Sites.Added read may have:
+// the library writes the sites added or how their crawls went, or
+// someone edits the corpus's sources.yaml. It costs a stat, not a read.
+func (l *Library) sitesStamp() string {
+	stamp := strconv.FormatUint(l.sitesChanged.Load(), 10)
+	if l.cfg.Corpus != "" {
+		if fi, err := os.Stat(filepath.Join(l.cfg.Corpus, corpus.ManifestName)); err == nil {
+			stamp += " " + fi.ModTime().String() + " " + strconv.FormatInt(fi.Size(), 10)
+		}
+	}
+	return stamp
 }
 
 // Status lists every site the library crawls, the corpus's first, with
