@@ -87,7 +87,7 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	case errors.Is(err, library.ErrNotFollowed):
 		b.audit(library.AuditEntry{Who: who, Action: "add-document", Detail: res.ID + " " + att.Filename,
 			Result: fmt.Sprintf("ok: %d documents, %d passages; this replica not yet switched", res.Documents, res.Passages)})
-		reply(strings.Replace(addedMessage(res, true), msgServed, msgIndexedElsewhere, 1))
+		reply(addedMessage(res, msgIndexedElsewhere))
 		return
 	}
 	notServed := errors.Is(err, library.ErrNotSwitched)
@@ -102,24 +102,24 @@ func (b *Bot) onAddDocument(s *discordgo.Session, i *discordgo.Interaction) {
 		result += "; not yet served: " + err.Error()
 	}
 	b.audit(library.AuditEntry{Who: who, Action: "add-document", Detail: res.ID + " " + att.Filename, Result: result})
-	reply(addedMessage(res, !notServed))
+	status := msgServed
+	if notServed {
+		status = notSwitched + " parents will get answers from it after the next `/reindex` or a restart."
+	}
+	reply(addedMessage(res, status))
 }
 
-// addedMessage confirms an added document with what was found in it.
-// served is false when the document is saved and indexed but the bot
-// could not switch to the updated index (library.ErrNotSwitched).
-func addedMessage(r library.UploadResult, served bool) string {
+// addedMessage confirms an added document with what was found in it;
+// status says whether parents can ask about it yet (msgServed, or why
+// not).
+func addedMessage(r library.UploadResult, status string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Added **%s** (%s, %s): ", escapeMarkdown(answer.Shorten(r.Title, 200)), escapeMarkdown(r.Area), r.Format)
 	if r.Documents > 1 {
 		fmt.Fprintf(&b, "%d entries, ", r.Documents)
 	}
 	fmt.Fprintf(&b, "%d passages. ", r.Passages)
-	if served {
-		b.WriteString(msgServed)
-	} else {
-		b.WriteString(notSwitched + " parents will get answers from it after the next `/reindex` or a restart.")
-	}
+	b.WriteString(status)
 	problems := problemSentences(r.Problems, r.Skips)
 	for n, p := range problems {
 		if n == maxProblemsShown {
@@ -133,7 +133,7 @@ func addedMessage(r library.UploadResult, served bool) string {
 }
 
 // msgServed says an added document is searchable; msgIndexedElsewhere
-// replaces it on a replica whose index does not show it yet.
+// says so instead on a replica whose index does not show it yet.
 const (
 	msgServed           = "Parents can ask about it now."
 	msgIndexedElsewhere = "The builder has indexed it, and every copy of the bot answers from it within a few seconds (the one that answered you had not switched yet)."
@@ -141,7 +141,10 @@ const (
 
 // notSwitched begins what moderators are told when a change is saved and
 // indexed but the bot could not switch to the updated index.
-const notSwitched = "It is saved and indexed, but I couldn't switch to the updated index, so"
+const notSwitched = "It is saved and indexed, " + notSwitchedYet
+
+// notSwitchedYet is the end of notSwitched, after what was done.
+const notSwitchedYet = "but I couldn't switch to the updated index, so"
 
 // discordFileHosts are where Discord serves attachments; the bot downloads
 // from nowhere else (plus the host of Config.APIURL, for a test server).

@@ -84,7 +84,7 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 	}
 	if errors.Is(err, library.ErrNotFollowed) {
 		b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("made by the builder: %d documents, %d passages, %d problems; not switched here yet", rep.Documents, rep.Passages, len(rep.Problems))})
-		reply.result(strings.Replace(reindexSummary(rep), "Done: I'm now answering", "Done: the builder copy is now answering", 1) + "\n" + msgNotSwitched)
+		reply.result(reindexSummary(rep, "the builder copy is") + "\n" + msgNotSwitched)
 		return
 	}
 	if errors.Is(err, library.ErrFetching) {
@@ -102,7 +102,7 @@ func (b *Bot) onReindex(s *discordgo.Session, i *discordgo.Interaction) {
 		return
 	}
 	b.audit(library.AuditEntry{Who: who, Action: "reindex", Result: fmt.Sprintf("ok: %d documents, %d passages, %d problems", rep.Documents, rep.Passages, len(rep.Problems))})
-	reply.result(reindexSummary(rep))
+	reply.result(reindexSummary(rep, "I'm"))
 }
 
 // anotherFetch says who is fetching when err is a *library.FetchingError:
@@ -137,14 +137,15 @@ func progressLine(p library.Progress) string {
 	return line + "\nI keep answering with the current documents until the new index is ready."
 }
 
-// reindexSummary is the reply when a reindex has finished.
-func reindexSummary(rep library.Report) string {
+// reindexSummary is the reply when a reindex has finished; answering
+// says who answers from the new index: "I'm", or "the builder copy is".
+func reindexSummary(rep library.Report, answering string) string {
 	var b strings.Builder
 	if u := rep.Updated; u != nil {
 		fmt.Fprintf(&b, "Only fetched pages had changed, so I updated the index instead of rebuilding it: %s read again (%s), %s removed.\n",
 			plural(u.Files, "file"), plural(u.Documents, "document"), plural(u.Removed, "file"))
 	}
-	fmt.Fprintf(&b, "Done: I'm now answering from %d documents (%d passages)", rep.Documents, rep.Passages)
+	fmt.Fprintf(&b, "Done: %s now answering from %d documents (%d passages)", answering, rep.Documents, rep.Passages)
 	if rep.Builtin > 0 {
 		fmt.Fprintf(&b, ", and from %d built-in documents about England for what they don't answer", rep.Builtin)
 	}

@@ -178,11 +178,11 @@ func TestAFailedReindexSaysTheOldDocumentsStay(t *testing.T) {
 
 func TestReindexSummarySaysWhatAnswers(t *testing.T) {
 	rep := library.Report{Documents: 3, Passages: 20, Builtin: 6, Took: 1500 * time.Millisecond}
-	if got, want := reindexSummary(rep), "Done: I'm now answering from 3 documents (20 passages), and from 6 built-in documents about England for what they don't answer. That took 1.5s."; !strings.HasPrefix(got, want) {
+	if got, want := reindexSummary(rep, "I'm"), "Done: I'm now answering from 3 documents (20 passages), and from 6 built-in documents about England for what they don't answer. That took 1.5s."; !strings.HasPrefix(got, want) {
 		t.Errorf("summary %q, want it to start %q", got, want)
 	}
 	rep.Builtin = 0
-	if got, want := reindexSummary(rep), "Done: I'm now answering from 3 documents (20 passages). That took 1.5s."; !strings.HasPrefix(got, want) {
+	if got, want := reindexSummary(rep, "I'm"), "Done: I'm now answering from 3 documents (20 passages). That took 1.5s."; !strings.HasPrefix(got, want) {
 		t.Errorf("summary %q, want it to start %q", got, want)
 	}
 }
@@ -192,7 +192,7 @@ func TestReindexSummarySaysWhenOnlyChangedPagesWereRead(t *testing.T) {
 		Updated: &library.Update{Files: 3, Documents: 3, Passages: 3, Removed: 1}}
 	want := "Only fetched pages had changed, so I updated the index instead of rebuilding it: 3 files read again (3 documents), 1 file removed.\n" +
 		"Done: I'm now answering from 10 documents (11 passages). That took 300ms.\nEvery file read again was read without problems."
-	if got := reindexSummary(rep); got != want {
+	if got := reindexSummary(rep, "I'm"); got != want {
 		t.Errorf("summary\n%q\nwant\n%q", got, want)
 	}
 }

@@ -39,7 +39,7 @@ func (b *Bot) onRemoveDocument(s *discordgo.Session, i *discordgo.Interaction) {
 	case errors.Is(err, library.ErrNotSwitched):
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "ok; not yet served: " + err.Error()})
 		text = fmt.Sprintf("Removed **%s** (%s). %s I may still quote it until the next `/reindex` or a restart.",
-			escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area), strings.Replace(notSwitched, "It is saved and indexed", "It is out of the documents and the index", 1))
+			escapeMarkdown(answer.Shorten(res.Title, 200)), escapeMarkdown(res.Area), "It is out of the documents and the index, "+notSwitchedYet)
 	case err != nil:
 		why := uploadError(err)
 		b.audit(library.AuditEntry{Who: who, Action: "remove-document", Detail: id, Result: "failed: " + why})
