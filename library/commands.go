@@ -279,32 +279,14 @@ func (w waiter) await(ctx context.Context, id int64, progress func(Progress)) (R
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	var out Outcome
-	var err error
 	started, last := false, Progress{}
-	for {
-		if out.State != ChangeDone {
-			if out, err = w.Queue.Outcome(ctx, id); err != nil && ctx.Err() == nil {
-				return Report{}, fmt.Errorf("ask the builder how it went: %w", err)
-			}
-		}
-		res := out.Command
+	out, timedOut, err := follow(ctx, w.Queue, id, every, func(out Outcome) bool {
 		switch out.State {
 		case ChangeFailed:
-			switch {
-			case out.Refusal != nil:
-				return Report{}, out.Refusal
-			case res.reindexError() != nil:
-				return Report{}, res.reindexError()
-			}
-			return Report{}, errors.New(out.Err)
+			return true
 		case ChangeDone:
-			if res == nil || res.Report == nil {
-				return Report{}, res.reindexError() // nothing was reindexed, so nothing to switch to
-			}
-			if w.serves(*res.Index) {
-				return *res.Report, nil
-			}
+			res := out.Command
+			return res == nil || res.Report == nil || w.serves(*res.Index)
 		case ChangePending:
 			if p, ok, _ := w.Queue.Progress(ctx, id); ok {
 				started = true
@@ -314,18 +296,29 @@ func (w waiter) await(ctx context.Context, id int64, progress func(Progress)) (R
 				}
 			}
 		}
-		select {
-		case <-ctx.Done():
-			switch {
-			case out.State == ChangeDone:
-				return *res.Report, ErrNotFollowed
-			case started:
-				return Report{}, ErrStillRunning
-			}
-			return Report{}, ErrHandedOver
-		case <-time.After(every):
-		}
+		return false
+	})
+	if err != nil {
+		return Report{}, fmt.Errorf("ask the builder how it went: %w", err)
 	}
+	res := out.Command
+	switch {
+	case out.State == ChangeFailed && out.Refusal != nil:
+		return Report{}, out.Refusal
+	case out.State == ChangeFailed && res.reindexError() != nil:
+		return Report{}, res.reindexError()
+	case out.State == ChangeFailed:
+		return Report{}, errors.New(out.Err)
+	case out.State == ChangeDone && (res == nil || res.Report == nil):
+		return Report{}, res.reindexError() // nothing was reindexed, so nothing to switch to
+	case !timedOut:
+		return *res.Report, nil
+	case out.State == ChangeDone:
+		return *res.Report, ErrNotFollowed
+	case started:
+		return Report{}, ErrStillRunning
+	}
+	return Report{}, ErrHandedOver
 }
 
 // serves reports whether this replica's index is the builder's made.

@@ -339,3 +339,50 @@ func TestAddingASiteTwiceIsAddingItOnce(t *testing.T) {
 		t.Errorf("the same site from another moderator: %v, want SiteListed", err)
 	}
 }
+
+// listed is a DocumentLister of fixed documents.
+type listed []index.DocumentInfo
+
+func (l listed) Documents(string) ([]index.DocumentInfo, error) { return l, nil }
+
+// TestHandoverSaysWhatItSaw: a removal handed to the builder returns what
+// the builder recorded, and says so when it stopped waiting before the
+// builder made it, or before this replica's index showed it.
+func TestHandoverSaysWhatItSaw(t *testing.T) {
+	gone := UploadResult{ID: "abc", Path: "testshire/pool.md", Area: "Testshire"}
+	tests := []struct {
+		name    string
+		outcome *Outcome // recorded by the builder; nil: not made
+		index   listed
+		want    error
+	}{
+		{"not made", nil, nil, ErrHandedOver},
+		{"made, not shown", &Outcome{State: ChangeDone, Result: gone}, listed{{Path: gone.Path}}, ErrNotFollowed},
+		{"made and shown", &Outcome{State: ChangeDone, Result: gone}, nil, nil},
+		{"refused", &Outcome{State: ChangeFailed, Refusal: &Refusal{Why: NoSuchUpload, ID: "abc"}}, nil, &Refusal{Why: NoSuchUpload, ID: "abc"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := newMemQueue()
+			if tt.outcome != nil {
+				q.outcomes[1] = *tt.outcome // the first change submitted
+			}
+			h := &Handover{Queue: q, Index: tt.index, Wait: 50 * time.Millisecond, Every: 5 * time.Millisecond}
+			res, err := h.Remove(context.Background(), "abc")
+			var r *Refusal
+			switch want := tt.want.(type) {
+			case *Refusal:
+				if !errors.As(err, &r) || r.Why != want.Why {
+					t.Fatalf("err %v, want the builder's refusal %v", err, want)
+				}
+			default:
+				if !errors.Is(err, want) && !(want == nil && err == nil) {
+					t.Fatalf("err %v, want %v", err, want)
+				}
+			}
+			if tt.outcome != nil && tt.outcome.State == ChangeDone && (res.ID != gone.ID || res.Path != gone.Path) {
+				t.Errorf("result %+v, want the builder's %+v", res, gone)
+			}
+		})
+	}
+}

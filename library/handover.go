@@ -204,30 +204,44 @@ func (h *Handover) handOver(ctx context.Context, c Change, add bool) (UploadResu
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	var out Outcome
+	out, timedOut, err := follow(ctx, h.Queue, id, every, func(out Outcome) bool {
+		return out.State == ChangeFailed || out.State == ChangeDone && h.shows(out.Result, add)
+	})
+	switch {
+	case err != nil:
+		return UploadResult{}, fmt.Errorf("ask the builder how the change went: %w", err)
+	case out.State == ChangeFailed && out.Refusal != nil:
+		return UploadResult{}, out.Refusal
+	case out.State == ChangeFailed:
+		return UploadResult{}, errors.New(out.Err)
+	case !timedOut:
+		return out.Result, nil
+	case out.State == ChangeDone:
+		return out.Result, ErrNotFollowed
+	}
+	return UploadResult{}, ErrHandedOver
+}
+
+// follow asks q every `every` how change id went until finished says the
+// outcome is final or ctx ends (timedOut). A change done is not asked
+// about again: finished may still be waiting for this replica's index.
+func follow(ctx context.Context, q ChangeQueue, id int64, every time.Duration, finished func(Outcome) bool) (out Outcome, timedOut bool, err error) {
 	for {
 		if out.State != ChangeDone {
-			if out, err = h.Queue.Outcome(ctx, id); err != nil && ctx.Err() == nil {
-				return UploadResult{}, fmt.Errorf("ask the builder how the change went: %w", err)
+			o, err := q.Outcome(ctx, id)
+			switch {
+			case err == nil:
+				out = o
+			case ctx.Err() == nil:
+				return out, false, err
 			}
 		}
-		switch out.State {
-		case ChangeFailed:
-			if out.Refusal != nil {
-				return UploadResult{}, out.Refusal
-			}
-			return UploadResult{}, errors.New(out.Err)
-		case ChangeDone:
-			if h.shows(out.Result, add) {
-				return out.Result, nil
-			}
+		if finished(out) {
+			return out, false, nil
 		}
 		select {
 		case <-ctx.Done():
-			if out.State == ChangeDone {
-				return out.Result, ErrNotFollowed
-			}
-			return UploadResult{}, ErrHandedOver
+			return out, true, nil
 		case <-time.After(every):
 		}
 	}
