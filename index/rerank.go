@@ -269,11 +269,14 @@ func isCapitals(s string) bool {
 // question asks: its heading asks the same ("What is mediation?"), or its
 // text says what X is ("Neurodivergent conditions include autism…").
 func (ix *Index) explains(qu question, heading, text string) bool {
-	if qu.subject == nil {
+	if qu.asks == nil {
 		return false
 	}
-	if x := definitionSubject(heading); x != "" && ix.vocab.entry(tokenize(ix.analyzer, x)) == qu.subject {
-		return true
+	if x := definitionSubject(heading); x != "" {
+		ht := tokenize(ix.analyzer, x)
+		if slices.Equal(terms(ht), qu.asks) || (qu.subject != nil && ix.vocab.entry(ht) == qu.subject) {
+			return true
+		}
 	}
 	return qu.definedBy != nil && qu.definedBy.MatchString(text)
 }

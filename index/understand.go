@@ -84,9 +84,12 @@ type question struct {
 	named         bool
 	// subject is the glossary entry a "What is X?" question asks about;
 	// define is the same entry when the glossary gives its meaning.
-	subject     *term
-	define      *term
-	definedBy   *regexp.Regexp
+	subject   *term
+	define    *term
+	definedBy *regexp.Regexp
+	// asks are the index terms of X in any "What is X?" question,
+	// whether or not X is in the glossary.
+	asks        []string
 	corrections []Correction
 	// unknown are words neither the documents nor the dictionary know,
 	// that no correction fits: names, or slips too far from any word.
@@ -155,6 +158,12 @@ func (ix *Index) understand(ctx context.Context, r bleveindex.IndexReader, q Que
 	if x == "" || !ix.asksDefinition(&qu, x) {
 		ix.conceptsOf(&qu, placeSpans, off)
 		qu.wants = answerType(text)
+		if x != "" {
+			qu.definedBy = phrasePattern([]string{x})
+		}
+	}
+	if x != "" {
+		qu.asks = terms(tokenize(ix.analyzer, x))
 	}
 	ix.weigh(ctx, r, &qu, off)
 	qu.intent = ix.intentOf(ctx, r, qu)
@@ -416,10 +425,10 @@ func (ix *Index) asksDefinition(qu *question, x string) bool {
 	return true
 }
 
-// definitionQuestion matches "what is X", "what does X mean", "what does X
-// stand for", "define X", "meaning of X" and "X meaning"; X is in one of
-// the named groups.
-var definitionQuestion = regexp.MustCompile(`^(?:(?:what|whats|what's)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x1>.+?)(?:\s+(?:mean|means|stand for|stands for))?|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<x2>.+?)|(?P<x3>.+?)\s+(?:meaning|definition)|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<x4>.+?)|(?:what|whats|what's)\s+(?:counts|count|is counted|qualifies)\s+as\s+(?:an?\s+)?(?P<x5>.+?))$`)
+// definitionQuestion matches "what is X" (or "what exactly is X"), "what
+// does X mean", "what does X stand for", "define X", "meaning of X" and
+// "X meaning"; X is in one of the named groups.
+var definitionQuestion = regexp.MustCompile(`^(?:(?:what|whats|what's)(?:\s+\w+ly)?\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x1>.+?)(?:\s+(?:mean|means|stand for|stands for))?|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<x2>.+?)|(?P<x3>.+?)\s+(?:meaning|definition)|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<x4>.+?)|(?:what|whats|what's)\s+(?:counts|count|is counted|qualifies)\s+as\s+(?:an?\s+)?(?P<x5>.+?))$`)
 
 // definitionSubject returns X of a "What is X?" question, or "".
 func definitionSubject(text string) string {
@@ -445,9 +454,28 @@ func definitionSubject(text string) string {
 func definitionPattern(t *term) *regexp.Regexp {
 	var names []string
 	for _, f := range t.forms {
-		names = append(names, regexp.QuoteMeta(f.text))
+		names = append(names, f.text)
 	}
-	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(names, "|") + `)\b(?:\s+[\w()'’-]+){0,2}\s+(?:(?:is|are)\s+(?:a|an|the|when|where|how|what|someone|something|any|one of)|means|mean|include|includes|refers to|describes)\b`)
+	return phrasePattern(names)
+}
+
+// terms are the index terms of ts, in order.
+func terms(ts []token) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.term
+	}
+	return out
+}
+
+// phrasePattern matches a sentence that says what one of texts (or its
+// plural) is, means or includes; see definitionPattern.
+func phrasePattern(texts []string) *regexp.Regexp {
+	var names []string
+	for _, t := range texts {
+		names = append(names, regexp.QuoteMeta(t))
+	}
+	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(names, "|") + `)(?:e?s)?\b(?:\s+[\w()'’-]+){0,2}\s+(?:(?:is|are)\s+(?:a|an|the|when|where|how|what|someone|something|any|one of)|means|mean|include|includes|refers to|describes)\b`)
 }
 
 // glossaryConcept is a concept with every name of a glossary entry; the
