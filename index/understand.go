@@ -83,7 +83,8 @@ type question struct {
 	country       string // the uncovered place's country
 	named         bool
 	// subject is the glossary entry a "What is X?" question asks about;
-	// define is the same entry when the glossary gives its meaning.
+	// define is the same entry when the glossary gives its meaning;
+	// definedBy matches a sentence saying what X is (glossary or not).
 	subject   *term
 	define    *term
 	definedBy *regexp.Regexp
@@ -457,15 +458,6 @@ func definitionPattern(t *term) *regexp.Regexp {
 		names = append(names, f.text)
 	}
 	return phrasePattern(names)
-}
-
-// terms are the index terms of ts, in order.
-func terms(ts []token) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = t.term
-	}
-	return out
 }
 
 // phrasePattern matches a sentence that says what one of texts (or its

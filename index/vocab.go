@@ -29,6 +29,15 @@ func tokenize(a analysis.Analyzer, text string) []token {
 	return out
 }
 
+// terms are the index terms of ts, in order.
+func terms(ts []token) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.term
+	}
+	return out
+}
+
 // form is one name of a glossary entry, analysed.
 type form struct {
 	text  string   // as written in the glossary
@@ -62,10 +71,7 @@ func newVocabulary(a analysis.Analyzer, g corpus.Glossary) *vocabulary {
 	for _, e := range g.Entries {
 		t := &term{GlossaryEntry: e}
 		for _, text := range e.Terms {
-			f := form{text: text, acronym: isAcronym(text)}
-			for _, tok := range tokenize(a, text) {
-				f.terms = append(f.terms, tok.term)
-			}
+			f := form{text: text, terms: terms(tokenize(a, text)), acronym: isAcronym(text)}
 			if len(f.terms) == 0 {
 				continue // only stop words
 			}
