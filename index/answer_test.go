@@ -139,7 +139,7 @@ func TestTyposAndForms(t *testing.T) {
 
 func TestWhatIsAnswersFromTheGlossary(t *testing.T) {
 	ix := buildAnswerIndex(t, answerCorpus, corpus.BuiltinGlossary())
-	for _, q := range []string{"What is an EHCP?", "what exactly is an EHCP", "what does ehcp stand for", "EHC plan meaning"} {
+	for _, q := range []string{"What is an EHCP?", "what exactly is an EHCP", "what does ehcp stand for", "EHC plan meaning", "im new to all this. what is an ehcp?", "what does EHCP mean for my son", "can someone explain what an EHCP is"} {
 		res := ask(t, ix, Query{Text: q, Area: "testshire"})
 		h := res.Hits[0]
 		if !res.Answered || h.Kind != KindGlossary || !strings.Contains(h.Text, "Education, Health and Care") || !strings.HasPrefix(h.SourceURL, "https://") || h.Title == "" {

@@ -427,12 +427,47 @@ func (ix *Index) asksDefinition(qu *question, x string) bool {
 }
 
 // definitionQuestion matches "what is X" (or "what exactly is X"), "what
-// does X mean", "what does X stand for", "define X", "meaning of X" and
-// "X meaning"; X is in one of the named groups.
-var definitionQuestion = regexp.MustCompile(`^(?:(?:what|whats|what's)(?:\s+\w+ly)?\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x1>.+?)(?:\s+(?:mean|means|stand for|stands for))?|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<x2>.+?)|(?P<x3>.+?)\s+(?:meaning|definition)|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<x4>.+?)|(?:what|whats|what's)\s+(?:counts|count|is counted|qualifies)\s+as\s+(?:an?\s+)?(?P<x5>.+?))$`)
+// does X mean" (or "mean for my son"), "what does X stand for", "what do
+// they mean by X", "define X", "meaning of X", "X meaning" and "explain
+// what X is"; X is in one of the named groups.
+var definitionQuestion = regexp.MustCompile(`^(?:` +
+	`(?:what|whats|what's)\s+(?:do|does)(?:\s+\w+){1,2}\s+mean\s+by\s+(?:an?\s+|the\s+)?(?P<by>.+?)` +
+	`|(?:what|whats|what's)(?:\s+\w+ly)?\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x>.+?)(?:\s+(?:mean|means|stand for|stands for)(?:\s+(?:for|to|in|at|on)\s+.+)?)?` +
+	`|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<defined>.+?)` +
+	`|(?P<meaning>.+?)\s+(?:meaning|definition)` +
+	`|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<article>.+?)` +
+	`|(?:what|whats|what's)\s+(?:counts|count|is counted|qualifies)\s+as\s+(?:an?\s+)?(?P<counts>.+?)` +
+	`|.*\s(?:what|whats|what's)\s+(?:an?\s+|the\s+)?(?P<embedded>.+?)\s+(?:is|are|means|mean|stands for|stand for)` +
+	`)$`)
 
-// definitionSubject returns X of a "What is X?" question, or "".
+// pronouns are what "what is it?" asks about: another sentence's words,
+// not X.
+var pronouns = map[string]bool{"it": true, "that": true, "this": true, "they": true, "these": true, "those": true, "them": true}
+
+// definitionSubject returns X of a "What is X?" question, or "". In a
+// question of several sentences, X is read from the one sentence that
+// asks ("I'm new to all this. What is an EHCP?"), when only one does.
 func definitionSubject(text string) string {
+	if x := definitionIn(text); x != "" {
+		return x
+	}
+	var asking []string
+	text = strings.TrimSpace(text)
+	start := 0
+	for _, end := range append(sentenceEnd.FindAllStringIndex(text, -1), []int{len(text), len(text)}) {
+		if s := strings.TrimSpace(text[start:end[1]]); s != "" && asksSomething(s) {
+			asking = append(asking, s)
+		}
+		start = end[1]
+	}
+	if len(asking) == 1 && asking[0] != text {
+		return definitionIn(asking[0])
+	}
+	return ""
+}
+
+// definitionIn returns X of one sentence asking "What is X?", or "".
+func definitionIn(text string) string {
 	s := strings.ToLower(strings.TrimSpace(text))
 	s = strings.TrimRight(s, "?!. ")
 	s = strings.Join(strings.Fields(s), " ")
@@ -442,10 +477,35 @@ func definitionSubject(text string) string {
 	}
 	for i := 1; i < len(m); i++ {
 		if m[i] != "" {
+			if pronouns[m[i]] {
+				return ""
+			}
 			return m[i]
 		}
 	}
 	return ""
+}
+
+// sentenceEnd ends a sentence of a question, whatever case the next one
+// starts in: parents often type without capitals.
+var sentenceEnd = regexp.MustCompile(`[.!?]+\s+`)
+
+// asksSomething reports whether a sentence asks: it ends in "?" or starts
+// with a question word.
+func asksSomething(sentence string) bool {
+	s := strings.TrimSpace(sentence)
+	if strings.HasSuffix(s, "?") {
+		return true
+	}
+	first, _, _ := strings.Cut(strings.ToLower(s), " ")
+	return questionStarts[strings.Trim(first, ",.!?")]
+}
+
+// questionStarts are the words a question in English starts with.
+var questionStarts = map[string]bool{
+	"what": true, "whats": true, "what's": true, "how": true, "when": true, "where": true,
+	"who": true, "why": true, "which": true, "can": true, "could": true, "is": true, "are": true,
+	"do": true, "does": true, "should": true, "will": true, "would": true, "define": true,
 }
 
 // definitionPattern matches a sentence that says what one of a term's

@@ -258,6 +258,13 @@ func TestDefinitionQuestions(t *testing.T) {
 		{"what actually are short breaks", "short breaks"},
 		{"what does camhs stand for", "camhs"},
 		{"sensory room meaning", "sensory room"},
+		{"what does eotas mean for my daughter", "eotas"},
+		{"what do people mean by short breaks", "short breaks"},
+		{"can someone explain what an EHCP is", "ehcp"},
+		{"im new to all this. what is an EHCP?", "ehcp"},
+		{"My son is 7. What is a SENCO? Can they help?", ""},
+		{"school keeps mentioning the graduated approach. what is it?", ""},
+		{"what is that", ""},
 		{"what support is there for autism", ""},
 		{"what time does the club open", ""},
 	} {
