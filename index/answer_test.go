@@ -219,6 +219,43 @@ func TestDecliningSignposts(t *testing.T) {
 	}
 }
 
+// TestSignpostsAreAboutTheService: what is signposted as the advice
+// service is a page whose title or heading names it, or a directory's
+// entry whose description does; a page that only mentions it in passing
+// is not where to ask.
+func TestSignpostsAreAboutTheService(t *testing.T) {
+	files := fstest.MapFS{
+		"england/transport.md": page("School transport in England", "https://advice.example/transport", "2025-01-01", "guidance",
+			"# School transport in England\n\nSENDIASS guidance gives the walking distance as two miles for younger children.\n"),
+		"testshire/advice.md": page("Help for families in Testshire", "https://testshire.example/help", "2025-01-01", "local-offer",
+			"# Help for families in Testshire\n\n## SENDIASS\n\nThe service gives free and impartial advice to parents.\n"),
+		"otherton/services.md": page("Otherton Parent Advice", "https://otherton.example/advice", "2025-01-01", "service",
+			"# Otherton Parent Advice\n\nWe are the SENDIASS for Otherton: free, impartial advice on SEND for families.\n"),
+		"otherton/swimming.md": page("Swimming in Otherton", "https://otherton.example/swim", "2025-01-01", "local-offer",
+			"# Swimming in Otherton\n\nAsk SENDIASS about transport to the pool.\n"),
+	}
+	ix := buildAnswerIndex(t, files, corpus.BuiltinGlossary())
+	for _, tt := range []struct{ area, want string }{
+		{"", ""},
+		{"Testshire", "https://testshire.example/help"},
+		{"Otherton", "https://otherton.example/advice"},
+	} {
+		res := ask(t, ix, Query{Text: "cheap flights tomorrow", Area: tt.area})
+		if res.Answered {
+			t.Fatalf("answered an off-topic question with %q", titles(res.Hits))
+		}
+		got := ""
+		for _, s := range res.Signposts {
+			if s.What == "Independent SEND advice (SENDIASS)" {
+				got = s.Hit.SourceURL
+			}
+		}
+		if got != tt.want {
+			t.Errorf("area %q: the advice service signposted is %q, want %q", tt.area, got, tt.want)
+		}
+	}
+}
+
 func TestRankingHeadingsAndDates(t *testing.T) {
 	svc := func(name, text string) string {
 		return `{"id":"` + name + `","name":"` + name + `","description":"` + text + `","email":"hello@example.org"}`

@@ -129,7 +129,13 @@ func (ix *Index) findSignposts(ctx context.Context, areaKey string) []Signpost {
 				phrases = append(phrases, t.Terms...)
 			}
 		}
+		// A page is about the service when its title or a heading names it;
+		// a directory's entry, when its description does. A page that only
+		// mentions it ("SENDIASS guidance gives the walking distances") is
+		// not where to ask.
 		var parts []query.Query
+		service := bleve.NewTermQuery(KindService)
+		service.SetField(fieldKind)
 		for _, p := range phrases {
 			for _, f := range []struct {
 				name  string
@@ -139,6 +145,10 @@ func (ix *Index) findSignposts(ctx context.Context, areaKey string) []Signpost {
 				q.SetField(f.name)
 				q.Analyzer = analyzer
 				q.SetBoost(f.boost)
+				if f.name == fieldText {
+					parts = append(parts, bleve.NewConjunctionQuery(q, service))
+					continue
+				}
 				parts = append(parts, q)
 			}
 		}
