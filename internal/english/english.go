@@ -5,7 +5,9 @@
 // made from Kevin Atkinson's SCOWL; see COPYING.wbritish), embedded so
 // that a bot on a machine without the package knows them too; the
 // everyday words are SCOWL's two smallest sizes, the most common English
-// words (Debian's scowl package; see COPYING.scowl):
+// words (Debian's scowl package; see COPYING.scowl); the people are the
+// everyday nouns whose commonest sense in WordNet 3.0 is a person
+// (Debian's wordnet-base package; see COPYING.wordnet):
 //
 //	d := english.Dictionary()
 //	d.Has("coping")     // true: never "corrected" to another word
@@ -13,6 +15,7 @@
 //	d.Named("Smith")    // true: written capitalised, a name (and a word too)
 //	d.Near("asess", 1)  // assess, asses, …
 //	english.Everyday("actually") // true
+//	english.Person("daughters")  // true
 //
 // Regenerate the list with `go generate ./internal/english` (gen.sh).
 package english
@@ -35,21 +38,46 @@ var listGz []byte
 //go:embed everyday.gz
 var everydayGz []byte
 
-// everyday is the set of everyday words, read once.
-var everyday = sync.OnceValue(func() map[string]bool {
+//go:embed people.gz
+var peopleGz []byte
+
+// everyday and people are the sets of everyday words and of everyday
+// nouns for people, each read once.
+var (
+	everyday = sync.OnceValue(func() map[string]bool { return lowerSet(everydayGz) })
+	people   = sync.OnceValue(func() map[string]bool { return lowerSet(peopleGz) })
+)
+
+// lowerSet is the words of a gzipped list, in lower case.
+func lowerSet(gz []byte) map[string]bool {
 	out := map[string]bool{}
-	for _, w := range gunzipLines(everydayGz) {
+	for _, w := range gunzipLines(gz) {
 		if w = strings.TrimSpace(w); w != "" {
 			out[strings.ToLower(w)] = true
 		}
 	}
 	return out
-})
+}
 
 // Everyday reports whether word, in any case, is one of the most common
 // English words: one a parent writes whatever the subject ("actually",
 // "daughter", "weekend"), as well as "school" and "council".
 func Everyday(word string) bool { return everyday()[strings.ToLower(word)] }
+
+// Person reports whether word, in any case, is an everyday noun for a
+// person ("son", "daughter", "teacher"), or its plural ("daughters",
+// "children").
+func Person(word string) bool {
+	w := strings.ToLower(word)
+	if people()[w] {
+		return true
+	}
+	if s, ok := strings.CutSuffix(w, "s"); ok && people()[s] {
+		return true
+	}
+	s, ok := strings.CutSuffix(w, "es")
+	return ok && people()[s]
+}
 
 // gunzipLines is the lines of gzipped text built into the binary.
 func gunzipLines(gz []byte) []string {

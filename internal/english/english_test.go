@@ -88,3 +88,16 @@ func TestEveryday(t *testing.T) {
 		}
 	}
 }
+
+func TestPerson(t *testing.T) {
+	for _, w := range []string{"son", "Daughter", "daughters", "children", "kids", "teacher", "parent"} {
+		if !Person(w) {
+			t.Errorf("Person(%q) = false, want true: an everyday noun for a person", w)
+		}
+	}
+	for _, w := range []string{"school", "help", "assessment", "autistic", "tribunal", "plan", "ehcp"} {
+		if Person(w) {
+			t.Errorf("Person(%q) = true, want false: not a person", w)
+		}
+	}
+}
