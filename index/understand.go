@@ -55,7 +55,8 @@ type concept struct {
 	// everyday word the documents have nothing to say about.
 	english bool
 	// optional concepts help rank but are not needed for an answer: the
-	// name of the place asked about, which is searched by filtering.
+	// name of the place asked about, which is searched by filtering, and
+	// who the question is asked for ("my son").
 	optional bool
 }
 
@@ -123,13 +124,16 @@ const (
 	// Excerpt shows the sentences around the best match, whole, rather
 	// than the words around the densest matches.
 	Excerpt = "excerpt"
+	// AskedFor reads who the question is asked for ("for my son") as who
+	// asks, not what.
+	AskedFor = "asked-for"
 	// NearCopies moves a passage that mostly repeats a better one out of
 	// the first five.
 	NearCopies = "near-copies"
 )
 
 // Components lists what can be left out.
-var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, Excerpt, NearCopies}
+var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, AskedFor, Excerpt, NearCopies}
 
 // without is a set of components left out.
 type without map[string]bool
@@ -178,6 +182,10 @@ func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
 	text := qu.text
 	toks := tokenize(ix.analyzer, text)
 	toks, placeToks := splitSpans(toks, placeSpans)
+	var forSpans [][2]int
+	if !off[AskedFor] {
+		forSpans = askedFor(text)
+	}
 
 	var matches []termMatch
 	if !off[Glossary] {
@@ -195,7 +203,7 @@ func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
 				continue
 			}
 			seen[t.term] = true
-			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}})
+			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}, optional: within(t, forSpans)})
 		}
 	}
 	next := 0
@@ -404,6 +412,44 @@ func writeOutContractions(text string, dict *english.Words) string {
 	return b.String()
 }
 
+// possessives are the words that say whose someone is: "my son".
+var possessives = map[string]bool{"my": true, "our": true, "his": true, "her": true, "their": true, "your": true}
+
+// askedFor finds who a question is asked for: an everyday noun for a
+// person that a possessive introduces, within four words ("my son", "our
+// disabled daughter", "my 16 yr old son"). A parent says who the question
+// is for, not what it is about; as a word the documents seldom use, its
+// rarity would otherwise outweigh what is asked, and pull towards any
+// page that mentions a son. It is kept as an optional concept: it helps
+// rank, but is not needed for an answer. "My son's school" keeps school;
+// "his EHCP" names no person.
+func askedFor(text string) [][2]int {
+	var out [][2]int
+	words := questionWords(text)
+	for i, w := range words {
+		if !possessives[w.word] {
+			continue
+		}
+		for j := i + 1; j < len(words) && j <= i+4; j++ {
+			if english.Person(words[j].word) {
+				out = append(out, [2]int{words[j].start, words[j].end})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// within reports whether t lies in one of spans.
+func within(t token, spans [][2]int) bool {
+	for _, s := range spans {
+		if t.start >= s[0] && t.end <= s[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // asksDefinition reads a "What is X?" question whose X is a glossary
 // term: it searches for the term alone, so that passages that explain it
 // come first, after the glossary's meaning when it has one. It reports
@@ -477,14 +523,22 @@ func definitionIn(text string) string {
 	}
 	for i := 1; i < len(m); i++ {
 		if m[i] != "" {
-			if pronouns[m[i]] {
+			x := m[i]
+			if loc := forSomeone.FindStringIndex(x); loc != nil && loc[0] > 0 {
+				x = x[:loc[0]] // "the local offer for my son" asks what the local offer is
+			}
+			if pronouns[x] {
 				return ""
 			}
-			return m[i]
+			return x
 		}
 	}
 	return ""
 }
+
+// forSomeone is whom a "What is X?" is asked for: "for my son", "in our
+// area".
+var forSomeone = regexp.MustCompile(`\s(?:for|with|to|of|in)\s+(?:my|our|his|her|their|your)\b.*$`)
 
 // sentenceEnd ends a sentence of a question, whatever case the next one
 // starts in: parents often type without capitals.

@@ -298,3 +298,45 @@ func TestDefinitionQuestions(t *testing.T) {
 		}
 	}
 }
+
+func TestAskedFor(t *testing.T) {
+	for _, tt := range []struct {
+		question string
+		who      []string
+	}{
+		{"is mediation free for my son", []string{"son"}},
+		{"can our disabled daughter get transport", []string{"daughter"}},
+		{"my 16 yr old son is hearing voices", []string{"son"}},
+		{"my sons school wont follow his ehcp", []string{"sons"}},
+		{"short breaks for my kids and their children", []string{"kids", "children"}},
+		{"can a parent ask for an assessment", nil},
+		{"my autistic son's annual review", []string{"son's"}},
+		{"her ehcp is late", nil},
+		{"my school won't help", nil},
+	} {
+		var who []string
+		for _, s := range askedFor(tt.question) {
+			who = append(who, tt.question[s[0]:s[1]])
+		}
+		if !slices.Equal(who, tt.who) {
+			t.Errorf("askedFor(%q) = %q, want %q", tt.question, who, tt.who)
+		}
+	}
+
+	// Who it is for helps rank but is not needed: "son", a word one page
+	// here uses in passing, does not pull the answer away from what is
+	// asked.
+	files := fstest.MapFS{
+		"testshire/transport.md": page("School transport in Testshire", "https://testshire.example/transport", "2025-09-01", "local-offer",
+			"# School transport in Testshire\n\nThe council gives free school transport to a child who cannot walk to school because of their special educational needs. School transport is arranged by the council's transport team.\n"),
+		"testshire/club.md": page("Saturday club", "https://testshire.example/club", "2025-09-01", "local-offer",
+			"# Saturday club\n\nBring your son or daughter to the club for games, with free transport on school holiday trips.\n"),
+	}
+	ix := buildAnswerIndex(t, files, corpus.BuiltinGlossary())
+	for _, q := range []string{"free school transport", "free school transport for my son"} {
+		res := ask(t, ix, Query{Text: q, Area: "Testshire"})
+		if !res.Answered || res.Hits[0].Title != "School transport in Testshire" {
+			t.Errorf("%q: answered %v with %q first, want the transport page", q, res.Answered, titles(res.Hits))
+		}
+	}
+}
