@@ -184,7 +184,7 @@ func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
 	toks, placeToks := splitSpans(toks, placeSpans)
 	var forSpans [][2]int
 	if !off[AskedFor] {
-		forSpans = askedFor(text)
+		forSpans = askedFor(text, func(w string) bool { return len(tokenize(ix.analyzer, w)) == 0 })
 	}
 
 	var matches []termMatch
@@ -416,21 +416,22 @@ func writeOutContractions(text string, dict *english.Words) string {
 var possessives = map[string]bool{"my": true, "our": true, "his": true, "her": true, "their": true, "your": true}
 
 // askedFor finds who a question is asked for: an everyday noun for a
-// person that a possessive introduces, within four words ("my son", "our
-// disabled daughter", "my 16 yr old son"). A parent says who the question
+// person that a possessive introduces, within four words and before any
+// stop word (isStop): "my son", "our disabled daughter", "my 16 yr old
+// son", but not "take her to a doctor". A parent says who the question
 // is for, not what it is about; as a word the documents seldom use, its
 // rarity would otherwise outweigh what is asked, and pull towards any
 // page that mentions a son. It is kept as an optional concept: it helps
 // rank, but is not needed for an answer. "My son's school" keeps school;
 // "his EHCP" names no person.
-func askedFor(text string) [][2]int {
+func askedFor(text string, isStop func(word string) bool) [][2]int {
 	var out [][2]int
 	words := questionWords(text)
 	for i, w := range words {
 		if !possessives[w.word] {
 			continue
 		}
-		for j := i + 1; j < len(words) && j <= i+4; j++ {
+		for j := i + 1; j < len(words) && j <= i+4 && !isStop(words[j].word); j++ {
 			if english.Person(words[j].word) {
 				out = append(out, [2]int{words[j].start, words[j].end})
 				break
