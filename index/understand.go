@@ -124,8 +124,8 @@ const (
 	// Excerpt shows the sentences around the best match, whole, rather
 	// than the words around the densest matches.
 	Excerpt = "excerpt"
-	// AskedFor reads who the question is asked for ("for my son") as who
-	// asks, not what.
+	// AskedFor reads who a question is asked for ("for my son") as whom
+	// it is for, not what it asks about.
 	AskedFor = "asked-for"
 	// NearCopies moves a passage that mostly repeats a better one out of
 	// the first five.
