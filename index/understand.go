@@ -181,11 +181,11 @@ func (ix *Index) understand(ctx context.Context, r bleveindex.IndexReader, q Que
 func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
 	text := qu.text
 	toks := tokenize(ix.analyzer, text)
-	toks, placeToks := splitSpans(toks, placeSpans)
 	var forSpans [][2]int
 	if !off[AskedFor] {
-		forSpans = askedFor(text, func(w string) bool { return len(tokenize(ix.analyzer, w)) == 0 })
+		forSpans = askedFor(text, toks)
 	}
+	toks, placeToks := splitSpans(toks, placeSpans)
 
 	var matches []termMatch
 	if !off[Glossary] {
@@ -355,14 +355,7 @@ func (ix *Index) namedPlace(ctx context.Context, r bleveindex.IndexReader, qu *q
 // splitSpans separates the tokens inside spans from the rest.
 func splitSpans(toks []token, spans [][2]int) (rest, inside []token) {
 	for _, t := range toks {
-		in := false
-		for _, s := range spans {
-			if t.start >= s[0] && t.end <= s[1] {
-				in = true
-				break
-			}
-		}
-		if in {
+		if within(t, spans) {
 			inside = append(inside, t)
 		} else {
 			rest = append(rest, t)
@@ -417,21 +410,26 @@ var possessives = map[string]bool{"my": true, "our": true, "his": true, "her": t
 
 // askedFor finds who a question is asked for: an everyday noun for a
 // person that a possessive introduces, within four words and before any
-// stop word (isStop): "my son", "our disabled daughter", "my 16 yr old
-// son", but not "take her to a doctor". A parent says who the question
+// stop word (a word none of toks, the question's analysed words, starts
+// at): "my son", "our disabled daughter", "my 16 yr old son", but not
+// "take her to a doctor". A parent says who the question
 // is for, not what it is about; as a word the documents seldom use, its
 // rarity would otherwise outweigh what is asked, and pull towards any
 // page that mentions a son. It is kept as an optional concept: it helps
 // rank, but is not needed for an answer. "My son's school" keeps school;
 // "his EHCP" names no person.
-func askedFor(text string, isStop func(word string) bool) [][2]int {
+func askedFor(text string, toks []token) [][2]int {
+	kept := make(map[int]bool, len(toks))
+	for _, t := range toks {
+		kept[t.start] = true
+	}
 	var out [][2]int
 	words := questionWords(text)
 	for i, w := range words {
 		if !possessives[w.word] {
 			continue
 		}
-		for j := i + 1; j < len(words) && j <= i+4 && !isStop(words[j].word); j++ {
+		for j := i + 1; j < len(words) && j <= i+4 && kept[words[j].start]; j++ {
 			if english.Person(words[j].word) {
 				out = append(out, [2]int{words[j].start, words[j].end})
 				break
