@@ -29,9 +29,9 @@ for name in sys.argv[2:]:
             text = q["q"].rstrip("?") if "{}?" in frame else q["q"]
             print(json.dumps({"id": q["id"], "q": frame.replace("{}", text)}))
 PY
-  line=$(SENDBOT_DATA="$tmp/data" "$bin" eval --corpus ../shared/corpus --questions "$questions" \
-    --folds 5 --twins "$tmp/said.jsonl" 2>/dev/null | grep '^typo questions and their clean twins')
-  asked=$(sed -E 's/.*recall@3 ([0-9.]+) with the typos.*/\1/' <<<"$line")
-  said=$(sed -E 's/.*, ([0-9.]+) without.*/\1/' <<<"$line")
-  echo "| \`$frame\` | $asked | $said |"
+  # --twins scores each said question by its question's fold's model:
+  # Typo is recall@3 as asked, Clean said so.
+  SENDBOT_DATA="$tmp/data" "$bin" eval --corpus ../shared/corpus --questions "$questions" \
+    --folds 5 --twins "$tmp/said.jsonl" --json 2>/dev/null |
+    python3 -c 'import json, sys; t = json.load(sys.stdin)["Twins"]; print("| `%s` | %.3f | %.3f |" % (sys.argv[1], t["Typo"], t["Clean"]))' "$frame"
 done
