@@ -497,15 +497,12 @@ func definitionSubject(text string) string {
 		return x
 	}
 	var asking []string
-	text = strings.TrimSpace(text)
-	start := 0
-	for _, end := range append(sentenceEnd.FindAllStringIndex(text, -1), []int{len(text), len(text)}) {
-		if s := strings.TrimSpace(text[start:end[1]]); s != "" && asksSomething(s) {
+	for _, s := range sentence.FindAllString(text, -1) {
+		if s = strings.TrimSpace(s); asksSomething(s) {
 			asking = append(asking, s)
 		}
-		start = end[1]
 	}
-	if len(asking) == 1 && asking[0] != text {
+	if len(asking) == 1 && asking[0] != strings.TrimSpace(text) {
 		return definitionIn(asking[0])
 	}
 	return ""
@@ -539,9 +536,10 @@ func definitionIn(text string) string {
 // area".
 var forSomeone = regexp.MustCompile(`\s(?:for|with|to|of|in)\s+(?:my|our|his|her|their|your)\b.*$`)
 
-// sentenceEnd ends a sentence of a question, whatever case the next one
-// starts in: parents often type without capitals.
-var sentenceEnd = regexp.MustCompile(`[.!?]+\s+`)
+// sentence is a sentence of a question, with its closing stops: it ends
+// at ".", "!" or "?" before a space, whatever case the next one starts
+// in, as parents often type without capitals.
+var sentence = regexp.MustCompile(`(?s)\S.*?(?:[.!?]+(?:\s|$)|$)`)
 
 // asksSomething reports whether a sentence asks: it ends in "?" or starts
 // with a question word.
