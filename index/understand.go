@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -406,7 +407,7 @@ func writeOutContractions(text string, dict *english.Words) string {
 }
 
 // possessives are the words that say whose someone is: "my son".
-var possessives = map[string]bool{"my": true, "our": true, "his": true, "her": true, "their": true, "your": true}
+var possessives = []string{"my", "our", "his", "her", "their", "your"}
 
 // askedFor finds who a question is asked for: an everyday noun for a
 // person that a possessive introduces, within four words and before any
@@ -426,7 +427,7 @@ func askedFor(text string, toks []token) [][2]int {
 	var out [][2]int
 	words := questionWords(text)
 	for i, w := range words {
-		if !possessives[w.word] {
+		if !slices.Contains(possessives, w.word) {
 			continue
 		}
 		for j := i + 1; j < len(words) && j <= i+4 && kept[words[j].start]; j++ {
@@ -534,7 +535,7 @@ func definitionIn(text string) string {
 
 // forSomeone is whom a "What is X?" is asked for: "for my son", "in our
 // area".
-var forSomeone = regexp.MustCompile(`\s(?:for|with|to|of|in)\s+(?:my|our|his|her|their|your)\b.*$`)
+var forSomeone = regexp.MustCompile(`\s(?:for|with|to|of|in)\s+(?:` + strings.Join(possessives, "|") + `)\b.*$`)
 
 // sentence is a sentence of a question, with its closing stops: it ends
 // at ".", "!" or "?" before a space, whatever case the next one starts
