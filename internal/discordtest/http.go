@@ -119,8 +119,15 @@ func (s *Server) Ping(ctx context.Context, url string) (int, []byte, error) {
 func (s *Server) deliver(url string, i *discordgo.Interaction, rec *interactionRecord) {
 	defer s.wg.Done()
 	d := Delivery{InteractionID: i.ID}
+	// accept, when set, takes the response as i's callback. It runs in the
+	// same critical section that records the delivery, so that whoever the
+	// callback wakes (WaitResponse) also sees the delivery.
+	var accept func()
 	defer func() {
 		s.mu.Lock()
+		if accept != nil {
+			accept()
+		}
 		rec.posting = false
 		s.deliveries = append(s.deliveries, d)
 		s.notifyLocked()
@@ -173,11 +180,10 @@ func (s *Server) deliver(url string, i *discordgo.Interaction, rec *interactionR
 		d.Refused = "invalid JSON: " + err.Error()
 		return
 	}
-	s.mu.Lock()
-	e := s.acceptCallbackLocked(rec, cb.Type, cb.Data, data, resp, 0, time.Now())
-	s.mu.Unlock()
-	if e != nil {
-		d.Refused = fmt.Sprintf("%d %s (code %d) %v", e.status, e.message, e.code, e.errors)
+	accept = func() {
+		if e := s.acceptCallbackLocked(rec, cb.Type, cb.Data, data, resp, 0, time.Now()); e != nil {
+			d.Refused = fmt.Sprintf("%d %s (code %d) %v", e.status, e.message, e.code, e.errors)
+		}
 	}
 }
 
