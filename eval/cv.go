@@ -87,6 +87,10 @@ type TwinScore struct {
 	CleanFound   int
 	Differences  []string // ids whose typo and clean versions differ
 	CleanOutcome []Outcome
+	// Declinable counts the twins of questions to decline, and Answered
+	// those of them the model answers: said in another way, a question
+	// nothing answers should still be declined.
+	Declinable, Answered int
 }
 
 // CrossValidate fits a model on k-1 folds and scores the k-th, for each
@@ -206,7 +210,14 @@ func twinScore(ts []Traced, folds []int, models []*index.Model, held []Outcome, 
 	s := &TwinScore{}
 	for _, tw := range twins {
 		i, ok := at[tw.Question.ID]
-		if !ok || tw.Question.NoAnswer() {
+		if !ok {
+			continue
+		}
+		if tw.Question.NoAnswer() {
+			s.Declinable++
+			if judge(tw, models[folds[i]]).answered {
+				s.Answered++
+			}
 			continue
 		}
 		o := outcomeOf(tw, judge(tw, models[folds[i]]))
@@ -281,6 +292,9 @@ func (cv CV) WriteText(w io.Writer) error {
 			t.N, t.Typo, t.Clean, (t.Typo-t.Clean)*100)
 		if len(t.Differences) > 0 {
 			ew.printf("; differ: %s", strings.Join(t.Differences, ", "))
+		}
+		if t.Declinable > 0 {
+			ew.printf("; twins of questions to decline answered: %d of %d", t.Answered, t.Declinable)
 		}
 		ew.printf("\n")
 	}

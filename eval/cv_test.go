@@ -102,3 +102,21 @@ func TestCrossValidationChecksItsFloorsAndLimits(t *testing.T) {
 		}
 	}
 }
+
+// Twins of questions to decline are scored too: said another way, a
+// question nothing answers should still be declined. Each question's twin
+// here is itself, so its twin is answered exactly when it is.
+func TestTwinsOfQuestionsToDeclineCount(t *testing.T) {
+	ts := synthetic(60, "cover")
+	cv := CrossValidate(ts, 5, FitOptions{}, ts)
+	h := cv.Held
+	if cv.Twins.Declinable != h.Declinable || cv.Twins.Declinable != 12 {
+		t.Fatalf("twins of questions to decline: %d, want %d (and 12)", cv.Twins.Declinable, h.Declinable)
+	}
+	if want := h.Declinable - h.Declined; cv.Twins.Answered != want {
+		t.Errorf("twins of questions to decline answered: %d, as asked %d", cv.Twins.Answered, want)
+	}
+	if cv.Twins.N != h.Answerable {
+		t.Errorf("twins of answerable questions: %d, want %d", cv.Twins.N, h.Answerable)
+	}
+}

@@ -16,8 +16,8 @@ fi
 questions=../shared/eval/dev-questions.jsonl,../shared/eval/parent-questions.jsonl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "| said | recall@3 as asked | recall@3 said so |"
-echo "|---|---|---|"
+echo "| said | recall@3 as asked | recall@3 said so | to decline, answered said so |"
+echo "|---|---|---|---|"
 grep -v '^#' bench/said/frames.txt | grep -v '^$' | while IFS= read -r frame; do
   python3 - "$frame" ../shared/eval/dev-questions.jsonl ../shared/eval/parent-questions.jsonl > "$tmp/said.jsonl" <<'PY'
 import json, sys
@@ -30,8 +30,9 @@ for name in sys.argv[2:]:
             print(json.dumps({"id": q["id"], "q": frame.replace("{}", text)}))
 PY
   # --twins scores each said question by its question's fold's model:
-  # Typo is recall@3 as asked, Clean said so.
+  # Typo is recall@3 as asked, Clean said so; Answered counts the
+  # questions to decline (Declinable) answered said so.
   SENDBOT_DATA="$tmp/data" "$bin" eval --corpus ../shared/corpus --questions "$questions" \
     --folds 5 --twins "$tmp/said.jsonl" --json 2>/dev/null |
-    python3 -c 'import json, sys; t = json.load(sys.stdin)["Twins"]; print("| `%s` | %.3f | %.3f |" % (sys.argv[1], t["Typo"], t["Clean"]))' "$frame"
+    python3 -c 'import json, sys; t = json.load(sys.stdin)["Twins"]; print("| `%s` | %.3f | %.3f | %d of %d |" % (sys.argv[1], t["Typo"], t["Clean"], t["Answered"], t["Declinable"]))' "$frame"
 done
