@@ -197,3 +197,39 @@ func builtIn(t *testing.T) (*index.Index, []Question) {
 	}
 	return ix, qs
 }
+
+// A greeting, an apology or thanks in a clause of its own costs nothing:
+// the bot decides whether to answer on the clauses that ask (index's
+// asides). Said so about every built-in question, it may cost at most one
+// question of recall@3, and an off-topic question is still declined.
+// (Only a clause that asks, with "?" or a question word, is known to be
+// the question: "sorry if this is silly, salt in herefordshire" is
+// weighed whole, and declined.)
+func TestGreetingsAndThanksCostNothing(t *testing.T) {
+	ix, qs := builtIn(t)
+	plain, err := Run(context.Background(), ix, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, say := range []func(string) string{
+		func(q string) string { return "Hi all, " + q },
+		func(q string) string { return strings.TrimSuffix(q, "?") + "? Thanks in advance" },
+		func(q string) string { return "Sorry if this is a silly question, " + strings.TrimSuffix(q, "?") + "?" },
+	} {
+		said := make([]Question, len(qs))
+		for i, q := range qs {
+			said[i] = q
+			said[i].Text = say(q.Text)
+		}
+		rep, err := Run(context.Background(), ix, said)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		rep.WriteText(&out)
+		if rep.Recall3 < plain.Recall3-1.0/float64(rep.Answerable) || rep.NoAnswer < plain.NoAnswer {
+			t.Errorf("%q: recall@3 %.3f and no-answer %.3f against %.3f and %.3f as asked\n%s",
+				say("…"), rep.Recall3, rep.NoAnswer, plain.Recall3, plain.NoAnswer, out.String())
+		}
+	}
+}

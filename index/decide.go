@@ -100,6 +100,19 @@ func (m *Model) decide(qu question, ranked []candidate, passages int) (bool, flo
 	if len(ranked) == 0 {
 		return false, 0
 	}
-	p := m.Confidence(signals(qu, ranked, passages))
+	p := m.Confidence(m.signals(qu, ranked, passages))
 	return p >= m.Threshold, p
+}
+
+// signals are the decision's signals for the ranked candidates, for what
+// the question asks (question.asking): "hi all," or "thanks in advance"
+// makes an answer neither likelier nor less likely.
+func (m *Model) signals(qu question, ranked []candidate, passages int) []float64 {
+	if len(ranked) > 0 && ranked[0].asking != nil {
+		top := ranked[0]
+		asking, _ := qu.asking(top.says)
+		top.features, top.score = top.asking, m.score(top.asking)
+		return signals(asking, []candidate{top}, passages)
+	}
+	return signals(qu, ranked, passages)
 }

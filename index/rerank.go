@@ -71,9 +71,10 @@ type fieldWords struct {
 
 // describe sets every candidate's features and text matches. The text,
 // section and title are all read: a concept in any of them covers the
-// question, and show counts one the heading says for less.
+// question, and show counts one the heading says for less. When the
+// question has asides the candidate does not all say, it is described as
+// an answer to what is asked too (question.asking), for decide.
 func (ix *Index) describe(qu question, cs []candidate) {
-	total := qu.knownWeight()
 	if len(cs) == 0 {
 		return
 	}
@@ -91,39 +92,61 @@ func (ix *Index) describe(qu question, cs []candidate) {
 		section, _ := ix.findConcepts(qu, names, c.str(fieldSection), false)
 		title, _ := ix.findConcepts(qu, names, c.str(fieldTitle), false)
 		c.inHeading = make([]bool, len(qu.concepts))
-		feat := make([]float64, numFeatures)
-		covered := 0.0
+		c.says = make([]bool, len(qu.concepts))
 		for k, con := range qu.concepts {
-			if !con.known || con.optional {
-				continue
-			}
-			c.inHeading[k] = section.tf[k] > 0 || title.tf[k] > 0
-			feat[featBM25] += con.weight * bm25TF(texts[i].tf[k], float64(texts[i].length), avg)
-			if texts[i].tf[k] > 0 || c.inHeading[k] {
-				covered += con.weight
-			}
+			c.says[k] = con.known && (texts[i].tf[k] > 0 || section.tf[k] > 0 || title.tf[k] > 0)
+			c.inHeading[k] = con.known && !con.optional && (section.tf[k] > 0 || title.tf[k] > 0)
 		}
-		if total > 0 {
-			feat[featBM25] /= total
-			feat[featCover] = covered / total
+		m := readWords{text: texts[i], inHeading: c.inHeading, avg: avg}
+		c.features = ix.features(qu, m, c, topRetrieval)
+		if asking, ok := qu.asking(c.says); ok {
+			c.asking = ix.features(asking, m, c, topRetrieval)
 		}
-		if qu.intent != nil {
-			feat[featIntent] = math.Log(max(qu.intent[c.str(fieldKind)], 1e-3))
-		}
-		if qu.areaKey != "" && qu.areaKey != noLocalArea && !corpus.IsNational(c.str(fieldArea)) {
-			feat[featLocal] = 1
-		}
-		if ix.explains(qu, lastHeading(c.str(fieldSection)), c.str(fieldText)) {
-			feat[featExplains] = 1
-		}
-		if topRetrieval > 0 {
-			feat[featRetrieval] = c.retrieval / topRetrieval
-		}
-		if qu.wants != nil && qu.wants.MatchString(c.str(fieldText)) {
-			feat[featAnswerType] = 1
-		}
-		c.features = feat
 	}
+}
+
+// readWords are what describe reads of a passage's words: its text's,
+// and which concepts its headings say.
+type readWords struct {
+	text      fieldWords
+	inHeading []bool
+	avg       float64 // the candidates' text length, on average
+}
+
+// features are a candidate's features as an answer to qu.
+func (ix *Index) features(qu question, w readWords, c *candidate, topRetrieval float64) []float64 {
+	feat := make([]float64, numFeatures)
+	total := qu.knownWeight()
+	covered := 0.0
+	for k, con := range qu.concepts {
+		if !con.known || con.optional {
+			continue
+		}
+		feat[featBM25] += con.weight * bm25TF(w.text.tf[k], float64(w.text.length), w.avg)
+		if w.text.tf[k] > 0 || w.inHeading[k] {
+			covered += con.weight
+		}
+	}
+	if total > 0 {
+		feat[featBM25] /= total
+		feat[featCover] = covered / total
+	}
+	if qu.intent != nil {
+		feat[featIntent] = math.Log(max(qu.intent[c.str(fieldKind)], 1e-3))
+	}
+	if qu.areaKey != "" && qu.areaKey != noLocalArea && !corpus.IsNational(c.str(fieldArea)) {
+		feat[featLocal] = 1
+	}
+	if ix.explains(qu, lastHeading(c.str(fieldSection)), c.str(fieldText)) {
+		feat[featExplains] = 1
+	}
+	if topRetrieval > 0 {
+		feat[featRetrieval] = c.retrieval / topRetrieval
+	}
+	if qu.wants != nil && qu.wants.MatchString(c.str(fieldText)) {
+		feat[featAnswerType] = 1
+	}
+	return feat
 }
 
 // bm25TF is BM25's term-frequency part for tf uses in a field of length n.

@@ -53,6 +53,11 @@ type candidate struct {
 	// when its features are.
 	matches   []conceptMatch
 	inHeading []bool
+	// says is which of the question's concepts it says, and asking its
+	// features as an answer to what is asked (question.asking), when
+	// the question has asides it does not all say.
+	says   []bool
+	asking []float64
 }
 
 // str is one of the candidate's stored fields.

@@ -42,6 +42,10 @@ type TracedPassage struct {
 	Whole string
 	// Features are its features, in the order of Features.
 	Features []float64
+	// says and asking are which concepts it says and its features as an
+	// answer to what is asked (candidate).
+	says   []bool
+	asking []float64
 }
 
 // Trace answers q as Search does, leaving out the components named in
@@ -70,7 +74,7 @@ func (ix *Index) traceOf(qu question, ranked []candidate, off without, res Resul
 	slices.SortFunc(byRetrieval, func(a, b candidate) int { return a.order - b.order })
 	for _, c := range byRetrieval {
 		shown, _ := ix.shownText(qu, c, off)
-		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Title: c.str(fieldTitle), Text: shown, Whole: c.str(fieldText), Features: c.features})
+		t.Passages = append(t.Passages, TracedPassage{ID: c.dm.ID, Title: c.str(fieldTitle), Text: shown, Whole: c.str(fieldText), Features: c.features, says: c.says, asking: c.asking})
 		if !off[NearCopies] {
 			t.runs = append(t.runs, threeWordRuns(c.str(fieldText)))
 		}
@@ -95,7 +99,7 @@ func (t *Trace) Order(m *Model) []int {
 
 // Signals are the decision's signals for the passages in order.
 func (t *Trace) Signals(m *Model, order []int) []float64 {
-	return signals(t.qu, t.ranked(m, order), t.passages)
+	return m.signals(t.qu, t.ranked(m, order), t.passages)
 }
 
 // ranked are the passages in order, as rerank's candidates scored by m.
@@ -122,7 +126,7 @@ func (t *Trace) Answers(m *Model, order []int) (bool, float64) {
 func (t *Trace) candidates(m *Model) []candidate {
 	cs := make([]candidate, len(t.Passages))
 	for i, p := range t.Passages {
-		cs[i] = candidate{order: i, features: p.Features, score: m.score(p.Features)}
+		cs[i] = candidate{order: i, features: p.Features, says: p.says, asking: p.asking, score: m.score(p.Features)}
 	}
 	return cs
 }

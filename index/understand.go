@@ -59,6 +59,9 @@ type concept struct {
 	// name of the place asked about, which is searched by filtering, and
 	// who the question is asked for ("my son").
 	optional bool
+	// aside is set for a word of a clause around the ones that ask
+	// ("hi all, …", "…? thanks in advance", "my son is 9. …").
+	aside bool
 }
 
 // Correction is a misspelt word and the word sendbot searched for instead.
@@ -128,13 +131,16 @@ const (
 	// AskedFor reads who a question is asked for ("for my son") as whom
 	// it is for, not what it asks about.
 	AskedFor = "asked-for"
+	// Asides decides whether to answer on the clauses that ask alone, not
+	// on a greeting, thanks or context around them ("hi all, …").
+	Asides = "asides"
 	// NearCopies moves a passage that mostly repeats a better one out of
 	// the first five.
 	NearCopies = "near-copies"
 )
 
 // Components lists what can be left out.
-var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, AskedFor, Excerpt, NearCopies}
+var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, AskedFor, Asides, Excerpt, NearCopies}
 
 // without is a set of components left out.
 type without map[string]bool
@@ -182,9 +188,12 @@ func (ix *Index) understand(ctx context.Context, r bleveindex.IndexReader, q Que
 func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
 	text := qu.text
 	toks := tokenize(ix.analyzer, text)
-	var forSpans [][2]int
+	var forSpans, asideSpans [][2]int
 	if !off[AskedFor] {
 		forSpans = askedFor(text, toks)
+	}
+	if !off[Asides] {
+		asideSpans = asides(text)
 	}
 	toks, placeToks := splitSpans(toks, placeSpans)
 
@@ -204,7 +213,7 @@ func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
 				continue
 			}
 			seen[t.term] = true
-			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}, optional: within(t, forSpans)})
+			add(concept{asked: text[t.start:t.end], alts: []alt{{terms: []string{t.term}, boost: 1}}, optional: within(t, forSpans), aside: within(t, asideSpans)})
 		}
 	}
 	next := 0
@@ -229,6 +238,7 @@ func (ix *Index) conceptsOf(qu *question, placeSpans [][2]int, off without) {
 		}
 		seen[key] = true
 		c := ix.glossaryConcept(text[toks[m.start].start:toks[m.end-1].end], m.term, m.form)
+		c.aside = within(token{start: toks[m.start].start, end: toks[m.end-1].end}, asideSpans)
 		if len(form) > 1 {
 			c.alts = append(c.alts, alt{terms: form, boost: looseBoost, loose: true})
 		}
@@ -491,11 +501,18 @@ var definitionQuestion = regexp.MustCompile(`^(?:` +
 var pronouns = map[string]bool{"it": true, "that": true, "this": true, "they": true, "these": true, "those": true, "them": true}
 
 // definitionSubject returns X of a "What is X?" question, or "". In a
-// question of several sentences, X is read from the one sentence that
-// asks ("I'm new to all this. What is an EHCP?"), when only one does.
+// question with asides, X is read from the part that asks ("hi all,
+// what is an EHCP? thanks"); in one of several sentences, from the one
+// sentence that asks ("I'm new to all this. What is an EHCP?"), when only
+// one does.
 func definitionSubject(text string) string {
 	if x := definitionIn(text); x != "" {
 		return x
+	}
+	if part := askingPart(text); part != "" {
+		if x := definitionIn(part); x != "" {
+			return x
+		}
 	}
 	var asking []string
 	for _, s := range sentence.FindAllString(text, -1) {
@@ -760,6 +777,32 @@ func (qu question) terms() []string {
 // do not cover: it is declined whatever the model.
 func (qu question) aboutUncovered() bool { return qu.named && qu.uncovered != "" }
 
+// asking is the question as an answer that says the words says reports
+// (by concept) has to answer it: the words of its asides that the answer
+// does not say are left out ("hi all, …", "…? thanks in advance"), and
+// whether any were. They still help rank, but whether to answer is
+// decided on what is asked and on what of the rest the answer speaks to
+// ("I think my daughter has SEN, who do I talk to?").
+func (qu question) asking(says []bool) (question, bool) {
+	out := qu
+	out.concepts = nil
+	asked := false
+	for k, c := range qu.concepts {
+		if c.aside && !c.optional && !(k < len(says) && says[k]) {
+			if out.concepts == nil {
+				out.concepts = slices.Clone(qu.concepts)
+			}
+			out.concepts[k].optional = true
+			continue
+		}
+		asked = asked || c.known && !c.optional
+	}
+	if out.concepts == nil || !asked {
+		return question{}, false
+	}
+	return out, true
+}
+
 // knownWeight is the summed weight of the concepts a passage must cover.
 func (qu question) knownWeight() float64 {
 	total := 0.0
@@ -769,4 +812,72 @@ func (qu question) knownWeight() float64 {
 		}
 	}
 	return total
+}
+
+// clauseBreak is where a clause of a question ends and the next starts:
+// the end of a sentence, a comma, a colon or semicolon, a dash.
+var clauseBreak = regexp.MustCompile(`[.!?]+\s+|\s*[,;:]\s*|\s+[-–]+\s+`)
+
+// asides are the byte ranges of a question's clauses before the first
+// clause that asks and after the last one ("hi all, how do I …", "what
+// is X? thanks in advance", "my son is 9. …"), unless the clauses that
+// ask point back to one with a pronoun ("my son was excluded, how long
+// can they do that for"). A question none of whose clauses asks has none.
+func asides(text string) [][2]int {
+	spans, first, final := askingClauses(text)
+	if first < 0 {
+		return nil
+	}
+	return append(slices.Clone(spans[:first]), spans[final+1:]...)
+}
+
+// askingPart is the text of a question from its first clause that asks
+// to its last, when it has asides; else "".
+func askingPart(text string) string {
+	spans, first, final := askingClauses(text)
+	if first < 0 {
+		return ""
+	}
+	return text[spans[first][0]:spans[final][1]]
+}
+
+// askingClauses splits a question into clauses and finds the first and
+// the last that ask, when there are clauses around them that do not;
+// first is -1 when there are none, or when what asks points back to them.
+func askingClauses(text string) (spans [][2]int, first, final int) {
+	last := 0
+	for _, m := range clauseBreak.FindAllStringIndex(text, -1) {
+		if m[0] > last {
+			spans = append(spans, [2]int{last, m[0]})
+		}
+		last = m[1]
+	}
+	if last < len(text) {
+		spans = append(spans, [2]int{last, len(text)})
+	}
+	first, final = -1, -1
+	for i, sp := range spans {
+		// A clause's "?" is in the break after it.
+		end := sp[1]
+		for end < len(text) && strings.IndexByte(".!?", text[end]) >= 0 {
+			end++
+		}
+		if asksSomething(text[sp[0]:end]) {
+			if first < 0 {
+				first = i
+			}
+			final = i
+		}
+	}
+	if first < 0 || first == 0 && final == len(spans)-1 {
+		return spans, -1, -1
+	}
+	if first > 0 {
+		for _, w := range questionWords(text[spans[first][0]:spans[final][1]]) {
+			if pronouns[w.word] {
+				return spans, -1, -1
+			}
+		}
+	}
+	return spans, first, final
 }

@@ -261,6 +261,7 @@ func TestDefinitionQuestions(t *testing.T) {
 		{"what does eotas mean for my daughter", "eotas"},
 		{"what do people mean by short breaks", "short breaks"},
 		{"can someone explain what an EHCP is", "ehcp"},
+		{"Sorry if this is a silly question, what is an EHCP? thanks", "ehcp"},
 		{"im new to all this. what is an EHCP?", "ehcp"},
 		{"My son is 7. What is a SENCO? Can they help?", ""},
 		{"school keeps mentioning the graduated approach. what is it?", ""},
@@ -339,6 +340,35 @@ func TestAskedFor(t *testing.T) {
 		res := ask(t, ix, Query{Text: q, Area: "Testshire"})
 		if !res.Answered || res.Hits[0].Title != "School transport in Testshire" {
 			t.Errorf("%q: answered %v with %q first, want the transport page", q, res.Answered, titles(res.Hits))
+		}
+	}
+}
+
+func TestAsides(t *testing.T) {
+	for _, tt := range []struct {
+		question string
+		asides   []string
+	}{
+		{"hi all, how do i get an ehcp", []string{"hi all"}},
+		{"how do i get an ehcp? thanks in advance", []string{"thanks in advance"}},
+		{"Sorry if this is a silly question: what is a short break?", []string{"Sorry if this is a silly question"}},
+		{"hello everyone! my son is 9. is there a club on saturdays? any advice would be appreciated", []string{"hello everyone", "my son is 9", "any advice would be appreciated"}},
+		{"i think my daughter might have sen, who should i talk to at school first", []string{"i think my daughter might have sen"}},
+		// What asks points back to the aside: it is part of the question.
+		{"school want to put my daughter on a part time timetable, is that even legal", nil},
+		{"my son was excluded - how long can they do it for", nil},
+		// Nothing asks, or all of it does.
+		{"ehcp timescales", nil},
+		{"my son is autistic. short breaks", nil},
+		{"how do i get an ehcp", nil},
+		{"what is an ehcp? how do i get one?", nil},
+	} {
+		var got []string
+		for _, s := range asides(tt.question) {
+			got = append(got, tt.question[s[0]:s[1]])
+		}
+		if !slices.Equal(got, tt.asides) {
+			t.Errorf("asides(%q) = %q, want %q", tt.question, got, tt.asides)
 		}
 	}
 }
