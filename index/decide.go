@@ -39,9 +39,9 @@ var Signals = [numSignals]string{
 	sigTopScore:       "top_score",
 }
 
-// signals describes a question's ranked candidates for the decision. Each
+// signalsOf describes a question's ranked candidates for the decision. Each
 // means the same in a corpus of a hundred passages and of a million.
-func signals(qu question, ranked []candidate, passages int) []float64 {
+func signalsOf(qu question, ranked []candidate, passages int) []float64 {
 	s := make([]float64, numSignals)
 	words, englishUnknown := 0.0, 0.0
 	for _, c := range qu.concepts {
@@ -112,7 +112,7 @@ func (m *Model) signals(qu question, ranked []candidate, passages int) []float64
 		top := ranked[0]
 		asking, _ := qu.asking(top.says)
 		top.features, top.score = top.asking, m.score(top.asking)
-		return signals(asking, []candidate{top}, passages)
+		return signalsOf(asking, []candidate{top}, passages)
 	}
-	return signals(qu, ranked, passages)
+	return signalsOf(qu, ranked, passages)
 }
