@@ -70,7 +70,7 @@ func signalsOf(qu question, ranked []candidate, passages int) []float64 {
 		everyday := 0.0
 		for _, c := range qu.concepts {
 			if c.known && !c.optional && c.term == nil && english.Everyday(c.asked) {
-				everyday += c.weight
+				everyday += c.counts()
 			}
 		}
 		s[sigEveryday] = everyday / total

@@ -122,9 +122,10 @@ func (ix *Index) features(qu question, w readWords, c *candidate, topRetrieval f
 		if !con.known || con.optional {
 			continue
 		}
-		feat[featBM25] += con.weight * bm25TF(w.text.tf[k], float64(w.text.length), w.avg)
+		cw := con.counts()
+		feat[featBM25] += cw * bm25TF(w.text.tf[k], float64(w.text.length), w.avg)
 		if w.text.tf[k] > 0 || w.inHeading[k] {
-			covered += con.weight
+			covered += cw
 		}
 	}
 	if total > 0 {

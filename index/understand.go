@@ -803,12 +803,13 @@ func (qu question) asking(says []bool) (question, bool) {
 	return out, true
 }
 
-// knownWeight is the summed weight of the concepts a passage must cover.
+// knownWeight is the summed weight of the concepts a passage must cover,
+// as each counts.
 func (qu question) knownWeight() float64 {
 	total := 0.0
 	for _, c := range qu.concepts {
 		if c.known && !c.optional {
-			total += c.weight
+			total += c.counts()
 		}
 	}
 	return total
@@ -880,4 +881,19 @@ func askingClauses(text string) (spans [][2]int, first, final int) {
 		}
 	}
 	return spans, first, final
+}
+
+// asideWeight is what an aside's word counts for, against its weight,
+// in rerank's features and the decision's signals: it may tell which
+// passage answers ("I think my son has autism, …"), but a greeting's or
+// an apology's words should not pull the answer towards a passage that
+// happens to say "questions".
+const asideWeight = 0.5
+
+// counts is what the concept counts for in rerank and decide.
+func (c concept) counts() float64 {
+	if c.aside {
+		return c.weight * asideWeight
+	}
+	return c.weight
 }

@@ -372,3 +372,27 @@ func TestAsides(t *testing.T) {
 		}
 	}
 }
+
+// An aside's words count half in ranking: an apology's "question" does not
+// pull the answer towards a page of questions that says less of what is
+// asked.
+func TestAsidesCountHalfInRanking(t *testing.T) {
+	files := fstest.MapFS{
+		"testshire/transport.md": page("School transport in Testshire", "https://testshire.example/transport", "2025-09-01", "local-offer",
+			"# School transport in Testshire\n\nThe council arranges free school transport for a child who cannot walk to school because of their special educational needs. Apply to the transport team before the start of term.\n"),
+		"testshire/faq.md": page("Questions and answers", "https://testshire.example/faq", "2025-09-01", "local-offer",
+			"# Questions and answers\n\nNo question about school transport is a silly question: phone the council's contact centre.\n"),
+		"testshire/parks.md": page("Parks", "https://testshire.example/parks", "2025-09-01", "local-offer",
+			"# Parks\n\nThe parks are open every day. Ask at the cafe if you have a question about the play area for young children.\n"),
+	}
+	ix := buildAnswerIndex(t, files, corpus.BuiltinGlossary())
+	for _, q := range []string{
+		"how do I get free school transport",
+		"Sorry if this is a silly question, how do I get free school transport?",
+	} {
+		res := ask(t, ix, Query{Text: q, Area: "Testshire"})
+		if len(res.Hits) == 0 || res.Hits[0].Title != "School transport in Testshire" {
+			t.Errorf("%q: %q first, want the transport page", q, titles(res.Hits))
+		}
+	}
+}
