@@ -823,7 +823,9 @@ var clauseBreak = regexp.MustCompile(`[.!?]+\s+|\s*[,;:]\s*|\s+[-–]+\s+`)
 // clause that asks and after the last one ("hi all, how do I …", "what
 // is X? thanks in advance", "my son is 9. …"), unless the clauses that
 // ask point back to one with a pronoun ("my son was excluded, how long
-// can they do that for"). A question none of whose clauses asks has none.
+// can they do that for"). When no clause asks, the last sentence is what
+// is asked ("my son is autistic. clubs near worcester"); a question of
+// one sentence none of whose clauses asks has none.
 func asides(text string) [][2]int {
 	spans, first, final := askingClauses(text)
 	if first < 0 {
@@ -847,9 +849,13 @@ func askingPart(text string) string {
 // first is -1 when there are none, or when what asks points back to them.
 func askingClauses(text string) (spans [][2]int, first, final int) {
 	last := 0
+	lastSentence := 0 // the clause the last sentence starts with
 	for _, m := range clauseBreak.FindAllStringIndex(text, -1) {
 		if m[0] > last {
 			spans = append(spans, [2]int{last, m[0]})
+		}
+		if strings.IndexByte(".!?", text[m[0]]) >= 0 {
+			lastSentence = len(spans)
 		}
 		last = m[1]
 	}
@@ -869,6 +875,11 @@ func askingClauses(text string) (spans [][2]int, first, final int) {
 			}
 			final = i
 		}
+	}
+	if first < 0 && lastSentence < len(spans) {
+		// Nothing asks: the last sentence is what is asked ("my son is
+		// autistic. clubs near worcester").
+		first, final = lastSentence, len(spans)-1
 	}
 	if first < 0 || first == 0 && final == len(spans)-1 {
 		return spans, -1, -1

@@ -357,9 +357,13 @@ func TestAsides(t *testing.T) {
 		// What asks points back to the aside: it is part of the question.
 		{"school want to put my daughter on a part time timetable, is that even legal", nil},
 		{"my son was excluded - how long can they do it for", nil},
-		// Nothing asks, or all of it does.
+		// Nothing asks: the last sentence is what is asked.
+		{"my son is autistic. short breaks", []string{"my son is autistic"}},
+		{"Hello everyone! EHCP timescales", []string{"Hello everyone"}},
+		{"my son has an ehcp. it is not followed", nil},
+		// One sentence of which nothing asks, or all of it asks.
 		{"ehcp timescales", nil},
-		{"my son is autistic. short breaks", nil},
+		{"short breaks, holiday clubs", nil},
 		{"how do i get an ehcp", nil},
 		{"what is an ehcp? how do i get one?", nil},
 	} {
@@ -394,5 +398,24 @@ func TestAsidesCountHalfInRanking(t *testing.T) {
 		if len(res.Hits) == 0 || res.Hits[0].Title != "School transport in Testshire" {
 			t.Errorf("%q: %q first, want the transport page", q, titles(res.Hits))
 		}
+	}
+}
+
+// When nothing asks, the last sentence is what is asked: a sentence about
+// the child before it is context, which the answer needs to say nothing
+// of. Before, "autistic" alone got "worcester cathedral opening times"
+// answered from the built-in autism pages.
+func TestContextBeforeWhatIsAsked(t *testing.T) {
+	c, err := corpus.Load(corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := buildAndOpen(t, c.Documents, corpus.BuiltinGlossary().Merge(c.Glossary))
+	if res := ask(t, ix, Query{Text: "My son is autistic. worcester cathedral opening times"}); res.Answered {
+		t.Errorf("an off-topic question after a sentence about the child: answered with %q", titles(res.Hits))
+	}
+	res := ask(t, ix, Query{Text: "My son is autistic. short breaks", Area: "Herefordshire"})
+	if !res.Answered || !strings.Contains(strings.ToLower(res.Hits[0].Title), "short break") {
+		t.Errorf("short breaks after a sentence about the child: answered %v with %q first", res.Answered, titles(res.Hits))
 	}
 }
