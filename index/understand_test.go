@@ -317,10 +317,7 @@ func TestAskedFor(t *testing.T) {
 		{"my school won't help", nil},
 		{"how do i get her to see a doctor", nil},
 	} {
-		var who []string
-		for _, s := range askedFor(tt.question, tokenize(ix.analyzer, tt.question)) {
-			who = append(who, tt.question[s[0]:s[1]])
-		}
+		who := spanTexts(tt.question, askedFor(tt.question, tokenize(ix.analyzer, tt.question)))
 		if !slices.Equal(who, tt.who) {
 			t.Errorf("askedFor(%q) = %q, want %q", tt.question, who, tt.who)
 		}
@@ -342,6 +339,15 @@ func TestAskedFor(t *testing.T) {
 			t.Errorf("%q: answered %v with %q first, want the transport page", q, res.Answered, titles(res.Hits))
 		}
 	}
+}
+
+// spanTexts are the pieces of text that spans (byte ranges) cover.
+func spanTexts(text string, spans [][2]int) []string {
+	var out []string
+	for _, s := range spans {
+		out = append(out, text[s[0]:s[1]])
+	}
+	return out
 }
 
 func TestAsides(t *testing.T) {
@@ -367,11 +373,7 @@ func TestAsides(t *testing.T) {
 		{"how do i get an ehcp", nil},
 		{"what is an ehcp? how do i get one?", nil},
 	} {
-		var got []string
-		for _, s := range asides(tt.question) {
-			got = append(got, tt.question[s[0]:s[1]])
-		}
-		if !slices.Equal(got, tt.asides) {
+		if got := spanTexts(tt.question, asides(tt.question)); !slices.Equal(got, tt.asides) {
 			t.Errorf("asides(%q) = %q, want %q", tt.question, got, tt.asides)
 		}
 	}
