@@ -173,7 +173,7 @@ func saidSoCostsAtMostOne(t *testing.T, says ...func(string) string) {
 		rep.WriteText(&out)
 		if rep.Recall3 < plain.Recall3-1.0/float64(rep.Answerable) || rep.NoAnswer < plain.NoAnswer {
 			t.Errorf("%q: recall@3 %.3f and no-answer %.3f against %.3f and %.3f as asked\n%s",
-				say("…"), rep.Recall3, rep.NoAnswer, plain.Recall3, plain.NoAnswer, out.String())
+				say("what …"), rep.Recall3, rep.NoAnswer, plain.Recall3, plain.NoAnswer, out.String())
 		}
 	}
 }
@@ -219,4 +219,21 @@ func TestGreetingsAndThanksCostNothing(t *testing.T) {
 		func(q string) string { return strings.TrimSuffix(q, "?") + "? Thanks in advance" },
 		func(q string) string { return "Sorry if this is a silly question, " + strings.TrimSuffix(q, "?") + "?" },
 	)
+}
+
+// A question run on from an apology or from context with no comma ("I'm
+// new to all this so sorry but how do I …") is read from its question
+// word: what comes before weighs as an aside. Said so about every
+// built-in question that starts with a question word, it may cost at
+// most one question of recall@3. (Before, the apology's words weighed as
+// what was asked, and most of them were declined.)
+func TestQuestionRunOnFromAnApologyCostsNothing(t *testing.T) {
+	saidSoCostsAtMostOne(t, func(q string) string {
+		first, _, _ := strings.Cut(q, " ")
+		switch first {
+		case "how", "what", "what's", "who", "when", "where", "why", "which":
+			return "I'm new to all this so apologies but " + q
+		}
+		return q
+	})
 }

@@ -3,11 +3,14 @@ package index
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -570,11 +573,23 @@ func asksSomething(sentence string) bool {
 	return questionStarts[strings.Trim(first, ",.!?")]
 }
 
-// questionStarts are the words a question in English starts with.
-var questionStarts = map[string]bool{
-	"what": true, "whats": true, "what's": true, "how": true, "when": true, "where": true,
-	"who": true, "why": true, "which": true, "can": true, "could": true, "is": true, "are": true,
-	"do": true, "does": true, "should": true, "will": true, "would": true, "define": true,
+// questionStarts are the words a question in English starts with; the
+// wh-words start one wherever they are (appendClauses).
+var (
+	whWords = map[string]bool{
+		"what": true, "whats": true, "what's": true, "how": true, "when": true, "where": true,
+		"who": true, "why": true, "which": true,
+	}
+	questionStarts = union(whWords, map[string]bool{
+		"can": true, "could": true, "is": true, "are": true, "do": true, "does": true,
+		"should": true, "will": true, "would": true, "define": true,
+	})
+)
+
+func union(a, b map[string]bool) map[string]bool {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
 }
 
 // definitionPattern matches a sentence that says what one of a term's
@@ -816,7 +831,8 @@ func (qu question) knownWeight() float64 {
 }
 
 // clauseBreak is where a clause of a question ends and the next starts:
-// the end of a sentence, a comma, a colon or semicolon, a dash.
+// the end of a sentence, a comma, a colon or semicolon, a dash. A
+// question word starts one too (appendClauses).
 var clauseBreak = regexp.MustCompile(`[.!?]+\s+|\s*[,;:]\s*|\s+[-–]+\s+`)
 
 // asides are the byte ranges of a question's clauses before the first
@@ -851,17 +867,13 @@ func askingClauses(text string) (spans [][2]int, first, final int) {
 	last := 0
 	lastSentence := 0 // the clause the last sentence starts with
 	for _, m := range clauseBreak.FindAllStringIndex(text, -1) {
-		if m[0] > last {
-			spans = append(spans, [2]int{last, m[0]})
-		}
+		spans = appendClauses(spans, text, last, m[0])
 		if strings.IndexByte(".!?", text[m[0]]) >= 0 {
 			lastSentence = len(spans)
 		}
 		last = m[1]
 	}
-	if last < len(text) {
-		spans = append(spans, [2]int{last, len(text)})
-	}
+	spans = appendClauses(spans, text, last, len(text))
 	first, final = -1, -1
 	for i, sp := range spans {
 		// A clause's "?" is in the break after it.
@@ -892,6 +904,33 @@ func askingClauses(text string) (spans [][2]int, first, final int) {
 		}
 	}
 	return spans, first, final
+}
+
+// appendClauses appends text[start:end], when not empty, as clauses: a
+// word that starts a question ("how", "what", …) starts a clause where
+// it is, as a question is often run on from what comes before it with no
+// comma ("sorry if this is silly but how do i …", "my son is non verbal
+// how do we …").
+func appendClauses(spans [][2]int, text string, start, end int) [][2]int {
+	from := start
+	for i := start; i < end; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		j := i + strings.IndexFunc(text[i:end]+" ", unicode.IsSpace)
+		before := len(strings.TrimRightFunc(text[:i], unicode.IsSpace))
+		if before > from && whWords[strings.Trim(strings.ToLower(text[i:j]), ",.!?")] {
+			spans = append(spans, [2]int{from, before})
+			from = i
+		}
+		i = j
+	}
+	if end > from {
+		spans = append(spans, [2]int{from, end})
+	}
+	return spans
 }
 
 // asideWeight is what an aside's word counts for, against its weight,

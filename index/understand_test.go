@@ -360,6 +360,13 @@ func TestAsides(t *testing.T) {
 		{"Sorry if this is a silly question: what is a short break?", []string{"Sorry if this is a silly question"}},
 		{"hello everyone! my son is 9. is there a club on saturdays? any advice would be appreciated", []string{"hello everyone", "my son is 9", "any advice would be appreciated"}},
 		{"i think my daughter might have sen, who should i talk to at school first", []string{"i think my daughter might have sen"}},
+		// A question word starts a clause wherever it is.
+		{"sorry if this is a silly question but how do i get an ehcp", []string{"sorry if this is a silly question but"}},
+		{"my son is non verbal how do we get a communication aid", []string{"my son is non verbal"}},
+		{"We moved here in June what support is there", []string{"We moved here in June"}},
+		{"how do i know what support my child should get", nil},
+		{"i want to know whatever the school has to do", nil},
+		{"my son was excluded and i don't know why they did it", nil},
 		// What asks points back to the aside: it is part of the question.
 		{"school want to put my daughter on a part time timetable, is that even legal", nil},
 		{"my son was excluded - how long can they do it for", nil},
