@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -913,19 +912,13 @@ func askingClauses(text string) (spans [][2]int, first, final int) {
 // how do we …").
 func appendClauses(spans [][2]int, text string, start, end int) [][2]int {
 	from := start
-	for i := start; i < end; {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
-			i += size
-			continue
-		}
-		j := i + strings.IndexFunc(text[i:end]+" ", unicode.IsSpace)
-		before := len(strings.TrimRightFunc(text[:i], unicode.IsSpace))
-		if before > from && whWords[strings.Trim(strings.ToLower(text[i:j]), ",.!?")] {
+	for _, w := range questionWords(text[start:end]) {
+		at := start + w.start
+		before := len(strings.TrimRightFunc(text[:at], unicode.IsSpace))
+		if before > from && whWords[w.word] {
 			spans = append(spans, [2]int{from, before})
-			from = i
+			from = at
 		}
-		i = j
 	}
 	if end > from {
 		spans = append(spans, [2]int{from, end})
