@@ -364,6 +364,7 @@ func TestAsides(t *testing.T) {
 		{"sorry if this is a silly question but how do i get an ehcp", []string{"sorry if this is a silly question but"}},
 		{"my son is non verbal how do we get a communication aid", []string{"my son is non verbal"}},
 		{"We moved here in June what support is there", []string{"We moved here in June"}},
+		{"my son is 7 (how do i get an ehcp)", []string{"my son is 7 ("}},
 		{"how do i know what support my child should get", nil},
 		{"i want to know whatever the school has to do", nil},
 		{"my son was excluded and i don't know why they did it", nil},
