@@ -222,7 +222,7 @@ func TestGreetingsAndThanksCostNothing(t *testing.T) {
 }
 
 // A question run on from an apology or from context with no comma ("I'm
-// new to all this so sorry but how do I …") is read from its question
+// new to all this so apologies but how do I …") is read from its question
 // word: what comes before weighs as an aside. Said so about every
 // built-in question that starts with a question word, it may cost at
 // most one question of recall@3. (Before, the apology's words weighed as
