@@ -100,7 +100,9 @@ func (ix *Index) describe(qu question, cs []candidate) {
 		m := readWords{text: texts[i], inHeading: c.inHeading, avg: avg}
 		c.features = ix.features(qu, m, c, topRetrieval)
 		if asking, ok := qu.asking(c.says); ok {
-			c.asking = ix.features(asking, m, c, topRetrieval)
+			// Only what the question's words weigh differs.
+			c.asking = slices.Clone(c.features)
+			wordFeatures(asking, m, c.asking)
 		}
 	}
 }
@@ -116,22 +118,7 @@ type readWords struct {
 // features are a candidate's features as an answer to qu.
 func (ix *Index) features(qu question, w readWords, c *candidate, topRetrieval float64) []float64 {
 	feat := make([]float64, numFeatures)
-	total := qu.knownWeight()
-	covered := 0.0
-	for k, con := range qu.concepts {
-		if !con.known || con.optional {
-			continue
-		}
-		cw := con.counts()
-		feat[featBM25] += cw * bm25TF(w.text.tf[k], float64(w.text.length), w.avg)
-		if w.text.tf[k] > 0 || w.inHeading[k] {
-			covered += cw
-		}
-	}
-	if total > 0 {
-		feat[featBM25] /= total
-		feat[featCover] = covered / total
-	}
+	wordFeatures(qu, w, feat)
 	if qu.intent != nil {
 		feat[featIntent] = math.Log(max(qu.intent[c.str(fieldKind)], 1e-3))
 	}
@@ -148,6 +135,29 @@ func (ix *Index) features(qu question, w readWords, c *candidate, topRetrieval f
 		feat[featAnswerType] = 1
 	}
 	return feat
+}
+
+// wordFeatures sets the features that weigh the question's words,
+// bm25_text and cover, in feat.
+func wordFeatures(qu question, w readWords, feat []float64) {
+	feat[featBM25], feat[featCover] = 0, 0
+	total := qu.knownWeight()
+	if total == 0 {
+		return
+	}
+	covered := 0.0
+	for k, con := range qu.concepts {
+		if !con.known || con.optional {
+			continue
+		}
+		cw := con.counts()
+		feat[featBM25] += cw * bm25TF(w.text.tf[k], float64(w.text.length), w.avg)
+		if w.text.tf[k] > 0 || w.inHeading[k] {
+			covered += cw
+		}
+	}
+	feat[featBM25] /= total
+	feat[featCover] = covered / total
 }
 
 // bm25TF is BM25's term-frequency part for tf uses in a field of length n.
