@@ -3,7 +3,7 @@
 //
 // A search answers a question in five stages, a file each, read top to
 // bottom from Search in search.go: understand.go (the question's concepts,
-// the place it names, spelling), retrieve.go (bleve's best 50 passages),
+// the place it names, spelling, asides, "What is X?"), retrieve.go (bleve's best 50 passages),
 // rerank.go (features of each, weighted by the learned Model in
 // model.json), decide.go (answer, or decline and signpost) and show.go
 // (the sentences of each passage that answer). `sendbot eval --folds 5`

@@ -3,13 +3,11 @@ package index
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -28,7 +26,8 @@ import (
 // nearest word that is, weighted by how much the documents use it. A
 // word the documents never use (a chat word, an everyday word) is kept
 // out of the search but never makes the bot decline on its own: what the
-// question asks is weighed by the later stages.
+// question asks is weighed by the later stages. The clauses around the
+// ones that ask are read in asides.go, a "What is X?" in definitions.go.
 
 // alt is one way of saying a concept: a single index term, or a phrase.
 type alt struct {
@@ -462,157 +461,6 @@ func within(t token, spans [][2]int) bool {
 	return false
 }
 
-// asksDefinition reads a "What is X?" question whose X is a glossary
-// term: it searches for the term alone, so that passages that explain it
-// come first, after the glossary's meaning when it has one. It reports
-// whether X was a glossary term.
-func (ix *Index) asksDefinition(qu *question, x string) bool {
-	xt := tokenize(ix.analyzer, x)
-	subject := ix.vocab.entry(xt)
-	if subject == nil && len(xt) > 1 && (xt[0].term == "send" || xt[0].term == "sen") {
-		subject = ix.vocab.entry(xt[1:]) // "What is SEND mediation?" asks about mediation
-	}
-	if subject == nil {
-		return false
-	}
-	qu.subject = subject
-	qu.definedBy = definitionPattern(subject)
-	if subject.Meaning != "" {
-		qu.define = subject
-	}
-	qu.concepts = []concept{ix.glossaryConcept(x, subject, 0)}
-	return true
-}
-
-// definitionQuestion matches "what is X" (or "what exactly is X"), "what
-// does X mean" (or "mean for my son"), "what does X stand for", "what do
-// they mean by X", "define X", "meaning of X", "X meaning" and "explain
-// what X is"; X is in one of the named groups.
-var definitionQuestion = regexp.MustCompile(`^(?:` +
-	`(?:what|whats|what's)\s+(?:do|does)(?:\s+\w+){1,2}\s+mean\s+by\s+(?:an?\s+|the\s+)?(?P<by>.+?)` +
-	`|(?:what|whats|what's)(?:\s+\w+ly)?\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x>.+?)(?:\s+(?:mean|means|stand for|stands for)(?:\s+(?:for|to|in|at|on)\s+.+)?)?` +
-	`|(?:define|definition of|meaning of|what is meant by)\s+(?:an?\s+|the\s+)?(?P<defined>.+?)` +
-	`|(?P<meaning>.+?)\s+(?:meaning|definition)` +
-	`|(?:what|whats|what's)\s+(?:an?|the)\s+(?P<article>.+?)` +
-	`|(?:what|whats|what's)\s+(?:counts|count|is counted|qualifies)\s+as\s+(?:an?\s+)?(?P<counts>.+?)` +
-	`|.*\s(?:what|whats|what's)\s+(?:an?\s+|the\s+)?(?P<embedded>.+?)\s+(?:is|are|means|mean|stands for|stand for)` +
-	`)$`)
-
-// pronouns are what "what is it?" asks about: another sentence's words,
-// not X.
-var pronouns = map[string]bool{"it": true, "that": true, "this": true, "they": true, "these": true, "those": true, "them": true}
-
-// definitionSubject returns X of a "What is X?" question, or "". In a
-// question with asides, X is read from the part that asks ("hi all,
-// what is an EHCP? thanks"); in one of several sentences, from the one
-// sentence that asks ("I'm new to all this. What is an EHCP?"), when only
-// one does.
-func definitionSubject(text string) string {
-	if x := definitionIn(text); x != "" {
-		return x
-	}
-	if part := askingPart(text); part != "" {
-		if x := definitionIn(part); x != "" {
-			return x
-		}
-	}
-	var asking []string
-	for _, s := range sentence.FindAllString(text, -1) {
-		if s = strings.TrimSpace(s); asksSomething(s) {
-			asking = append(asking, s)
-		}
-	}
-	if len(asking) == 1 && asking[0] != strings.TrimSpace(text) {
-		return definitionIn(asking[0])
-	}
-	return ""
-}
-
-// definitionIn returns X of one sentence asking "What is X?", or "".
-func definitionIn(text string) string {
-	s := strings.ToLower(strings.TrimSpace(text))
-	s = strings.TrimRight(s, "?!. ")
-	s = strings.Join(strings.Fields(s), " ")
-	m := definitionQuestion.FindStringSubmatch(s)
-	if m == nil {
-		return ""
-	}
-	for i := 1; i < len(m); i++ {
-		if m[i] != "" {
-			x := m[i]
-			if loc := forSomeone.FindStringIndex(x); loc != nil && loc[0] > 0 {
-				x = x[:loc[0]] // "the local offer for my son" asks what the local offer is
-			}
-			if pronouns[x] {
-				return ""
-			}
-			return x
-		}
-	}
-	return ""
-}
-
-// forSomeone is whom a "What is X?" is asked for: "for my son", "in our
-// area".
-var forSomeone = regexp.MustCompile(`\s(?:for|with|to|of|in)\s+(?:` + strings.Join(possessives, "|") + `)\b.*$`)
-
-// sentence is a sentence of a question, with its closing stops: it ends
-// at ".", "!" or "?" before a space, whatever case the next one starts
-// in, as parents often type without capitals.
-var sentence = regexp.MustCompile(`(?s)\S.*?(?:[.!?]+(?:\s|$)|$)`)
-
-// asksSomething reports whether a sentence asks: it ends in "?" or starts
-// with a question word.
-func asksSomething(sentence string) bool {
-	s := strings.TrimSpace(sentence)
-	if strings.HasSuffix(s, "?") {
-		return true
-	}
-	first, _, _ := strings.Cut(strings.ToLower(s), " ")
-	return questionStarts[strings.Trim(first, ",.!?")]
-}
-
-// questionStarts are the words a question in English starts with; the
-// wh-words start one wherever they are (appendClauses).
-var (
-	whWords = map[string]bool{
-		"what": true, "whats": true, "what's": true, "how": true, "when": true, "where": true,
-		"who": true, "why": true, "which": true,
-	}
-	questionStarts = union(whWords, map[string]bool{
-		"can": true, "could": true, "is": true, "are": true, "do": true, "does": true,
-		"should": true, "will": true, "would": true, "define": true,
-	})
-)
-
-func union(a, b map[string]bool) map[string]bool {
-	out := maps.Clone(a)
-	maps.Copy(out, b)
-	return out
-}
-
-// definitionPattern matches a sentence that says what one of a term's
-// names is, means or includes, allowing two words between ("autism
-// spectrum conditions include…"); "X is a…" defines, "X is published"
-// does not.
-func definitionPattern(t *term) *regexp.Regexp {
-	var names []string
-	for _, f := range t.forms {
-		names = append(names, f.text)
-	}
-	return phrasePattern(names)
-}
-
-// phrasePattern matches a sentence that says what one of texts (or its
-// plural) is, means or includes; see definitionPattern.
-func phrasePattern(texts []string) *regexp.Regexp {
-	var names []string
-	for _, t := range texts {
-		names = append(names, regexp.QuoteMeta(t))
-	}
-	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(names, "|") + `)(?:e?s)?\b(?:\s+[\w()'’-]+){0,2}\s+(?:(?:is|are)\s+(?:a|an|the|when|where|how|what|someone|something|any|one of)|means|mean|include|includes|refers to|describes)\b`)
-}
-
 // glossaryConcept is a concept with every name of a glossary entry; the
 // name asked for counts a little more than its synonyms.
 func (ix *Index) glossaryConcept(asked string, t *term, asForm int) concept {
@@ -791,32 +639,6 @@ func (qu question) terms() []string {
 // do not cover: it is declined whatever the model.
 func (qu question) aboutUncovered() bool { return qu.named && qu.uncovered != "" }
 
-// asking is the question as an answer that says the words says reports
-// (by concept) has to answer it: the words of its asides that the answer
-// does not say are left out ("hi all, …", "…? thanks in advance"), and
-// whether any were. They still help rank, but whether to answer is
-// decided on what is asked and on what of the rest the answer speaks to
-// ("I think my daughter has SEN, who do I talk to?").
-func (qu question) asking(says []bool) (question, bool) {
-	out := qu
-	out.concepts = nil
-	asked := false
-	for k, c := range qu.concepts {
-		if c.aside && !c.optional && !(k < len(says) && says[k]) {
-			if out.concepts == nil {
-				out.concepts = slices.Clone(qu.concepts)
-			}
-			out.concepts[k].optional = true
-			continue
-		}
-		asked = asked || c.known && !c.optional
-	}
-	if out.concepts == nil || !asked {
-		return question{}, false
-	}
-	return out, true
-}
-
 // knownWeight is the summed weight of the concepts a passage must cover,
 // as each counts.
 func (qu question) knownWeight() float64 {
@@ -827,116 +649,4 @@ func (qu question) knownWeight() float64 {
 		}
 	}
 	return total
-}
-
-// clauseBreak is where a clause of a question ends and the next starts:
-// the end of a sentence, a comma, a colon or semicolon, a dash. A
-// question word starts one too (appendClauses).
-var clauseBreak = regexp.MustCompile(`[.!?]+\s+|\s*[,;:]\s*|\s+[-–]+\s+`)
-
-// asides are the byte ranges of a question's clauses before the first
-// clause that asks and after the last one ("hi all, how do I …", "what
-// is X? thanks in advance", "my son is 9. …"), unless the clauses that
-// ask point back to one with a pronoun ("my son was excluded, how long
-// can they do that for"). When no clause asks, the last sentence is what
-// is asked ("my son is autistic. clubs near worcester"); a question of
-// one sentence none of whose clauses asks has none.
-func asides(text string) [][2]int {
-	spans, first, final := askingClauses(text)
-	if first < 0 {
-		return nil
-	}
-	return append(slices.Clone(spans[:first]), spans[final+1:]...)
-}
-
-// askingPart is the text of a question from its first clause that asks
-// to its last, when it has asides; else "".
-func askingPart(text string) string {
-	spans, first, final := askingClauses(text)
-	if first < 0 {
-		return ""
-	}
-	return text[spans[first][0]:spans[final][1]]
-}
-
-// askingClauses splits a question into clauses and finds the first and
-// the last that ask, when there are clauses around them that do not;
-// first is -1 when there are none, or when what asks points back to them.
-func askingClauses(text string) (spans [][2]int, first, final int) {
-	last := 0
-	lastSentence := 0 // the clause the last sentence starts with
-	for _, m := range clauseBreak.FindAllStringIndex(text, -1) {
-		spans = appendClauses(spans, text, last, m[0])
-		if strings.IndexByte(".!?", text[m[0]]) >= 0 {
-			lastSentence = len(spans)
-		}
-		last = m[1]
-	}
-	spans = appendClauses(spans, text, last, len(text))
-	first, final = -1, -1
-	for i, sp := range spans {
-		// A clause's "?" is in the break after it.
-		end := sp[1]
-		for end < len(text) && strings.IndexByte(".!?", text[end]) >= 0 {
-			end++
-		}
-		if asksSomething(text[sp[0]:end]) {
-			if first < 0 {
-				first = i
-			}
-			final = i
-		}
-	}
-	if first < 0 && lastSentence < len(spans) {
-		// Nothing asks: the last sentence is what is asked ("my son is
-		// autistic. clubs near worcester").
-		first, final = lastSentence, len(spans)-1
-	}
-	if first < 0 || first == 0 && final == len(spans)-1 {
-		return spans, -1, -1
-	}
-	if first > 0 {
-		for _, w := range questionWords(text[spans[first][0]:spans[final][1]]) {
-			if pronouns[w.word] {
-				return spans, -1, -1
-			}
-		}
-	}
-	return spans, first, final
-}
-
-// appendClauses appends text[start:end], when not empty, as clauses: a
-// word that starts a question ("how", "what", …) starts a clause where
-// it is, as a question is often run on from what comes before it with no
-// comma ("sorry if this is silly but how do i …", "my son is non verbal
-// how do we …").
-func appendClauses(spans [][2]int, text string, start, end int) [][2]int {
-	from := start
-	for _, w := range questionWords(text[start:end]) {
-		at := start + w.start
-		before := len(strings.TrimRightFunc(text[:at], unicode.IsSpace))
-		if before > from && whWords[w.word] {
-			spans = append(spans, [2]int{from, before})
-			from = at
-		}
-	}
-	if end > from {
-		spans = append(spans, [2]int{from, end})
-	}
-	return spans
-}
-
-// asideWeight is what an aside's word counts for, against its weight,
-// in rerank's features and the decision's signals: it may tell which
-// passage answers ("I think my son has autism, …"), but a greeting's or
-// an apology's words should not pull the answer towards a passage that
-// happens to say "questions".
-const asideWeight = 0.5
-
-// counts is what the concept counts for in rerank and decide.
-func (c concept) counts() float64 {
-	if c.aside {
-		return c.weight * asideWeight
-	}
-	return c.weight
 }
