@@ -157,123 +157,179 @@ func excerpt(text string, matches []conceptMatch, weights []float64, known []boo
 	if utf8.RuneCountInString(text) <= target {
 		return window(text, spans, target)
 	}
-	us := units(text)
-	if len(us) == 0 {
+	q := newSelection(text, matches, weights, known)
+	if len(q.us) == 0 {
 		return window(text, spans, target)
 	}
-	weight := func(k int) float64 {
+	best := q.best()
+	if q.runes(best, best) > target {
+		// One long sentence: the words around its densest matches.
+		return window(text, spans, target)
+	}
+	q.lo, q.hi = best, best
+	q.withLeadIn(limit)
+	q.grow(target)
+	q.finishColon(limit)
+	return q.cut(spans)
+}
+
+// selection is the sentences and lines of a passage, what of the question
+// each says, and the ones chosen to show: us[lo] to us[hi].
+type selection struct {
+	text    string
+	us      []unit
+	says    []map[int]bool // by unit, the concepts it says
+	score   []float64      // by unit, what it says of the question
+	weight  func(k int) float64
+	lo, hi  int
+	covered map[int]bool // the concepts the chosen units say
+}
+
+// newSelection splits text into units and weighs what each says of the
+// question.
+func newSelection(text string, matches []conceptMatch, weights []float64, known []bool) *selection {
+	q := &selection{text: text, us: units(text)}
+	q.weight = func(k int) float64 {
 		if k < len(known) && known[k] {
 			return weights[k] * headingDiscount
 		}
 		return weights[k]
 	}
-	// says[i] are the concepts unit i says.
-	says := make([]map[int]bool, len(us))
-	score := make([]float64, len(us))
-	for i, u := range us {
-		says[i] = map[int]bool{}
+	q.says = make([]map[int]bool, len(q.us))
+	q.score = make([]float64, len(q.us))
+	for i, u := range q.us {
+		q.says[i] = map[int]bool{}
 		for _, m := range matches {
 			if m.start >= u.start && m.end <= u.end {
-				if !says[i][m.concept] {
-					says[i][m.concept] = true
-					score[i] += weight(m.concept)
+				if !q.says[i][m.concept] {
+					q.says[i][m.concept] = true
+					q.score[i] += q.weight(m.concept)
 				}
-				score[i] += 0.01 // of two equal sentences, the one saying it more
+				q.score[i] += 0.01 // of two equal sentences, the one saying it more
 			}
 		}
 	}
+	return q
+}
+
+// best is the unit that says most of the question, the first of equals.
+func (q *selection) best() int {
 	best := 0
-	for i := range us {
-		if score[i] > score[best] {
+	for i := range q.us {
+		if q.score[i] > q.score[best] {
 			best = i
 		}
 	}
-	runes := func(lo, hi int) int { return utf8.RuneCountInString(text[us[lo].start:us[hi].end]) }
-	if runes(best, best) > target {
-		// One long sentence: the words around its densest matches.
-		return window(text, spans, target)
+	return best
+}
+
+// runes is how long the text from unit lo to unit hi is.
+func (q *selection) runes(lo, hi int) int {
+	return utf8.RuneCountInString(q.text[q.us[lo].start:q.us[hi].end])
+}
+
+// line is unit i's text.
+func (q *selection) line(i int) string { return q.text[q.us[i].start:q.us[i].end] }
+
+// withLeadIn reads an item of a list with the line that leads into the
+// list.
+func (q *selection) withLeadIn(limit int) {
+	if !isListItem(q.line(q.hi)) {
+		return
 	}
-	lo, hi := best, best
-	// An item of a list is read with the line that leads into the list.
-	if isListItem(text[us[best].start:us[best].end]) {
-		for i := best - 1; i >= 0 && runes(i, hi) <= limit; i-- {
-			line := text[us[i].start:us[i].end]
-			if strings.HasSuffix(line, ":") {
-				lo = i
-				break
-			}
-			if !isListItem(line) {
-				break
-			}
+	for i := q.lo - 1; i >= 0 && q.runes(i, q.hi) <= limit; i-- {
+		if strings.HasSuffix(q.line(i), ":") {
+			q.lo = i
+			return
+		}
+		if !isListItem(q.line(i)) {
+			return
 		}
 	}
-	covered := map[int]bool{}
-	for i := lo; i <= hi; i++ {
-		for k := range says[i] {
-			covered[k] = true
-		}
+}
+
+// grow adds units while the quote is within target: towards what says
+// more of the question that is not shown yet, and otherwise on, as an
+// answer follows what it answers.
+func (q *selection) grow(target int) {
+	q.covered = map[int]bool{}
+	for i := q.lo; i <= q.hi; i++ {
+		q.cover(i)
 	}
-	gain := func(i int) float64 {
-		g := 0.0
-		for k := range says[i] {
-			if !covered[k] {
-				g += weight(k)
-			}
-		}
-		return g
-	}
-	// Grow towards what says more of the question that is not shown yet,
-	// and otherwise read on: an answer follows what it answers.
 	for {
-		next := hi+1 < len(us) && runes(lo, hi+1) <= target
-		prev := lo > 0 && runes(lo-1, hi) <= target
-		var add int
+		next := q.hi+1 < len(q.us) && q.runes(q.lo, q.hi+1) <= target
+		prev := q.lo > 0 && q.runes(q.lo-1, q.hi) <= target
 		switch {
-		case next && prev && gain(lo-1) > gain(hi+1):
-			lo--
-			add = lo
+		case next && prev && q.gain(q.lo-1) > q.gain(q.hi+1):
+			q.lo--
+			q.cover(q.lo)
 		case next:
-			hi++
-			add = hi
+			q.hi++
+			q.cover(q.hi)
 		case prev:
-			lo--
-			add = lo
+			q.lo--
+			q.cover(q.lo)
 		default:
-			add = -1
-		}
-		if add < 0 {
-			break
-		}
-		for k := range says[add] {
-			covered[k] = true
+			return
 		}
 	}
-	// Finish what a colon leads into: the next line whatever it is, then
-	// the list's items, when the quote has the line with the colon.
-	leadsIn := func() bool {
-		for i := lo; i <= hi; i++ {
-			if strings.HasSuffix(text[us[i].start:us[i].end], ":") && (i == hi || isListItem(text[us[i+1].start:us[i+1].end])) {
-				return true
-			}
-		}
-		return false
+}
+
+// cover marks what unit i says as shown.
+func (q *selection) cover(i int) {
+	for k := range q.says[i] {
+		q.covered[k] = true
 	}
-	if hi+1 < len(us) && leadsIn() {
-		if strings.HasSuffix(text[us[hi].start:us[hi].end], ":") && runes(lo, hi+1) <= limit {
-			hi++
-		}
-		for hi+1 < len(us) && isListItem(text[us[hi+1].start:us[hi+1].end]) && runes(lo, hi+1) <= limit {
-			hi++
+}
+
+// gain is what unit i would add of the question not yet shown.
+func (q *selection) gain(i int) float64 {
+	g := 0.0
+	for k := range q.says[i] {
+		if !q.covered[k] {
+			g += q.weight(k)
 		}
 	}
-	start, end := us[lo].start, us[hi].end
-	out := text[start:end]
+	return g
+}
+
+// finishColon finishes what a colon leads into, within limit: the next
+// line whatever it is, then the list's items, when the quote has the
+// line with the colon.
+func (q *selection) finishColon(limit int) {
+	if q.hi+1 >= len(q.us) || !q.leadsIn() {
+		return
+	}
+	if strings.HasSuffix(q.line(q.hi), ":") && q.runes(q.lo, q.hi+1) <= limit {
+		q.hi++
+	}
+	for q.hi+1 < len(q.us) && isListItem(q.line(q.hi+1)) && q.runes(q.lo, q.hi+1) <= limit {
+		q.hi++
+	}
+}
+
+// leadsIn reports whether a chosen line ends in a colon and leads into
+// what follows: the quote's last line, or one before a list's item.
+func (q *selection) leadsIn() bool {
+	for i := q.lo; i <= q.hi; i++ {
+		if strings.HasSuffix(q.line(i), ":") && (i == q.hi || isListItem(q.line(i+1))) {
+			return true
+		}
+	}
+	return false
+}
+
+// cut is the chosen units' text, with "…" where the passage goes on, and
+// the spans inside it moved to match.
+func (q *selection) cut(spans []Span) (string, []Span) {
+	start, end := q.us[q.lo].start, q.us[q.hi].end
+	out := q.text[start:end]
 	shift := -start
-	if lo > 0 {
+	if q.lo > 0 {
 		out = ellipsis + out
 		shift += len(ellipsis)
 	}
-	if hi < len(us)-1 {
+	if q.hi < len(q.us)-1 {
 		out += ellipsis
 	}
 	var moved []Span
