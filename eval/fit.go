@@ -175,14 +175,25 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 		sd[retrieval] = 1
 		return raw(w)
 	}
-	// The questions' standardised features, and their targets.
-	type list struct {
-		x      [][]float64
-		target []float64
-	}
-	lists := make([]list, 0, len(train))
+	lists := rankLists(train, mean, sd)
+	w = newton(n,
+		func(w []float64) float64 { return listwiseLoss(lists, w) },
+		func(w []float64) ([]float64, [][]float64) { return listwiseDerivs(lists, w) })
+	return raw(w)
+}
+
+// rankList is one question's candidates, their features standardised, and
+// its target: one unit shared among the passages that answer it.
+type rankList struct {
+	x      [][]float64
+	target []float64
+}
+
+// rankLists are the questions' lists to fit.
+func rankLists(train []Traced, mean, sd []float64) []rankList {
+	lists := make([]rankList, 0, len(train))
 	for _, tr := range train {
-		var l list
+		var l rankList
 		relevant := 0
 		for _, r := range tr.Relevant {
 			if r {
@@ -199,55 +210,60 @@ func fitRank(ts []Traced, opts FitOptions) []float64 {
 		}
 		lists = append(lists, l)
 	}
-	loss := func(w []float64) float64 {
-		total := 0.0
-		for _, l := range lists {
-			logp := logSoftmax(l.x, w)
-			for j, t := range l.target {
-				if t > 0 {
-					total -= t * logp[j]
-				}
+	return lists
+}
+
+// listwiseLoss is the cross-entropy of the lists' targets under the
+// softmax of w·x, with the L2 penalty.
+func listwiseLoss(lists []rankList, w []float64) float64 {
+	total := 0.0
+	for _, l := range lists {
+		logp := logSoftmax(l.x, w)
+		for j, t := range l.target {
+			if t > 0 {
+				total -= t * logp[j]
 			}
 		}
-		for _, x := range w {
-			total += rankL2 / 2 * x * x
-		}
-		return total
 	}
-	derivs := func(w []float64) ([]float64, [][]float64) {
-		grad, hess := make([]float64, n), square(n)
-		for _, l := range lists {
-			p := logSoftmax(l.x, w)
-			for j := range p {
-				p[j] = math.Exp(p[j])
-			}
-			mu := make([]float64, n) // the features' mean under the softmax
-			for j, x := range l.x {
-				for i, v := range x {
-					mu[i] += p[j] * v
-					grad[i] += (p[j] - l.target[j]) * v
-				}
-			}
-			for j, x := range l.x {
-				for a := 0; a < n; a++ {
-					da := x[a] - mu[a]
-					if da == 0 {
-						continue
-					}
-					for b := 0; b < n; b++ {
-						hess[a][b] += p[j] * da * (x[b] - mu[b])
-					}
-				}
-			}
-		}
-		for i := range w {
-			grad[i] += rankL2 * w[i]
-			hess[i][i] += rankL2
-		}
-		return grad, hess
+	for _, x := range w {
+		total += rankL2 / 2 * x * x
 	}
-	w = newton(n, loss, derivs)
-	return raw(w)
+	return total
+}
+
+// listwiseDerivs are listwiseLoss's gradient and Hessian at w.
+func listwiseDerivs(lists []rankList, w []float64) ([]float64, [][]float64) {
+	n := len(w)
+	grad, hess := make([]float64, n), square(n)
+	for _, l := range lists {
+		p := logSoftmax(l.x, w)
+		for j := range p {
+			p[j] = math.Exp(p[j])
+		}
+		mu := make([]float64, n) // the features' mean under the softmax
+		for j, x := range l.x {
+			for i, v := range x {
+				mu[i] += p[j] * v
+				grad[i] += (p[j] - l.target[j]) * v
+			}
+		}
+		for j, x := range l.x {
+			for a := 0; a < n; a++ {
+				da := x[a] - mu[a]
+				if da == 0 {
+					continue
+				}
+				for b := 0; b < n; b++ {
+					hess[a][b] += p[j] * da * (x[b] - mu[b])
+				}
+			}
+		}
+	}
+	for i := range w {
+		grad[i] += rankL2 * w[i]
+		hess[i][i] += rankL2
+	}
+	return grad, hess
 }
 
 // logSoftmax is the log of the softmax of the scores w·x of a question's
