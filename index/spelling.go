@@ -55,11 +55,6 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked st
 	if n >= twoSlipRunes {
 		slips = 2
 	}
-	type guess struct {
-		word, term string
-		score      float64
-		english    bool
-	}
 	var guesses []guess
 	// A word is often a guess twice (the dictionary's and the
 	// glossary's): each is counted beside the neighbours once.
@@ -107,11 +102,29 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked st
 	for _, c := range ix.glossaryWords.Near(typed, slips) {
 		consider(c.Word, ix.stem(c.Word), c.Edits, false)
 	}
-	// The word as typed, when the documents use it ("referal", whose stem
-	// is "refer"; "ehcp"), stands unless a guess beats it: a word of the
-	// documents or the glossary must be likelier, an English word likelier
-	// by less, since a word no dictionary has is itself a sign of a slip.
 	asTyped, typedKnown := score(typed, stemmed, 0)
+	best := bestGuess(guesses, stemmed, asTyped, typedKnown)
+	if best == nil {
+		return "", "", false
+	}
+	return shownWord(typed, *best, guesses), best.term, true
+}
+
+// guess is a word a misspelling may be: its index term, and how likely
+// (the log of how much the documents use it, less the slips' cost).
+type guess struct {
+	word, term string
+	score      float64
+	english    bool
+}
+
+// bestGuess is the likeliest guess, or nil. The word as typed, when the
+// documents use it ("referal", whose stem is "refer"; "ehcp"), stands
+// unless a guess beats it (asTyped is its score, known whether it has
+// one): a word of the documents or the glossary must be likelier, an
+// English word likelier by less, since a word no dictionary has is itself
+// a sign of a slip.
+func bestGuess(guesses []guess, stemmed string, asTyped float64, typedKnown bool) *guess {
 	var best *guess
 	for i, g := range guesses {
 		if typedKnown {
@@ -127,12 +140,14 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked st
 			best = &guesses[i]
 		}
 	}
-	if best == nil {
-		return "", "", false
-	}
-	// Shown as the real word nearest what was typed, of those searched as
-	// the same term: "assessment" for "assesment", not "assess".
-	word = best.word
+	return best
+}
+
+// shownWord is the best guess as shown: the real word nearest what was
+// typed, of those searched as the same term ("assessment" for
+// "assesment", not "assess").
+func shownWord(typed string, best guess, guesses []guess) string {
+	word := best.word
 	dist := math.MaxInt
 	for _, g := range guesses {
 		if g.term != best.term || !english.Dictionary().Has(g.word) {
@@ -142,7 +157,7 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, asked st
 			word, dist = g.word, d
 		}
 	}
-	return word, best.term, true
+	return word
 }
 
 // termsNear are the index terms of the text field near word, read from
