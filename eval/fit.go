@@ -448,11 +448,20 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 	for k, s := range samples {
 		probs[k] = fitted.Confidence(s.signals)
 	}
+	return weights, b0, chooseThreshold(samples, probs, pos+float64(settledAnswer), neg+float64(settledDecline))
+}
+
+// chooseThreshold is the threshold, halfway between two of the samples'
+// probabilities, whose worse error rate against its target is lowest:
+// right answers declined and questions to decline answered, each over
+// every question of its kind (answerable, toDecline), the settled ones
+// included.
+func chooseThreshold(samples []decisionSample, probs []float64, answerable, toDecline float64) float64 {
 	cuts := append([]float64{0}, probs...)
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
 	bestCost := math.Inf(1)
-	threshold = 0.5
+	threshold := 0.5
 	for i, c := range cuts {
 		t := c
 		if i+1 < len(cuts) {
@@ -470,16 +479,14 @@ func fitDecide(ts []Traced, m *index.Model, frozen []string) (weights []float64,
 				fa++
 			}
 		}
-		// The rates over every question, the settled ones included, each
-		// against its target: the worse of the two is what is kept low.
-		fdr := fd / (pos + float64(settledAnswer)) / targetFalseDecline
-		far := fa / (neg + float64(settledDecline)) / targetFalseAnswer
+		fdr := fd / answerable / targetFalseDecline
+		far := fa / toDecline / targetFalseAnswer
 		cost := max(fdr, far) + 1e-3*(fdr+far)
 		if cost < bestCost-1e-12 {
 			bestCost, threshold = cost, t
 		}
 	}
-	return weights, b0, threshold
+	return threshold
 }
 
 // logistic fits a weighted, L2-penalised logistic regression; the
