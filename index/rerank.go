@@ -235,26 +235,13 @@ func (ix *Index) findConcepts(qu question, names map[string][]name, text string,
 				}
 				continue
 			}
-			if i+len(a.terms) > len(toks) {
-				continue
-			}
-			ok := true
-			for j, t := range a.terms[1:] {
-				if string(toks[i+1+j].Term) != t {
-					ok = false
-					break
-				}
-			}
-			last := toks[i+len(a.terms)-1]
-			if !ok || (a.acronym && !isCapitals(text[tok.Start:last.End])) {
-				continue
-			}
-			if len(a.terms) > 1 && brokenBetween(text, toks[i:i+len(a.terms)]) {
+			end, ok := saysAt(text, toks, i, a)
+			if !ok {
 				continue
 			}
 			fw.tf[n.concept] += a.boost
 			if located {
-				matches = append(matches, conceptMatch{concept: n.concept, start: tok.Start, end: last.End, pos: i})
+				matches = append(matches, conceptMatch{concept: n.concept, start: tok.Start, end: end, pos: i})
 			}
 		}
 	}
@@ -281,6 +268,28 @@ func (ix *Index) findConcepts(qu question, names map[string][]name, text string,
 		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), cmp.Compare(a.concept, b.concept))
 	})
 	return fw, matches
+}
+
+// saysAt reports whether the text says name a at its i-th token: all its
+// words in order, not broken by punctuation, and an acronym in capitals.
+// end is where it ends in text.
+func saysAt(text string, toks analysis.TokenStream, i int, a alt) (end int, ok bool) {
+	if i+len(a.terms) > len(toks) {
+		return 0, false
+	}
+	for j, t := range a.terms[1:] {
+		if string(toks[i+1+j].Term) != t {
+			return 0, false
+		}
+	}
+	last := toks[i+len(a.terms)-1]
+	if a.acronym && !isCapitals(text[toks[i].Start:last.End]) {
+		return 0, false
+	}
+	if len(a.terms) > 1 && brokenBetween(text, toks[i:i+len(a.terms)]) {
+		return 0, false
+	}
+	return last.End, true
 }
 
 // brokenBetween reports whether punctuation that ends a phrase (a
