@@ -157,20 +157,20 @@ func excerpt(text string, matches []conceptMatch, weights []float64, known []boo
 	if utf8.RuneCountInString(text) <= target {
 		return window(text, spans, target)
 	}
-	q := newSelection(text, matches, weights, known)
-	if len(q.us) == 0 {
+	sel := newSelection(text, matches, weights, known)
+	if len(sel.us) == 0 {
 		return window(text, spans, target)
 	}
-	best := q.best()
-	if q.runes(best, best) > target {
+	best := sel.best()
+	if sel.runes(best, best) > target {
 		// One long sentence: the words around its densest matches.
 		return window(text, spans, target)
 	}
-	q.lo, q.hi = best, best
-	q.withLeadIn(limit)
-	q.grow(target)
-	q.finishColon(limit)
-	return q.cut(spans)
+	sel.lo, sel.hi = best, best
+	sel.withLeadIn(limit)
+	sel.grow(target)
+	sel.finishColon(limit)
+	return sel.cut(spans)
 }
 
 // selection is the sentences and lines of a passage, what of the question
@@ -188,35 +188,35 @@ type selection struct {
 // newSelection splits text into units and weighs what each says of the
 // question.
 func newSelection(text string, matches []conceptMatch, weights []float64, known []bool) *selection {
-	q := &selection{text: text, us: units(text)}
-	q.weight = func(k int) float64 {
+	sel := &selection{text: text, us: units(text)}
+	sel.weight = func(k int) float64 {
 		if k < len(known) && known[k] {
 			return weights[k] * headingDiscount
 		}
 		return weights[k]
 	}
-	q.says = make([]map[int]bool, len(q.us))
-	q.score = make([]float64, len(q.us))
-	for i, u := range q.us {
-		q.says[i] = map[int]bool{}
+	sel.says = make([]map[int]bool, len(sel.us))
+	sel.score = make([]float64, len(sel.us))
+	for i, u := range sel.us {
+		sel.says[i] = map[int]bool{}
 		for _, m := range matches {
 			if m.start >= u.start && m.end <= u.end {
-				if !q.says[i][m.concept] {
-					q.says[i][m.concept] = true
-					q.score[i] += q.weight(m.concept)
+				if !sel.says[i][m.concept] {
+					sel.says[i][m.concept] = true
+					sel.score[i] += sel.weight(m.concept)
 				}
-				q.score[i] += 0.01 // of two equal sentences, the one saying it more
+				sel.score[i] += 0.01 // of two equal sentences, the one saying it more
 			}
 		}
 	}
-	return q
+	return sel
 }
 
 // best is the unit that says most of the question, the first of equals.
-func (q *selection) best() int {
+func (sel *selection) best() int {
 	best := 0
-	for i := range q.us {
-		if q.score[i] > q.score[best] {
+	for i := range sel.us {
+		if sel.score[i] > sel.score[best] {
 			best = i
 		}
 	}
@@ -224,25 +224,25 @@ func (q *selection) best() int {
 }
 
 // runes is how long the text from unit lo to unit hi is.
-func (q *selection) runes(lo, hi int) int {
-	return utf8.RuneCountInString(q.text[q.us[lo].start:q.us[hi].end])
+func (sel *selection) runes(lo, hi int) int {
+	return utf8.RuneCountInString(sel.text[sel.us[lo].start:sel.us[hi].end])
 }
 
 // line is unit i's text.
-func (q *selection) line(i int) string { return q.text[q.us[i].start:q.us[i].end] }
+func (sel *selection) line(i int) string { return sel.text[sel.us[i].start:sel.us[i].end] }
 
 // withLeadIn reads an item of a list with the line that leads into the
 // list.
-func (q *selection) withLeadIn(limit int) {
-	if !isListItem(q.line(q.hi)) {
+func (sel *selection) withLeadIn(limit int) {
+	if !isListItem(sel.line(sel.hi)) {
 		return
 	}
-	for i := q.lo - 1; i >= 0 && q.runes(i, q.hi) <= limit; i-- {
-		if strings.HasSuffix(q.line(i), ":") {
-			q.lo = i
+	for i := sel.lo - 1; i >= 0 && sel.runes(i, sel.hi) <= limit; i-- {
+		if strings.HasSuffix(sel.line(i), ":") {
+			sel.lo = i
 			return
 		}
-		if !isListItem(q.line(i)) {
+		if !isListItem(sel.line(i)) {
 			return
 		}
 	}
@@ -251,24 +251,24 @@ func (q *selection) withLeadIn(limit int) {
 // grow adds units while the quote is within target: towards what says
 // more of the question that is not shown yet, and otherwise on, as an
 // answer follows what it answers.
-func (q *selection) grow(target int) {
-	q.covered = map[int]bool{}
-	for i := q.lo; i <= q.hi; i++ {
-		q.cover(i)
+func (sel *selection) grow(target int) {
+	sel.covered = map[int]bool{}
+	for i := sel.lo; i <= sel.hi; i++ {
+		sel.cover(i)
 	}
 	for {
-		next := q.hi+1 < len(q.us) && q.runes(q.lo, q.hi+1) <= target
-		prev := q.lo > 0 && q.runes(q.lo-1, q.hi) <= target
+		next := sel.hi+1 < len(sel.us) && sel.runes(sel.lo, sel.hi+1) <= target
+		prev := sel.lo > 0 && sel.runes(sel.lo-1, sel.hi) <= target
 		switch {
-		case next && prev && q.gain(q.lo-1) > q.gain(q.hi+1):
-			q.lo--
-			q.cover(q.lo)
+		case next && prev && sel.gain(sel.lo-1) > sel.gain(sel.hi+1):
+			sel.lo--
+			sel.cover(sel.lo)
 		case next:
-			q.hi++
-			q.cover(q.hi)
+			sel.hi++
+			sel.cover(sel.hi)
 		case prev:
-			q.lo--
-			q.cover(q.lo)
+			sel.lo--
+			sel.cover(sel.lo)
 		default:
 			return
 		}
@@ -276,18 +276,18 @@ func (q *selection) grow(target int) {
 }
 
 // cover marks what unit i says as shown.
-func (q *selection) cover(i int) {
-	for k := range q.says[i] {
-		q.covered[k] = true
+func (sel *selection) cover(i int) {
+	for k := range sel.says[i] {
+		sel.covered[k] = true
 	}
 }
 
 // gain is what unit i would add of the question not yet shown.
-func (q *selection) gain(i int) float64 {
+func (sel *selection) gain(i int) float64 {
 	g := 0.0
-	for k := range q.says[i] {
-		if !q.covered[k] {
-			g += q.weight(k)
+	for k := range sel.says[i] {
+		if !sel.covered[k] {
+			g += sel.weight(k)
 		}
 	}
 	return g
@@ -296,23 +296,23 @@ func (q *selection) gain(i int) float64 {
 // finishColon finishes what a colon leads into, within limit: the next
 // line whatever it is, then the list's items, when the quote has the
 // line with the colon.
-func (q *selection) finishColon(limit int) {
-	if q.hi+1 >= len(q.us) || !q.leadsIn() {
+func (sel *selection) finishColon(limit int) {
+	if sel.hi+1 >= len(sel.us) || !sel.leadsIn() {
 		return
 	}
-	if strings.HasSuffix(q.line(q.hi), ":") && q.runes(q.lo, q.hi+1) <= limit {
-		q.hi++
+	if strings.HasSuffix(sel.line(sel.hi), ":") && sel.runes(sel.lo, sel.hi+1) <= limit {
+		sel.hi++
 	}
-	for q.hi+1 < len(q.us) && isListItem(q.line(q.hi+1)) && q.runes(q.lo, q.hi+1) <= limit {
-		q.hi++
+	for sel.hi+1 < len(sel.us) && isListItem(sel.line(sel.hi+1)) && sel.runes(sel.lo, sel.hi+1) <= limit {
+		sel.hi++
 	}
 }
 
 // leadsIn reports whether a chosen line ends in a colon and leads into
 // what follows: the quote's last line, or one before a list's item.
-func (q *selection) leadsIn() bool {
-	for i := q.lo; i <= q.hi; i++ {
-		if strings.HasSuffix(q.line(i), ":") && (i == q.hi || isListItem(q.line(i+1))) {
+func (sel *selection) leadsIn() bool {
+	for i := sel.lo; i <= sel.hi; i++ {
+		if strings.HasSuffix(sel.line(i), ":") && (i == sel.hi || isListItem(sel.line(i+1))) {
 			return true
 		}
 	}
@@ -321,15 +321,15 @@ func (q *selection) leadsIn() bool {
 
 // cut is the chosen units' text, with "…" where the passage goes on, and
 // the spans inside it moved to match.
-func (q *selection) cut(spans []Span) (string, []Span) {
-	start, end := q.us[q.lo].start, q.us[q.hi].end
-	out := q.text[start:end]
+func (sel *selection) cut(spans []Span) (string, []Span) {
+	start, end := sel.us[sel.lo].start, sel.us[sel.hi].end
+	out := sel.text[start:end]
 	shift := -start
-	if q.lo > 0 {
+	if sel.lo > 0 {
 		out = ellipsis + out
 		shift += len(ellipsis)
 	}
-	if q.hi < len(q.us)-1 {
+	if sel.hi < len(sel.us)-1 {
 		out += ellipsis
 	}
 	var moved []Span
