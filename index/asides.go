@@ -1,7 +1,6 @@
 package index
 
 import (
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -123,27 +122,23 @@ func asksSomething(sentence string) bool {
 		return true
 	}
 	first, _, _ := strings.Cut(strings.ToLower(s), " ")
-	return questionStarts[strings.Trim(first, ",.!?")]
+	first = strings.Trim(first, ",.!?")
+	return whWords[first] || yesNoStarts[first]
 }
 
-// questionStarts are the words a question in English starts with; the
-// wh-words start one wherever they are (appendClauses).
+// whWords start a question wherever they are (appendClauses);
+// yesNoStarts start one only at the start of a sentence, as a statement
+// uses them too.
 var (
 	whWords = map[string]bool{
 		"what": true, "whats": true, "what's": true, "how": true, "when": true, "where": true,
 		"who": true, "why": true, "which": true,
 	}
-	questionStarts = union(whWords, map[string]bool{
+	yesNoStarts = map[string]bool{
 		"can": true, "could": true, "is": true, "are": true, "do": true, "does": true,
 		"should": true, "will": true, "would": true, "define": true,
-	})
+	}
 )
-
-func union(a, b map[string]bool) map[string]bool {
-	out := maps.Clone(a)
-	maps.Copy(out, b)
-	return out
-}
 
 // asking is the question as an answer that says the words says reports
 // (by concept) has to answer it: the words of its asides that the answer
