@@ -180,7 +180,8 @@ type selection struct {
 	us      []unit
 	says    []map[int]bool // by unit, the concepts it says
 	score   []float64      // by unit, what it says of the question
-	weight  func(k int) float64
+	weights []float64      // by concept
+	known   []bool         // by concept, whether the heading says it
 	lo, hi  int
 	covered map[int]bool // the concepts the chosen units say
 }
@@ -188,13 +189,7 @@ type selection struct {
 // newSelection splits text into units and weighs what each says of the
 // question.
 func newSelection(text string, matches []conceptMatch, weights []float64, known []bool) *selection {
-	sel := &selection{text: text, us: units(text)}
-	sel.weight = func(k int) float64 {
-		if k < len(known) && known[k] {
-			return weights[k] * headingDiscount
-		}
-		return weights[k]
-	}
+	sel := &selection{text: text, us: units(text), weights: weights, known: known}
 	sel.says = make([]map[int]bool, len(sel.us))
 	sel.score = make([]float64, len(sel.us))
 	for i, u := range sel.us {
@@ -210,6 +205,15 @@ func newSelection(text string, matches []conceptMatch, weights []float64, known 
 		}
 	}
 	return sel
+}
+
+// weight is what concept k counts for in choosing: less when the
+// heading already says it.
+func (sel *selection) weight(k int) float64 {
+	if k < len(sel.known) && sel.known[k] {
+		return sel.weights[k] * headingDiscount
+	}
+	return sel.weights[k]
 }
 
 // best is the unit that says most of the question, the first of equals.
