@@ -76,7 +76,7 @@ type Report struct {
 // cross-validate the model, it does that instead (Learn). It is what
 // `sendbot eval` does once its flags are read.
 func Evaluate(ctx context.Context, w io.Writer, ix *index.Index, qs, twins []Question, o Options) error {
-	if o.FitOut != "" || o.AblationOut != "" || o.Folds > 0 {
+	if o.FitOut != "" || o.AblationOut != "" || o.Folds > 0 || o.Ceiling {
 		return Learn(ctx, w, ix, qs, twins, o)
 	}
 	rep, err := Run(ctx, ix, qs)

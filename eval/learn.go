@@ -26,7 +26,14 @@ type Options struct {
 	Floors Floors
 	// Without leaves out these components of the stages (index.Components).
 	Without []string
+	// Ceiling reports the most answers any weighting of the rank features
+	// finds in the first three (Ceiling), beside the fitted model's.
+	Ceiling bool
 }
+
+// ceilingRestarts is how many times Ceiling starts again from weights
+// around the fitted model's.
+const ceilingRestarts = 20
 
 // Learn fits, ablates and cross-validates the model on qs, as o says,
 // writing what it did and the cross-validation report to w. twins are
@@ -47,6 +54,11 @@ func Learn(ctx context.Context, w io.Writer, ix *index.Index, qs, twins []Questi
 			return fmt.Errorf("write the model: %w", err)
 		}
 		fmt.Fprintf(w, "wrote the model fitted on %d questions to %s\n", len(qs), o.FitOut)
+	}
+	if o.Ceiling {
+		if err := writeCeiling(w, ts); err != nil {
+			return err
+		}
 	}
 	if o.AblationOut != "" {
 		k := o.Folds
@@ -81,4 +93,29 @@ func Learn(ctx context.Context, w io.Writer, ix *index.Index, qs, twins []Questi
 		return err
 	}
 	return cv.Check(o.Floors)
+}
+
+// writeCeiling writes how many answers the model fitted on ts finds in
+// the first three, and the most any weighting of the same features does
+// on the same questions.
+func writeCeiling(w io.Writer, ts []Traced) error {
+	m := Fit(ts, FitOptions{})
+	n, best, err := Ceiling(ts, m, ceilingRestarts)
+	if err != nil {
+		return err
+	}
+	answerable := 0
+	for _, tr := range ts {
+		if !tr.Question.NoAnswer() {
+			answerable++
+		}
+	}
+	fmt.Fprintf(w, "found in the first 3, fitted on every question and scored on them: %d of %d (%.3f)\n", Found(ts, m), answerable, ratio(Found(ts, m), answerable))
+	fmt.Fprintf(w, "the most any weights of the same features find (coordinate ascent on the same questions, %d restarts): %d of %d (%.3f)\n", ceilingRestarts, n, answerable, ratio(n, answerable))
+	fmt.Fprintf(w, "with weights:")
+	for _, name := range index.Features {
+		fmt.Fprintf(w, " %s %.3g", name, best.Rank[name])
+	}
+	fmt.Fprintln(w)
+	return nil
 }

@@ -29,6 +29,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 	fitOut := fs.String("fit", "", "fit the model on every question and write it to this file (index/model.json is the built-in one)")
 	var leaveOut fileList
 	fs.Var(&leaveOut, "without", "with --folds: leave out these components of the stages ("+strings.Join(index.Components, ", ")+"), to see what each does")
+	ceiling := fs.Bool("ceiling", false, "also print the most answers any weights of the rank features find in the first three, fitted on the questions scored: what a better fit could reach at best")
 	ablationOut := fs.String("ablation", "", "write the ablation table (each component and feature left out, cross-validated) to this Markdown file")
 	builtin := fs.Bool("builtin-england", false, "also index the built-in documents about England beside --corpus, as serve does unless SENDBOT_BUILTIN_ENGLAND=off (off by default: the questions' answers are patterns of the corpus's own text)")
 	var floors eval.Floors
@@ -39,7 +40,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 	fs.Float64Var(&floors.MaxFalseAnswer, "max-false-answer", 0, "with --folds: fail when more than this share of questions to decline are answered")
 	fs.Float64Var(&floors.MaxTypoCost, "max-typo-cost", 0, "with --folds and --twins: fail when typos cost more than this much recall@3")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: sendbot eval --questions FILE.jsonl [--questions FILE2.jsonl] [--corpus DIR] [--folds K [--twins FILE]] [--fit FILE] [--ablation FILE] [--json] [--min-recall3 X] [--min-mrr X] [--min-no-answer X]")
+		fmt.Fprintln(env.stderr, "usage: sendbot eval --questions FILE.jsonl [--questions FILE2.jsonl] [--corpus DIR] [--folds K [--twins FILE]] [--fit FILE] [--ceiling] [--ablation FILE] [--json] [--min-recall3 X] [--min-mrr X] [--min-no-answer X]")
 		fs.PrintDefaults()
 	}
 	rest, err := parseFlags(fs, args)
@@ -99,7 +100,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	return eval.Evaluate(ctx, env.stdout, ix, qs, twinQs, eval.Options{Folds: *folds, FitOut: *fitOut, AblationOut: *ablationOut, JSON: *asJSON, Floors: floors, Without: leaveOut})
+	return eval.Evaluate(ctx, env.stdout, ix, qs, twinQs, eval.Options{Folds: *folds, FitOut: *fitOut, AblationOut: *ablationOut, JSON: *asJSON, Floors: floors, Without: leaveOut, Ceiling: *ceiling})
 }
 
 // fileList is a flag that may be given several times, or as a list

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +44,30 @@ func TestEvalScoresTheBuiltInCorpus(t *testing.T) {
 	_, _, err = c.run("", "eval", "--questions", defaultQuestions, "--min-mrr", "1")
 	if err == nil || !strings.Contains(err.Error(), "MRR") || !strings.Contains(err.Error(), "is below the floor 1.000") {
 		t.Errorf("an unmet floor must fail and say which: %v", err)
+	}
+}
+
+// --ceiling says what the fitted model finds in the first three and the
+// most any weights of its features find, on the same questions.
+func TestEvalCeiling(t *testing.T) {
+	c := newCLI(t)
+	out, logs, err := c.run("", "eval", "--questions", defaultQuestions, "--ceiling")
+	if err != nil {
+		t.Fatalf("eval --ceiling: %v\n%s", err, logs)
+	}
+	var fit, most, of int
+	for _, line := range strings.Split(out, "\n") {
+		if before, after, ok := strings.Cut(line, ": "); ok {
+			switch {
+			case strings.HasPrefix(before, "found in the first 3, fitted on every question"):
+				fmt.Sscanf(after, "%d of %d", &fit, &of)
+			case strings.HasPrefix(before, "the most any weights of the same features find"):
+				fmt.Sscanf(after, "%d of %d", &most, &of)
+			}
+		}
+	}
+	if of != 22 || fit == 0 || most < fit || !strings.Contains(out, "with weights: bm25_text ") {
+		t.Errorf("eval --ceiling: fitted %d, ceiling %d, of %d; want both of the 22 to answer, the ceiling no lower:\n%s", fit, most, of, out)
 	}
 }
 
