@@ -7,13 +7,13 @@ import (
 )
 
 // The ceiling answers one question before any new fit or loss is tried:
-// could any weighting of today's features find more answers in the first
-// three? Fit minimises a smooth loss; the ceiling searches the weights
-// for the most questions found, on the very questions it scores
-// (in-sample, so an upper bound on what cross-validation could give).
-// When the ceiling is close to what the fitted model finds, a better
-// fit cannot help: only a feature that tells answers apart in a new way
-// can.
+// could another weighting of today's features find more answers in the
+// first three? Fit minimises a smooth loss; the ceiling searches the
+// weights for the most questions found, on the very questions it scores
+// (in-sample, so above what cross-validation of those weights gives). It
+// is a search, not a proof that no weights do better; when what it finds
+// is close to what the fitted model finds, a better fit is unlikely to
+// help, and a feature that tells answers apart in a new way is needed.
 
 // Ceiling is the most answerable questions of ts found in the first
 // three that coordinate ascent over the rank weights reaches, starting

@@ -26,8 +26,9 @@ type Options struct {
 	Floors Floors
 	// Without leaves out these components of the stages (index.Components).
 	Without []string
-	// Ceiling reports the most answers any weighting of the rank features
-	// finds in the first three (Ceiling), beside the fitted model's.
+	// Ceiling reports the most answers a search of the rank features'
+	// weights finds in the first three (Ceiling), beside the fitted
+	// model's.
 	Ceiling bool
 }
 
@@ -96,8 +97,8 @@ func Learn(ctx context.Context, w io.Writer, ix *index.Index, qs, twins []Questi
 }
 
 // writeCeiling writes how many answers the model fitted on ts finds in
-// the first three, and the most any weighting of the same features does
-// on the same questions.
+// the first three, and the most Ceiling's search of the same features'
+// weights finds on the same questions.
 func writeCeiling(w io.Writer, ts []Traced) error {
 	m := Fit(ts, FitOptions{})
 	n, best, err := Ceiling(ts, m, ceilingRestarts)
@@ -110,8 +111,9 @@ func writeCeiling(w io.Writer, ts []Traced) error {
 			answerable++
 		}
 	}
-	fmt.Fprintf(w, "found in the first 3, fitted on every question and scored on them: %d of %d (%.3f)\n", Found(ts, m), answerable, ratio(Found(ts, m), answerable))
-	fmt.Fprintf(w, "the most any weights of the same features find (coordinate ascent on the same questions, %d restarts): %d of %d (%.3f)\n", ceilingRestarts, n, answerable, ratio(n, answerable))
+	fit := Found(ts, m)
+	fmt.Fprintf(w, "found in the first 3, fitted on every question and scored on them: %d of %d (%.3f)\n", fit, answerable, ratio(fit, answerable))
+	fmt.Fprintf(w, "the most a search of the same features' weights finds (coordinate ascent on recall@3 over the same questions, %d restarts): %d of %d (%.3f)\n", ceilingRestarts, n, answerable, ratio(n, answerable))
 	fmt.Fprintf(w, "with weights:")
 	for _, name := range index.Features {
 		fmt.Fprintf(w, " %s %.3g", name, best.Rank[name])

@@ -29,7 +29,7 @@ func runEval(ctx context.Context, env appEnv, args []string) error {
 	fitOut := fs.String("fit", "", "fit the model on every question and write it to this file (index/model.json is the built-in one)")
 	var leaveOut fileList
 	fs.Var(&leaveOut, "without", "with --folds: leave out these components of the stages ("+strings.Join(index.Components, ", ")+"), to see what each does")
-	ceiling := fs.Bool("ceiling", false, "also print the most answers any weights of the rank features find in the first three, fitted on the questions scored: what a better fit could reach at best")
+	ceiling := fs.Bool("ceiling", false, "also print the most answers a search of the rank features' weights finds in the first three, on the very questions it scores: about the most a better fit could reach")
 	ablationOut := fs.String("ablation", "", "write the ablation table (each component and feature left out, cross-validated) to this Markdown file")
 	builtin := fs.Bool("builtin-england", false, "also index the built-in documents about England beside --corpus, as serve does unless SENDBOT_BUILTIN_ENGLAND=off (off by default: the questions' answers are patterns of the corpus's own text)")
 	var floors eval.Floors

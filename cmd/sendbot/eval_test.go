@@ -48,7 +48,7 @@ func TestEvalScoresTheBuiltInCorpus(t *testing.T) {
 }
 
 // --ceiling says what the fitted model finds in the first three and the
-// most any weights of its features find, on the same questions.
+// most a search of its features' weights finds, on the same questions.
 func TestEvalCeiling(t *testing.T) {
 	c := newCLI(t)
 	out, logs, err := c.run("", "eval", "--questions", defaultQuestions, "--ceiling")
@@ -61,7 +61,7 @@ func TestEvalCeiling(t *testing.T) {
 			switch {
 			case strings.HasPrefix(before, "found in the first 3, fitted on every question"):
 				fmt.Sscanf(after, "%d of %d", &fit, &of)
-			case strings.HasPrefix(before, "the most any weights of the same features find"):
+			case strings.HasPrefix(before, "the most a search of the same features' weights finds"):
 				fmt.Sscanf(after, "%d of %d", &most, &of)
 			}
 		}
