@@ -144,6 +144,11 @@ type Result struct {
 	Corrections []Correction
 	// Unknown are words of the question no document uses.
 	Unknown []string
+	// Rephrased is, when the bot declines a question naming a SEND term
+	// that ends in everyday words ("how do i get an EHCP thanks in
+	// advance"), the question without them, when that would be
+	// answered: a question to suggest, not an answer given (rephrase.go).
+	Rephrased string
 	// Terms are the analysed words that were searched for.
 	Terms []string
 	Took  time.Duration
@@ -268,10 +273,14 @@ func (ix *Index) SetModel(m *Model) { ix.model = m }
 // file of its own: understand the question (understand.go), retrieve a
 // wide set of candidates with bleve (retrieve.go), rerank them with the
 // model (rerank.go), decide whether they answer (decide.go), and show
-// the best (show.go).
+// the best (show.go). When it declines, it looks for a shorter question
+// to suggest (rephrase.go).
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	res, _, err := ix.search(ctx, q, nil, false)
+	if err == nil && !res.Answered && res.Uncovered == "" {
+		res.Rephrased = ix.rephrased(ctx, q, strings.TrimSpace(q.Text))
+	}
 	res.Took = time.Since(start)
 	return res, err
 }
