@@ -55,6 +55,15 @@ func TestWriteText(t *testing.T) {
 			not: []string{"1. "},
 		},
 		{
+			name: "a decline with a shorter question to ask",
+			res:  index.Result{Area: "Testshire", Rephrased: "how do i get an ehcp"},
+			want: []string{
+				"I couldn't find an answer to that in the documents I have, so I won't guess.\n",
+				"I can answer “how do i get an ehcp”: ask me that on its own.\n",
+			},
+			not: []string{"Try other words"},
+		},
+		{
 			name: "a decline with nowhere to point to",
 			res:  index.Result{Area: "Testshire"},
 			want: []string{"My documents don't include Testshire's Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them.\n"},
@@ -103,7 +112,11 @@ func TestMarksShowWordsAsAScreenDoes(t *testing.T) {
 	if got := Jargon([]index.Jargon{{Term: "S*N", Meaning: strings.Repeat("long ", 100)}}, star); !strings.HasPrefix(got, `S\*N: long`) || len(got) > 160 {
 		t.Errorf("Jargon = %q", got)
 	}
-	if got := UnknownNote(nil, Plain) + SearchedNote(nil, Plain) + InsteadNote(nil, Plain); got != "" {
+	long := "what is an *ehcp* " + strings.Repeat("x", 300)
+	if got, want := RephrasedNote(index.Result{Rephrased: long}, star), "I can answer “"+strings.ReplaceAll(long, "*", `\*`)+"”: ask me that on its own."; got != want {
+		t.Errorf("RephrasedNote = %q, want the question whole, as the screen shows text", got)
+	}
+	if got := UnknownNote(nil, Plain) + SearchedNote(nil, Plain) + InsteadNote(nil, Plain) + RephrasedNote(index.Result{}, Plain); got != "" {
 		t.Errorf("nothing to say, but said %q", got)
 	}
 }
@@ -124,6 +137,9 @@ func TestNewJSONLine(t *testing.T) {
 		{Title: "Old", Published: "2020-01-01", Text: "a"}, {Title: "Undated", Text: "b"},
 	}, Signposts: []index.Signpost{{What: "Local Offer", Hit: index.Hit{Title: "Who runs it", SourceURL: "https://testshire.example"}}}}
 	line := NewJSONLine("q", res, nil, now, index.DefaultMaxAge)
+	if declined := NewJSONLine("q thanks", index.Result{Rephrased: "q"}, nil, now, index.DefaultMaxAge); declined.Rephrased != "q" {
+		t.Errorf("a decline's line lacks the shorter question: %+v", declined)
+	}
 	if !line.Answered || line.Area != "Testshire" || len(line.Results) != 2 || !line.Results[0].Stale ||
 		line.Results[0].StaleReason != "over 2 years old" || line.Results[1].Stale || line.Signposts[0].Title != "Who runs it" {
 		t.Errorf("line %+v", line)

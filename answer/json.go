@@ -31,6 +31,9 @@ type JSONLine struct {
 	Unknown     []string           `json:"unknown,omitempty"`
 	// Signposts are, when the search declines, where to ask instead.
 	Signposts []JSONSignpost `json:"signposts,omitempty"`
+	// Rephrased is, when the search declines, a shorter question it
+	// would answer (index.Result.Rephrased).
+	Rephrased string `json:"rephrased,omitempty"`
 }
 
 // JSONHit is one passage of a JSONLine.
@@ -80,7 +83,7 @@ func NewJSONLine(query string, res index.Result, err error, now time.Time, maxAg
 	}
 	line.Answered, line.Area, line.Confidence = res.Answered, res.Area, res.Confidence
 	line.Uncovered, line.Country = res.Uncovered, res.Country
-	line.Corrections, line.Unknown = res.Corrections, res.Unknown
+	line.Corrections, line.Unknown, line.Rephrased = res.Corrections, res.Unknown, res.Rephrased
 	for _, s := range res.Signposts {
 		line.Signposts = append(line.Signposts, JSONSignpost{What: s.What, Title: s.Hit.Title, SourceURL: s.Hit.SourceURL})
 	}

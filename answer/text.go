@@ -94,12 +94,12 @@ func SearchError(err error) error {
 // words, and where to ask instead.
 func writeDecline(w io.Writer, res index.Result) {
 	fmt.Fprintln(w, DeclineSentence(res))
-	for _, note := range []string{InsteadNote(res.Corrections, Plain), UnknownNote(res.Unknown, Plain)} {
+	for _, note := range []string{InsteadNote(res.Corrections, Plain), UnknownNote(res.Unknown, Plain), RephrasedNote(res, Plain)} {
 		if note != "" {
 			fmt.Fprintln(w, note)
 		}
 	}
-	if res.Uncovered == "" {
+	if res.Uncovered == "" && res.Rephrased == "" {
 		fmt.Fprintln(w, "Try other words (for example EHCP, short breaks, autism assessment) or --area.")
 	}
 	if len(res.Signposts) == 0 && res.Uncovered != "" {

@@ -140,6 +140,17 @@ func corrections(cs []index.Correction, format string, m Marks) string {
 
 func word(w string) string { return Shorten(strings.TrimSpace(w), 40) }
 
+// RephrasedNote suggests, in a decline, the shorter question the bot
+// would answer: "I can answer “how do i get an EHCP”: ask me that on its
+// own."; "" when there is none.
+func RephrasedNote(res index.Result, m Marks) string {
+	if res.Rephrased == "" {
+		return ""
+	}
+	// Whole, however long: a question cut short is another question.
+	return "I can answer “" + m.Text(res.Rephrased) + "”: ask me that on its own."
+}
+
 // UnknownNote names the words of a question the documents never use:
 // "My documents don't mention: zorbing, jetski."; "" when there are none.
 func UnknownNote(words []string, m Marks) string {

@@ -119,15 +119,20 @@ func slowDown(wait time.Duration) string {
 // service the documents do not name.
 func declineMessage(res index.Result, areas []string) string {
 	lines := []string{escapeMarkdown(answer.DeclineSentence(res))}
-	for _, note := range []string{answer.InsteadNote(res.Corrections, markdown), answer.UnknownNote(res.Unknown, markdown)} {
+	for _, note := range []string{answer.InsteadNote(res.Corrections, markdown), answer.UnknownNote(res.Unknown, markdown), answer.RephrasedNote(res, markdown)} {
 		if note != "" {
 			lines = append(lines, note)
 		}
 	}
-	if res.Uncovered == "" {
+	switch {
+	case res.Rephrased != "":
+		// The suggestion is the way to ask differently.
+	case res.Uncovered == "":
 		lines = append(lines, strings.TrimSpace("Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. "+areasSentence(areas)))
-	} else if a := areasSentence(areas); a != "" {
-		lines = append(lines, a)
+	default:
+		if a := areasSentence(areas); a != "" {
+			lines = append(lines, a)
+		}
 	}
 	switch {
 	case len(res.Signposts) == 0 && res.Uncovered != "":

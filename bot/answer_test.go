@@ -252,6 +252,12 @@ func TestDeclinesAreKindAndSignpost(t *testing.T) {
 			wantNone: []string{"don't include"},
 		},
 		{
+			name:     "a shorter question it can answer",
+			res:      index.Result{Area: "Herefordshire", Rephrased: "what is an *ehcp* @everyone"},
+			want:     []string{"won't guess", "I can answer “what is an \\*ehcp\\* @\u200beveryone”: ask me that on its own.", "My documents don't include Herefordshire's Local Offer"},
+			wantNone: []string{"Try other words", "*ehcp*"},
+		},
+		{
 			name:     "no signposts in the area's documents",
 			res:      index.Result{Area: "Herefordshire", Hits: []index.Hit{{Title: "Weak match", SourceURL: "https://weak.example"}}},
 			want:     []string{"won't guess", "My documents don't include Herefordshire's Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them."},

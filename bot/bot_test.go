@@ -328,6 +328,25 @@ func TestAskBadInputGetsKindReply(t *testing.T) {
 	}
 }
 
+// A question declined only for the words added after it ("… thanks in
+// advance") gets the shorter question it can answer; asked, that is
+// answered.
+func TestDeclineSuggestsTheShorterQuestion(t *testing.T) {
+	srv, _ := startBot(t)
+	m := askOrError(t, srv, question("how do i request an ehc needs assessment thanks in advance"))
+	if len(m.Embeds) != 0 {
+		t.Fatalf("answered, with %d embeds: the test needs a question the bot declines", len(m.Embeds))
+	}
+	want := "I can answer “how do i request an ehc needs assessment”: ask me that on its own."
+	if !strings.Contains(m.Content, want) || strings.Contains(m.Content, "Try other words") {
+		t.Errorf("reply %q: want the suggestion %q instead of the advice to try other words", m.Content, want)
+	}
+	resp := ask(t, srv, question("how do i request an ehc needs assessment"))
+	if len(resp.Message.Embeds) != 1 || !strings.Contains(resp.Message.Embeds[0].Description, "six weeks") {
+		t.Errorf("the suggested question: %+v; want it answered", resp.Message)
+	}
+}
+
 func TestQuotedTextCannotFormatOrPing(t *testing.T) {
 	srv, _ := startBot(t)
 	resp := ask(t, srv, question("@everyone respite <@&999> overnight"))
