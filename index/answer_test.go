@@ -409,3 +409,30 @@ func TestLawIsNeverSignposted(t *testing.T) {
 		t.Errorf("national advice %q: want the advice page", advice)
 	}
 }
+
+// National advice is signposted for a question about a place the
+// documents do not cover only when the national documents would answer
+// it: a weather question about Bristol gets none, however much of it a
+// page about CAMHS happens to say (it was given two, CAMHS and DLA).
+func TestNoNationalAdviceOnAQuestionTheyDoNotAnswer(t *testing.T) {
+	ix := builtinIndex(t)
+	advice := func(q string) []string {
+		res := ask(t, ix, Query{Text: q})
+		if res.Answered || res.Uncovered == "" {
+			t.Fatalf("%q: answered %v, uncovered %q; the test needs a decline about a place without documents", q, res.Answered, res.Uncovered)
+		}
+		var out []string
+		for _, s := range res.Signposts {
+			if s.What == "National advice on this" {
+				out = append(out, s.Hit.Title)
+			}
+		}
+		return out
+	}
+	if got := advice("will it rain in bristol this weekend"); len(got) != 0 {
+		t.Errorf("a weather question was given national advice: %q", got)
+	}
+	if got := advice("how do i get an ehcp in leeds"); len(got) == 0 {
+		t.Errorf("a question the national documents answer was given no national advice")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/sendbot/sendbot/corpus"
+	"github.com/sendbot/sendbot/internal/english"
 )
 
 // Signpost is a place to ask instead, when the bot cannot answer: a
@@ -39,8 +40,9 @@ type signpostCache struct {
 	byArea map[string][]Signpost
 }
 
-// nationalAdviceCover is how much of a question a national passage must
-// cover to be signposted as national advice on it.
+// nationalAdviceCover is how much of a question's specific words a
+// national passage must say to be signposted as national advice on it
+// (specificCover).
 const nationalAdviceCover = 0.5
 
 // maxNationalAdvice is how many national documents are signposted as
@@ -77,7 +79,7 @@ func (ix *Index) signposts(ctx context.Context, qu question, ranked []candidate)
 			break
 		}
 		doc := docKey(c.str(fieldPath), c.str(fieldTitle))
-		if !corpus.IsNational(c.str(fieldArea)) || isLaw(c.str(fieldSourceURL)) || c.features[featCover] < nationalAdviceCover || seen[doc] {
+		if !corpus.IsNational(c.str(fieldArea)) || isLaw(c.str(fieldSourceURL)) || specificCover(qu, c) < nationalAdviceCover || seen[doc] {
 			continue
 		}
 		seen[doc] = true
@@ -85,6 +87,29 @@ func (ix *Index) signposts(ctx context.Context, qu question, ranked []candidate)
 		out = append(out, Signpost{What: "National advice on this", Hit: source(c)})
 	}
 	return out
+}
+
+// specificCover is the share of the weight of a question's specific
+// words (glossary terms, and words beyond everyday English) that a
+// candidate says; 0 when the question has none. A page is advice on a
+// question when it says what is specific to it: "will it rain in bristol
+// this weekend" has only everyday words and the place, and a page about
+// CAMHS that says "weekend" is no advice on it.
+func specificCover(qu question, c candidate) float64 {
+	total, said := 0.0, 0.0
+	for k, con := range qu.concepts {
+		if !con.known || con.optional || con.term == nil && english.Everyday(con.asked) {
+			continue
+		}
+		total += con.weight
+		if k < len(c.says) && c.says[k] {
+			said += con.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return said / total
 }
 
 // docKey names a passage's document by its path and title: a feed's
