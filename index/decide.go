@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/sendbot/sendbot/index/internal/maxscore"
-	"github.com/sendbot/sendbot/internal/english"
 )
 
 // Stage 4 of 5: decide whether to answer.
@@ -69,7 +68,7 @@ func signalsOf(qu question, ranked []candidate, passages int) []float64 {
 	if total > 0 {
 		everyday := 0.0
 		for _, c := range qu.concepts {
-			if c.known && !c.optional && c.term == nil && english.Everyday(c.asked) {
+			if c.known && !c.optional && c.everyday() {
 				everyday += c.counts()
 			}
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/sendbot/sendbot/corpus"
-	"github.com/sendbot/sendbot/internal/english"
 )
 
 // Signpost is a place to ask instead, when the bot cannot answer: a
@@ -98,7 +97,7 @@ func (ix *Index) signposts(ctx context.Context, qu question, ranked []candidate)
 func specificCover(qu question, c candidate) float64 {
 	total, said := 0.0, 0.0
 	for k, con := range qu.concepts {
-		if !con.known || con.optional || con.term == nil && english.Everyday(con.asked) {
+		if !con.known || con.optional || con.everyday() {
 			continue
 		}
 		total += con.weight

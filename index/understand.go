@@ -639,6 +639,11 @@ func (qu question) terms() []string {
 // do not cover: it is declined whatever the model.
 func (qu question) aboutUncovered() bool { return qu.named && qu.uncovered != "" }
 
+// everyday reports whether the concept is an everyday English word
+// ("weekend", "times", "home") rather than a word of SEND (a glossary
+// term, or a word beyond everyday English such as "camhs").
+func (c concept) everyday() bool { return c.term == nil && english.Everyday(c.asked) }
+
 // knownWeight is the summed weight of the concepts a passage must cover,
 // as each counts.
 func (qu question) knownWeight() float64 {
