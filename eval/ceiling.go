@@ -26,7 +26,7 @@ func Ceiling(ts []Traced, start *index.Model, restarts int) (int, *index.Model, 
 	}
 	var err error
 	found := func(w []float64) int {
-		m, e := withRank(start, w)
+		m, e := start.WithRank(w)
 		if e != nil {
 			err = e
 			return 0
@@ -49,7 +49,7 @@ func Ceiling(ts []Traced, start *index.Model, restarts int) (int, *index.Model, 
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := withRank(start, bestW)
+	m, err := start.WithRank(bestW)
 	return best, m, err
 }
 
@@ -100,15 +100,3 @@ func climb(w []float64, n int, found func([]float64) int) int {
 	}
 	return n
 }
-
-// withRank is m with rank weights w, by feature number.
-func withRank(m *index.Model, w []float64) (*index.Model, error) {
-	decide := make([]float64, len(index.Signals))
-	for i, name := range index.Signals {
-		decide[i] = m.Decide[name]
-	}
-	return index.NewModel(w, decide, m.Decide[biasName], m.Threshold)
-}
-
-// biasName is the decision's constant in a model's Decide.
-const biasName = "bias"

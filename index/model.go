@@ -112,6 +112,12 @@ func NewModel(rank, decide []float64, bias, threshold float64) (*Model, error) {
 	return m, nil
 }
 
+// WithRank is m with other rank weights, by feature number, and the same
+// decision.
+func (m *Model) WithRank(rank []float64) (*Model, error) {
+	return NewModel(rank, m.decideW, m.Decide[biasName], m.Threshold)
+}
+
 // MarshalIndent writes the model as its file.
 func (m *Model) MarshalIndent() ([]byte, error) {
 	data, err := json.MarshalIndent(m, "", "  ")
