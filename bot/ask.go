@@ -194,7 +194,7 @@ func (b *Bot) answer(question, area, via string) reply {
 	}
 	var r reply
 	r.content, r.embeds, r.components = a.render(0, b.searcher.Areas())
-	if id := b.keepSuggested(ctx, res, area, now); id != "" {
+	if id := b.keepSuggested(res, now); id != "" {
 		r.components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: msgShowSuggested, Style: discordgo.PrimaryButton, CustomID: fmt.Sprintf("more:%s:0", id)},
 		}}}
@@ -207,19 +207,15 @@ func (b *Bot) answer(question, area, via string) reply {
 // question: it shows that question's answer in place of the decline.
 const msgShowSuggested = "Show that answer"
 
-// keepSuggested searches the shorter question a decline suggests
-// (index.Result.Rephrased) and keeps its answer, as More results keeps
-// an answer's pages, so one tap shows it; it returns the answer's id, or
-// "" when there is no suggestion or it no longer answers.
-func (b *Bot) keepSuggested(ctx context.Context, res index.Result, area string, now time.Time) string {
-	if res.Answered || res.Rephrased == "" {
+// keepSuggested keeps the answer to the shorter question a decline
+// suggests (index.Result.RephrasedAnswer), as More results keeps an
+// answer's pages, so one tap shows it; it returns the answer's id, or ""
+// when there is none.
+func (b *Bot) keepSuggested(res index.Result, now time.Time) string {
+	if res.Answered || res.RephrasedAnswer == nil || len(res.RephrasedAnswer.Hits) == 0 {
 		return ""
 	}
-	again, err := b.searcher.Search(ctx, index.Query{Text: res.Rephrased, Area: area, K: maxPassages})
-	if err != nil || !again.Answered || len(again.Hits) == 0 {
-		return ""
-	}
-	a := &shownAnswer{id: newAnswerID(), res: again, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now}
+	a := &shownAnswer{id: newAnswerID(), res: *res.RephrasedAnswer, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now}
 	b.keepAnswer(a)
 	return a.id
 }

@@ -19,18 +19,19 @@ import (
 // what was left out and can ask again.
 
 // rephrased is text without the everyday words after its last glossary
-// term, when the bot would answer that in q's area; else "".
-func (ix *Index) rephrased(ctx context.Context, q Query, text string) string {
+// term, and its answer with q's K, when the bot would answer that in q's
+// area; else "" and nil.
+func (ix *Index) rephrased(ctx context.Context, q Query, text string) (string, *Result) {
 	cut := ix.everydayTail(text)
 	if cut < 0 {
-		return ""
+		return "", nil
 	}
 	shorter := strings.TrimRightFunc(text[:cut], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
-	res, _, err := ix.search(ctx, Query{Text: shorter, Area: q.Area, K: 1}, nil, false)
+	res, _, err := ix.search(ctx, Query{Text: shorter, Area: q.Area, K: q.K}, nil, false)
 	if err != nil || !res.Answered || res.Uncovered != "" {
-		return ""
+		return "", nil
 	}
-	return shorter
+	return shorter, &res
 }
 
 // everydayTail is where the words after text's last glossary term start,

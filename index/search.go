@@ -149,6 +149,10 @@ type Result struct {
 	// advance"), the question without them, when that would be
 	// answered: a question to suggest, not an answer given (rephrase.go).
 	Rephrased string
+	// RephrasedAnswer is what the search found for Rephrased, with the
+	// query's K, for a screen that shows it when the parent asks; nil
+	// when Rephrased is "".
+	RephrasedAnswer *Result
 	// Terms are the analysed words that were searched for.
 	Terms []string
 	Took  time.Duration
@@ -279,7 +283,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	res, _, err := ix.search(ctx, q, nil, false)
 	if err == nil && !res.Answered && res.Uncovered == "" {
-		res.Rephrased = ix.rephrased(ctx, q, strings.TrimSpace(q.Text))
+		res.Rephrased, res.RephrasedAnswer = ix.rephrased(ctx, q, strings.TrimSpace(q.Text))
 	}
 	res.Took = time.Since(start)
 	return res, err
