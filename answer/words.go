@@ -151,6 +151,11 @@ func RephrasedNote(res index.Result, m Marks) string {
 	return "I can answer “" + m.Text(res.Rephrased) + "”: ask me that on its own."
 }
 
+// TryOtherWords reports whether a decline should suggest other words:
+// not when the place is what the documents lack, nor when it already
+// names the shorter question the bot can answer.
+func TryOtherWords(res index.Result) bool { return res.Uncovered == "" && res.Rephrased == "" }
+
 // UnknownNote names the words of a question the documents never use:
 // "My documents don't mention: zorbing, jetski."; "" when there are none.
 func UnknownNote(words []string, m Marks) string {

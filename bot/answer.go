@@ -125,11 +125,9 @@ func declineMessage(res index.Result, areas []string) string {
 		}
 	}
 	switch {
-	case res.Rephrased != "":
-		// The suggestion is the way to ask differently.
-	case res.Uncovered == "":
+	case answer.TryOtherWords(res):
 		lines = append(lines, strings.TrimSpace("Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. "+areasSentence(areas)))
-	default:
+	case res.Uncovered != "":
 		if a := areasSentence(areas); a != "" {
 			lines = append(lines, a)
 		}
