@@ -55,13 +55,14 @@ func TestWriteText(t *testing.T) {
 			not: []string{"1. "},
 		},
 		{
-			name: "a decline with a shorter question to ask",
-			res:  index.Result{Area: "Testshire", Rephrased: "how do i get an ehcp"},
+			name: "an answer to the question without the words after it",
+			res: index.Result{Answered: true, Area: "Testshire", Rephrased: "how do i get an ehcp", LeftOut: "thanks in advance",
+				Hits: []index.Hit{{Title: "Asking for an EHCP", Text: "Write to the SEN team."}}},
 			want: []string{
-				"I couldn't find an answer to that in the documents I have, so I won't guess.\n",
-				"I can answer “how do i get an ehcp”: ask me that on its own.\n",
+				"I answered “how do i get an ehcp”, leaving out “thanks in advance”.\n\n",
+				"1. Asking for an EHCP\n",
 			},
-			not: []string{"Try other words"},
+			not: []string{"couldn't find", "Try other words"},
 		},
 		{
 			name: "a decline with nowhere to point to",
@@ -113,7 +114,7 @@ func TestMarksShowWordsAsAScreenDoes(t *testing.T) {
 		t.Errorf("Jargon = %q", got)
 	}
 	long := "what is an *ehcp* " + strings.Repeat("x", 300)
-	if got, want := RephrasedNote(index.Result{Rephrased: long}, star), "I can answer “"+strings.ReplaceAll(long, "*", `\*`)+"”: ask me that on its own."; got != want {
+	if got, want := RephrasedNote(index.Result{Rephrased: long, LeftOut: "*thanks*"}, star), "I answered “"+strings.ReplaceAll(long, "*", `\*`)+"”, leaving out “\\*thanks\\*”."; got != want {
 		t.Errorf("RephrasedNote = %q, want the question whole, as the screen shows text", got)
 	}
 	if got := UnknownNote(nil, Plain) + SearchedNote(nil, Plain) + InsteadNote(nil, Plain) + RephrasedNote(index.Result{}, Plain); got != "" {
@@ -137,8 +138,8 @@ func TestNewJSONLine(t *testing.T) {
 		{Title: "Old", Published: "2020-01-01", Text: "a"}, {Title: "Undated", Text: "b"},
 	}, Signposts: []index.Signpost{{What: "Local Offer", Hit: index.Hit{Title: "Who runs it", SourceURL: "https://testshire.example"}}}}
 	line := NewJSONLine("q", res, nil, now, index.DefaultMaxAge)
-	if declined := NewJSONLine("q thanks", index.Result{Rephrased: "q"}, nil, now, index.DefaultMaxAge); declined.Rephrased != "q" {
-		t.Errorf("a decline's line lacks the shorter question: %+v", declined)
+	if shorter := NewJSONLine("q thanks", index.Result{Answered: true, Rephrased: "q", LeftOut: "thanks"}, nil, now, index.DefaultMaxAge); shorter.Rephrased != "q" || shorter.LeftOut != "thanks" {
+		t.Errorf("the line of an answer to the shorter question lacks it or the words left out: %+v", shorter)
 	}
 	if !line.Answered || line.Area != "Testshire" || len(line.Results) != 2 || !line.Results[0].Stale ||
 		line.Results[0].StaleReason != "over 2 years old" || line.Results[1].Stale || line.Signposts[0].Title != "Who runs it" {

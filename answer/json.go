@@ -31,9 +31,11 @@ type JSONLine struct {
 	Unknown     []string           `json:"unknown,omitempty"`
 	// Signposts are, when the search declines, where to ask instead.
 	Signposts []JSONSignpost `json:"signposts,omitempty"`
-	// Rephrased is, when the search declines, a shorter question it
-	// would answer (index.Result.Rephrased).
+	// Rephrased is, when the search answered the question without the
+	// everyday words after it, the question it answered, and LeftOut
+	// those words (index.Result.Rephrased).
 	Rephrased string `json:"rephrased,omitempty"`
+	LeftOut   string `json:"left_out,omitempty"`
 }
 
 // JSONHit is one passage of a JSONLine.
@@ -83,7 +85,8 @@ func NewJSONLine(query string, res index.Result, err error, now time.Time, maxAg
 	}
 	line.Answered, line.Area, line.Confidence = res.Answered, res.Area, res.Confidence
 	line.Uncovered, line.Country = res.Uncovered, res.Country
-	line.Corrections, line.Unknown, line.Rephrased = res.Corrections, res.Unknown, res.Rephrased
+	line.Corrections, line.Unknown = res.Corrections, res.Unknown
+	line.Rephrased, line.LeftOut = res.Rephrased, res.LeftOut
 	for _, s := range res.Signposts {
 		line.Signposts = append(line.Signposts, JSONSignpost{What: s.What, Title: s.Hit.Title, SourceURL: s.Hit.SourceURL})
 	}

@@ -32,7 +32,7 @@ func WriteText(w io.Writer, res index.Result, o TextOptions) {
 		return
 	}
 	var notes []string
-	for _, note := range []string{SearchedNote(res.Corrections, Plain), UncoveredNote(res)} {
+	for _, note := range []string{RephrasedNote(res, Plain), SearchedNote(res.Corrections, Plain), UncoveredNote(res)} {
 		if note != "" {
 			notes = append(notes, note)
 		}
@@ -94,7 +94,7 @@ func SearchError(err error) error {
 // words, and where to ask instead.
 func writeDecline(w io.Writer, res index.Result) {
 	fmt.Fprintln(w, DeclineSentence(res))
-	for _, note := range []string{InsteadNote(res.Corrections, Plain), UnknownNote(res.Unknown, Plain), RephrasedNote(res, Plain)} {
+	for _, note := range []string{InsteadNote(res.Corrections, Plain), UnknownNote(res.Unknown, Plain)} {
 		if note != "" {
 			fmt.Fprintln(w, note)
 		}

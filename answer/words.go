@@ -140,21 +140,20 @@ func corrections(cs []index.Correction, format string, m Marks) string {
 
 func word(w string) string { return Shorten(strings.TrimSpace(w), 40) }
 
-// RephrasedNote suggests, in a decline, the shorter question the bot
-// would answer: "I can answer “how do i get an EHCP”: ask me that on its
-// own."; "" when there is none.
+// RephrasedNote says, above an answer, that the bot answered the
+// question without the everyday words after it: "I answered “how do i
+// get an EHCP”, leaving out “thanks in advance”."; "" when it did not.
 func RephrasedNote(res index.Result, m Marks) string {
 	if res.Rephrased == "" {
 		return ""
 	}
 	// Whole, however long: a question cut short is another question.
-	return "I can answer “" + m.Text(res.Rephrased) + "”: ask me that on its own."
+	return "I answered “" + m.Text(res.Rephrased) + "”, leaving out “" + m.Text(res.LeftOut) + "”."
 }
 
 // TryOtherWords reports whether a decline should suggest other words:
-// not when the place is what the documents lack, nor when it already
-// names the shorter question the bot can answer.
-func TryOtherWords(res index.Result) bool { return res.Uncovered == "" && res.Rephrased == "" }
+// not when the place is what the documents lack.
+func TryOtherWords(res index.Result) bool { return res.Uncovered == "" }
 
 // UnknownNote names the words of a question the documents never use:
 // "My documents don't mention: zorbing, jetski."; "" when there are none.

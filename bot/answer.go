@@ -70,6 +70,9 @@ func answerReply(res index.Result, areas []string, d dating, first int) (content
 		return declineMessage(res, areas), nil
 	}
 	var notes []string
+	if note := answer.RephrasedNote(res, markdown); note != "" {
+		notes = append(notes, note)
+	}
 	if note := answer.SearchedNote(res.Corrections, markdown); note != "" {
 		notes = append(notes, note)
 	}
@@ -119,7 +122,7 @@ func slowDown(wait time.Duration) string {
 // service the documents do not name.
 func declineMessage(res index.Result, areas []string) string {
 	lines := []string{escapeMarkdown(answer.DeclineSentence(res))}
-	for _, note := range []string{answer.InsteadNote(res.Corrections, markdown), answer.UnknownNote(res.Unknown, markdown), answer.RephrasedNote(res, markdown)} {
+	for _, note := range []string{answer.InsteadNote(res.Corrections, markdown), answer.UnknownNote(res.Unknown, markdown)} {
 		if note != "" {
 			lines = append(lines, note)
 		}

@@ -252,12 +252,6 @@ func TestDeclinesAreKindAndSignpost(t *testing.T) {
 			wantNone: []string{"don't include"},
 		},
 		{
-			name:     "a shorter question it can answer",
-			res:      index.Result{Area: "Herefordshire", Rephrased: "what is an *ehcp* @everyone"},
-			want:     []string{"won't guess", "I can answer “what is an \\*ehcp\\* @\u200beveryone”: ask me that on its own.", "My documents don't include Herefordshire's Local Offer"},
-			wantNone: []string{"Try other words", "*ehcp*"},
-		},
-		{
 			name:     "no signposts in the area's documents",
 			res:      index.Result{Area: "Herefordshire", Hits: []index.Hit{{Title: "Weak match", SourceURL: "https://weak.example"}}},
 			want:     []string{"won't guess", "My documents don't include Herefordshire's Local Offer or independent SEND advice service (SENDIASS), so I can't point you to them."},
@@ -286,6 +280,18 @@ func TestDeclinesAreKindAndSignpost(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An answer to the question without the words after it says so above
+// the passages, in the parent's words, which cannot format or mention.
+func TestAnswerSaysWhatItLeftOut(t *testing.T) {
+	res := index.Result{Answered: true, Area: "Herefordshire", Rephrased: "what is an *ehcp* @everyone", LeftOut: "thanks **x**",
+		Hits: []index.Hit{{Title: "EHCPs", Text: "An education, health and care plan."}}}
+	content, embeds := answerReply(res, []string{"Herefordshire"}, testDating, 0)
+	want := "I answered “what is an \\*ehcp\\* @\u200beveryone”, leaving out “thanks \\*\\*x\\*\\*”."
+	if content != want || len(embeds) != 1 {
+		t.Errorf("content %q and %d embeds; want %q above the answer", content, len(embeds), want)
 	}
 }
 

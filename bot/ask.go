@@ -194,30 +194,8 @@ func (b *Bot) answer(question, area, via string) reply {
 	}
 	var r reply
 	r.content, r.embeds, r.components = a.render(0, b.searcher.Areas())
-	if id := b.keepSuggested(res, now); id != "" {
-		r.components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: msgShowSuggested, Style: discordgo.PrimaryButton, CustomID: fmt.Sprintf("more:%s:0", id)},
-		}}}
-	}
 	b.cfg.Monitor.Question(res.Answered, false, time.Since(start))
 	return r
-}
-
-// msgShowSuggested is the button under a decline that suggests a shorter
-// question: it shows that question's answer in place of the decline.
-const msgShowSuggested = "Show that answer"
-
-// keepSuggested keeps the answer to the shorter question a decline
-// suggests (index.Result.RephrasedAnswer), as More results keeps an
-// answer's pages, so one tap shows it; it returns the answer's id, or ""
-// when there is none.
-func (b *Bot) keepSuggested(res index.Result, now time.Time) string {
-	if res.Answered || res.RephrasedAnswer == nil || len(res.RephrasedAnswer.Hits) == 0 {
-		return ""
-	}
-	a := &shownAnswer{id: newAnswerID(), res: *res.RephrasedAnswer, d: dating{now: now, maxAge: b.cfg.MaxAge}, created: now}
-	b.keepAnswer(a)
-	return a.id
 }
 
 // reasonOf names the ways a question can be refused without anything

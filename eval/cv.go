@@ -136,6 +136,9 @@ func crossValidate(ts []Traced, k, repeat int, opts FitOptions, twins []Traced) 
 
 // outcomeOf turns a judged question into its Outcome.
 func outcomeOf(tr Traced, j judged) Outcome {
+	if j.shorter {
+		tr = *tr.Shorter
+	}
 	q := tr.Question
 	o := q.outcome()
 	if tr.Err != nil {

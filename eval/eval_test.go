@@ -238,53 +238,76 @@ func TestQuestionRunOnFromAnApologyCostsNothing(t *testing.T) {
 	})
 }
 
-// Words added after a question with no mark between ("… thanks in
-// advance") can make the bot decline it: nothing in the words tells
-// them from a question's crux (docs/ranking.md). The decline then
-// suggests the question without them, when the bot answers that
-// (index's rephrase.go). Said so about every built-in question, in three
-// ways, the answer is reached at once or by asking the suggestion for
-// 51 of the 63 (21 answered as asked, three ways), 18 of them by the
-// suggestion; the floors are a little below. A question to decline gets
-// no suggestion.
-func TestWordsAfterAQuestionLeaveItsAnswerOneQuestionAway(t *testing.T) {
+// Cross-validation scores a question as Search answers it: when a
+// fold's model declines it and answers it without the everyday words
+// after it, by that answer (Traced.Shorter).
+func TestCrossValidationLeavesOutWordsAsSearchDoes(t *testing.T) {
 	ix, qs := builtIn(t)
 	ctx := context.Background()
-	found := func(q Question, res index.Result) bool {
-		for i, h := range res.Hits {
-			if i < 3 && res.Answered && q.Matches(h.Text) {
-				return true
-			}
-		}
-		return false
+	ts, err := TraceQuestions(ctx, ix, qs)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var reached, bySuggestion int
+	said := make([]Question, len(qs))
+	for i, q := range qs {
+		said[i] = q
+		said[i].Text = strings.TrimSuffix(q.Text, "?") + " thanks in advance"
+	}
+	twins, err := TraceQuestions(ctx, ix, said)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole []Traced
+	for _, tw := range twins {
+		tw.Shorter = nil
+		whole = append(whole, tw)
+	}
+	with, without := CrossValidate(ts, 5, FitOptions{}, twins).Twins, CrossValidate(ts, 5, FitOptions{}, whole).Twins
+	t.Logf("said so, found %d of %d (without the shorter reading %d); to decline answered %d of %d (%d)",
+		with.CleanFound, with.N, without.CleanFound, with.Answered, with.Declinable, without.Answered)
+	if with.CleanFound < without.CleanFound+2 || with.Answered > without.Answered {
+		t.Errorf("said so, found %d (%d without the shorter reading) and %d to decline answered (%d); want 2 more found and no more answered",
+			with.CleanFound, without.CleanFound, with.Answered, without.Answered)
+	}
+}
+
+// Words added after a question with no mark between ("… thanks in
+// advance") can make the bot decline it: nothing in the words tells
+// them from a question's crux (docs/ranking.md). The bot then answers
+// the question without them, when it answers that (index's
+// rephrase.go). Said so about every built-in question, in three ways,
+// the answer is found for 51 of the 63 (21 answered as asked, three
+// ways), 18 of them without the words after; the floors are a little
+// below. A question to decline is still declined.
+func TestWordsAfterAQuestionAreLeftOutOfADecline(t *testing.T) {
+	ix, qs := builtIn(t)
+	ctx := context.Background()
+	var found, leftOut int
 	for _, tail := range []string{" thanks in advance", " any advice would be appreciated", " pls help im so stressed"} {
 		for _, q := range qs {
 			res, err := ix.Search(ctx, index.Query{Text: strings.TrimSuffix(q.Text, "?") + tail, Area: q.Area, K: 3})
 			if err != nil {
 				t.Fatal(err)
 			}
-			switch {
-			case q.NoAnswer():
-				if res.Rephrased != "" {
-					t.Errorf("%q, to decline, said so: suggested %q", q.Text, res.Rephrased)
+			if q.NoAnswer() {
+				if res.Answered {
+					t.Errorf("%q, to decline, said so: answered %q", q.Text, res.Rephrased)
 				}
-			case found(q, res):
-				reached++
-			case res.Rephrased != "":
-				again, err := ix.Search(ctx, index.Query{Text: res.Rephrased, Area: q.Area, K: 3})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if found(q, again) {
-					reached++
-					bySuggestion++
+				continue
+			}
+			for _, h := range res.Hits {
+				if res.Answered && q.Matches(h.Text) {
+					found++
+					if res.Rephrased != "" {
+						leftOut++
+					}
+					break
 				}
 			}
 		}
 	}
-	if reached < 48 || bySuggestion < 15 {
-		t.Errorf("the answer reached for %d of the questions said three ways, %d of them by the suggestion; want at least 48 and 15", reached, bySuggestion)
+	t.Logf("found %d, left out %d", found, leftOut)
+	if found < 48 || leftOut < 15 {
+		t.Errorf("the answer found for %d of the questions said three ways, %d of them without the words after; want at least 48 and 15", found, leftOut)
 	}
 }

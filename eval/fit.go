@@ -30,6 +30,9 @@ type Traced struct {
 	// Err is the search's error, when it failed (a question with no
 	// words, an unknown area).
 	Err error
+	// Shorter is the question without the everyday words after its last
+	// SEND term (index.Trace.Shorter), traced against the same gold.
+	Shorter *Traced
 }
 
 // TraceQuestions takes every question through the stages of ix, leaving
@@ -47,15 +50,25 @@ func TraceQuestions(ctx context.Context, ix *index.Index, qs []Question, off ...
 			out = append(out, tr)
 			continue
 		}
-		tr.Trace = t
-		for _, p := range t.Passages {
-			tr.Relevant = append(tr.Relevant, q.Matches(p.Text))
-			tr.InWhole = append(tr.InWhole, q.Matches(p.Whole))
+		tr = traced(q, t)
+		if t.Shorter != nil {
+			shorter := traced(q, t.Shorter)
+			tr.Shorter = &shorter
 		}
-		tr.DefinitionAnswers = t.Definition != nil && q.Matches(t.Definition.Text)
 		out = append(out, tr)
 	}
 	return out, nil
+}
+
+// traced is q's trace t with which of its passages answer q.
+func traced(q Question, t *index.Trace) Traced {
+	tr := Traced{Question: q, Trace: t}
+	for _, p := range t.Passages {
+		tr.Relevant = append(tr.Relevant, q.Matches(p.Text))
+		tr.InWhole = append(tr.InWhole, q.Matches(p.Whole))
+	}
+	tr.DefinitionAnswers = t.Definition != nil && q.Matches(t.Definition.Text)
+	return tr
 }
 
 // judged is how a model does on one traced question.
@@ -64,10 +77,27 @@ type judged struct {
 	answered   bool
 	confidence float64
 	order      []int
+	// shorter is set when the judgement is of the question's shorter
+	// reading, tr.Shorter.
+	shorter bool
 }
 
-// judge applies m to a traced question.
+// judge applies m to a traced question as Search answers it: when m
+// declines the question and answers its shorter reading (Traced.Shorter),
+// by that.
 func judge(tr Traced, m *index.Model) judged {
+	j := judgeOnce(tr, m)
+	if !j.answered && tr.Shorter != nil {
+		if js := judgeOnce(*tr.Shorter, m); js.answered {
+			js.shorter = true
+			return js
+		}
+	}
+	return j
+}
+
+// judgeOnce applies m to a traced question, as it reads.
+func judgeOnce(tr Traced, m *index.Model) judged {
 	if tr.Trace == nil {
 		return judged{}
 	}

@@ -144,15 +144,12 @@ type Result struct {
 	Corrections []Correction
 	// Unknown are words of the question no document uses.
 	Unknown []string
-	// Rephrased is, when the bot declines a question naming a SEND term
-	// that ends in everyday words ("how do i get an EHCP thanks in
-	// advance"), the question without them, when that would be
-	// answered: a question to suggest, not an answer given (rephrase.go).
+	// Rephrased is, when the bot would have declined a question naming a
+	// SEND term that ends in everyday words ("how do i get an EHCP thanks
+	// in advance"), the question without them, which it answered instead;
+	// LeftOut is the words it left out (rephrase.go).
 	Rephrased string
-	// RephrasedAnswer is what the search found for Rephrased, with the
-	// query's K, for a screen that shows it when the parent asks; nil
-	// when Rephrased is "".
-	RephrasedAnswer *Result
+	LeftOut   string
 	// Terms are the analysed words that were searched for.
 	Terms []string
 	Took  time.Duration
@@ -277,14 +274,11 @@ func (ix *Index) SetModel(m *Model) { ix.model = m }
 // file of its own: understand the question (understand.go), retrieve a
 // wide set of candidates with bleve (retrieve.go), rerank them with the
 // model (rerank.go), decide whether they answer (decide.go), and show
-// the best (show.go). When it declines, it looks for a shorter question
-// to suggest (rephrase.go).
+// the best (show.go). When it declines, it answers the question without
+// the everyday words after its last SEND term, if it can (rephrase.go).
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	res, _, err := ix.search(ctx, q, nil, false)
-	if err == nil && !res.Answered && res.Uncovered == "" {
-		res.Rephrased, res.RephrasedAnswer = ix.rephrased(ctx, q, strings.TrimSpace(q.Text))
-	}
 	res.Took = time.Since(start)
 	return res, err
 }
@@ -309,6 +303,19 @@ func (ix *Index) rank(ctx context.Context, r bleveindex.IndexReader, qu question
 // search runs the stages, leaving out the components in off. With trace
 // set it also returns every candidate as eval learns from them.
 func (ix *Index) search(ctx context.Context, q Query, off without, trace bool) (Result, *Trace, error) {
+	res, t, err := ix.searchOnce(ctx, q, off, trace)
+	if err != nil {
+		return res, t, err
+	}
+	res = ix.leaveOut(ctx, q, off, res, t)
+	if t != nil {
+		t.Result = res
+	}
+	return res, t, nil
+}
+
+// searchOnce is search without a second reading of a declined question.
+func (ix *Index) searchOnce(ctx context.Context, q Query, off without, trace bool) (Result, *Trace, error) {
 	text := strings.TrimSpace(q.Text)
 	if n := utf8.RuneCountInString(text); n > MaxQueryRunes {
 		return Result{}, nil, fmt.Errorf("%w: %d characters, at most %d", ErrTooLong, n, MaxQueryRunes)

@@ -25,6 +25,15 @@ type Trace struct {
 	// Declined is set when the question is declined whatever the model:
 	// it is about a place the documents do not cover.
 	Declined bool
+	// Shorter is the question without the everyday words after its last
+	// SEND term, traced, when it ends in some: Search answers it when a
+	// model declines this question and answers that one (rephrase.go).
+	Shorter *Trace
+
+	// ending is set on a Shorter trace: whether each shown text names
+	// the SEND term it ends on, the meaning first when there is one
+	// (rephrase.go).
+	ending []bool
 
 	qu       question
 	off      without
@@ -115,10 +124,33 @@ func (t *Trace) ranked(m *Model, order []int) []candidate {
 // Answers reports whether m answers the question with the passages in
 // order, and with what confidence.
 func (t *Trace) Answers(m *Model, order []int) (bool, float64) {
-	if t.Definition != nil {
-		return true, 1
+	ok, confidence := true, 1.0
+	if t.Definition == nil {
+		ok, confidence = m.decide(t.qu, t.ranked(m, order), t.passages)
 	}
-	return m.decide(t.qu, t.ranked(m, order), t.passages)
+	return ok && t.namesEnding(order), confidence
+}
+
+// namesEnding reports whether, on a Shorter trace, one of the first three
+// texts shown in order names the SEND term the question ends on; true on
+// any other trace.
+func (t *Trace) namesEnding(order []int) bool {
+	if t.ending == nil {
+		return true
+	}
+	first := 0 // where the passages start in ending
+	if t.Definition != nil {
+		if t.ending[0] {
+			return true
+		}
+		first = 1
+	}
+	for _, p := range order[:min(3-first, len(order))] {
+		if t.ending[first+p] {
+			return true
+		}
+	}
+	return false
 }
 
 // candidates are the passages as rerank's candidates, scored by m; their

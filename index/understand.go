@@ -138,10 +138,13 @@ const (
 	// NearCopies moves a passage that mostly repeats a better one out of
 	// the first five.
 	NearCopies = "near-copies"
+	// LeftOut answers a question it would decline without the everyday
+	// words after its last SEND term ("… thanks in advance").
+	LeftOut = "left-out"
 )
 
 // Components lists what can be left out.
-var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, AskedFor, Asides, Excerpt, NearCopies}
+var Components = []string{Contractions, Spelling, Glossary, Places, Definitions, AskedFor, Asides, Excerpt, NearCopies, LeftOut}
 
 // without is a set of components left out.
 type without map[string]bool
