@@ -1,19 +1,21 @@
-"""Counts what the suggestion of a declined question reaches.
+"""Counts what leaving out the words after a question reaches.
 
-A question the bot declines for the everyday words a parent added after
-it ("... thanks in advance") gets, as a suggestion, the question without
-them, when the bot answers that (index/rephrase.go). For each way of
-saying the questions of ../shared/eval (frames.txt, and the frames given
-after --more, which no rule was written against), this asks every
-question said so with `sendbot search --json`, and counts: the
-answerable ones answered with a right passage in the first three; the
-ones declined with a suggestion whose own answer has one; and the
-questions to decline that got a suggestion.
+A question the bot would decline for the everyday words a parent added
+after it ("... thanks in advance") is answered without them, when the
+bot answers that and its quotes name the SEND term it ends on
+(index/rephrase.go). For each way of saying the questions of
+../shared/eval (frames.txt, and the frames given after --more, which no
+rule was written against), this asks every question said so with
+`sendbot search --json`, and counts: the answerable ones answered with a
+right passage in the first three, and the questions to decline that
+were answered; and of each, how many were answered without the words
+after.
 
-    python3 bench/said/suggest.py path/to/sendbot [--more FRAME ...]
+    python3 bench/said/leftout.py path/to/sendbot [--more FRAME ...]
 
 The model is the built-in one, fitted on these very questions: the
-figures say what the suggestion adds, not how well the bot ranks.
+figures say what leaving out adds, not how well the bot ranks
+(bench/said/run.sh scores each question by its fold's model).
 """
 
 import json
@@ -84,34 +86,24 @@ def main():
     qs = read_questions()
     with tempfile.TemporaryDirectory() as data:
         s = Searcher(binary, data)
-        print("| said | answerable: answered right | declined, suggested | reached by the suggestion | to decline: suggested |")
+        print("| said | answerable: answered right | of them, without the words after | to decline: answered | of them, without the words after |")
         print("|---|---|---|---|---|")
         for frame, note in frames(more):
             asked = defaultdict(list)
             for q in qs:
                 asked[q.get("area") or ""].append(say(frame, q["q"]))
             lines = s.search(asked)
-            again = defaultdict(list)
+            right = left_out = wrong = wrong_left_out = 0
             for q in qs:
                 line = lines[(q.get("area") or "", say(frame, q["q"]))]
-                if line.get("rephrased"):
-                    again[q.get("area") or ""].append(line["rephrased"])
-            relines = s.search(again) if again else {}
-            right = suggested = reached = wrong = 0
-            for q in qs:
-                area = q.get("area") or ""
-                line = lines[(area, say(frame, q["q"]))]
-                r = line.get("rephrased", "")
                 if q.get("expect") == "no-answer":
-                    wrong += bool(r)
-                    continue
-                if found(q, line):
+                    wrong += bool(line.get("answered"))
+                    wrong_left_out += bool(line.get("answered") and line.get("rephrased"))
+                elif found(q, line):
                     right += 1
-                elif r:
-                    suggested += 1
-                    reached += found(q, relines[(area, r)])
+                    left_out += bool(line.get("rephrased"))
             name = "`%s`%s" % (frame, " (%s)" % note if note else "")
-            print("| %s | %d | %d | %d | %d |" % (name, right, suggested, reached, wrong))
+            print("| %s | %d | %d | %d | %d |" % (name, right, left_out, wrong, wrong_left_out))
 
 
 if __name__ == "__main__":
