@@ -99,7 +99,7 @@ func writeDecline(w io.Writer, res index.Result) {
 			fmt.Fprintln(w, note)
 		}
 	}
-	if TryOtherWords(res) {
+	if res.Uncovered == "" { // else the place is what the documents lack
 		fmt.Fprintln(w, "Try other words (for example EHCP, short breaks, autism assessment) or --area.")
 	}
 	if len(res.Signposts) == 0 && res.Uncovered != "" {

@@ -151,10 +151,6 @@ func RephrasedNote(res index.Result, m Marks) string {
 	return "I answered “" + m.Text(res.Rephrased) + "”, leaving out “" + m.Text(res.LeftOut) + "”."
 }
 
-// TryOtherWords reports whether a decline should suggest other words:
-// not when the place is what the documents lack.
-func TryOtherWords(res index.Result) bool { return res.Uncovered == "" }
-
 // UnknownNote names the words of a question the documents never use:
 // "My documents don't mention: zorbing, jetski."; "" when there are none.
 func UnknownNote(words []string, m Marks) string {

@@ -128,9 +128,9 @@ func declineMessage(res index.Result, areas []string) string {
 		}
 	}
 	switch {
-	case answer.TryOtherWords(res):
+	case res.Uncovered == "":
 		lines = append(lines, strings.TrimSpace("Try other words, for example *EHCP*, *short breaks* or *autism assessment*, or choose an area. "+areasSentence(areas)))
-	case res.Uncovered != "":
+	default: // the place is what the documents lack
 		if a := areasSentence(areas); a != "" {
 			lines = append(lines, a)
 		}
