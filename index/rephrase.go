@@ -34,7 +34,13 @@ func (ix *Index) leaveOut(ctx context.Context, q Query, off without, res Result,
 	}
 	shorter := strings.TrimRightFunc(text[:cut], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 	left := strings.TrimSpace(text[cut:])
-	again, st, err := ix.searchOnce(ctx, Query{Text: shorter, Area: q.Area, K: q.K}, off, t != nil)
+	k := q.K
+	if k <= 0 {
+		k = DefaultK
+	}
+	// At least three hits, as the quotes that must name the term are the
+	// first three whatever the caller shows.
+	again, st, err := ix.searchOnce(ctx, Query{Text: shorter, Area: q.Area, K: max(k, 3)}, off, t != nil)
 	if err != nil || again.Uncovered != "" {
 		return res
 	}
@@ -45,6 +51,7 @@ func (ix *Index) leaveOut(ctx context.Context, q Query, off without, res Result,
 	if res.Answered || !again.Answered || !ix.quotesName(again.Hits, last) {
 		return res
 	}
+	again.Hits = again.Hits[:min(k, len(again.Hits))]
 	again.Rephrased, again.LeftOut = shorter, left
 	return again
 }

@@ -104,3 +104,16 @@ func TestShorterQuestionsAnswerMustNameItsLastTerm(t *testing.T) {
 		t.Errorf("a question read whole has no term to name")
 	}
 }
+
+// Asked for one passage, the shorter question (searched for three, whose
+// quotes must name its term) shows one.
+func TestLeavingOutKeepsTheNumberOfPassagesAskedFor(t *testing.T) {
+	ix := builtinIndex(t)
+	res, err := ix.Search(context.Background(), Query{Text: "how do i get an ehcp thanks in advance", K: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Answered || res.Rephrased != "how do i get an ehcp" || len(res.Hits) != 1 {
+		t.Errorf("answered %v as %q with %d hits; want the shorter question answered with 1", res.Answered, res.Rephrased, len(res.Hits))
+	}
+}
