@@ -136,8 +136,8 @@ func crossValidate(ts []Traced, k, repeat int, opts FitOptions, twins []Traced) 
 
 // outcomeOf turns a judged question into its Outcome.
 func outcomeOf(tr Traced, j judged) Outcome {
-	if j.shorter {
-		tr = *tr.Shorter
+	if j.shorter > 0 {
+		tr = tr.Shorter[j.shorter-1]
 	}
 	q := tr.Question
 	o := q.outcome()

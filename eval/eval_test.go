@@ -265,8 +265,8 @@ func TestCrossValidationLeavesOutWordsAsSearchDoes(t *testing.T) {
 	with, without := CrossValidate(ts, 5, FitOptions{}, twins).Twins, CrossValidate(ts, 5, FitOptions{}, whole).Twins
 	t.Logf("said so, found %d of %d (without the shorter reading %d); to decline answered %d of %d (%d)",
 		with.CleanFound, with.N, without.CleanFound, with.Answered, with.Declinable, without.Answered)
-	if with.CleanFound < without.CleanFound+2 || with.Answered > without.Answered {
-		t.Errorf("said so, found %d (%d without the shorter reading) and %d to decline answered (%d); want 2 more found and no more answered",
+	if with.CleanFound < without.CleanFound+3 || with.Answered > without.Answered {
+		t.Errorf("said so, found %d (%d without the shorter reading) and %d to decline answered (%d); want 3 more found and no more answered",
 			with.CleanFound, without.CleanFound, with.Answered, without.Answered)
 	}
 }
@@ -276,9 +276,11 @@ func TestCrossValidationLeavesOutWordsAsSearchDoes(t *testing.T) {
 // them from a question's crux (docs/ranking.md). The bot then answers
 // the question without them, when it answers that (index's
 // rephrase.go). Said so about every built-in question, in three ways,
-// the answer is found for 51 of the 63 (21 answered as asked, three
-// ways), 18 of them without the words after; the floors are a little
-// below. A question to decline is still declined.
+// the answer is found for 57 of the 63 (21 answered as asked, three
+// ways), 24 of them without some of the words after (51 and 18 when
+// only the words after its last SEND term could be left out, all at
+// once); the floors are a little below. A question to decline is still
+// declined.
 func TestWordsAfterAQuestionAreLeftOutOfADecline(t *testing.T) {
 	ix, qs := builtIn(t)
 	ctx := context.Background()
@@ -307,7 +309,7 @@ func TestWordsAfterAQuestionAreLeftOutOfADecline(t *testing.T) {
 		}
 	}
 	t.Logf("found %d, left out %d", found, leftOut)
-	if found < 48 || leftOut < 15 {
-		t.Errorf("the answer found for %d of the questions said three ways, %d of them without the words after; want at least 48 and 15", found, leftOut)
+	if found < 54 || leftOut < 21 {
+		t.Errorf("the answer found for %d of the questions said three ways, %d of them without the words after; want at least 54 and 21", found, leftOut)
 	}
 }

@@ -30,9 +30,9 @@ type Traced struct {
 	// Err is the search's error, when it failed (a question with no
 	// words, an unknown area).
 	Err error
-	// Shorter is the question without the everyday words after its last
-	// SEND term (index.Trace.Shorter), traced against the same gold.
-	Shorter *Traced
+	// Shorter are the question without the everyday words after it
+	// (index.Trace.Shorter), traced against the same gold.
+	Shorter []Traced
 }
 
 // TraceQuestions takes every question through the stages of ix, leaving
@@ -51,9 +51,8 @@ func TraceQuestions(ctx context.Context, ix *index.Index, qs []Question, off ...
 			continue
 		}
 		tr = traced(q, t)
-		if t.Shorter != nil {
-			shorter := traced(q, t.Shorter)
-			tr.Shorter = &shorter
+		for _, st := range t.Shorter {
+			tr.Shorter = append(tr.Shorter, traced(q, st))
 		}
 		out = append(out, tr)
 	}
@@ -77,19 +76,22 @@ type judged struct {
 	answered   bool
 	confidence float64
 	order      []int
-	// shorter is set when the judgement is of the question's shorter
-	// reading, tr.Shorter.
-	shorter bool
+	// shorter is, when the judgement is of one of the question's shorter
+	// readings, its place in tr.Shorter plus one; else 0.
+	shorter int
 }
 
 // judge applies m to a traced question as Search answers it: when m
-// declines the question and answers its shorter reading (Traced.Shorter),
-// by that.
+// declines the question, by the first of its shorter readings
+// (Traced.Shorter) that m answers.
 func judge(tr Traced, m *index.Model) judged {
 	j := judgeOnce(tr, m)
-	if !j.answered && tr.Shorter != nil {
-		if js := judgeOnce(*tr.Shorter, m); js.answered {
-			js.shorter = true
+	if j.answered {
+		return j
+	}
+	for i, st := range tr.Shorter {
+		if js := judgeOnce(st, m); js.answered {
+			js.shorter = i + 1
 			return js
 		}
 	}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -17,7 +18,11 @@ func TestWordsAddedAfterAQuestionAreLeftOut(t *testing.T) {
 	}{
 		// Thanks, a plea and chat words after the last SEND term.
 		{"how do i get an ehcp thanks in advance", "how do i get an ehcp", "thanks in advance"},
-		{"what is an ehcp pls help im so stressed", "what is an ehcp", "pls help im so stressed"},
+		// As few words left out as answers: the crux "free" stays.
+		{"is mediation free thanks in advance", "is mediation free", "thanks in advance"},
+		{"can the council say no to an assessment thanks in advance", "can the council say no to an assessment", "thanks in advance"},
+		// The crux is the last word: no shorter question is answered.
+		{"how much does a private dyslexia assessment cost", "", ""},
 		// No SEND term: nothing to keep.
 		{"will it rain in bristol this weekend", "", ""},
 		{"worcester cathedral opening times", "", ""},
@@ -63,6 +68,78 @@ func TestWordsAddedAfterAQuestionAreLeftOut(t *testing.T) {
 // on, in one of its first three texts; else it answers the words before
 // it ("my son is autistic. north lincs send inspection outcome" answered
 // by autism services).
+// Where a question could end without the everyday words after its
+// anchor, fewest words left out first, never after a stop word.
+func TestEverydayTail(t *testing.T) {
+	ix := builtinIndex(t)
+	tests := []struct {
+		q      string
+		kept   []string
+		anchor string // the glossary term's headword, or the word's stem
+	}{
+		{"how do i get an ehcp thanks in advance", []string{"how do i get an ehcp thanks", "how do i get an ehcp"}, "EHCP"},
+		// A word of the documents beyond everyday English, after the last
+		// glossary term or without one, by its stem.
+		{"does kooth need a referal thanks", []string{"does kooth need a referal"}, "refer"},
+		{"what does camhs stand for thanks", []string{"what does camhs stand", "what does camhs"}, "CAMHS"},
+		// A place, or a word no document says, after the last term.
+		{"how do i get an ehcp in bristol this weekend", nil, ""},
+		{"is there an ehcp clinic near worcester cathedral", nil, ""},
+		// A sentence of its own, or a question word, after it.
+		{"i have an ehcp. thanks", nil, ""},
+		{"my son has an ehcp who won the football", nil, ""},
+		// Nothing after it, or no anchor.
+		{"how do i get an ehcp", nil, ""},
+		{"will it rain this weekend", nil, ""},
+	}
+	for _, tt := range tests {
+		ends, a := ix.everydayTail(tt.q)
+		var kept []string
+		for _, e := range ends {
+			kept = append(kept, tt.q[:e])
+		}
+		name := a.stem
+		if a.term != nil {
+			name = a.term.Headword()
+		}
+		if !slices.Equal(kept, tt.kept) || name != tt.anchor {
+			t.Errorf("%q: ends %q, anchor %q; want %q, %q", tt.q, kept, name, tt.kept, tt.anchor)
+		}
+	}
+}
+
+// A shorter question's trace answers as Search does: at even odds or
+// better, with a quote that names its anchor.
+func TestShorterTracesAnswerAsSearchDoes(t *testing.T) {
+	ix := builtinIndex(t)
+	ctx := context.Background()
+	// A model that answers whatever it finds, so that confidences below
+	// even odds are answered as asked.
+	lenient := *ix.model
+	lenient.Threshold = 0
+	for _, q := range []string{"is mediation free", "how much does a private dyslexia assessment", "can the council say no to an assessment"} {
+		tr, err := ix.Trace(ctx, Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		order := tr.Order(&lenient)
+		ok, confidence := tr.Answers(&lenient, order)
+		if !ok {
+			t.Fatalf("%q: declined with threshold 0", q)
+		}
+		tr.ending = make([]bool, len(tr.Passages)+1)
+		if shorter, _ := tr.Answers(&lenient, order); shorter {
+			t.Errorf("%q: answered as a shorter question whose quotes do not name its anchor", q)
+		}
+		for i := range tr.ending {
+			tr.ending[i] = true
+		}
+		if shorter, _ := tr.Answers(&lenient, order); shorter != (confidence >= leftOutConfidence) {
+			t.Errorf("%q: confidence %.3f, answered as a shorter question %v; want it answered at even odds or better", q, confidence, shorter)
+		}
+	}
+}
+
 func TestShorterQuestionsAnswerMustNameItsLastTerm(t *testing.T) {
 	ix := builtinIndex(t)
 	termOf := func(text string) *term {
@@ -74,14 +151,14 @@ func TestShorterQuestionsAnswerMustNameItsLastTerm(t *testing.T) {
 	}
 	inspection := termOf("send inspection")
 	autism := []Hit{{Text: "Autism support groups meet on Saturdays."}, {Text: "The National Autistic Society helps families."}}
-	if ix.quotesName(autism, inspection) {
+	if ix.quotesName(autism, anchor{term: inspection}) {
 		t.Errorf("quotes about autism name the SEND inspection")
 	}
 	named := append(autism, Hit{Text: "The SEND inspection found weaknesses."})
-	if !ix.quotesName(named, inspection) {
+	if !ix.quotesName(named, anchor{term: inspection}) {
 		t.Errorf("the third quote names the SEND inspection, but it was not found")
 	}
-	if ix.quotesName(append(autism[:2:2], Hit{Text: "x"}, Hit{Text: "The SEND inspection found weaknesses."}), inspection) {
+	if ix.quotesName(append(autism[:2:2], Hit{Text: "x"}, Hit{Text: "The SEND inspection found weaknesses."}), anchor{term: inspection}) {
 		t.Errorf("only the fourth quote names it, but it counted")
 	}
 
@@ -99,9 +176,6 @@ func TestShorterQuestionsAnswerMustNameItsLastTerm(t *testing.T) {
 	defined := &Trace{Definition: &Hit{}, Passages: make([]TracedPassage, 3), ending: []bool{false, false, false, true}}
 	if defined.namesEnding([]int{0, 1, 2}) || !defined.namesEnding([]int{2, 0, 1}) {
 		t.Errorf("after a meaning, only the first two passages count")
-	}
-	if !(&Trace{}).namesEnding(nil) {
-		t.Errorf("a question read whole has no term to name")
 	}
 }
 

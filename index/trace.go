@@ -25,13 +25,14 @@ type Trace struct {
 	// Declined is set when the question is declined whatever the model:
 	// it is about a place the documents do not cover.
 	Declined bool
-	// Shorter is the question without the everyday words after its last
-	// SEND term, traced, when it ends in some: Search answers it when a
-	// model declines this question and answers that one (rephrase.go).
-	Shorter *Trace
+	// Shorter are the question without the everyday words after its
+	// anchor, traced, fewest words left out first, when it ends in some:
+	// Search answers the first a model answers, when it declines this
+	// question (rephrase.go).
+	Shorter []*Trace
 
 	// ending is set on a Shorter trace: whether each shown text names
-	// the SEND term it ends on, the meaning first when there is one
+	// the word it ends on, the meaning first when there is one
 	// (rephrase.go).
 	ending []bool
 
@@ -123,21 +124,22 @@ func (t *Trace) ranked(m *Model, order []int) []candidate {
 
 // Answers reports whether m answers the question with the passages in
 // order, and with what confidence.
+// On a Shorter trace it answers as Search does the shorter question: with
+// at least leftOutConfidence, and a quote that names its anchor.
 func (t *Trace) Answers(m *Model, order []int) (bool, float64) {
 	ok, confidence := true, 1.0
 	if t.Definition == nil {
 		ok, confidence = m.decide(t.qu, t.ranked(m, order), t.passages)
 	}
-	return ok && t.namesEnding(order), confidence
+	if t.ending != nil {
+		ok = ok && confidence >= leftOutConfidence && t.namesEnding(order)
+	}
+	return ok, confidence
 }
 
 // namesEnding reports whether, on a Shorter trace, one of the first three
-// texts shown in order names the SEND term the question ends on; true on
-// any other trace.
+// texts shown in order names the word the question ends on.
 func (t *Trace) namesEnding(order []int) bool {
-	if t.ending == nil {
-		return true
-	}
 	first := 0 // where the passages start in ending
 	if t.Definition != nil {
 		if t.ending[0] {
