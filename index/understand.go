@@ -138,8 +138,8 @@ const (
 	// NearCopies moves a passage that mostly repeats a better one out of
 	// the first five.
 	NearCopies = "near-copies"
-	// LeftOut answers a question it would decline without the everyday
-	// words after its last SEND term ("… thanks in advance").
+	// LeftOut answers a question it would decline without everyday words
+	// at its end ("… thanks in advance").
 	LeftOut = "left-out"
 )
 
