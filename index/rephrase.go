@@ -26,6 +26,11 @@ import (
 // assessment cost" is not answered by "… assessment" at 0.35).
 const leftOutConfidence = 0.5
 
+// maxReadings is the most shorter questions searched on a decline, each
+// a search more: those with fewest words left out, and the one that
+// leaves out every word after the anchor.
+const maxReadings = 5
+
 // leaveOut searches the question without the everyday words after its
 // anchor, fewest words left out first, and answers the first that is
 // answered in place of res, when res is declined. With a trace, it traces
@@ -131,6 +136,9 @@ func (ix *Index) everydayTail(text string) ([]int, anchor) {
 		if i > 0 && ix.stem(words[i-1].word) != "" {
 			ends = append(ends, end+words[i-1].end)
 		}
+	}
+	if len(ends) >= maxReadings {
+		ends = ends[:maxReadings-1]
 	}
 	return append(ends, end), a
 }

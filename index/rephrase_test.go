@@ -88,6 +88,15 @@ func TestEverydayTail(t *testing.T) {
 		// A sentence of its own, or a question word, after it.
 		{"i have an ehcp. thanks", nil, ""},
 		{"my son has an ehcp who won the football", nil, ""},
+		{"how do i get an ehcp thanks so much to everyone here for all the help", []string{
+			"how do i get an ehcp thanks so much to everyone", "how do i get an ehcp thanks so much", "how do i get an ehcp thanks", "how do i get an ehcp",
+		}, "EHCP"},
+		// At most five readings: the four with fewest words left out, and
+		// the one without every word after the anchor.
+		{"how do i get an ehcp thanks lovely people really appreciate kind help today", []string{
+			"how do i get an ehcp thanks lovely people really appreciate kind help", "how do i get an ehcp thanks lovely people really appreciate kind",
+			"how do i get an ehcp thanks lovely people really appreciate", "how do i get an ehcp thanks lovely people really", "how do i get an ehcp",
+		}, "EHCP"},
 		// Nothing after it, or no anchor.
 		{"how do i get an ehcp", nil, ""},
 		{"will it rain this weekend", nil, ""},
