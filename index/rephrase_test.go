@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -102,18 +103,56 @@ func TestEverydayTail(t *testing.T) {
 		{"will it rain this weekend", nil, ""},
 	}
 	for _, tt := range tests {
-		ends, a := ix.everydayTail(tt.q)
-		var kept []string
-		for _, e := range ends {
-			kept = append(kept, tt.q[:e])
+		checkReadings(t, ix.everydayTail, tt.q, tt.kept, tt.anchor)
+	}
+}
+
+// Where a question could start without the everyday words before its
+// anchor, fewest words left out first, always after a stop word.
+func TestEverydayHead(t *testing.T) {
+	ix := builtinIndex(t)
+	tests := []struct {
+		q      string
+		kept   []string
+		anchor string
+	}{
+		{"sorry if this is a silly question but can the council refuse an ehcp", []string{
+			"silly question but can the council refuse an ehcp", "can the council refuse an ehcp", "council refuse an ehcp",
+		}, "local authority"},
+		{"sorry to ask but what is an ehcp", nil, ""}, // a question word: asides read it
+		// What describes the anchor stays: no reading starts inside it.
+		{"cheapest car insurance for a 17 year old", nil, ""},
+		{"the best ehcp advice", []string{"best ehcp advice"}, "EHCP"},
+		// A place, or another sentence, before it.
+		{"we live in bristol and need an ehcp", nil, ""},
+		{"thanks all. ehcp help", nil, ""},
+		{"ehcp help", nil, ""},
+		// A letter or a number is no anchor.
+		{"is that even legal thank you so much x", nil, ""},
+	}
+	for _, tt := range tests {
+		checkReadings(t, ix.everydayHead, tt.q, tt.kept, tt.anchor)
+	}
+}
+
+// checkReadings checks the shorter questions side reads q as, and the
+// anchor (a glossary term's headword, or a word's stem).
+func checkReadings(t *testing.T, side func(string) ([]reading, anchor), q string, want []string, wantAnchor string) {
+	t.Helper()
+	readings, a := side(q)
+	var kept []string
+	for _, r := range readings {
+		kept = append(kept, r.text)
+		if left := strings.TrimSpace(strings.Replace(q, r.text, "", 1)); left != r.leftOut {
+			t.Errorf("%q read as %q leaves out %q, want %q", q, r.text, r.leftOut, left)
 		}
-		name := a.stem
-		if a.term != nil {
-			name = a.term.Headword()
-		}
-		if !slices.Equal(kept, tt.kept) || name != tt.anchor {
-			t.Errorf("%q: ends %q, anchor %q; want %q, %q", tt.q, kept, name, tt.kept, tt.anchor)
-		}
+	}
+	name := a.stem
+	if a.term != nil {
+		name = a.term.Headword()
+	}
+	if !slices.Equal(kept, want) || name != wantAnchor {
+		t.Errorf("%q: read as %q, anchor %q; want %q, %q", q, kept, name, want, wantAnchor)
 	}
 }
 
