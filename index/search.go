@@ -145,9 +145,9 @@ type Result struct {
 	// Unknown are words of the question no document uses.
 	Unknown []string
 	// Rephrased is, when the bot would have declined a question that ends
-	// in everyday words ("how do i get an EHCP thanks in advance"), the
-	// question without some of them, which it answered instead; LeftOut
-	// is the words it left out (rephrase.go).
+	// or starts with everyday words ("how do i get an EHCP thanks in
+	// advance"), the question without some of them, which it answered
+	// instead; LeftOut is the words it left out (rephrase.go).
 	Rephrased string
 	LeftOut   string
 	// Terms are the analysed words that were searched for.
@@ -275,7 +275,7 @@ func (ix *Index) SetModel(m *Model) { ix.model = m }
 // wide set of candidates with bleve (retrieve.go), rerank them with the
 // model (rerank.go), decide whether they answer (decide.go), and show
 // the best (show.go). When it declines, it answers the question without
-// everyday words at its end, if it can (rephrase.go).
+// everyday words at its end or start, if it can (rephrase.go).
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	res, _, err := ix.search(ctx, q, nil, false)

@@ -139,7 +139,7 @@ const (
 	// the first five.
 	NearCopies = "near-copies"
 	// LeftOut answers a question it would decline without everyday words
-	// at its end ("… thanks in advance").
+	// at its end or start ("… thanks in advance", "sorry … but …").
 	LeftOut = "left-out"
 )
 
